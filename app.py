@@ -1,0 +1,26 @@
+"""Chalice wiring only: the HTTP API, the complaints stream handler and the scheduled sweep.
+
+Everything else lives in chalicelib/: api/ (routes), services/ (use cases), domain/ (pure rules of
+the lifecycle), adapters/ (DynamoDB, auth), rules/ (the compiled policy bundle).
+"""
+from chalice import Chalice, Rate
+
+from chalicelib.api.routes import api
+from chalicelib.config import settings
+from chalicelib.handlers import on_complaint_changes, run_sweep
+
+app = Chalice(app_name="lampungin")
+app.register_blueprint(api)
+
+
+@app.on_dynamodb_record(stream_arn=settings().complaints_stream_arn, batch_size=100,
+                        starting_position="TRIM_HORIZON", maximum_batching_window_in_seconds=1)
+def complaint_changes(event):
+    """DynamoDB stream of the complaints table → clocks, timeline effects, notifications."""
+    return on_complaint_changes(event.to_dict())
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="sweep")
+def sweep(event):
+    """Every 5 minutes: find clocks that ran out and issue sanctions."""
+    return run_sweep(event.to_dict())

@@ -1,0 +1,1 @@
+"""The HTTP edge: request schemas, error mapping and messages, role checks, response views."""

@@ -1,0 +1,66 @@
+"""Response shapes: what each caller is shown of a complaint, its timeline and reference data."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timezone
+
+from ..domain import policy
+from ..domain.lifecycle import Action, allowed_actions
+from ..domain.model import Actor, Complaint, Event
+
+
+# The URL segment of each action: POST /v1/complaints/{id}/<segment>
+ACTION_PATHS = {
+    Action.CLAIM: "claim", Action.FOLLOW_UP: "followups", Action.APPROVE: "approve",
+    Action.RETURN: "return", Action.TRANSFER: "transfer", Action.FORWARD: "forward",
+    Action.REJECT: "reject", Action.REQUEST_INFO: "request-info", Action.REPLY: "replies",
+    Action.RATE: "rating", Action.REOPEN: "reopen",
+}
+
+
+def iso(at: datetime | None) -> str | None:
+    if at is None:
+        return None
+    return at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def complaint_view(c: Complaint, actor: Actor, deadlines: dict | None = None) -> dict:
+    """The contract's Complaint. `deadlines` comes from the clocks: {"followup_due",
+    "approval_due", "overdue"}; absent clocks mean null deadlines and not overdue."""
+    deadlines = deadlines or {}
+    reporter = None
+    if policy.shows_reporter(actor, c):
+        reporter = {"id": c.reporter.sub, "name": c.reporter.name}
+    return {
+        "id": c.id,
+        "status": c.status.value,
+        "category": c.category,
+        "sector": c.sector,
+        "opd": c.opd,
+        "title": c.title,
+        "description": c.description,
+        "location": asdict(c.location) if c.location else None,
+        "visibility": c.visibility,
+        "anonymous": c.anonymous,
+        "assignee": c.assignee if actor.role.value != "citizen" else None,
+        "created_at": iso(c.created_at),
+        "updated_at": iso(c.updated_at),
+        "deadlines": {"followup_due": iso(deadlines.get("followup_due")),
+                      "approval_due": iso(deadlines.get("approval_due"))},
+        "overdue": bool(deadlines.get("overdue", False)),
+        "reporter": reporter,
+        "version": c.version,
+        "jurisdiction": c.jurisdiction,
+        "rating": asdict(c.rating) if c.rating else None,
+        "routing": {"rule_id": c.routing_rule, "rules_version": c.rules_version},
+        "actions": [ACTION_PATHS[a] for a in allowed_actions(actor, c)],
+    }
+
+
+def event_view(e: Event, actor: Actor, c: Complaint) -> dict:
+    view = {"at": iso(e.at), "type": e.type, "actor_role": e.actor_role, "note": e.note}
+    if policy.shows_actor_ids(actor, c, e):
+        view["actor_id"] = e.actor_id
+    if e.data:
+        view["data"] = {k: v for k, v in e.data.items() if v is not None}
+    return view

@@ -1,0 +1,47 @@
+"""One Settings object from the environment. Nothing else in the app reads os.environ."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    table_prefix: str
+    complaints_stream_arn: str
+    auth_issuer: str | None
+    auth_audience: str | None
+    auth_jwks_url: str | None       # production: the Cognito user pool's JWKS
+    auth_jwks_path: str | None      # local: the JWKS file `lampungin dev` writes
+    log_level: str
+    max_body_bytes: int
+
+    def table_name(self, short: str) -> str:
+        return f"{self.table_prefix}{short}"
+
+
+def from_env(env=None) -> Settings:
+    env = os.environ if env is None else env
+    stage = env.get("STAGE", "local")
+    return Settings(
+        stage=stage,
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3",
+        table_prefix=env.get("TABLE_PREFIX", f"lampungin-{stage}-"),
+        complaints_stream_arn=env.get(
+            "COMPLAINTS_STREAM_ARN",
+            "arn:aws:dynamodb:ap-southeast-3:000000000000:table/lampungin-local-complaints/stream/local"),
+        auth_issuer=env.get("AUTH_ISSUER") or None,
+        auth_audience=env.get("AUTH_AUDIENCE") or None,
+        auth_jwks_url=env.get("AUTH_JWKS_URL") or None,
+        auth_jwks_path=env.get("AUTH_JWKS_PATH") or None,
+        log_level=env.get("LOG_LEVEL", "INFO"),
+        max_body_bytes=int(env.get("MAX_BODY_BYTES", str(64 * 1024))),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return from_env()

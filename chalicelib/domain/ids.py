@@ -1,0 +1,16 @@
+"""Complaint ids people can read over the phone: ADU-YYMMDD-XXXXXXX (Crockford base32)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"   # Crockford: no I, L, O, U
+WIB = timezone(timedelta(hours=7))
+
+
+def complaint_id(at: datetime, random_bits: int) -> str:
+    """`random_bits` is a 35-bit random integer supplied by the caller (the domain has no RNG)."""
+    chars = []
+    for _ in range(7):
+        chars.append(ALPHABET[random_bits & 31])
+        random_bits >>= 5
+    return f"ADU-{at.astimezone(WIB):%y%m%d}-{''.join(reversed(chars))}"

@@ -1,0 +1,175 @@
+"""The complaint lifecycle as an explicit transition table.
+
+Every action a person can take on a complaint is one row: from which statuses, to which status,
+who (relative to the complaint) may take it, which payload field it needs and which timeline
+event it records. `decide` is the only way a complaint changes after it is filed; it either
+returns the new complaint and exactly one event, or raises and changes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from .errors import Forbidden, Invalid, WrongState
+from .model import Actor, Complaint, Event, Location, Rating, Reporter, Role, Status
+
+S = Status
+
+
+class Action(StrEnum):
+    CLAIM = "claim"
+    FOLLOW_UP = "follow_up"
+    APPROVE = "approve"
+    RETURN = "return"
+    TRANSFER = "transfer"
+    FORWARD = "forward"
+    REJECT = "reject"
+    REQUEST_INFO = "request_info"
+    REPLY = "reply"
+    RATE = "rate"
+    REOPEN = "reopen"
+
+
+class Party(StrEnum):
+    """Who the caller is *to this complaint* (roles alone are not enough: OPD and ownership count)."""
+
+    OWNER = "owner"
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[Status]
+    target: Status | None          # None: the status does not change
+    parties: frozenset[Party]
+    event: str                     # timeline event type
+    note_field: str | None = None  # the payload field that becomes the event's note (required)
+
+
+def _t(sources, target, parties, event, note_field=None) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(parties), event, note_field)
+
+
+OPEN_FOR_OPD = (S.ASSIGNED, S.WAITING_CITIZEN, S.FOLLOWED_UP)
+P = Party
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.CLAIM:        _t((S.ASSIGNED, S.WAITING_CITIZEN), None, (P.OPERATOR,), "claimed"),
+    Action.FOLLOW_UP:    _t((S.ASSIGNED,), S.FOLLOWED_UP, (P.OPERATOR,), "followed_up", "message"),
+    Action.APPROVE:      _t((S.FOLLOWED_UP,), S.RESOLVED, (P.SUPERVISOR,), "approved", "note"),
+    Action.RETURN:       _t((S.FOLLOWED_UP,), S.ASSIGNED, (P.SUPERVISOR,), "returned", "reason"),
+    Action.TRANSFER:     _t(OPEN_FOR_OPD, S.ASSIGNED, (P.OPERATOR, P.SUPERVISOR), "transferred", "reason"),
+    Action.FORWARD:      _t(OPEN_FOR_OPD, S.FORWARDED, (P.SUPERVISOR,), "forwarded", "reason"),
+    Action.REJECT:       _t(OPEN_FOR_OPD, S.REJECTED, (P.SUPERVISOR,), "rejected", "reason"),
+    Action.REQUEST_INFO: _t((S.ASSIGNED,), S.WAITING_CITIZEN, (P.OPERATOR,), "info_requested", "question"),
+    Action.REPLY:        _t((S.WAITING_CITIZEN,), S.ASSIGNED, (P.OWNER,), "citizen_replied", "message"),
+    Action.RATE:         _t((S.RESOLVED,), S.CLOSED, (P.OWNER,), "rated", "comment"),
+    Action.REOPEN:       _t((S.RESOLVED,), S.ASSIGNED, (P.OWNER,), "reopened", "reason"),
+}
+
+# Fields an action cannot do without (beyond its note field being optional for approve/rate).
+REQUIRED_FIELDS: dict[Action, tuple[str, ...]] = {
+    Action.FOLLOW_UP: ("message",),
+    Action.RETURN: ("reason",),
+    Action.TRANSFER: ("opd", "reason"),
+    Action.FORWARD: ("jurisdiction", "reason"),
+    Action.REJECT: ("reason",),
+    Action.REQUEST_INFO: ("question",),
+    Action.REPLY: ("message",),
+    Action.RATE: ("stars",),
+    Action.REOPEN: ("reason",),
+}
+
+
+def parties_of(actor: Actor, complaint: Complaint) -> frozenset[Party]:
+    """What the actor is to this complaint: owner, or operator/supervisor of *its* OPD."""
+    parties = set()
+    if actor.role == Role.CITIZEN and actor.sub == complaint.reporter.sub:
+        parties.add(Party.OWNER)
+    if actor.role == Role.OPERATOR and actor.opd == complaint.opd:
+        parties.add(Party.OPERATOR)
+    if actor.role == Role.SUPERVISOR and actor.opd == complaint.opd:
+        parties.add(Party.SUPERVISOR)
+    return frozenset(parties)
+
+
+def allowed_actions(actor: Actor, complaint: Complaint) -> list[Action]:
+    """The actions this actor could take now (for frontends: which buttons to show)."""
+    mine = parties_of(actor, complaint)
+    return [a for a, t in TRANSITIONS.items() if complaint.status in t.sources and t.parties & mine]
+
+
+def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
+           payload: dict | None = None) -> tuple[Complaint, Event]:
+    """Apply one action. Returns the new complaint (version + 1) and its timeline event.
+
+    Raises Forbidden when the actor is not a party that may take the action, WrongState when the
+    complaint's status does not allow it, Invalid when the payload lacks what the action needs.
+    """
+    payload = payload or {}
+    rule = TRANSITIONS[action]
+    if not rule.parties & parties_of(actor, complaint):
+        raise Forbidden("forbidden", action=action.value)
+    if complaint.status not in rule.sources:
+        raise WrongState("wrong_state", action=action.value, status=complaint.status.value)
+    for name in REQUIRED_FIELDS.get(action, ()):
+        if payload.get(name) in (None, ""):
+            raise Invalid("required", field=name)
+
+    changes: dict = {"updated_at": at, "version": complaint.version + 1}
+    if rule.target is not None:
+        changes["status"] = rule.target
+    data: dict = {}
+    if action == Action.CLAIM:
+        changes["assignee"] = actor.sub
+    elif action == Action.TRANSFER:
+        if payload["opd"] == complaint.opd:
+            raise Invalid("same_opd", field="opd")
+        changes.update(opd=payload["opd"], assignee=None)
+        data = {"from_opd": complaint.opd, "to_opd": payload["opd"]}
+    elif action == Action.FORWARD:
+        changes["jurisdiction"] = payload["jurisdiction"]
+        data = {"jurisdiction": payload["jurisdiction"]}
+    elif action == Action.RATE:
+        stars = payload["stars"]
+        if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
+            raise Invalid("stars_range", field="stars")
+        changes["rating"] = Rating(stars, payload.get("comment"))
+        data = {"stars": stars}
+    elif action == Action.FOLLOW_UP and complaint.assignee is None:
+        changes["assignee"] = actor.sub   # whoever follows up owns it from now on
+
+    new = complaint.evolve(**changes)
+    event = Event(
+        complaint_id=complaint.id,
+        seq=new.version,
+        at=at,
+        type=rule.event,
+        actor_role=actor.role.value,
+        actor_id=actor.sub,
+        note=payload.get(rule.note_field) if rule.note_field else None,
+        data=data,
+    )
+    return new, event
+
+
+def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: str, sector: str,
+                   opd: str, title: str, description: str, location: Location | None,
+                   visibility: str, anonymous: bool, routing_rule: str | None,
+                   rules_version: str | None) -> tuple[Complaint, Event]:
+    """A citizen files a complaint; it is routed at once, so it starts life `assigned`."""
+    if actor.role != Role.CITIZEN:
+        raise Forbidden("forbidden", action="submit")
+    complaint = Complaint(
+        id=complaint_id, status=S.ASSIGNED, category=category, sector=sector, opd=opd,
+        title=title, description=description, reporter=Reporter(actor.sub, actor.name),
+        created_at=at, updated_at=at, version=1, location=location, visibility=visibility,
+        anonymous=anonymous, routing_rule=routing_rule, rules_version=rules_version,
+    )
+    event = Event(complaint_id=complaint_id, seq=1, at=at, type="submitted",
+                  actor_role=actor.role.value, actor_id=actor.sub,
+                  data={"opd": opd, "category": category, "routing_rule": routing_rule,
+                        "rules_version": rules_version})
+    return complaint, event

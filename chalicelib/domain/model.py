@@ -1,0 +1,99 @@
+"""Value objects of a complaint (aduan). Frozen dataclasses: a change makes a new value."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    ASSIGNED = "assigned"                 # waiting for the operator's follow-up (tindak lanjut)
+    WAITING_CITIZEN = "waiting_citizen"   # the operator asked the citizen; followup clock paused
+    FOLLOWED_UP = "followed_up"           # waiting for the OPD's approval
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    FORWARDED = "forwarded"               # not the province's authority: sent to a kabupaten/kota
+    REJECTED = "rejected"
+
+
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.FORWARDED, Status.REJECTED})
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    OPERATOR = "operator"        # staff of one OPD who follows complaints up
+    SUPERVISOR = "supervisor"    # staff of one OPD who approves its follow-ups
+    INSPECTOR = "inspector"      # province-wide oversight, read-only
+    ADMIN = "admin"
+
+
+STAFF_ROLES = frozenset({Role.OPERATOR, Role.SUPERVISOR})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is calling: the claims of a verified token."""
+
+    sub: str
+    role: Role
+    opd: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float | None = None
+    lon: float | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Reporter:
+    sub: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Rating:
+    stars: int
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One immutable timeline entry. `seq` is the complaint version the event produced."""
+
+    complaint_id: str
+    seq: int
+    at: datetime
+    type: str
+    actor_role: str
+    actor_id: str | None = None
+    note: str | None = None
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Complaint:
+    id: str
+    status: Status
+    category: str
+    sector: str
+    opd: str
+    title: str
+    description: str
+    reporter: Reporter
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    location: Location | None = None
+    visibility: str = "private"        # "private" | "public"
+    anonymous: bool = False
+    assignee: str | None = None
+    jurisdiction: str | None = None    # set when forwarded to a kabupaten/kota
+    rating: Rating | None = None
+    routing_rule: str | None = None    # the routing rule that chose the OPD
+    rules_version: str | None = None   # the rules bundle in force when it was routed
+
+    def evolve(self, **changes) -> "Complaint":
+        return replace(self, **changes)

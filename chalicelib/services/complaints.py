@@ -1,0 +1,100 @@
+"""Use cases on complaints. Each takes its dependencies as arguments (a `Deps`), so tests pass
+fakes and the Lambda passes DynamoDB; none reads the clock or the environment itself."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from ..domain import lifecycle, policy
+from ..domain.errors import Forbidden, Invalid, NotFound
+from ..domain.lifecycle import Action
+from ..domain.model import Actor, Complaint, Event, Location, Role
+from .ports import ComplaintRepository, DuplicateRequest, ListQuery, Page
+
+
+@dataclass
+class Deps:
+    repo: ComplaintRepository
+    rules: object                        # chalicelib.rules.bundle.RulesBundle
+    now: Callable[[], datetime]          # aware UTC
+    new_id: Callable[[datetime], str]
+
+
+class IdempotencyKeyReused(Exception):
+    """The same Idempotency-Key came with a different request body."""
+
+
+def request_hash(request: dict) -> str:
+    return hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def submit(deps: Deps, actor: Actor, request: dict, idempotency_key: str | None = None
+           ) -> tuple[Complaint, bool]:
+    """File a complaint and route it at once. Returns (complaint, created); created is False when
+    the Idempotency-Key was seen before and the first complaint is returned instead."""
+    if actor.role != Role.CITIZEN:
+        raise Forbidden("forbidden", action="submit")
+    scoped_key = f"{actor.sub}#{idempotency_key}" if idempotency_key else None
+    digest = request_hash(request)
+    try:
+        decision = deps.rules.route(request["category"])
+    except LookupError:
+        raise Invalid("unknown_category", field="category", value=request["category"]) from None
+    at = deps.now()
+    loc = request.get("location")
+    complaint, event = lifecycle.file_complaint(
+        complaint_id=deps.new_id(at), actor=actor, at=at, category=request["category"],
+        sector=decision.sector, opd=decision.opd, title=request["title"],
+        description=request["description"], location=Location(**loc) if loc else None,
+        visibility=request.get("visibility", "private"), anonymous=request.get("anonymous", False),
+        routing_rule=decision.rule_id, rules_version=decision.rules_version,
+    )
+    try:
+        deps.repo.add(complaint, event, scoped_key, digest)
+    except DuplicateRequest as dup:
+        if dup.request_hash != digest:
+            raise IdempotencyKeyReused() from None
+        first = deps.repo.get(dup.complaint_id)
+        if first is None:            # cannot happen: both were written in one transaction
+            raise NotFound("not_found") from None
+        return first, False
+    return complaint, True
+
+
+def get(deps: Deps, actor: Actor, complaint_id: str) -> Complaint:
+    complaint = deps.repo.get(complaint_id)
+    if complaint is None or not policy.can_see(actor, complaint):
+        raise NotFound("not_found")
+    return complaint
+
+
+def act(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload: dict) -> Complaint:
+    """Take one lifecycle action. A concurrent change makes this raise Conflict (409), never a
+    silent overwrite; a wrong state raises WrongState (409) and changes nothing."""
+    complaint = get(deps, actor, complaint_id)
+    new, event = lifecycle.decide(complaint, action, actor, deps.now(), payload)
+    if action == Action.TRANSFER and new.opd not in deps.rules.opds:
+        raise Invalid("unknown_opd", field="opd", value=new.opd)
+    if action == Action.FORWARD and new.jurisdiction not in deps.rules.jurisdictions:
+        raise Invalid("unknown_jurisdiction", field="jurisdiction", value=new.jurisdiction)
+    deps.repo.save(new, event)
+    return new
+
+
+def timeline(deps: Deps, actor: Actor, complaint_id: str) -> tuple[Complaint, list[Event]]:
+    complaint = get(deps, actor, complaint_id)
+    return complaint, deps.repo.timeline(complaint_id)
+
+
+def list_complaints(deps: Deps, actor: Actor, *, status: str | None, opd: str | None,
+                    limit: int, cursor: str | None) -> Page:
+    """Citizens see their own, OPD staff their OPD's, inspectors and admins everything."""
+    scope = policy.listing_scope(actor)
+    if "opd" in scope and opd not in (None, scope["opd"]):
+        raise Forbidden("forbidden_scope")
+    query = ListQuery(opd=scope.get("opd", opd), reporter=scope.get("reporter"), status=status,
+                      limit=limit, cursor=cursor)
+    return deps.repo.list(query)

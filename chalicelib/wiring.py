@@ -1,0 +1,81 @@
+"""The composition root: builds the real dependencies once per Lambda container (warm starts
+reuse them) and lets tests swap in fakes. Handlers ask it; nothing else constructs adapters."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+
+from .config import Settings, settings
+from .domain.ids import complaint_id
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_complaint_id(at: datetime) -> str:
+    return complaint_id(at, secrets.randbits(35))
+
+
+class Container:
+    def __init__(self):
+        self._overrides: dict = {}
+        self._built: dict = {}
+
+    def override(self, **things) -> None:
+        """Tests: replace any dependency (repo, rules, now, verifier, new_id, settings)."""
+        self._overrides.update(things)
+        self._built.clear()
+
+    def reset(self) -> None:
+        self._overrides.clear()
+        self._built.clear()
+
+    def _get(self, name: str, factory):
+        if name in self._overrides:
+            return self._overrides[name]
+        if name not in self._built:
+            self._built[name] = factory()
+        return self._built[name]
+
+    @property
+    def settings(self) -> Settings:
+        return self._get("settings", settings)
+
+    @property
+    def repo(self):
+        def build():
+            from .adapters.dynamo.complaints import DynamoComplaintRepository
+            return DynamoComplaintRepository(self.settings)
+        return self._get("repo", build)
+
+    @property
+    def rules(self):
+        def build():
+            from .rules.bundle import load_bundle
+            return load_bundle()
+        return self._get("rules", build)
+
+    @property
+    def verifier(self):
+        def build():
+            from .adapters.auth import TokenVerifier
+            s = self.settings
+            return TokenVerifier(jwks_url=s.auth_jwks_url, jwks_path=s.auth_jwks_path,
+                                 issuer=s.auth_issuer, audience=s.auth_audience)
+        return self._get("verifier", build)
+
+    @property
+    def now(self):
+        return self._get("now", lambda: utc_now)
+
+    @property
+    def new_id(self):
+        return self._get("new_id", lambda: new_complaint_id)
+
+    def deps(self):
+        from .services.complaints import Deps
+        return Deps(repo=self.repo, rules=self.rules, now=self.now, new_id=self.new_id)
+
+
+container = Container()

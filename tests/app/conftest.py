@@ -1,0 +1,81 @@
+"""App tests: the real Chalice app through chalice.test.Client, with a fake repository and a
+controlled clock injected through the composition root."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from chalice.test import Client
+
+from app import app
+from chalicelib.adapters.auth import TokenVerifier
+from chalicelib.rules.bundle import load_bundle
+from chalicelib.wiring import container
+from tests.fakes import FakeComplaintRepository
+from tests.keys import ISSUER, TestKeys
+
+
+class ManualClock:
+    def __init__(self, start: datetime):
+        self.at = start
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta) -> None:
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory):
+    return TestKeys(tmp_path_factory.mktemp("auth") / "jwks.json")
+
+
+class Api:
+    """A small driver: speaks JSON as a frontend would, returns (status, body)."""
+
+    def __init__(self, client: Client, keys: TestKeys):
+        self.client, self.keys = client, keys
+
+    def call(self, method, path, who=None, body=None, raw=None, headers=None):
+        h = dict(self.keys.headers(*who)) if who else {"Content-Type": "application/json"}
+        h.update(headers or {})
+        payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        resp = getattr(self.client.http, method.lower())(path, headers=h, body=payload)
+        return resp.status_code, (json.loads(resp.body) if resp.body else None)
+
+    def get(self, path, who=None, **kw):
+        return self.call("GET", path, who, **kw)
+
+    def post(self, path, who=None, body=None, **kw):
+        return self.call("POST", path, who, body, **kw)
+
+
+@pytest.fixture
+def clock():
+    return ManualClock(datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc))   # Friday 09:00 WIB
+
+
+@pytest.fixture
+def repo():
+    return FakeComplaintRepository()
+
+
+@pytest.fixture
+def api(keys, clock, repo):
+    container.override(repo=repo, rules=load_bundle(), now=clock,
+                       verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER))
+    with Client(app) as client:
+        yield Api(client, keys)
+    container.reset()
+
+
+CITIZEN = ("warga-1", "citizen")
+CITIZEN_2 = ("warga-2", "citizen")
+INSPECTOR = ("insp-1", "inspector")
+ADMIN = ("admin-1", "admin")
+
+
+def staff(role: str, opd: str, sub: str | None = None):
+    return (sub or f"{role}-{opd.lower()}", role, opd)

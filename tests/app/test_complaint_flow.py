@@ -1,0 +1,122 @@
+"""GIVEN a citizen and an OPD's staff, WHEN they work a complaint through the API, THEN each step
+shows in the complaint and its timeline, and only the right people can take each step."""
+import pytest
+
+from tests.app.conftest import ADMIN, CITIZEN, CITIZEN_2, INSPECTOR, staff
+
+NEW = {"category": "izin-berusaha", "title": "NIB tidak terbit",
+       "description": "Sudah tiga minggu NIB saya belum terbit di OSS.",
+       "location": {"lat": -5.43, "lon": 105.26, "address": "Jl. Wolter Monginsidi, Bandar Lampung"}}
+OPD = "DPMPTSP"
+OPERATOR, SUPERVISOR = staff("operator", OPD), staff("supervisor", OPD)
+
+
+def file(api, who=CITIZEN, **changes):
+    status, body = api.post("/v1/complaints", who, {**NEW, **changes})
+    assert status == 201, body
+    return body
+
+
+def test_reference_data_and_health_need_no_token(api):
+    status, health = api.get("/v1/health")
+    assert status == 200 and health["status"] == "ok" and health["rules_version"]
+    status, cats = api.get("/v1/categories")
+    assert status == 200 and {"code", "name", "sector", "opd"} <= set(cats[0])
+    assert {c["sector"] for c in cats} == {"perizinan", "pendidikan", "kesehatan", "pajak", "lainnya"}
+    status, opds = api.get("/v1/opds")
+    assert status == 200 and {"code": "DINKES", "name": "Dinas Kesehatan"} in opds
+
+
+def test_filed_complaint_is_routed_and_assigned(api):
+    c = file(api)
+    assert c["status"] == "assigned" and c["opd"] == OPD and c["sector"] == "perizinan"
+    assert c["id"].startswith("ADU-") and c["version"] == 1 and c["visibility"] == "private"
+    assert c["reporter"]["id"] == "warga-1" and c["assignee"] is None
+    assert set(c) >= {"id", "status", "category", "sector", "opd", "title", "description", "location",
+                      "visibility", "anonymous", "assignee", "created_at", "updated_at", "deadlines",
+                      "overdue", "reporter", "version"}
+    assert c["created_at"].endswith("Z") and c["routing"]["rules_version"]
+
+
+def test_full_flow_to_closed_with_timeline(api, clock):
+    cid = file(api)["id"]
+    path = f"/v1/complaints/{cid}"
+    clock.advance(hours=1)
+    status, c = api.post(f"{path}/claim", OPERATOR)
+    assert status == 200 and c["assignee"] == OPERATOR[0]
+    status, c = api.post(f"{path}/followups", OPERATOR, {"message": "NIB sudah diterbitkan hari ini."})
+    assert status == 200 and c["status"] == "followed_up"
+    status, c = api.post(f"{path}/approve", SUPERVISOR, {"note": "OK"})
+    assert status == 200 and c["status"] == "resolved"
+    status, c = api.post(f"{path}/rating", CITIZEN, {"stars": 5, "comment": "Cepat"})
+    assert status == 200 and c["status"] == "closed" and c["version"] == 5
+    status, timeline = api.get(f"{path}/timeline", CITIZEN)
+    assert status == 200
+    assert [e["type"] for e in timeline] == ["submitted", "claimed", "followed_up", "approved", "rated"]
+    assert timeline[2]["note"] == "NIB sudah diterbitkan hari ini." and timeline[2]["actor_role"] == "operator"
+    assert all(set(e) >= {"at", "type", "actor_role", "note"} for e in timeline)
+    assert "actor_id" not in timeline[1]          # citizens never see staff ids
+
+
+def test_request_info_reply_return_reopen_transfer_forward_reject(api):
+    cid = file(api)["id"]
+    p = f"/v1/complaints/{cid}"
+    assert api.post(f"{p}/request-info", OPERATOR, {"question": "Nomor NIB?"})[1]["status"] == "waiting_citizen"
+    assert api.post(f"{p}/replies", CITIZEN, {"message": "1234"})[1]["status"] == "assigned"
+    api.post(f"{p}/followups", OPERATOR, {"message": "cek"})
+    assert api.post(f"{p}/return", SUPERVISOR, {"reason": "belum cukup"})[1]["status"] == "assigned"
+    api.post(f"{p}/followups", OPERATOR, {"message": "cek lagi"})
+    api.post(f"{p}/approve", SUPERVISOR)
+    assert api.post(f"{p}/reopen", CITIZEN, {"reason": "belum beres"})[1]["status"] == "assigned"
+    status, c = api.post(f"{p}/transfer", OPERATOR, {"opd": "DINKES", "reason": "soal kesehatan"})
+    assert status == 200 and c["opd"] == "DINKES" and c["status"] == "assigned"
+    assert api.get(p, OPERATOR)[0] == 404                       # no longer DPMPTSP's
+    status, c = api.post(f"{p}/forward", staff("supervisor", "DINKES"),
+                         {"jurisdiction": "METRO", "reason": "kewenangan kota"})
+    assert status == 200 and c["status"] == "forwarded" and c["jurisdiction"] == "METRO"
+    cid2 = file(api)["id"]
+    status, c = api.post(f"/v1/complaints/{cid2}/reject", SUPERVISOR, {"reason": "spam"})
+    assert status == 200 and c["status"] == "rejected"
+
+
+def test_visibility_and_anonymity(api):
+    private = file(api)
+    public_anon = file(api, visibility="public", anonymous=True)
+    for who in (CITIZEN_2, staff("operator", "DINKES")):
+        assert api.get(f"/v1/complaints/{private['id']}", who)[0] == 404
+    status, seen = api.get(f"/v1/complaints/{public_anon['id']}", CITIZEN_2)
+    assert status == 200 and seen["reporter"] is None
+    for who in (OPERATOR, SUPERVISOR, INSPECTOR, ADMIN):
+        status, seen = api.get(f"/v1/complaints/{public_anon['id']}", who)
+        assert status == 200 and seen["reporter"] is None
+    assert api.get(f"/v1/complaints/{private['id']}", OPERATOR)[1]["reporter"]["id"] == "warga-1"
+    assert api.get(f"/v1/complaints/{public_anon['id']}", CITIZEN)[1]["reporter"]["id"] == "warga-1"
+
+
+def test_listing_is_scoped_and_paginated(api):
+    ids = [file(api)["id"] for _ in range(5)]
+    other = file(api, who=CITIZEN_2, category="rs-pelayanan" if False else NEW["category"])["id"]
+    status, page = api.get("/v1/complaints?limit=2", CITIZEN)
+    seen = [c["id"] for c in page["items"]]
+    while page["next"]:
+        status, page = api.get(f"/v1/complaints?limit=2&cursor={page['next']}", CITIZEN)
+        seen += [c["id"] for c in page["items"]]
+    assert sorted(seen) == sorted(ids) and other not in seen
+    status, page = api.get("/v1/complaints?status=assigned&limit=100", OPERATOR)
+    assert status == 200 and len(page["items"]) == 6
+    assert api.get("/v1/complaints?status=resolved", OPERATOR)[1]["items"] == []
+    assert len(api.get("/v1/complaints?limit=100", INSPECTOR)[1]["items"]) == 6
+    assert api.get("/v1/complaints?opd=DINKES", OPERATOR)[0] == 403
+    assert api.get("/v1/complaints?opd=DINKES", INSPECTOR)[1]["items"] == []
+
+
+def test_idempotency_key_returns_the_first_complaint(api, repo):
+    headers = {"Idempotency-Key": "3f1c-retry-1"}
+    s1, first = api.post("/v1/complaints", CITIZEN, NEW, headers=headers)
+    s2, second = api.post("/v1/complaints", CITIZEN, NEW, headers=headers)
+    assert s1 == s2 == 201 and first["id"] == second["id"]
+    assert len(api.get("/v1/complaints", CITIZEN)[1]["items"]) == 1
+    s3, err = api.post("/v1/complaints", CITIZEN, {**NEW, "title": "Judul lain"}, headers=headers)
+    assert s3 == 422 and err["error"]["code"] == "idempotency_key_reused"
+    s4, other = api.post("/v1/complaints", CITIZEN_2, NEW, headers=headers)   # keys are per caller
+    assert s4 == 201 and other["id"] != first["id"]

@@ -1,0 +1,118 @@
+"""Races on one complaint, with real threads against DynamoDB (moto): exactly one action wins,
+every other gets Conflict (409), and nothing is lost."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
+
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.lifecycle import Action, decide, file_complaint
+from chalicelib.domain.model import Actor, Role, Status
+from chalicelib.services import complaints as service
+from chalicelib.services.complaints import Deps
+
+T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+CITIZEN = Actor("warga-1", Role.CITIZEN)
+OPERATOR = Actor("op-1", Role.OPERATOR, "DINKES")
+SUPERVISORS = [Actor(f"spv-{i}", Role.SUPERVISOR, "DINKES") for i in range(6)]
+RULES = SimpleNamespace(opds={"DINKES": None, "RSUDAM": None}, jurisdictions={"METRO": None})
+
+
+@pytest.fixture
+def atomic_moto(monkeypatch):
+    """moto checks a write's conditions and then applies it without a lock, so two threads can
+    both pass the check (seen here: approve and transfer both "won"). Real DynamoDB applies each
+    conditional write and transaction atomically; this makes moto do the same, so the test checks
+    our conditions rather than moto's thread safety."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(self, *args, _original=original, **kwargs):
+            with lock:
+                return _original(self, *args, **kwargs)
+        monkeypatch.setattr(DynamoDBBackend, name, locked)
+
+
+@pytest.fixture
+def dynamo_repo(dynamodb, settings, atomic_moto):
+    from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository
+    return DynamoComplaintRepository(settings)
+
+
+def followed_up(repo, n: int = 1) -> str:
+    complaint, event = file_complaint(
+        complaint_id=f"ADU-261127-RACE{n:03d}", actor=CITIZEN, at=T0, category="rs-layanan",
+        sector="kesehatan", opd="DINKES", title="Antrean", description="Antrean terlalu lama",
+        location=None, visibility="private", anonymous=False, routing_rule="r", rules_version="v")
+    repo.add(complaint, event)
+    complaint, event = decide(complaint, Action.FOLLOW_UP, OPERATOR, T0, {"message": "ditangani"})
+    repo.save(complaint, event)
+    return complaint.id
+
+
+class ReadTogether:
+    """Wraps a repository so every racer has read the complaint before anyone writes: the worst
+    interleaving, every time (a plain thread start leaves it to luck)."""
+
+    def __init__(self, repo, parties: int):
+        self._repo, self._barrier = repo, threading.Barrier(parties)
+
+    def get(self, complaint_id):
+        complaint = self._repo.get(complaint_id)
+        self._barrier.wait(timeout=30)
+        return complaint
+
+    def __getattr__(self, name):
+        return getattr(self._repo, name)
+
+
+def run(repo, cid, attempts):
+    """Run each (actor, action, payload) in its own thread; return the result or error of each."""
+    deps = Deps(repo=ReadTogether(repo, len(attempts)), rules=RULES, now=lambda: T0,
+                new_id=lambda at: "unused")
+    results = [None] * len(attempts)
+
+    def attempt(i, actor, action, payload):
+        try:
+            results[i] = service.act(deps, actor, cid, action, payload)
+        except Exception as exc:       # recorded, asserted below
+            results[i] = exc
+
+    threads = [threading.Thread(target=attempt, args=(i, *a)) for i, a in enumerate(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_supervisors_approving_at_once_one_wins(dynamo_repo):
+    cid = followed_up(dynamo_repo)
+    results = run(dynamo_repo, cid, [(s, Action.APPROVE, {}) for s in SUPERVISORS])
+    winners = [r for r in results if not isinstance(r, Exception)]
+    assert len(winners) == 1 and winners[0].status == Status.RESOLVED
+    assert all(isinstance(r, Conflict) for r in results if r is not winners[0])
+    stored = dynamo_repo.get(cid)
+    assert stored.version == 3 and stored.status == Status.RESOLVED
+    assert [e.type for e in dynamo_repo.timeline(cid)] == ["submitted", "followed_up", "approved"]
+
+
+def test_approval_racing_a_transfer_one_wins_nothing_lost(dynamo_repo):
+    for round_ in range(5):
+        cid = followed_up(dynamo_repo, round_ + 1)
+        results = run(dynamo_repo, cid, [(SUPERVISORS[0], Action.APPROVE, {}),
+                                          (SUPERVISORS[1], Action.TRANSFER, {"opd": "RSUDAM", "reason": "RS"})])
+        winners = [r for r in results if not isinstance(r, Exception)]
+        assert len(winners) == 1
+        assert [type(r) for r in results if r is not winners[0]] == [Conflict]
+        stored = dynamo_repo.get(cid)
+        assert stored == winners[0]
+        events = dynamo_repo.timeline(cid)
+        assert len(events) == 3 and events[-1].type in ("approved", "transferred")
+

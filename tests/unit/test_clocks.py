@@ -1,0 +1,105 @@
+"""Clocks derived from timelines, with a plain 24-hours-a-day schedule."""
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import given, settings, strategies as st
+
+from chalicelib.domain.clocks import ClockPolicy, deadlines, replay
+from chalicelib.domain.model import Event
+
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+H = timedelta(hours=1)
+
+
+class CalendarSchedule:
+    def __init__(self, followup=24, approval=72):
+        self.hours = {"followup": followup, "approval": approval}
+
+    def clock_policy(self, clock, started_at):
+        pause = frozenset({"waiting_citizen"}) if clock == "followup" else frozenset()
+        return ClockPolicy(self.hours[clock], "calendar", pause, 75, {}, "2025-01-01")
+
+    def add_time(self, start, seconds, mode):
+        return start + timedelta(seconds=seconds)
+
+    def time_between(self, start, end, mode):
+        return (end - start).total_seconds()
+
+
+def timeline(*steps):
+    """steps: (hours after T0, event type[, data])"""
+    events = [Event("C1", 1, T0, "submitted", "citizen", data={"opd": "DINKES"})]
+    for i, (hours, kind, *data) in enumerate(steps, start=2):
+        events.append(Event("C1", i, T0 + hours * H, kind, "operator", data=data[0] if data else {}))
+    return events
+
+
+def clocks(*steps, now_hours=None):
+    return replay("C1", timeline(*steps), CalendarSchedule())
+
+
+def test_new_complaint_has_a_running_followup_clock_due_in_24h():
+    [c] = clocks()
+    assert (c.name, c.state, c.due_at, c.opd) == ("followup", "running", T0 + 24 * H, "DINKES")
+    assert not c.overdue_at(T0 + 23 * H) and c.overdue_at(T0 + 24 * H)
+    assert c.warn_at() == T0 + 18 * H
+
+
+def test_follow_up_in_time_stops_followup_and_starts_approval():
+    f, a = clocks((5, "followed_up"))
+    assert f.state == "stopped" and not f.missed
+    assert a.name == "approval" and a.state == "running" and a.due_at == T0 + 77 * H
+
+
+def test_late_follow_up_is_still_a_miss():
+    f, _ = clocks((30, "followed_up"))
+    assert f.state == "stopped" and f.missed and f.due_at == T0 + 24 * H
+
+
+def test_pause_keeps_the_time_left():
+    [f] = clocks((10, "info_requested"))
+    assert f.state == "paused" and f.remaining_seconds == 14 * 3600 and not f.missed
+    [f] = clocks((10, "info_requested"), (50, "citizen_replied"))
+    assert f.state == "running" and f.due_at == T0 + 64 * H
+
+
+def test_return_and_transfer_restart_the_followup_clock():
+    cs = clocks((5, "followed_up"), (6, "returned"))
+    assert [(c.name, c.state) for c in cs] == [("followup", "stopped"), ("approval", "stopped"),
+                                                ("followup", "running")]
+    assert cs[-1].due_at == T0 + 30 * H
+    cs = clocks((5, "transferred", {"from_opd": "DINKES", "to_opd": "RSUDAM"}))
+    assert [(c.state, c.opd) for c in cs] == [("stopped", "DINKES"), ("running", "RSUDAM")]
+
+
+def test_forward_and_reject_stop_everything():
+    for end in ("forwarded", "rejected"):
+        assert all(c.state == "stopped" and not c.missed for c in clocks((2, "info_requested"), (3, end)))
+        assert deadlines(clocks((5, "followed_up"), (6, end)), T0 + 100 * H) == {
+            "followup_due": None, "approval_due": None, "overdue": False}
+
+
+def test_duplicate_and_out_of_order_events_give_the_same_clocks():
+    events = timeline((5, "followed_up"), (6, "returned"), (8, "info_requested"))
+    s = CalendarSchedule()
+    assert replay("C1", list(reversed(events)), s) == replay("C1", events, s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 40), st.sampled_from(
+    ["info_requested", "citizen_replied", "claimed"])), max_size=8))
+def test_followup_budget_is_conserved_across_pauses(steps):
+    """Running time + time left always equals the 24-hour budget while nothing overran."""
+    hours, state_paused, events = 0, False, []
+    for gap, kind in steps:
+        if kind == "info_requested" and state_paused or kind == "citizen_replied" and not state_paused:
+            continue
+        hours += gap
+        events.append((hours, kind))
+        state_paused = {"info_requested": True, "citizen_replied": False}.get(kind, state_paused)
+    [c] = replay("C1", timeline(*events), CalendarSchedule())
+    if c.state == "paused" and not c.missed:
+        assert 0 < c.remaining_seconds <= 24 * 3600
+    if c.state == "running" and not c.missed:
+        running_since = max(T0 + h * H for h, k in events if k == "citizen_replied") if any(
+            k == "citizen_replied" for _, k in events) else T0
+        assert c.due_at == running_since + timedelta(seconds=c.remaining_seconds)
