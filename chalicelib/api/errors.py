@@ -6,9 +6,9 @@ from .messages import FIELD_MESSAGES, MESSAGES, render
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, details: list | None = None, **params):
+    def __init__(self, http_status: int, code: str, details: list | None = None, **params):
         super().__init__(code)
-        self.status, self.code, self.details, self.params = status, code, details or [], params
+        self.http_status, self.code, self.details, self.params = http_status, code, details or [], params
 
 
 def field_error(field: str, code: str, **params) -> dict:

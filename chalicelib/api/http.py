@@ -47,9 +47,9 @@ def json_response(status: int, payload, headers: dict | None = None) -> Response
 
 def error_response(err: ApiError, lang: str) -> Response:
     headers = {"Content-Language": lang}
-    if err.status == 401:
+    if err.http_status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="lampungin"'
-    return json_response(err.status, body(err, lang), headers)
+    return json_response(err.http_status, body(err, lang), headers)
 
 
 def _decode_body(request, model):

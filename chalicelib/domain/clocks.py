@@ -65,6 +65,7 @@ class Clock:
     remaining_seconds: float       # budget left when it paused or stopped (negative: overran)
     ended_at: datetime | None      # stopped or paused at
     ended_by: str | None           # the event type that stopped or paused it
+    holder: str | None = None      # the operator holding the complaint when it ended (or now)
 
     @property
     def key(self) -> str:
@@ -94,19 +95,24 @@ class _Run:
         self.overran_at = None             # when the budget ran out, if it did
         self.ended_at = self.ended_by = None
         self.stopped = False
+        self.holder = None
 
 
 def replay(complaint_id: str, events: list[Event], schedule: Schedule) -> list[Clock]:
     """All clocks a complaint has had, oldest first, from its timeline (events in seq order)."""
     runs: list[_Run] = []
     current: dict[str, _Run] = {}
-    opd = None
+    opd = holder = None
     for event in sorted(events, key=lambda e: e.seq):
         status = EVENT_TARGET.get(event.type)
         if event.type == "submitted":
             opd = event.data.get("opd")
         elif event.type == "transferred":
-            opd = event.data.get("to_opd", opd)
+            opd, holder = event.data.get("to_opd", opd), None
+        elif event.type == "claimed" or (event.type == "followed_up" and holder is None):
+            holder = event.actor_id
+            for run in current.values():       # a claim makes the claimer answer for open clocks
+                run.holder = holder
         for name, trig in CLOCK_TRIGGERS.items():
             run = current.get(name)
             if run and (event.type in trig["starts_on"] or (status is not None and status not in trig["runs_in"])):
@@ -116,6 +122,7 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule) -> list[C
             if event.type in trig["starts_on"]:
                 policy = schedule.clock_policy(name, event.at)
                 run = _Run(name, event.seq, opd, event.at, policy, policy.hours * 3600)
+                run.holder = holder
                 runs.append(run)
                 current[name] = run
             elif run and status is not None:
@@ -145,7 +152,7 @@ def _clock(complaint_id: str, run: _Run, schedule: Schedule) -> Clock:
         due = None
     state = "stopped" if run.stopped else ("running" if run.running_since is not None else "paused")
     return Clock(complaint_id, run.name, run.seq, run.opd, run.started_at, run.policy, state, due,
-                 run.remaining, run.ended_at if state != "running" else None, run.ended_by)
+                 run.remaining, run.ended_at if state != "running" else None, run.ended_by, run.holder)
 
 
 def deadlines(clocks: list[Clock], now: datetime) -> dict:

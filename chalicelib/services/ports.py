@@ -56,3 +56,59 @@ class ComplaintRepository(Protocol):
 
     def list(self, query: ListQuery) -> Page:
         """Newest first. Raises BadCursor for a cursor it did not produce."""
+
+
+@dataclass(frozen=True)
+class ClockFlags:
+    """What the sweep has already done for a stored clock."""
+
+    warned_at: object = None       # datetime | None
+    settled_at: object = None      # datetime | None: its sanctions were issued
+    basis_seq: int = 0             # the timeline length it was derived from
+
+
+@dataclass(frozen=True)
+class DueClock:
+    complaint_id: str
+    clock_key: str
+    next_check_at: object          # datetime
+
+
+class ClockRepository(Protocol):
+    def flags(self, complaint_id: str) -> dict[str, ClockFlags]:
+        """Flags of the complaint's stored clocks, by clock key."""
+
+    def put(self, clock, *, basis_seq: int, next_check_at, rules_version: str) -> bool:
+        """Store a clock derived from the timeline up to `basis_seq`. Ignored (returns False)
+        when a clock derived from a longer timeline is already stored: late or replayed stream
+        records never roll a clock back. The sweep flags are never touched here."""
+
+    def mark(self, complaint_id: str, clock_key: str, *, next_check_at, warned_at=None,
+             settled_at=None) -> None:
+        """Record what the sweep did and when to look next (None: leave the sweep's index)."""
+
+    def due(self, shard: int, until, cursor: str | None, limit: int) -> Page:
+        """Clocks of one index shard whose next check is at or before `until` (DueClock items)."""
+
+    def for_opd(self, opd: str, since) -> list[dict]:
+        """Clocks an OPD was accountable for that started since `since` (statistics)."""
+
+
+class SanctionRepository(Protocol):
+    def add(self, sanction) -> bool:
+        """Store a sanction under its deterministic id; False when it already existed."""
+
+    def get(self, sanction_id: str): ...
+
+    def count_misses(self, subject: str, since, before) -> int:
+        """Primary sanctions (one per missed clock) against `subject` due in [since, before)."""
+
+    def mark_notified(self, sanction_id: str, at) -> None: ...
+
+    def list(self, *, complaint: str | None, opd: str | None, subject_type: str | None,
+             since, kind: str, limit: int, cursor: str | None) -> Page: ...
+
+
+class Notifier(Protocol):
+    def publish(self, message: dict, dedup_id: str) -> None:
+        """Deliver a notification at least once; `dedup_id` lets receivers drop repeats."""

@@ -103,3 +103,11 @@ def test_followup_budget_is_conserved_across_pauses(steps):
         running_since = max(T0 + h * H for h, k in events if k == "citizen_replied") if any(
             k == "citizen_replied" for _, k in events) else T0
         assert c.due_at == running_since + timedelta(seconds=c.remaining_seconds)
+
+
+def test_the_operator_who_held_the_complaint_answers_for_its_clock():
+    events = timeline((1, "claimed"), (30, "transferred", {"from_opd": "DINKES", "to_opd": "RSUDAM"}))
+    events[1] = Event("C1", 2, T0 + H, "claimed", "operator", actor_id="op-7")
+    first, second = replay("C1", events, CalendarSchedule())
+    assert (first.holder, first.missed, first.opd) == ("op-7", True, "DINKES")
+    assert second.holder is None and second.opd == "RSUDAM"

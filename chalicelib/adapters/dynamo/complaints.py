@@ -1,0 +1,149 @@
+"""ComplaintRepository on DynamoDB (see services/ports.py for the contract).
+
+Every write is one TransactWrite: the complaint, its timeline event and, on filing, the
+idempotency record succeed or fail together, so a lost update or an orphan event cannot happen.
+Listing picks the narrowest index for the filters (tables.py explains the indexes) and returns
+an opaque cursor that names the item to continue after and the query it belongs to.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from ...domain.errors import Conflict
+from ...domain.model import Complaint, Event
+from ...services.ports import BadCursor, DuplicateRequest, ListQuery, Page
+from .models import (complaint_from_item, complaint_item, event_from_item, event_item,
+                     models_for)
+from .tables import COMPLAINT_INDEXES, FEED_ALL
+
+FAILED = "ConditionalCheckFailed"
+CURSOR_VERSION = 1
+CREATED_KEY = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[^#]+")
+
+
+class DynamoComplaintRepository:
+    def __init__(self, settings):
+        self._m = models_for(settings)
+        # One connection per repository, reused on warm starts. TransactWrite ignores Meta.host;
+        # endpoints (local stack, moto server) come from AWS_ENDPOINT_URL_DYNAMODB.
+        self._connection = Connection(region=settings.region)
+
+    def add(self, complaint: Complaint, event: Event, idempotency_key: str | None = None,
+            request_hash: str | None = None) -> None:
+        if complaint.version != 1:
+            raise ValueError("a new complaint starts at version 1")
+        m = self._m
+        try:
+            with TransactWrite(connection=self._connection) as tx:
+                tx.save(complaint_item(m, complaint, None), condition=m.Complaint.id.does_not_exist())
+                tx.save(event_item(m, event), condition=m.Event.complaint_id.does_not_exist())
+                if idempotency_key is not None:
+                    tx.save(m.Idempotency(idempotency_key, complaint_id=complaint.id,
+                                          request_hash=request_hash, created_at=complaint.created_at),
+                            condition=m.Idempotency.key.does_not_exist())
+        except TransactWriteError as exc:
+            codes = _codes(exc)
+            if idempotency_key is not None and codes[2:3] == [FAILED]:
+                first = m.Idempotency.get(idempotency_key, consistent_read=True)
+                raise DuplicateRequest(first.complaint_id, first.request_hash) from None
+            if any(codes):
+                raise Conflict("conflict", complaint_id=complaint.id) from None
+            raise
+
+    def get(self, complaint_id: str) -> Complaint | None:
+        try:
+            return complaint_from_item(self._m.Complaint.get(complaint_id, consistent_read=True))
+        except self._m.Complaint.DoesNotExist:
+            return None
+
+    def save(self, complaint: Complaint, event: Event) -> None:
+        """Put the whole complaint if the stored version is `version - 1`. PynamoDB's
+        VersionAttribute adds that condition and writes `version`; we never set it ourselves."""
+        m = self._m
+        try:
+            with TransactWrite(connection=self._connection) as tx:
+                tx.save(complaint_item(m, complaint, complaint.version - 1))
+                tx.save(event_item(m, event), condition=m.Event.complaint_id.does_not_exist())
+        except TransactWriteError as exc:
+            if any(_codes(exc)):   # a failed condition, or a concurrent transaction on the item
+                raise Conflict("conflict", complaint_id=complaint.id) from None
+            raise
+
+    def timeline(self, complaint_id: str) -> list[Event]:
+        items = self._m.Event.query(complaint_id, scan_index_forward=True, consistent_read=True)
+        return [event_from_item(i) for i in items]   # the iterator follows every page
+
+    def list(self, query: ListQuery) -> Page:
+        if not 1 <= query.limit <= 100:
+            raise ValueError("limit must be 1..100")
+        index_name, hash_value, filters = _plan(query)
+        m = self._m
+        condition = None
+        for attr, value in filters.items():
+            term = getattr(m.Complaint, attr) == value
+            condition = term if condition is None else condition & term
+        signature = [index_name, hash_value, filters]
+        start = None
+        if query.cursor is not None:
+            after = _decode(query.cursor, signature)
+            start = {"id": {"S": after.split("#", 1)[1]},
+                     COMPLAINT_INDEXES[index_name]: {"S": hash_value}, "created_key": {"S": after}}
+        # Ask for one more than a page: if it comes, there is a next page (no empty last page).
+        results = m.indexes[index_name].query(
+            hash_value, filter_condition=condition, scan_index_forward=False,
+            limit=query.limit + 1, page_size=100 if filters else query.limit + 1,
+            last_evaluated_key=start)
+        items = [*results]
+        page = items[:query.limit]
+        next_cursor = None
+        if len(items) > query.limit:
+            next_cursor = _encode(page[-1].created_key, signature)
+        return Page([complaint_from_item(i) for i in page], next_cursor)
+
+
+def _codes(exc: TransactWriteError) -> list[str | None]:
+    return [r.code if r else None for r in exc.cancellation_reasons]
+
+
+def _plan(q: ListQuery) -> tuple[str, str, dict]:
+    """The narrowest index for the filters; what the index cannot key on becomes a filter.
+    A reporter has few complaints, so their partition wins over an OPD's."""
+    if q.reporter:
+        return "by_reporter", q.reporter, {k: v for k, v in (("opd", q.opd), ("status", q.status)) if v}
+    if q.opd and q.status:
+        return "by_opd_status", f"{q.opd}#{q.status}", {}
+    if q.opd:
+        return "by_opd", q.opd, {}
+    if q.status:
+        return "by_status", q.status, {}
+    return "feed", FEED_ALL, {}
+
+
+def _encode(after: str, signature: list) -> str:
+    raw = json.dumps({"v": CURSOR_VERSION, "q": signature, "after": after}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, signature: list) -> str:
+    """The `created_key` to continue after. A cursor is only good for the query that made it:
+    the partition is always the current query's, so a cursor can never widen what is read."""
+    try:
+        raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
+        data = json.loads(raw)
+    except (ValueError, TypeError, binascii.Error):
+        raise BadCursor("unreadable cursor") from None
+    if not isinstance(data, dict) or set(data) != {"v", "q", "after"}:
+        raise BadCursor("not a cursor")
+    if data["v"] != CURSOR_VERSION or data["q"] != signature:
+        raise BadCursor("cursor from another query")
+    after = data["after"]
+    if not isinstance(after, str) or not CREATED_KEY.fullmatch(after):
+        raise BadCursor("bad position")
+    return after

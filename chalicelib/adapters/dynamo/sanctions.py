@@ -1,0 +1,108 @@
+"""Sanctions on DynamoDB: one item per decision under its deterministic id (conditional put)."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import asdict
+
+from pynamodb.exceptions import PutError
+
+from ...domain.sanctions import Sanction
+from ...services.ports import BadCursor, Page
+from .deadline_models import deadline_models
+from .models import from_iso, to_iso
+
+FAILED = "ConditionalCheckFailedException"
+
+
+def sanction_body(s: Sanction) -> dict:
+    body = asdict(s)
+    for name in ("due_at", "issued_at"):
+        body[name] = to_iso(body[name])
+    body["notify"] = list(s.notify)
+    return body
+
+
+def sanction_from_body(b: dict) -> Sanction:
+    b = dict(b)
+    b["due_at"], b["issued_at"] = from_iso(b["due_at"]), from_iso(b["issued_at"])
+    b["notify"] = tuple(b.get("notify", ()))
+    return Sanction(**b)
+
+
+class DynamoSanctionRepository:
+    def __init__(self, settings):
+        self._M = deadline_models(settings.table_prefix, settings.region).Sanction
+
+    def add(self, s: Sanction) -> bool:
+        M = self._M
+        item = M(s.id, kind=s.kind, complaint_id=s.complaint_id, subject=s.subject, opd=s.opd,
+                 subject_type=s.subject_type, issued_key=f"{to_iso(s.issued_at)}#{s.id}",
+                 due_key=f"{to_iso(s.due_at)}#{s.id}", body=sanction_body(s))
+        try:
+            item.save(condition=M.id.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code == FAILED:
+                return False
+            raise
+        return True
+
+    def get(self, sanction_id: str) -> dict | None:
+        try:
+            item = self._M.get(sanction_id, consistent_read=True)
+        except self._M.DoesNotExist:
+            return None
+        return {**item.body, "notified_at": item.notified_at}
+
+    def count_misses(self, subject: str, since, before) -> int:
+        M = self._M
+        return sum(1 for _ in M.by_subject_index.query(
+            subject, M.due_key.between(to_iso(since), to_iso(before)), filter_condition=M.kind == "sanction"))
+
+    def mark_notified(self, sanction_id: str, at) -> None:
+        M = self._M
+        M(sanction_id).update(actions=[M.notified_at.set(at)])
+
+    def list(self, *, complaint=None, opd=None, subject_type=None, since=None, kind="sanction",
+             limit=20, cursor=None) -> Page:
+        M = self._M
+        if complaint:
+            index, hash_value, filters = M.by_complaint_index, complaint, {"opd": opd}
+        elif opd:
+            index, hash_value, filters = M.by_opd_index, opd, {}
+        else:
+            index, hash_value, filters = M.feed_index, kind, {}
+        filters.update(subject_type=subject_type, kind=kind if index is not M.feed_index else None)
+        condition = None
+        for attr, value in filters.items():
+            if value is not None:
+                term = getattr(M, attr) == value
+                condition = term if condition is None else condition & term
+        range_condition = M.issued_key >= to_iso(since) if since else None
+        start = _decode(cursor, index.Meta.index_name, hash_value) if cursor else None
+        results = index.query(hash_value, range_condition, filter_condition=condition,
+                              scan_index_forward=False, limit=limit + 1, page_size=100,
+                              last_evaluated_key=start)
+        items = [*results]
+        page = items[:limit]
+        nxt = None
+        if len(items) > limit:
+            last = page[-1]
+            nxt = _encode({"index": index.Meta.index_name, "hash": hash_value, "id": last.id,
+                           "issued_key": last.issued_key})
+        return Page([sanction_from_body(i.body) for i in page], nxt)
+
+
+def _encode(d: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(d, separators=(",", ":")).encode()).decode()
+
+
+def _decode(cursor: str, index_name: str, hash_value: str) -> dict:
+    try:
+        d = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        assert d["index"] == index_name and d["hash"] == hash_value
+    except (ValueError, binascii.Error, KeyError, AssertionError, TypeError):
+        raise BadCursor(cursor) from None
+    hash_attr = {"by_complaint": "complaint_id", "by_opd": "opd", "feed": "kind"}[index_name]
+    return {"id": {"S": d["id"]}, "issued_key": {"S": d["issued_key"]}, hash_attr: {"S": hash_value}}

@@ -1,0 +1,107 @@
+"""The DynamoDB tables of Lampung In, as plain data in boto3 `create_table` form.
+
+This is the single source of keys and indexes. The local stack and the tests create tables from
+it, infra/ generates CloudFormation from it, and tests/integration/test_tables.py checks the
+PynamoDB models against it, so the three cannot drift. No SDK is imported here.
+
+Listing complaints (GSIs on `complaints`, every one ALL-projected, every range key `created_key`):
+
+* `created_key` = "<created_at as UTC ISO, fixed width>#<id>": sorts by filing time, and the id
+  breaks ties, so "newest first" is a total order and a page boundary is one exact item.
+* `by_opd_status` (hash `opd_status` = "<opd>#<status>") is an OPD's queue for one status, newest
+  first. A single (opd, "<status>#<created>") index would serve this but not "all of an OPD's
+  complaints, newest first" across statuses; two small indexes are cheaper than merging 7 ranges.
+* `by_opd` (hash `opd`), `by_reporter` (hash `reporter_sub`: a citizen's own complaints; other
+  filters become filter expressions over that small partition), `by_status` (hash `status`).
+* `feed` (hash `feed`, always "all"): inspectors and admins list everything newest first without a
+  Scan. One partition takes ~1000 writes/s; Lampung's complaint volume is four orders of magnitude
+  below that, and with no LSI there is no 10 GB item-collection limit. If that ever changes, shard
+  the hash by month and walk months backwards (the cursor would then carry the month).
+"""
+from __future__ import annotations
+
+import copy
+
+S, N = "S", "N"
+PAY_PER_REQUEST = "PAY_PER_REQUEST"
+FEED_ALL = "all"     # the one value of `feed`
+
+
+def _keys(hash_attr: str, range_attr: str | None = None) -> list[dict]:
+    schema = [{"AttributeName": hash_attr, "KeyType": "HASH"}]
+    if range_attr:
+        schema.append({"AttributeName": range_attr, "KeyType": "RANGE"})
+    return schema
+
+
+def _attrs(**types: str) -> list[dict]:
+    return [{"AttributeName": name, "AttributeType": t} for name, t in types.items()]
+
+
+# index name -> hash attribute; the range attribute is always `created_key`.
+COMPLAINT_INDEXES: dict[str, str] = {
+    "by_opd_status": "opd_status",
+    "by_opd": "opd",
+    "by_reporter": "reporter_sub",
+    "by_status": "status",
+    "feed": "feed",
+}
+
+TABLES: dict[str, dict] = {
+    # One item per complaint (aduan); the stream feeds the rules Lambda (clocks, notifications).
+    "complaints": {
+        "KeySchema": _keys("id"),
+        "AttributeDefinitions": _attrs(id=S, created_key=S,
+                                       **{h: S for h in COMPLAINT_INDEXES.values()}),
+        "GlobalSecondaryIndexes": [
+            {"IndexName": name, "KeySchema": _keys(hash_attr, "created_key"),
+             "Projection": {"ProjectionType": "ALL"}}
+            for name, hash_attr in COMPLAINT_INDEXES.items()
+        ],
+        "BillingMode": PAY_PER_REQUEST,
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    },
+    # Immutable timeline events; `seq` is the complaint version the event produced.
+    "timeline": {
+        "KeySchema": _keys("complaint_id", "seq"),
+        "AttributeDefinitions": _attrs(complaint_id=S, seq=N),
+        "BillingMode": PAY_PER_REQUEST,
+    },
+    # Idempotency-Key (scoped to the caller) -> the complaint it created. Kept forever: the
+    # contract says a repeat never makes a second complaint, so no TTL.
+    "idempotency": {
+        "KeySchema": _keys("key"),
+        "AttributeDefinitions": _attrs(key=S),
+        "BillingMode": PAY_PER_REQUEST,
+    },
+    # Later issues add their tables here, in the same form:
+    #   "clocks":    deadline clocks per complaint, with a sparse GSI on `due_at` for the sweep.
+    #   "sanctions": deterministic ids (conditional puts), GSIs by OPD and by complaint.
+}
+
+
+def table_definitions(settings) -> dict[str, dict]:
+    """Full `create_table` arguments per short name, with this stage's table names."""
+    return {short: {"TableName": settings.table_name(short), **copy.deepcopy(spec)}
+            for short, spec in TABLES.items()}
+
+
+def create_tables(client_or_resource, settings, names=None) -> list[str]:
+    """Create the tables that do not exist yet and wait until each is ACTIVE.
+
+    Idempotent, so the local stack can call it on every start. Takes a boto3 DynamoDB client or
+    resource. Returns the names of the tables it created.
+    """
+    client = getattr(client_or_resource.meta, "client", client_or_resource)
+    created = []
+    for short, spec in table_definitions(settings).items():
+        if names is not None and short not in names:
+            continue
+        try:
+            client.create_table(**spec)
+            created.append(spec["TableName"])
+        except client.exceptions.ResourceInUseException:
+            pass   # already there (or being created): just wait for it below
+        client.get_waiter("table_exists").wait(
+            TableName=spec["TableName"], WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+    return created

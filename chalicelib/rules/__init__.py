@@ -1,0 +1,53 @@
+"""Rules as code: the Lambda side of rules/ (routing, deadlines, sanctions), read from the bundle.
+
+Policy staff edit YAML under rules/; `lampungin rules build` compiles it into
+chalicelib/rules/bundle/bundle.json (generated, gitignored); this package reads only that JSON.
+No AWS imports, no PyYAML, no `holidays`; durable_rules is imported only when the engine is used.
+Every decision carries `rules_version` (the content hash of rules/) and an explanation
+{"id": ..., "en": ...} naming the rule, its reference and the facts.
+
+Public interface
+----------------
+    from chalicelib.rules import load_bundle, UnknownCategory, StaleBundle
+
+    bundle = load_bundle()                       # cached per process; StaleBundle if rules/ changed
+    bundle.version                               # "66c33917bdd1" (short content hash)
+    bundle.opds: dict[str, Opd]                  # Opd(code, name, sectors)
+    bundle.categories: list[Category]            # Category(code, name, sector, opd, rule_id, reference)
+    bundle.jurisdictions: dict[str, Jurisdiction]   # Jurisdiction(code, name): `forward` targets
+    bundle.default_category                      # "lainnya" (BIRO-ORG intake desk)
+    bundle.category(code) -> Category | None
+    bundle.route(category_code) -> RoutingDecision(category, opd, sector, rule_id, rules_version,
+                                                   explanation)      # raises UnknownCategory
+    bundle.service_levels(at: datetime) -> dict  # GET /v1/rules: version + deadlines in force at `at`
+
+    # clocks: the parameters in force when the clock STARTED apply for its whole life
+    bundle.clock_policy(clock, started_at) -> ClockPolicy(clock, hours, mode, pause_in,
+                                         warn_at_percent, reference, params_version, effective_from)
+    bundle.due_at(clock | policy, started_at, *, pauses=[(from, to | None)], paused_seconds=0)
+        -> datetime | None                       # None while a pause is open
+    bundle.used_fraction(clock | policy, started_at, at, *, pauses=()) -> float   # 0.75 = 75 %
+    bundle.parameter(name, on: date | datetime) -> value     # e.g. "sanctions.window_days"
+
+    # rules engine (durable_rules behind RulesEngine; the hit policy is applied in Python)
+    bundle.evaluate(facts: dict) -> list[Decision]
+        facts: {"event": "missed" | "progress", "clock": "followup" | "approval",
+                "at": datetime (due time for a miss; the sweep time for progress),
+                "subject_type": "operator" | "opd", "misses": int, "opd_misses": int,
+                "hours_late": float, "used_percent": float, "opd", "sector", "category", ...}
+        Decision(rule_id, table, level, subject_type, reference, explanation, facts,
+                 rules_version, notify)
+    bundle.clock_actions(facts: dict) -> list[ClockAction(clock, action, rule_id, facts)]
+        facts: {"event": timeline event type, "from_status", "to_status", "at": datetime, ...}
+        action in "stop" | "pause" | "resume" | "start" (applied in that order)
+
+All times are aware datetimes (UTC stored, WIB = UTC+7 for dates); nothing here calls now().
+"""
+from .bundle import RulesBundle, clear_cache, load_bundle
+from .model import (CalendarLapsed, Category, ClockAction, ClockPolicy, Decision, Jurisdiction, Opd,
+                    ParameterLapsed, RoutingDecision, RuleActionFailed, RulesError, StaleBundle,
+                    UnknownCategory)
+
+__all__ = ["RulesBundle", "load_bundle", "clear_cache", "CalendarLapsed", "Category", "ClockAction",
+           "ClockPolicy", "Decision", "Jurisdiction", "Opd", "ParameterLapsed", "RoutingDecision",
+           "RuleActionFailed", "RulesError", "StaleBundle", "UnknownCategory"]

@@ -1,0 +1,152 @@
+"""Load the compiled rules bundle (chalicelib/rules/bundle/bundle.json) once per process.
+
+Why a bundle: Chalice ships only app.py, chalicelib/ and vendor/, so the policy files in rules/
+are compiled by `lampungin rules build` into one JSON file here. The Lambda reads only that JSON
+(no PyYAML, no `holidays`). A stale bundle is never used: in a checkout where rules/ sits beside
+chalicelib/, the source hash must equal the manifest's, else StaleBundle. In Lambda rules/ is
+absent and the bundle is trusted (the deploy built it).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date, datetime
+from pathlib import Path
+
+from . import deadlines
+from .model import (Category, ClockPolicy, ClockAction, Decision, Jurisdiction, Opd,
+                    RoutingDecision, StaleBundle)
+from .parameters import Parameters
+from .routing import RoutingTable
+from .sourcehash import generator_id, source_hash
+from .working_calendar import WorkingCalendar, local_date
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_PATH = PACKAGE_DIR / "bundle" / "bundle.json"
+DEFAULT_SOURCE_DIR = PACKAGE_DIR.parent.parent / "rules"
+BUILD_HINT = "run `.venv/bin/lampungin rules build`"
+
+_cache: dict[tuple, "RulesBundle"] = {}
+_lock = threading.Lock()
+
+
+class RulesBundle:
+    """The rules in force: routing, dated parameters, working calendar and compiled rulesets."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.manifest = data["manifest"]
+        self.version: str = self.manifest["version"]
+        self.routing = RoutingTable(data["routing"], self.version)
+        self.parameters = Parameters(data["parameters"])
+        self.calendar = WorkingCalendar(data["calendar"])
+        self._engine = None
+
+    # --- routing (rules/routing) -------------------------------------------------------------
+    @property
+    def opds(self) -> dict[str, Opd]:
+        return self.routing.opds
+
+    @property
+    def categories(self) -> list[Category]:
+        return self.routing.categories
+
+    @property
+    def jurisdictions(self) -> dict[str, Jurisdiction]:
+        return self.routing.jurisdictions
+
+    @property
+    def default_category(self) -> str:
+        return self.routing.default_category
+
+    def category(self, code: str) -> Category | None:
+        return self.routing.category(code)
+
+    def route(self, category_code: str) -> RoutingDecision:
+        return self.routing.route(category_code)
+
+    # --- clocks and deadlines (rules/parameters/clocks.yaml, rules/calendar) -------------------
+    def clock_policy(self, clock: str, started_at: datetime) -> ClockPolicy:
+        """The clock's parameters as in force when it started (a later change never applies)."""
+        return deadlines.clock_policy(self.parameters, clock, local_date(started_at))
+
+    def due_at(self, clock: str | ClockPolicy, started_at: datetime, *, pauses=(),
+               paused_seconds: float = 0) -> datetime | None:
+        """When the clock runs out; None while it is paused (an open pause)."""
+        policy = clock if isinstance(clock, ClockPolicy) else self.clock_policy(clock, started_at)
+        return deadlines.due_at(policy, self.calendar, started_at, pauses=pauses,
+                                paused_seconds=paused_seconds)
+
+    def used_fraction(self, clock: str | ClockPolicy, started_at: datetime, at: datetime, *,
+                      pauses=()) -> float:
+        """Share of the clock's time used by `at` (1.0 = due); the 75 % warning reads this."""
+        policy = clock if isinstance(clock, ClockPolicy) else self.clock_policy(clock, started_at)
+        return deadlines.used_fraction(policy, self.calendar, started_at, at, pauses=pauses)
+
+    def add_time(self, start: datetime, seconds: float, mode: str) -> datetime:
+        """domain.clocks.Schedule: `start` plus clock time counted in `mode`."""
+        return deadlines.add_time(self.calendar, start, seconds, mode)
+
+    def time_between(self, start: datetime, end: datetime, mode: str) -> float:
+        """domain.clocks.Schedule: seconds of clock time counted in `mode` between two instants."""
+        return deadlines.time_between(self.calendar, start, end, mode)
+
+    def parameter(self, name: str, on: date | datetime):
+        return self.parameters.value(name, local_date(on) if isinstance(on, datetime) else on)
+
+    def service_levels(self, at: datetime) -> dict:
+        """What `GET /v1/rules` publishes: the active version and the deadlines in force at `at`."""
+        return deadlines.service_levels(self, at)
+
+    # --- rules engine (rules/clocks, rules/sanctions) ------------------------------------------
+    @property
+    def engine(self):
+        """The durable_rules adapter, built on first use (the API Lambda never pays for it)."""
+        if self._engine is None:
+            from .engine import RulesEngine
+            self._engine = RulesEngine(self)
+        return self._engine
+
+    def evaluate(self, facts: dict) -> list[Decision]:
+        return self.engine.evaluate(facts)
+
+    def clock_actions(self, facts: dict) -> list[ClockAction]:
+        return self.engine.clock_actions(facts)
+
+
+def check_fresh(manifest: dict, source_dir: Path) -> None:
+    """Raise StaleBundle unless the bundle was built from exactly these source files."""
+    current = source_hash(source_dir, generator_id())
+    if manifest.get("source_hash") != current:
+        raise StaleBundle(f"rules bundle {manifest.get('version')} is stale: the files in "
+                          f"{source_dir} changed since it was built; {BUILD_HINT}")
+
+
+def read_bundle(path: Path, source_dir: Path | None) -> RulesBundle:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StaleBundle(f"no rules bundle at {path}; {BUILD_HINT}") from None
+    if source_dir is not None and (Path(source_dir) / "routing").is_dir():
+        check_fresh(data["manifest"], Path(source_dir))
+    return RulesBundle(data)
+
+
+def load_bundle(path: str | Path | None = None, *, source_dir: str | Path | None = None,
+                check: bool = True) -> RulesBundle:
+    """The bundle for this process (cached). Without `path`, the packaged bundle, checked against
+    rules/ beside chalicelib when that folder exists (a dev or test checkout)."""
+    path = Path(path) if path else DEFAULT_PATH
+    if source_dir is None and path == DEFAULT_PATH:
+        source_dir = DEFAULT_SOURCE_DIR
+    key = (str(path), str(source_dir) if check else None)
+    with _lock:
+        if key not in _cache:
+            _cache[key] = read_bundle(path, Path(source_dir) if (check and source_dir) else None)
+        return _cache[key]
+
+
+def clear_cache() -> None:
+    """Forget loaded bundles (tests, and `lampungin dev` after a rebuild)."""
+    with _lock:
+        _cache.clear()

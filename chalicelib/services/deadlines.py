@@ -1,0 +1,48 @@
+"""Keeping clocks in step with complaints (the stream handler's use case).
+
+For each change the handler re-reads the complaint's timeline (stream images can be stale),
+replays it into clocks and stores them; since the result depends only on the timeline, duplicate,
+late or out-of-order records are harmless.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from ..domain.clocks import Clock, deadlines, replay
+from ..domain.sanctions import next_check
+from .ports import ClockFlags, ClockRepository, ComplaintRepository
+
+
+@dataclass
+class ClockDeps:
+    complaints: ComplaintRepository
+    clocks: ClockRepository
+    schedule: object                   # domain.clocks.Schedule
+    rules_version: str
+    now: Callable[[], datetime]
+
+
+def current_clocks(deps: ClockDeps, complaint_id: str) -> tuple[list[Clock], int]:
+    events = deps.complaints.timeline(complaint_id)
+    basis = max((e.seq for e in events), default=0)
+    return replay(complaint_id, events, deps.schedule), basis
+
+
+def reconcile(deps: ClockDeps, complaint_id: str) -> list[Clock]:
+    """Store the complaint's clocks as its timeline now implies. Returns them."""
+    clocks, basis = current_clocks(deps, complaint_id)
+    flags = deps.clocks.flags(complaint_id)
+    for clock in clocks:
+        f = flags.get(clock.key, ClockFlags())
+        deps.clocks.put(clock, basis_seq=basis,
+                        next_check_at=next_check(clock, f.warned_at is not None, f.settled_at is not None),
+                        rules_version=deps.rules_version)
+    return clocks
+
+
+def complaint_deadlines(deps: ClockDeps, complaint_id: str) -> dict:
+    """`deadlines` and `overdue` for the API, computed from the timeline (never stale)."""
+    clocks, _ = current_clocks(deps, complaint_id)
+    return deadlines(clocks, deps.now())

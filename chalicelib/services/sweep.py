@@ -1,0 +1,158 @@
+"""The sweep: find clocks whose time (or warning time) has come and act on them, exactly once.
+
+It reads only the sparse index of clocks with a pending check (never a Scan), so its cost grows
+with the clocks due, not with the number of complaints. For each hit it recomputes the clock from
+the timeline (the stream may lag: a follow-up that arrived in time is never sanctioned), asks the
+sanction rules, and writes each decision under a deterministic id with a conditional put. Then it
+marks the clock. A crash between the two only means the next sweep finds the clock again, the puts
+fail as duplicates, and the mark is written: no sanction twice, none missed.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ..domain.sanctions import Sanction, accountable, hours_late, next_check, sanction_id, used_percent
+from .deadlines import ClockDeps, current_clocks
+from .ports import ClockFlags, Notifier, SanctionRepository
+
+SHARDS = 16
+log = logging.getLogger("lampungin.sweep")
+PRIMARY_TABLES = ("operator", "opd")        # one decision per missed clock comes from these
+
+
+@dataclass
+class SweepDeps(ClockDeps):
+    sanctions: SanctionRepository = None
+    notifier: Notifier = None
+    rules: object = None                     # the bundle: .evaluate(facts), .parameter(name, on)
+
+
+@dataclass
+class SweepReport:
+    at: str
+    clocks_due: int = 0
+    sanctions_issued: int = 0
+    warnings_sent: int = 0
+    duplicates_skipped: int = 0
+    complete: bool = True
+    items_read: int = 0
+    errors: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def sweep(deps: SweepDeps, at: datetime, *, deadline: float | None = None, page_size: int = 100
+          ) -> SweepReport:
+    """One sweep as of `at`. Stops early (complete=False) when the monotonic `deadline` passes;
+    the next sweep resumes with what is still due, since handled clocks leave the index."""
+    report = SweepReport(at=at.isoformat())
+    hits = []
+    for shard in range(SHARDS):
+        cursor = None
+        while True:
+            page = deps.clocks.due(shard, at, cursor, page_size)
+            report.items_read += len(page.items)
+            hits.extend(page.items)
+            cursor = page.next
+            if not cursor:
+                break
+    hits.sort(key=lambda h: (h.next_check_at, h.complaint_id, h.clock_key))   # oldest misses first
+    report.clocks_due = len(hits)
+    for hit in hits:
+        if deadline is not None and time.monotonic() > deadline:
+            report.complete = False
+            break
+        try:
+            handle_due_clock(deps, hit.complaint_id, hit.clock_key, at, report)
+        except Exception as exc:             # one bad clock must not stop the province's sweep
+            log.exception("sweep failed on %s %s", hit.complaint_id, hit.clock_key)
+            report.errors.append({"complaint_id": hit.complaint_id, "clock": hit.clock_key,
+                                  "error": f"{type(exc).__name__}: {exc}"[:300]})
+    return report
+
+
+def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: datetime,
+                     report: SweepReport) -> None:
+    clocks, _ = current_clocks(deps, complaint_id)
+    clock = next((c for c in clocks if c.key == clock_key), None)
+    flags = deps.clocks.flags(complaint_id).get(clock_key, ClockFlags())
+    if clock is None:                        # a clock the timeline no longer implies: drop it
+        deps.clocks.mark(complaint_id, clock_key, next_check_at=None)
+        return
+    complaint = deps.complaints.get(complaint_id)
+    warned, settled = flags.warned_at is not None, flags.settled_at is not None
+    if not settled and clock.missed and clock.due_at <= at:
+        for sanction in decide_sanctions(deps, complaint, clock, at):
+            issue(deps, sanction, report)
+        settled = True
+        deps.clocks.mark(complaint_id, clock_key, next_check_at=None, settled_at=at)
+        return
+    warn_at = clock.warn_at()
+    if not warned and warn_at is not None and warn_at <= at:
+        for warning in decide(deps, complaint, clock, at, event="progress"):
+            issue(deps, warning, report)
+        deps.clocks.mark(complaint_id, clock_key, warned_at=at,
+                         next_check_at=next_check(clock, True, settled))
+        return
+    deps.clocks.mark(complaint_id, clock_key, next_check_at=next_check(clock, warned, settled))
+
+
+def decide_sanctions(deps: SweepDeps, complaint, clock, at: datetime) -> list[Sanction]:
+    return decide(deps, complaint, clock, at, event="missed")
+
+
+def decide(deps: SweepDeps, complaint, clock, at: datetime, *, event: str) -> list[Sanction]:
+    """Ask the sanction rules what this clock's state means, with the facts they may test."""
+    window = timedelta(days=int(deps.rules.parameter("sanctions.window_days", clock.due_at)))
+    operator = accountable(clock, "operator")
+    facts = {
+        "event": event, "clock": clock.name, "opd": clock.opd,
+        "sector": complaint.sector if complaint else "", "category": complaint.category if complaint else "",
+        "hours_late": hours_late(clock, at) if event == "missed" else 0,
+        "used_percent": used_percent(clock, at),
+        "misses": 1 + deps.sanctions.count_misses(f"operator#{operator}", clock.due_at - window, clock.due_at),
+        "opd_misses": 1 + deps.sanctions.count_misses(f"opd#{clock.opd}", clock.due_at - window, clock.due_at),
+    }
+    facts["subject_type"] = "operator" if clock.name == "followup" else "opd"
+    out = []
+    for d in deps.rules.evaluate(facts):
+        kind = "warning" if event == "progress" else ("sanction" if d.table in PRIMARY_TABLES else "report")
+        out.append(Sanction(
+            id=sanction_id(clock.complaint_id, clock, d.rule_id), kind=kind,
+            complaint_id=clock.complaint_id, subject_type=d.subject_type,
+            subject_id=accountable(clock, d.subject_type), opd=clock.opd, rule_id=d.rule_id,
+            level=d.level, clock=clock.name, clock_key=clock.key, due_at=clock.due_at, issued_at=at,
+            hours_late=facts["hours_late"], rules_version=d.rules_version, reference=d.reference,
+            explanation=d.explanation, facts=facts, notify=(d.notify,) if d.notify else ()))
+    return out
+
+
+def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport) -> None:
+    """Conditional put, then notify (at least once; the sanction id is the dedup key)."""
+    created = deps.sanctions.add(sanction)
+    if created:
+        if sanction.kind == "warning":
+            report.warnings_sent += 1
+        else:
+            report.sanctions_issued += 1
+    else:
+        report.duplicates_skipped += 1
+        stored = deps.sanctions.get(sanction.id)
+        if stored is not None and stored.get("notified_at"):
+            return
+    deps.notifier.publish(notification(sanction), dedup_id=sanction.id)
+    deps.sanctions.mark_notified(sanction.id, sanction.issued_at)
+
+
+def notification(s: Sanction) -> dict:
+    """Who hears about it: the accountable operator (or OPD desk), the OPD head, the Inspectorate."""
+    recipients = [f"{s.subject_type}:{s.subject_id}", f"opd-head:{s.opd}", "INSPEKTORAT", *s.notify]
+    return {"type": s.kind, "id": s.id, "complaint_id": s.complaint_id, "rule_id": s.rule_id,
+            "level": s.level, "subject_type": s.subject_type, "subject_id": s.subject_id, "opd": s.opd,
+            "clock": s.clock, "due_at": s.due_at.isoformat(), "hours_late": s.hours_late,
+            "rules_version": s.rules_version, "explanation": s.explanation,
+            "recipients": sorted(set(recipients))}

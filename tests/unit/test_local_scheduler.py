@@ -1,0 +1,123 @@
+"""The local stand-in for EventBridge schedules (lampungin/localstack/scheduler.py) and the
+small pieces of the local stack that need no servers: record shape, dev.json, keys and tokens."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import jwt
+import pytest
+from chalice import Chalice, Cron, Rate
+
+from lampungin import tokens
+from lampungin.localstack import keys, state
+from lampungin.localstack.records import lambda_record
+from lampungin.localstack.scheduler import Scheduler, rate_seconds, scheduled_event, schedules_of
+
+AT = datetime(2026, 3, 2, 1, 0, 30, 123456, tzinfo=timezone.utc)
+
+
+def test_the_rate_is_read_from_the_app_object():
+    app = Chalice("t")
+
+    @app.schedule(Rate(5, unit=Rate.MINUTES), name="sweep")
+    def sweep(event):
+        return {"sanctions_issued": 0}
+
+    @app.schedule(Cron(0, 1, "*", "*", "?", "*"))
+    def nightly(event):
+        return None
+
+    by_name = {s.name: s for s in schedules_of(app)}
+    assert rate_seconds(by_name["sweep"].schedule_expression) == 300
+    assert rate_seconds(by_name["nightly"].schedule_expression) is None   # cron: not fired
+    assert rate_seconds("rate(1 hour)") == 3600
+
+
+def test_the_event_is_what_eventbridge_sends():
+    event = scheduled_event("sweep", AT, "ap-southeast-3")
+    assert event["detail-type"] == "Scheduled Event" and event["source"] == "aws.events"
+    assert event["time"] == "2026-03-02T01:00:30Z"
+    assert event["resources"][0].endswith(":rule/sweep") and event["detail"] == {}
+
+
+def test_a_failing_run_is_counted_not_fatal_and_the_timer_keeps_going():
+    runs = []
+
+    def handler(event):
+        runs.append(event["time"])
+        if len(runs) == 1:
+            raise RuntimeError("store down")
+        return {"sanctions_issued": 2}
+
+    stats = []
+    scheduler = Scheduler("sweep", handler, 0.05, now=lambda: AT, on_stats=stats.append)
+    stop = threading.Event()
+    thread = threading.Thread(target=scheduler.run, args=(stop,))
+    thread.start()
+    try:
+        for _ in range(100):
+            if len(runs) >= 3:
+                break
+            stop.wait(0.02)
+    finally:
+        stop.set()
+        thread.join(2)
+    assert not thread.is_alive() and len(runs) >= 3
+    assert stats[0]["errors"] == 1 and "store down" in stats[0]["last_error"]
+    assert stats[-1]["last_result"] == {"sanctions_issued": 2}
+
+
+def test_records_get_lambdas_arn_region_and_epoch_seconds():
+    raw = {"eventName": "INSERT", "awsRegion": "us-east-1", "eventVersion": "1.0",
+           "dynamodb": {"ApproximateCreationDateTime": AT, "Keys": {"id": {"S": "x"}},
+                        "SequenceNumber": "7", "SizeBytes": 1, "StreamViewType": "NEW_IMAGE"}}
+    arn = "arn:aws:dynamodb:ap-southeast-3:123456789012:table/t/stream/label"
+    rec = lambda_record(raw, arn)
+    assert rec["eventSourceARN"] == arn and rec["awsRegion"] == "ap-southeast-3"
+    assert rec["dynamodb"]["ApproximateCreationDateTime"] == int(AT.timestamp())
+    assert raw["awsRegion"] == "us-east-1"                      # the input is left alone
+
+
+def test_dev_json_is_only_read_while_its_process_lives(tmp_path):
+    with pytest.raises(state.StackNotRunning, match="no local stack"):
+        state.read_dev_state(tmp_path)
+    dev = state.DevState(tmp_path, {"pid": 2 ** 22 + 12345, "api": "http://x"})
+    dev.write()
+    with pytest.raises(state.StackNotRunning, match="no longer running"):
+        state.read_dev_state(tmp_path)
+    dev.remove()
+    dev.update("stream", {"invocations": 1})                   # late stats: no resurrection
+    assert not (tmp_path / state.DEV_FILE).exists()
+
+
+def _args(**kw):
+    base = {"sub": "u1", "role": "citizen", "opd": None, "name": None, "ttl": 60, "state_dir": None}
+    return SimpleNamespace(**{**base, **kw})
+
+
+def test_a_token_verifies_against_the_jwks_the_stack_serves(tmp_path):
+    token = keys.mint_token(tmp_path, {"sub": "u1", "role": "operator", "opd": "X"}, 60)
+    info = keys.ensure_keys(tmp_path)                           # dev started later: same key
+    jwk = jwt.PyJWKSet.from_json((tmp_path / "auth" / "jwks.json").read_text()).keys[0]
+    assert jwt.get_unverified_header(token)["kid"] == info["kid"] == jwk.key_id
+    claims = jwt.decode(token, jwk.key, algorithms=["RS256"], issuer=keys.LOCAL_ISSUER)
+    assert claims["role"] == "operator" and claims["exp"] - claims["iat"] == 60
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"role": "mayor"}, "--role must be one of"),
+    ({"role": "operator"}, "--opd CODE is required"),
+    ({"role": "supervisor", "opd": ""}, "--opd CODE is required"),
+    ({"ttl": 0}, "--ttl"),
+])
+def test_bad_token_requests_get_one_clear_line(kw, message):
+    with pytest.raises(ValueError, match=message):
+        tokens.claims_from(_args(**kw))
+
+
+def test_a_token_command_exits_2_on_a_bad_role(tmp_path, capsys):
+    assert tokens.run(_args(role="mayor", state_dir=str(tmp_path))) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lampungin token: ") and err.count("\n") == 1
