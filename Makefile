@@ -22,7 +22,7 @@ run: bundle
 
 test: bundle
 	$(BIN)/lampungin rules check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 bench: bundle
 	$(BIN)/python benchmarks/run_all.py

@@ -23,4 +23,5 @@ def complaint_changes(event):
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="sweep")
 def sweep(event):
     """Every 5 minutes: find clocks that ran out and issue sanctions."""
-    return run_sweep(event.to_dict())
+    remaining = getattr(event.context, "get_remaining_time_in_millis", None)
+    return run_sweep(event.to_dict(), remaining() if remaining else None)

@@ -18,6 +18,8 @@ class Settings:
     auth_jwks_path: str | None      # local: the JWKS file `lampungin dev` writes
     log_level: str
     max_body_bytes: int
+    notify_topic_arn: str | None    # SNS topic for sanctions and warnings (production)
+    outbox_path: str | None         # local: JSON-lines file the outbox appends to
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}{short}"
@@ -39,6 +41,8 @@ def from_env(env=None) -> Settings:
         auth_jwks_path=env.get("AUTH_JWKS_PATH") or None,
         log_level=env.get("LOG_LEVEL", "INFO"),
         max_body_bytes=int(env.get("MAX_BODY_BYTES", str(64 * 1024))),
+        notify_topic_arn=env.get("NOTIFY_TOPIC_ARN") or None,
+        outbox_path=env.get("OUTBOX_PATH") or None,
     )
 
 

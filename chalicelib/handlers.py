@@ -1,41 +1,60 @@
 """Entry points for the non-HTTP Lambdas: the complaints stream and the scheduled sweep.
 
 Stream delivery is at-least-once and may be out of order: each record is handled on its own and
-a failure is reported per record (`batchItemFailures`), so one poison record does not make Lambda
-retry the whole batch, and nothing before it is processed twice for no reason.
+a failure is reported per record (`batchItemFailures`, Lambda's ReportBatchItemFailures), so one
+poison record does not make the whole batch retry; after bounded retries the event source mapping
+sends it to the dead-letter queue (infra/), and the local stack does the same.
 """
 from __future__ import annotations
 
 import logging
+import time
+from datetime import datetime, timezone
 
 from .wiring import container
 
 log = logging.getLogger("lampungin.stream")
+SWEEP_SAFETY_MS = 20_000      # stop taking new clocks this long before the Lambda's timeout
 
 
 def complaint_id_of(record: dict) -> str:
-    keys = record["dynamodb"]["Keys"]
-    return keys["id"]["S"]
+    return record["dynamodb"]["Keys"]["id"]["S"]
 
 
 def on_complaint_changes(event: dict) -> dict:
-    failures = []
+    from .services.deadlines import reconcile
+
+    deps = container.sweep_deps()
+    failures, done = [], set()
     for record in event.get("Records", []):
+        seq = (record.get("dynamodb") or {}).get("SequenceNumber")
         try:
-            handle_change(record)
+            complaint_id = complaint_id_of(record)
+            if complaint_id not in done:        # one batch often holds several changes of one complaint
+                reconcile(deps, complaint_id)
+                done.add(complaint_id)
         except Exception:
-            seq = record.get("dynamodb", {}).get("SequenceNumber")
             log.exception("stream record failed", extra={"sequence_number": seq})
             failures.append({"itemIdentifier": seq})
     return {"batchItemFailures": failures}
 
 
-def handle_change(record: dict) -> None:
-    """Re-read the complaint (stream images can be stale) and apply what the change means."""
-    complaint = container.repo.get(complaint_id_of(record))
-    if complaint is None:
-        return
+def sweep_time(event: dict) -> datetime:
+    """EventBridge's scheduled time (or `lampungin sweep --at`); now if absent."""
+    text = (event or {}).get("time")
+    if not text:
+        return container.now()
+    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
-def run_sweep(event: dict) -> dict:
-    return {"sanctions_issued": 0, "clocks_due": 0}
+def run_sweep(event: dict, remaining_ms: int | None = None) -> dict:
+    from .services.sweep import sweep
+
+    deadline = None
+    if remaining_ms is not None:
+        budget_ms = max(remaining_ms - SWEEP_SAFETY_MS, remaining_ms // 2)   # short timeouts: half
+        deadline = time.monotonic() + budget_ms / 1000
+    report = sweep(container.sweep_deps(), sweep_time(event), deadline=deadline)
+    log.info("sweep done", extra={"report": report.as_dict()})
+    return report.as_dict()

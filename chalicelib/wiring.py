@@ -73,6 +73,40 @@ class Container:
     def new_id(self):
         return self._get("new_id", lambda: new_complaint_id)
 
+    @property
+    def clocks(self):
+        def build():
+            from .adapters.dynamo.clocks import DynamoClockRepository
+            return DynamoClockRepository(self.settings)
+        return self._get("clocks", build)
+
+    @property
+    def sanctions(self):
+        def build():
+            from .adapters.dynamo.sanctions import DynamoSanctionRepository
+            return DynamoSanctionRepository(self.settings)
+        return self._get("sanctions", build)
+
+    @property
+    def notifier(self):
+        def build():
+            from .adapters import notify
+            s = self.settings
+            if s.notify_topic_arn:
+                return notify.SnsNotifier(s.notify_topic_arn, s.region)
+            if s.outbox_path:
+                return notify.FileNotifier(s.outbox_path)
+            return notify.LogNotifier()
+        return self._get("notifier", build)
+
+    def sweep_deps(self):
+        from .rules.schedule import BundleSchedule
+        from .services.sweep import SweepDeps
+        rules = self.rules
+        return SweepDeps(complaints=self.repo, clocks=self.clocks, schedule=BundleSchedule(rules),
+                         rules_version=rules.version, now=self.now, sanctions=self.sanctions,
+                         notifier=self.notifier, rules=rules)
+
     def deps(self):
         from .services.complaints import Deps
         return Deps(repo=self.repo, rules=self.rules, now=self.now, new_id=self.new_id)

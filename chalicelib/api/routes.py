@@ -1,6 +1,8 @@
 """HTTP routes of CONTRACT.md. Each parses, calls one service, shapes the response."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from chalice import Blueprint
 
 from ..domain.lifecycle import Action
@@ -10,9 +12,10 @@ from ..wiring import container
 from . import schemas
 from .errors import ApiError, invalid
 from .http import JSON_CONTENT_TYPES, endpoint
-from .views import ACTION_PATHS, complaint_view, event_view
+from .views import ACTION_PATHS, complaint_view, event_view, sanction_view
 
 api = Blueprint(__name__)
+WIB = timezone(timedelta(hours=7))
 
 ACTION_BODIES = {
     Action.CLAIM: schemas.Empty, Action.FOLLOW_UP: schemas.FollowUp, Action.APPROVE: schemas.Approve,
@@ -23,7 +26,8 @@ ACTION_BODIES = {
 
 
 def _view(call, complaint):
-    return complaint_view(complaint, call.actor)
+    from ..services.deadlines import complaint_deadlines
+    return complaint_view(complaint, call.actor, complaint_deadlines(container.sweep_deps(), complaint.id))
 
 
 @api.route("/v1/health", methods=["GET"])
@@ -77,14 +81,11 @@ def list_complaints(call):
     status = call.query("status")
     if status is not None and status not in Status.__members__.values():
         raise invalid("status", "not_allowed_value", expected=", ".join(s.value for s in Status))
-    limit_text = call.query("limit") or "20"
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 100:
-        raise invalid("limit", "out_of_range")
     overdue = call.query("overdue")
     if overdue not in (None, "true", "false"):
         raise invalid("overdue", "not_allowed_value", expected="true, false")
     page = service.list_complaints(container.deps(), call.actor, status=status, opd=call.query("opd"),
-                                   limit=int(limit_text), cursor=call.query("cursor"))
+                                   limit=_limit(call), cursor=call.query("cursor"))
     items = [_view(call, c) for c in page.items]
     if overdue is not None:
         items = [i for i in items if i["overdue"] == (overdue == "true")]
@@ -102,6 +103,68 @@ def get_complaint(call, complaint_id):
 def get_timeline(call, complaint_id):
     complaint, events = service.timeline(container.deps(), call.actor, complaint_id)
     return [event_view(e, call.actor, complaint) for e in events]
+
+
+@api.route("/v1/sanctions", methods=["GET"])
+@endpoint(api)
+def list_sanctions(call):
+    actor = call.actor
+    opd = call.query("opd")
+    if actor.role.value == "supervisor":
+        if opd not in (None, actor.opd):
+            raise ApiError(403, "forbidden_scope")
+        opd = actor.opd
+    elif actor.role.value not in ("inspector", "admin"):
+        raise ApiError(403, "forbidden")
+    subject_type = call.query("subject_type")
+    if subject_type not in (None, "operator", "opd"):
+        raise invalid("subject_type", "not_allowed_value", expected="operator, opd")
+    kind = call.query("kind") or "sanction"
+    if kind not in ("sanction", "warning", "report"):
+        raise invalid("kind", "not_allowed_value", expected="sanction, warning, report")
+    since = _parse_time(call.query("since"), "since")
+    page = container.sanctions.list(complaint=call.query("complaint"), opd=opd, subject_type=subject_type,
+                                    since=since, kind=kind, limit=_limit(call), cursor=call.query("cursor"))
+    return {"items": [sanction_view(s) for s in page.items], "next": page.next}
+
+
+@api.route("/v1/stats/opds", methods=["GET"])
+@endpoint(api, auth=False)
+def opd_stats(call):
+    from ..services.stats import opd_table
+    sanctions = container.sanctions
+
+    def sanctions_for(opd, since):
+        return sum(1 for _ in _all_pages(lambda cur: sanctions.list(opd=opd, since=since, kind="sanction",
+                                                                     limit=100, cursor=cur)))
+    return opd_table(container.rules.opds, container.clocks.for_opd, sanctions_for, container.now())
+
+
+def _all_pages(fetch):
+    cursor = None
+    while True:
+        page = fetch(cursor)
+        yield from page.items
+        cursor = page.next
+        if not cursor:
+            return
+
+
+def _limit(call) -> int:
+    text = call.query("limit") or "20"
+    if not text.isdigit() or not 1 <= int(text) <= 100:
+        raise invalid("limit", "out_of_range")
+    return int(text)
+
+
+def _parse_time(text, field):
+    if text is None:
+        return None
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise invalid(field, "invalid") from None
+    return at if at.tzinfo else at.replace(tzinfo=WIB)    # a bare date means a WIB date
 
 
 def _action_route(action: Action):

@@ -64,3 +64,12 @@ def event_view(e: Event, actor: Actor, c: Complaint) -> dict:
     if e.data:
         view["data"] = {k: v for k, v in e.data.items() if v is not None}
     return view
+
+
+def sanction_view(s) -> dict:
+    """The contract's Sanction (plus kind, reference and the facts the rule saw)."""
+    return {"id": s.id, "kind": s.kind, "complaint_id": s.complaint_id, "subject_type": s.subject_type,
+            "subject_id": s.subject_id, "opd": s.opd, "rule_id": s.rule_id, "level": s.level,
+            "clock": s.clock, "due_at": iso(s.due_at), "issued_at": iso(s.issued_at),
+            "hours_late": s.hours_late, "rules_version": s.rules_version,
+            "explanation": s.explanation, "reference": s.reference, "facts": s.facts}

@@ -91,6 +91,10 @@ class RulesBundle:
         """domain.clocks.Schedule: seconds of clock time counted in `mode` between two instants."""
         return deadlines.time_between(self.calendar, start, end, mode)
 
+    def add_time_paused(self, start: datetime, seconds: float, mode: str, pauses) -> datetime:
+        """add_time skipping closed pause intervals (the warning instant of a paused clock)."""
+        return deadlines.add_time(self.calendar, start, seconds, mode, pauses=pauses)
+
     def parameter(self, name: str, on: date | datetime):
         return self.parameters.value(name, local_date(on) if isinstance(on, datetime) else on)
 
@@ -107,11 +111,12 @@ class RulesBundle:
             self._engine = RulesEngine(self)
         return self._engine
 
-    def evaluate(self, facts: dict) -> list[Decision]:
-        return self.engine.evaluate(facts)
+    def evaluate(self, facts: dict, *, at: datetime | None = None) -> list[Decision]:
+        """Sanctions/warnings for a clock; `at` (or facts["at"]) picks the rules in force."""
+        return self.engine.evaluate(facts, at=at)
 
-    def clock_actions(self, facts: dict) -> list[ClockAction]:
-        return self.engine.clock_actions(facts)
+    def clock_actions(self, facts: dict, *, at: datetime | None = None) -> list[ClockAction]:
+        return self.engine.clock_actions(facts, at=at)
 
 
 def check_fresh(manifest: dict, source_dir: Path) -> None:

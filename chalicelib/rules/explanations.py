@@ -16,7 +16,7 @@ class _Facts(dict):
 
 def show(value) -> str:
     if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
     return str(value)
 
 

@@ -32,8 +32,8 @@ SANCTION_FIELDS = {
     "misses": ("number", "jumlah tenggat terlewat oleh subjek yang sama dalam jangka waktu "
                "sanctions.window_days, termasuk yang ini",
                "deadlines missed by the same subject within sanctions.window_days, this one included"),
-    "opd_misses": ("number", "jumlah tenggat terlewat oleh OPD itu (semua clock) dalam jangka waktu itu",
-                   "deadlines missed by that OPD (any clock) within that window"),
+    "opd_misses": ("number", "1 + jumlah pelanggaran tercatat atas nama OPD itu dalam jangka waktu itu",
+                   "1 + the misses recorded against that OPD (as subject) within that window"),
     "hours_late": ("number", "jam keterlambatan", "hours late"),
     "used_percent": ("number", "persen waktu clock yang sudah terpakai", "share of the clock's time used, in percent"),
     "sector": ("text", "sektor aduan", "the complaint's sector"),

@@ -119,7 +119,8 @@ def decide(deps: SweepDeps, complaint, clock, at: datetime, *, event: str) -> li
     }
     facts["subject_type"] = "operator" if clock.name == "followup" else "opd"
     out = []
-    for d in deps.rules.evaluate(facts):
+    moment = clock.due_at if event == "missed" else at      # the rules in force then apply
+    for d in deps.rules.evaluate(facts, at=moment):
         kind = "warning" if event == "progress" else ("sanction" if d.table in PRIMARY_TABLES else "report")
         out.append(Sanction(
             id=sanction_id(clock.complaint_id, clock, d.rule_id), kind=kind,

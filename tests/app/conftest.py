@@ -13,6 +13,7 @@ from chalicelib.adapters.auth import TokenVerifier
 from chalicelib.rules.bundle import load_bundle
 from chalicelib.wiring import container
 from tests.fakes import FakeComplaintRepository
+from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository, RecordingNotifier
 from tests.keys import ISSUER, TestKeys
 
 
@@ -64,7 +65,8 @@ def repo():
 
 @pytest.fixture
 def api(keys, clock, repo):
-    container.override(repo=repo, rules=load_bundle(), now=clock,
+    container.override(repo=repo, rules=load_bundle(), now=clock, clocks=FakeClockRepository(),
+                       sanctions=FakeSanctionRepository(), notifier=RecordingNotifier(),
                        verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER))
     with Client(app) as client:
         yield Api(client, keys)

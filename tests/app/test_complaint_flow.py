@@ -120,3 +120,16 @@ def test_idempotency_key_returns_the_first_complaint(api, repo):
     assert s3 == 422 and err["error"]["code"] == "idempotency_key_reused"
     s4, other = api.post("/v1/complaints", CITIZEN_2, NEW, headers=headers)   # keys are per caller
     assert s4 == 201 and other["id"] != first["id"]
+
+
+def test_deadlines_and_overdue_follow_the_clocks(api, clock):
+    c = file(api)
+    assert c["deadlines"] == {"followup_due": "2026-11-28T02:00:00Z", "approval_due": None}
+    assert c["overdue"] is False
+    clock.advance(hours=25)
+    c = api.get(f"/v1/complaints/{c['id']}", OPERATOR)[1]
+    assert c["overdue"] is True
+    assert [i["id"] for i in api.get("/v1/complaints?overdue=true", OPERATOR)[1]["items"]] == [c["id"]]
+    c = api.post(f"/v1/complaints/{c['id']}/followups", OPERATOR, {"message": "maaf terlambat"})[1]
+    assert c["deadlines"] == {"followup_due": None, "approval_due": "2026-12-01T03:00:00Z"}
+    assert c["overdue"] is False

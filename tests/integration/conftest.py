@@ -5,18 +5,12 @@ never leak between tests.
 """
 from __future__ import annotations
 
-import sys
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:   # the repo root, for `chalicelib` and `tests.fakes` (no install needed)
-    sys.path.insert(0, ROOT)
-
-from chalicelib.config import from_env  # noqa: E402
+from chalicelib.config import from_env
 
 REGION = "ap-southeast-3"
 

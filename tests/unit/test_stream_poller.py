@@ -90,6 +90,7 @@ def drain(poller, limit=50):
 
 def make(table, handler, **kw):
     ddb, arn = table
+    kw.setdefault("retry_delay", 0)
     return StreamPoller(boto3.client("dynamodbstreams", region_name=REGION), arn, handler, **kw)
 
 
@@ -152,7 +153,7 @@ def test_a_poison_record_goes_to_the_dlq_and_the_shard_moves_on(table, dlq):
     assert message["record"]["dynamodb"]["Keys"]["id"]["S"] == "poison"
     assert message["error"] and message["DDBStreamBatchInfo"]["batchSize"] == 1
     assert message["requestContext"]["condition"] == "RetryAttemptsExhausted"
-    assert poller.stats["dead_lettered"] == 1
+    assert poller.stats["dead_lettered"] == 1 and poller.stats["records_processed"] == 2
 
 
 def test_a_raising_handler_is_bisected_down_to_the_poison_record(table, dlq):
@@ -201,3 +202,62 @@ def test_stats_are_published_after_each_invocation(table):
     poller = make(table, FakeHandler(), on_stats=seen.append)
     drain(poller)
     assert seen[-1]["invocations"] == 1 and seen[-1]["records_processed"] == 1
+
+
+def test_retries_back_off(table):
+    ddb, _ = table
+    now = [0.0]
+    put(ddb, "a")
+    handler = FakeHandler(poison={"a"}, fail_times=2)
+    poller = make(table, handler, retry_delay=1.0, clock=lambda: now[0])
+    assert poller.poll_once() == 1                # fails: retry in 1 s
+    assert poller.poll_once() == 0
+    now[0] = 1.0
+    assert poller.poll_once() == 1                # fails again: retry in 2 s
+    now[0] = 2.5
+    assert poller.poll_once() == 0
+    now[0] = 3.0
+    assert poller.poll_once() == 1 and handler.calls == [["a"]] * 3
+    assert poller.stats["records_processed"] == 1 and poller.stats["dead_lettered"] == 0
+
+
+class FakeStreams:
+    """A stream as real DynamoDB shapes it: a closed parent shard with a child, and an iterator
+    that expires once (moto's single shard never closes and its iterators never expire)."""
+
+    class exceptions:
+        class ExpiredIteratorException(Exception):
+            pass
+
+    def __init__(self):
+        self.shards = {"parent": ["1", "2"], "child": ["3"]}
+        self.expire_once = True
+
+    def describe_stream(self, StreamArn, **_):
+        return {"StreamDescription": {"Shards": [
+            {"ShardId": "child", "ParentShardId": "parent"}, {"ShardId": "parent"}]}}
+
+    def get_shard_iterator(self, ShardId, ShardIteratorType, SequenceNumber=None, **_):
+        return {"ShardIterator": f"{ShardId}|{SequenceNumber or ''}"}
+
+    def get_records(self, ShardIterator, Limit):
+        shard, after = ShardIterator.split("|")
+        if shard == "child" and self.expire_once:
+            self.expire_once = False
+            raise self.exceptions.ExpiredIteratorException()
+        seqs = [s for s in self.shards[shard] if not after or int(s) > int(after)]
+        records = [{"eventName": "INSERT", "dynamodb": {"SequenceNumber": s,
+                                                         "Keys": {"id": {"S": f"k{s}"}}}}
+                   for s in seqs]
+        last = seqs[-1] if seqs else after
+        return {"Records": records, **({} if shard == "parent" else {"NextShardIterator": f"child|{last}"})}
+
+
+def test_a_parent_shard_is_drained_before_its_child_and_expired_iterators_are_renewed():
+    handler = FakeHandler()
+    poller = StreamPoller(FakeStreams(), "arn:aws:dynamodb:ap-southeast-3:1:table/t/stream/x",
+                          handler, retry_delay=0)
+    for _ in range(6):
+        poller.poll_once()
+    assert handler.calls == [["k1", "k2"], ["k3"]]
+    assert poller.checkpoints == {"parent": "2", "child": "3"}

@@ -1,0 +1,67 @@
+"""The public league table of OPDs: how fast each follows up and approves, and how often it misses.
+
+Fairness: an OPD with three complaints must not top (or bottom) the table by chance, so the
+ranking uses the Wilson lower bound of its on-time rate (95 %), which is low when the evidence is
+thin; OPDs with fewer than MIN_EVIDENCE decided clocks are listed but marked, not ranked first.
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from statistics import median
+
+Z95 = 1.96
+MIN_EVIDENCE = 10
+WINDOW_DAYS = 90
+
+
+def wilson_lower(successes: int, n: int, z: float = Z95) -> float:
+    if n == 0:
+        return 0.0
+    p = successes / n
+    centre = p + z * z / (2 * n)
+    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - margin) / (1 + z * z / n)
+
+
+def clock_summary(clocks, name: str, now: datetime) -> dict:
+    """Decided clocks only: stopped (on time or late) or running past due; pending ones wait."""
+    on_time = late = 0
+    durations = []
+    for c in clocks:
+        if c.name != name:
+            continue
+        if c.state == "stopped" and c.ended_by in ("followed_up", "approved"):
+            durations.append((c.ended_at - c.started_at).total_seconds() / 3600)
+        if c.missed and c.due_at <= now:
+            late += 1
+        elif c.state == "stopped" and c.ended_by in ("followed_up", "approved", "returned"):
+            on_time += 1
+    n = on_time + late
+    return {"decided": n, "on_time": on_time, "late": late,
+            "on_time_rate": round(on_time / n, 3) if n else None,
+            "median_hours": round(median(durations), 1) if durations else None}
+
+
+def opd_table(opds: dict, clocks_for, sanctions_for, now: datetime, window_days: int = WINDOW_DAYS) -> dict:
+    since = now - timedelta(days=window_days)
+    rows = []
+    for code, opd in opds.items():
+        clocks = clocks_for(code, since)
+        followup, approval = clock_summary(clocks, "followup", now), clock_summary(clocks, "approval", now)
+        decided = followup["decided"] + approval["decided"]
+        on_time = followup["on_time"] + approval["on_time"]
+        rows.append({
+            "opd": code, "name": opd.name,
+            "complaints": len({c.complaint_id for c in clocks if c.name == "followup"}),
+            "followup": followup, "approval": approval,
+            "sanctions": sanctions_for(code, since),
+            "score": round(wilson_lower(on_time, decided), 3),
+            "enough_data": decided >= MIN_EVIDENCE,
+        })
+    rows.sort(key=lambda r: (not r["enough_data"], -r["score"], r["opd"]))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank if row["enough_data"] else None
+    return {"window_days": window_days, "since": since.isoformat(), "method":
+            "rank by the 95% Wilson lower bound of the on-time rate of decided clocks; "
+            f"OPDs with fewer than {MIN_EVIDENCE} decided clocks are not ranked", "opds": rows}
