@@ -13,6 +13,8 @@ def shard_of(complaint_id: str, shards: int = 16) -> int:
 
 
 class FakeClockRepository:
+    shards = 16
+
     def __init__(self):
         self.items: dict[tuple[str, str], dict] = {}
         self._lock = threading.Lock()

@@ -20,12 +20,15 @@ from typing import Protocol
 from .lifecycle import TRANSITIONS
 from .model import Event, Status
 
-CLOCK_TRIGGERS = {
-    "followup": {"starts_on": frozenset({"submitted", "transferred", "returned", "reopened"}),
-                 "runs_in": frozenset({Status.ASSIGNED, Status.WAITING_CITIZEN})},
-    "approval": {"starts_on": frozenset({"followed_up"}),
-                 "runs_in": frozenset({Status.FOLLOWED_UP})},
+# What each timeline event does to the clocks when the rules bundle does not say (unit tests,
+# and the reference the rules/clocks files are checked against): start, stop, pause, resume.
+DEFAULT_TRIGGERS = {
+    "followup": {"start": frozenset({"submitted", "transferred", "returned", "reopened"}),
+                 "stop": frozenset({"followed_up", "forwarded", "rejected"})},
+    "approval": {"start": frozenset({"followed_up"}),
+                 "stop": frozenset({"approved", "returned", "transferred", "forwarded", "rejected"})},
 }
+ORDER = ("stop", "pause", "resume", "start")
 EVENT_TARGET = {t.event: t.target for t in TRANSITIONS.values()}
 EVENT_TARGET["submitted"] = Status.ASSIGNED
 
@@ -98,13 +101,32 @@ class _Run:
         self.holder = None
 
 
+def default_actions(event_type: str, from_status, to_status, pause_in) -> list[tuple[str, str]]:
+    actions = []
+    for clock, trig in DEFAULT_TRIGGERS.items():
+        if event_type in trig["stop"]:
+            actions.append((clock, "stop"))
+        if event_type in trig["start"]:
+            actions.append((clock, "start"))
+        if clock == "followup" and to_status in pause_in:
+            actions.append((clock, "pause"))
+        elif clock == "followup" and from_status in pause_in and to_status not in pause_in:
+            actions.append((clock, "resume"))
+    return actions
+
+
 def replay(complaint_id: str, events: list[Event], schedule: Schedule) -> list[Clock]:
-    """All clocks a complaint has had, oldest first, from its timeline (events in seq order)."""
+    """All clocks a complaint has had, oldest first, from its timeline (any order, duplicates ok).
+
+    What an event does to the clocks comes from `schedule.clock_actions` (the rules in
+    rules/clocks) when the schedule has it, else from DEFAULT_TRIGGERS.
+    """
     runs: list[_Run] = []
     current: dict[str, _Run] = {}
-    opd = holder = None
-    for event in sorted(events, key=lambda e: e.seq):
-        status = EVENT_TARGET.get(event.type)
+    opd = holder = status = None
+    rules = getattr(schedule, "clock_actions", None)
+    for event in sorted({e.seq: e for e in events}.values(), key=lambda e: e.seq):
+        before, status = status, EVENT_TARGET.get(event.type) or status
         if event.type == "submitted":
             opd = event.data.get("opd")
         elif event.type == "transferred":
@@ -113,23 +135,28 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule) -> list[C
             holder = event.actor_id
             for run in current.values():       # a claim makes the claimer answer for open clocks
                 run.holder = holder
-        for name, trig in CLOCK_TRIGGERS.items():
+        b, a = (before.value if before else None), (status.value if status else None)
+        if rules is not None:
+            actions = rules(event.type, b, a, event.at)
+        else:
+            pause_in = current["followup"].policy.pause_in if "followup" in current else frozenset()
+            actions = default_actions(event.type, b, a, pause_in)
+        for name, action in sorted(actions, key=lambda x: ORDER.index(x[1])):
             run = current.get(name)
-            if run and (event.type in trig["starts_on"] or (status is not None and status not in trig["runs_in"])):
+            if action == "stop" and run:
                 _end(run, event, schedule, stop=True)
                 del current[name]
-                run = None
-            if event.type in trig["starts_on"]:
+            elif action == "pause" and run and run.running_since is not None:
+                _end(run, event, schedule, stop=False)
+            elif action == "resume" and run and run.running_since is None:
+                run.running_since, run.ended_at, run.ended_by = event.at, None, None
+            elif action == "start":
+                if run:
+                    _end(run, event, schedule, stop=True)
                 policy = schedule.clock_policy(name, event.at)
-                run = _Run(name, event.seq, opd, event.at, policy, policy.hours * 3600)
+                run = current[name] = _Run(name, event.seq, opd, event.at, policy, policy.hours * 3600)
                 run.holder = holder
                 runs.append(run)
-                current[name] = run
-            elif run and status is not None:
-                if status.value in run.policy.pause_in and run.running_since is not None:
-                    _end(run, event, schedule, stop=False)
-                elif status.value not in run.policy.pause_in and run.running_since is None:
-                    run.running_since, run.ended_at, run.ended_by = event.at, None, None
     return [_clock(complaint_id, r, schedule) for r in runs]
 
 

@@ -75,6 +75,8 @@ class DueClock:
 
 
 class ClockRepository(Protocol):
+    shards: int                    # the due index is spread over this many shards
+
     def flags(self, complaint_id: str) -> dict[str, ClockFlags]:
         """Flags of the complaint's stored clocks, by clock key."""
 

@@ -18,7 +18,6 @@ from ..domain.sanctions import Sanction, accountable, hours_late, next_check, sa
 from .deadlines import ClockDeps, current_clocks
 from .ports import ClockFlags, Notifier, SanctionRepository
 
-SHARDS = 16
 log = logging.getLogger("lampungin.sweep")
 PRIMARY_TABLES = ("operator", "opd")        # one decision per missed clock comes from these
 
@@ -51,7 +50,7 @@ def sweep(deps: SweepDeps, at: datetime, *, deadline: float | None = None, page_
     the next sweep resumes with what is still due, since handled clocks leave the index."""
     report = SweepReport(at=at.isoformat())
     hits = []
-    for shard in range(SHARDS):
+    for shard in range(deps.clocks.shards):
         cursor = None
         while True:
             page = deps.clocks.due(shard, at, cursor, page_size)

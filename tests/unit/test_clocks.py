@@ -111,3 +111,33 @@ def test_the_operator_who_held_the_complaint_answers_for_its_clock():
     first, second = replay("C1", events, CalendarSchedule())
     assert (first.holder, first.missed, first.opd) == ("op-7", True, "DINKES")
     assert second.holder is None and second.opd == "RSUDAM"
+
+
+class RulesDrivenCalendar(CalendarSchedule):
+    """The same arithmetic, but the start/stop/pause/resume decisions come from rules/clocks."""
+
+    def __init__(self):
+        super().__init__()
+        from chalicelib.rules.bundle import load_bundle
+        from chalicelib.rules.schedule import BundleSchedule
+        self.clock_actions = BundleSchedule(load_bundle()).clock_actions
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["claimed", "followed_up", "approved", "returned", "info_requested",
+                                 "citizen_replied", "transferred", "reopened", "forwarded"]),
+                max_size=12))
+def test_shipped_clock_rules_agree_with_the_reference_triggers(kinds):
+    """rules/clocks (what policy staff edit) and DEFAULT_TRIGGERS give the same clocks for any
+    timeline the lifecycle allows."""
+    from chalicelib.domain.lifecycle import TRANSITIONS
+    sources = {t.event: t.sources for t in TRANSITIONS.values()}
+    status, steps = "assigned", []
+    for i, kind in enumerate(kinds):
+        if status not in {s.value for s in sources[kind]}:
+            continue
+        steps.append((i + 1, kind, {"to_opd": "RSUDAM"} if kind == "transferred" else {}))
+        target = {t.event: t.target for t in TRANSITIONS.values()}[kind]
+        status = target.value if target else status
+    events = timeline(*steps)
+    assert replay("C1", events, RulesDrivenCalendar()) == replay("C1", events, CalendarSchedule())

@@ -11,7 +11,7 @@ from ...domain.clocks import Clock, ClockPolicy
 from ...services.ports import BadCursor, ClockFlags, DueClock, Page
 from .deadline_models import deadline_models
 from .models import from_iso, to_iso
-from .sharding import shard_key, shard_of
+from .sharding import SHARDS, shard_key, shard_of
 
 FAILED = "ConditionalCheckFailedException"
 
@@ -33,6 +33,8 @@ def clock_from_item(i) -> Clock:
 
 
 class DynamoClockRepository:
+    shards = SHARDS
+
     def __init__(self, settings):
         self._M = deadline_models(settings.table_prefix, settings.region).Clock
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import copy
 
+from .deadline_tables import DEADLINE_TABLES
+
 S, N = "S", "N"
 PAY_PER_REQUEST = "PAY_PER_REQUEST"
 FEED_ALL = "all"     # the one value of `feed`
@@ -74,10 +76,9 @@ TABLES: dict[str, dict] = {
         "AttributeDefinitions": _attrs(key=S),
         "BillingMode": PAY_PER_REQUEST,
     },
-    # Later issues add their tables here, in the same form:
-    #   "clocks":    deadline clocks per complaint, with a sparse GSI on `due_at` for the sweep.
-    #   "sanctions": deterministic ids (conditional puts), GSIs by OPD and by complaint.
 }
+# Deadline clocks (sparse, sharded `due` index for the sweep) and sanctions: deadline_tables.py.
+TABLES.update(DEADLINE_TABLES)
 
 
 def table_definitions(settings) -> dict[str, dict]:

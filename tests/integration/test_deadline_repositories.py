@@ -1,0 +1,121 @@
+"""One contract suite for the clock and sanction repositories, run against the in-memory fakes and
+against DynamoDB (moto): conditional writes, the sparse sharded due index, counting and listing."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib.domain.clocks import Clock, ClockPolicy
+from chalicelib.domain.sanctions import Sanction
+
+T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+H = timedelta(hours=1)
+POLICY = ClockPolicy(24.0, "calendar", frozenset({"waiting_citizen"}), 75.0, {"hours": "Pasal 7"}, "followup@2025-01-01")
+
+
+def clock(cid="ADU-1", seq=1, state="running", due=T0 + 24 * H, ended=None, opd="DINKES"):
+    return Clock(cid, "followup", seq, opd, T0, POLICY, state, due, 24 * 3600.0, ended,
+                 "followed_up" if ended else None, "op-1")
+
+
+def sanction(n, *, subject="op-1", due=T0, kind="sanction", opd="DINKES", cid=None):
+    return Sanction(id=f"S{n:03d}", kind=kind, complaint_id=cid or f"ADU-{n}", subject_type="operator",
+                    subject_id=subject, opd=opd, rule_id="sanction.operator.miss", level="teguran-lisan",
+                    clock="followup", clock_key="followup#000001", due_at=due, issued_at=due + H * n,
+                    hours_late=1.0, rules_version="v1", reference="PP 94/2021",
+                    explanation={"id": "x", "en": "y"}, facts={"misses": 1})
+
+
+@pytest.fixture(params=["fake", "dynamo"])
+def repos(request, settings):
+    if request.param == "fake":
+        from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository
+        return FakeClockRepository(), FakeSanctionRepository()
+    request.getfixturevalue("dynamodb")
+    from chalicelib.adapters.dynamo.clocks import DynamoClockRepository
+    from chalicelib.adapters.dynamo.sanctions import DynamoSanctionRepository
+    return DynamoClockRepository(settings), DynamoSanctionRepository(settings)
+
+
+def due_all(clocks, until):
+    out = []
+    for shard in range(16):
+        cursor = None
+        while True:
+            page = clocks.due(shard, until, cursor, 2)
+            out += page.items
+            cursor = page.next
+            if not cursor:
+                break
+    return sorted((d.complaint_id, d.clock_key) for d in out)
+
+
+def test_clock_round_trip_and_due_index(repos):
+    clocks, _ = repos
+    for i in range(7):
+        assert clocks.put(clock(f"ADU-{i}"), basis_seq=1, next_check_at=T0 + i * H, rules_version="v1")
+    assert due_all(clocks, T0 + 3 * H) == [(f"ADU-{i}", "followup#000001") for i in range(4)]
+    assert clocks.flags("ADU-1")["followup#000001"].basis_seq == 1
+    if hasattr(clocks, "for_opd"):
+        got = clocks.for_opd("DINKES", T0 - H)
+        assert len(got) == 7 and got[0].policy == POLICY and got[0].holder == "op-1"
+
+
+def test_a_clock_from_a_shorter_timeline_never_overwrites(repos):
+    clocks, _ = repos
+    assert clocks.put(clock(state="stopped", ended=T0 + 5 * H), basis_seq=5, next_check_at=None, rules_version="v")
+    assert not clocks.put(clock(), basis_seq=3, next_check_at=T0, rules_version="v")
+    assert due_all(clocks, T0 + 100 * H) == []
+
+
+def test_marks_leave_the_index_and_keep_flags(repos):
+    clocks, _ = repos
+    clocks.put(clock(), basis_seq=1, next_check_at=T0, rules_version="v")
+    clocks.mark("ADU-1", "followup#000001", next_check_at=T0 + 24 * H, warned_at=T0 + 18 * H)
+    assert due_all(clocks, T0 + 20 * H) == []
+    clocks.mark("ADU-1", "followup#000001", next_check_at=None, settled_at=T0 + 25 * H)
+    flags = clocks.flags("ADU-1")["followup#000001"]
+    assert flags.warned_at == T0 + 18 * H and flags.settled_at == T0 + 25 * H
+    assert due_all(clocks, T0 + 1000 * H) == []
+    clocks.put(clock(), basis_seq=2, next_check_at=None, rules_version="v")    # the stream again
+    assert clocks.flags("ADU-1")["followup#000001"].settled_at == T0 + 25 * H
+
+
+def test_sanction_put_is_conditional(repos):
+    _, sanctions = repos
+    assert sanctions.add(sanction(1)) is True
+    assert sanctions.add(sanction(1)) is False
+    stored = sanctions.get("S001")
+    assert stored["rule_id"] == "sanction.operator.miss" and stored["notified_at"] is None
+    sanctions.mark_notified("S001", T0)
+    assert sanctions.get("S001")["notified_at"] == T0
+    assert sanctions.get("nope") is None
+
+
+def test_count_misses_counts_primary_sanctions_in_the_window(repos):
+    _, sanctions = repos
+    for n, days in enumerate([0, 10, 29, 31]):
+        sanctions.add(sanction(n, due=T0 - timedelta(days=days)))
+    sanctions.add(sanction(9, due=T0 - timedelta(days=1), kind="report"))
+    sanctions.add(sanction(8, due=T0 - timedelta(days=1), subject="op-2"))
+    assert sanctions.count_misses("operator#op-1", T0 - timedelta(days=30), T0) == 2   # 10 and 29 days
+    assert sanctions.count_misses("operator#op-1", T0 - timedelta(days=30), T0 + H) == 3
+
+
+def test_listing_filters_and_pages(repos):
+    _, sanctions = repos
+    for n in range(5):
+        sanctions.add(sanction(n, opd="DINKES" if n % 2 else "BAPENDA", cid="ADU-X" if n < 2 else None))
+    seen, cursor = [], None
+    while True:
+        page = sanctions.list(limit=2, cursor=cursor)
+        seen += [s.id for s in page.items]
+        cursor = page.next
+        if not cursor:
+            break
+    assert seen == ["S004", "S003", "S002", "S001", "S000"]
+    assert [s.id for s in sanctions.list(opd="DINKES").items] == ["S003", "S001"]
+    assert [s.id for s in sanctions.list(complaint="ADU-X").items] == ["S001", "S000"]
+    assert [s.id for s in sanctions.list(since=T0 + 3 * H).items] == ["S004", "S003"]
+    assert sanctions.list(subject_type="opd").items == []

@@ -1,0 +1,231 @@
+"""`lampungin rules check`: one broken file per kind of error, asserting the message and the line.
+
+GIVEN a copy of the shipped rules/ with one mistake, WHEN checked, THEN exactly that mistake is
+reported as `file:line: message` in Indonesian and English.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.rules.helpers import TODAY, edit, full, line_of, only, rules_copy, static
+
+
+@pytest.fixture
+def rules(tmp_path):
+    return rules_copy(tmp_path)
+
+
+def test_the_shipped_rules_pass_every_check(rules):
+    assert full(rules) == []
+
+
+def test_invalid_yaml_names_its_line(rules):
+    path = rules / "routing" / "categories.yaml"
+    edit(path, "    name: Pajak alat berat", "    name: [Pajak alat berat")
+    [problem] = only(static(rules), "yaml")
+    assert problem.file.endswith("rules/routing/categories.yaml")
+    assert problem.line >= line_of(path, "[Pajak alat berat")
+    assert problem.message("id").startswith("YAML tidak valid")
+
+
+def test_missing_required_file(rules):
+    (rules / "routing" / "opds.yaml").unlink()
+    [problem] = only(static(rules), "missing_file")
+    assert "routing/opds.yaml" in problem.message("en")
+
+
+def test_unknown_folder(rules):
+    (rules / "sanksi").mkdir()
+    [problem] = only(static(rules), "unknown_folder")
+    assert problem.message("en").startswith("unknown folder: sanksi")
+
+
+def test_duplicate_key(rules):
+    path = rules / "calendar" / "calendar.yaml"
+    edit(path, "timezone: Asia/Jakarta\n", "timezone: Asia/Jakarta\ntimezone: Asia/Jakarta\n")
+    [problem] = only(static(rules), "duplicate_key")
+    assert problem.line == line_of(path, "timezone:", 2)
+    assert problem.message("en") == "key 'timezone' is written twice"
+
+
+def test_unknown_key_names_the_allowed_ones(rules):
+    path = rules / "routing" / "categories.yaml"
+    edit(path, "    opd: BAPENDA\n", "    opd: BAPENDA\n    opdd: BAPENDA\n")
+    [problem] = only(static(rules), "unknown_key")
+    assert problem.line == line_of(path, "opdd:")
+    assert problem.message("en").startswith("unknown key 'opdd' in category (allowed: code, name")
+    assert problem.message("id").startswith("kunci tidak dikenal 'opdd'")
+
+
+def test_wrong_type(rules):
+    path = rules / "parameters" / "clocks.yaml"
+    edit(path, "value: 24\n", 'value: "24 jam"\n')
+    [problem] = only(static(rules), "wrong_type")
+    assert problem.line == line_of(path, '"24 jam"')
+    assert "'value' must be angka / a number, not '24 jam'" in problem.message("en")
+
+
+def test_bad_value(rules):
+    path = rules / "routing" / "categories.yaml"
+    edit(path, "\nhit_policy: unique", "\nhit_policy: first")
+    [problem] = only(static(rules), "bad_value")
+    assert problem.line == line_of(path, "hit_policy: first")
+    assert problem.message("en") == "'hit_policy' is 'first'; allowed: unique"
+
+
+def test_overlapping_routing_rows(rules):
+    path = rules / "routing" / "categories.yaml"
+    edit(path, "  - code: bbnkb-dummy", "", count=0)
+    edit(path, "  - code: pajak-air-permukaan\n", "  - code: pajak-kendaraan\n")
+    [problem] = only(static(rules), "routing_overlap")
+    assert problem.line == line_of(path, "code: pajak-kendaraan", 2)
+    assert problem.message("en") == (f"category 'pajak-kendaraan' overlaps line {line_of(path, 'code: pajak-kendaraan')}"
+                                     " (unique hit policy: one row per category)")
+
+
+def test_missing_routing_rows_for_a_sector(rules):
+    path = rules / "routing" / "categories.yaml"
+    edit(path, "sector: pajak", "sector: lainnya", count=6)
+    edit(path, "opd: BAPENDA", "opd: BIRO-ORG", count=6)
+    [problem] = only(static(rules), "routing_gap")
+    assert problem.line == line_of(path, "categories:")
+    assert problem.message("id") == "sektor 'pajak' tidak punya satu pun baris kategori"
+
+
+def test_category_with_unknown_opd(rules):
+    path = rules / "routing" / "categories.yaml"
+    edit(path, "opd: BMBK", "opd: PUPR")
+    [problem] = only(static(rules), "unknown_opd")
+    assert problem.line == line_of(path, "opd: PUPR")
+
+
+def test_category_routed_to_an_opd_of_another_sector(rules):
+    path = rules / "routing" / "categories.yaml"
+    edit(path, "    sector: pajak\n    opd: BAPENDA\n", "    sector: pajak\n    opd: DINKES\n")
+    [problem] = only(static(rules), "opd_sector")
+    assert problem.line == line_of(path, "code: pajak-kendaraan") + 3
+    assert problem.message("en") == "OPD 'DINKES' does not handle sector 'pajak' (see opds.yaml)"
+
+
+def test_default_category_must_exist(rules):
+    path = rules / "routing" / "categories.yaml"
+    edit(path, "default: lainnya", "default: umum")
+    [problem] = only(static(rules), "default_missing")
+    assert problem.line == line_of(path, "default: umum")
+
+
+def test_undated_parameter_value(rules):
+    path = rules / "parameters" / "sanctions.yaml"
+    edit(path, "    2025-01-01:\n      value: 30", "    mulai 2025:\n      value: 30")
+    [problem] = only(static(rules), "undated")
+    assert problem.line == line_of(path, "mulai 2025")
+    assert "must be dated (YYYY-MM-DD), not 'mulai 2025'" in problem.message("en")
+
+
+def test_unreferenced_parameter_value(rules):
+    path = rules / "parameters" / "sanctions.yaml"
+    text = path.read_text()
+    start = text.index("value: 30")
+    end = text.index("\n", text.index("reference:", start))
+    path.write_text(text[:start] + "value: 30" + text[end:])
+    [problem] = only(static(rules), "unreferenced")
+    assert problem.line == line_of(path, "value: 30") - 1
+    assert problem.message("en") == ("value sanctions.window_days from 2025-01-01 has no 'reference' "
+                                     "(regulation and article)")
+
+
+def test_parameter_that_lapses_within_90_days(rules):
+    path = rules / "parameters" / "sanctions.yaml"
+    text = path.read_text()
+    end = text.index("\n", text.index("reference:", text.index("value: 30"))) + 1
+    path.write_text(text[:end] + "    2026-08-01:\n      value: null\n      reference: Pergub pencabutan\n"
+                    + text[end:])
+    [problem] = only(static(rules), "lapses")
+    assert problem.line == line_of(path, "window_days:")
+    assert problem.message("en").startswith("parameter sanctions.window_days lapses on 2026-08-01")
+    assert only(static(rules, today=date(2026, 9, 1)), "lapses")        # already lapsed
+    assert not [p for p in static(rules, today=date(2026, 1, 1)) if p.code == "lapses"]   # 212 days
+
+
+def test_calendar_that_lapses_within_90_days(rules):
+    path = rules / "calendar" / "calendar.yaml"
+    [problem] = only(static(rules, today=date(2030, 11, 1)), "lapses")
+    assert problem.line == line_of(path, "until: 2030")
+    assert problem.message("id").startswith("calendar berakhir pada 2030-12-31")
+    assert static(rules, today=TODAY) == []
+
+
+def test_missing_required_parameter(rules):
+    path = rules / "parameters" / "clocks.yaml"
+    edit(path, "  warn_at_percent:", "  warn_percent:", count=1)
+    [problem] = only(static(rules), "missing_param")
+    assert problem.message("en") == "required parameter 'clocks.followup.warn_at_percent' is missing"
+
+
+def test_rule_with_unknown_fact(rules):
+    path = rules / "sanctions" / "operator.yaml"
+    edit(path, "      clock: followup\n    then: {level: teguran-lisan",
+         "      jam: followup\n    then: {level: teguran-lisan")
+    [problem] = only(static(rules), "unknown_field")
+    assert problem.line == line_of(path, "jam: followup")
+    assert problem.message("en").startswith("unknown fact 'jam' (known: event, clock")
+
+
+def test_rule_with_unknown_parameter(rules):
+    path = rules / "sanctions" / "operator.yaml"
+    edit(path, "sanctions.operator_written_warning_after", "sanctions.written_after")
+    [problem] = only(static(rules), "unknown_param")
+    assert problem.line == line_of(path, "sanctions.written_after")
+    assert problem.message("id") == "parameter 'sanctions.written_after' tidak ada di parameters/"
+
+
+def test_rule_with_unknown_level(rules):
+    path = rules / "sanctions" / "opd.yaml"
+    edit(path, "level: teguran-tertulis", "level: teguran-keras")
+    [problem] = only(static(rules), "unknown_level")
+    assert problem.line == line_of(path, "teguran-keras")
+
+
+def test_rule_effective_until_before_from(rules):
+    path = rules / "sanctions" / "opd.yaml"
+    edit(path, "effective: {from: 2025-01-01}", "effective: {from: 2025-01-01, until: 2024-12-31}")
+    [problem] = only(static(rules), "effective_order")
+    assert problem.line == line_of(path, "until: 2024-12-31")
+
+
+def test_duplicate_rule_id(rules):
+    path = rules / "sanctions" / "opd.yaml"
+    edit(path, "id: sanction.opd.miss", "id: sanction.operator.miss")
+    [problem] = only(static(rules), "duplicate_code")
+    other = rules / "sanctions" / "operator.yaml"           # files are read in name order
+    assert problem.file.endswith("sanctions/operator.yaml")
+    assert problem.line == line_of(other, "id: sanction.operator.miss")
+    assert problem.message("en").endswith(f"already used on line {problem.params['first']}")
+    assert problem.params["first"].endswith(f"sanctions/opd.yaml:{line_of(path, 'id: sanction.operator.miss')}")
+
+
+def test_rule_that_does_not_compile(rules):
+    path = rules / "sanctions" / "opd.yaml"
+    edit(path, "      clock: approval\n", "      clock: []\n")
+    [problem] = only(static(rules), "compile")
+    assert problem.line == line_of(path, "- id: sanction.opd.miss")
+    assert problem.message("en").startswith("rule 'sanction.opd.miss' does not compile: it can never apply")
+
+
+def test_rule_that_never_fires_in_any_test(rules):
+    path = rules / "sanctions" / "opd.yaml"
+    path.write_text(path.read_text() + """
+  - id: sanction.opd.very-late
+    description: {id: Sangat terlambat., en: Very late.}
+    reference: Rancangan Pergub, Pasal 13 ayat (3)
+    effective: {from: 2025-01-01}
+    when: {event: missed, clock: approval, hours_late: {above: 240}}
+    then: {level: laporan-inspektorat, subject: opd}
+""")
+    assert static(rules) == []
+    [problem] = only(full(rules), "never_fires")
+    assert problem.line == line_of(path, "id: sanction.opd.very-late")
+    assert problem.message("en") == "rule 'sanction.opd.very-late' never fires in any case under tests/"
+    assert problem.render("en").startswith(f"{problem.file}:{problem.line}: rule ")
