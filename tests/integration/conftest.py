@@ -60,13 +60,15 @@ def serializable_moto(monkeypatch):
     """
     from moto.dynamodb.models import DynamoDBBackend
 
-    original, lock = DynamoDBBackend.transact_write_items, threading.Lock()
+    lock = threading.RLock()
+    # single conditional writes check-then-write without a lock too (two "winners" seen)
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
 
-    def serialized(self, *args, **kwargs):
-        with lock:
-            return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", serialized)
+        def serialized(self, *args, _original=original, **kwargs):
+            with lock:
+                return _original(self, *args, **kwargs)
+        monkeypatch.setattr(DynamoDBBackend, name, serialized)
 
 
 @pytest.fixture(params=["fake", "dynamo"])

@@ -22,25 +22,7 @@ RULES = SimpleNamespace(opds={"DINKES": None, "RSUDAM": None}, jurisdictions={"M
 
 
 @pytest.fixture
-def atomic_moto(monkeypatch):
-    """moto checks a write's conditions and then applies it without a lock, so two threads can
-    both pass the check (seen here: approve and transfer both "won"). Real DynamoDB applies each
-    conditional write and transaction atomically; this makes moto do the same, so the test checks
-    our conditions rather than moto's thread safety."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
-        original = getattr(DynamoDBBackend, name)
-
-        def locked(self, *args, _original=original, **kwargs):
-            with lock:
-                return _original(self, *args, **kwargs)
-        monkeypatch.setattr(DynamoDBBackend, name, locked)
-
-
-@pytest.fixture
-def dynamo_repo(dynamodb, settings, atomic_moto):
+def dynamo_repo(dynamodb, settings, serializable_moto):
     from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository
     return DynamoComplaintRepository(settings)
 

@@ -11,8 +11,10 @@ from chalicelib.config import from_env
 
 
 def _models_by_table(settings):
-    m = models_for(settings)
-    return {"complaints": m.Complaint, "timeline": m.Event, "idempotency": m.Idempotency}
+    from chalicelib.adapters.dynamo.deadline_models import deadline_models
+    m, d = models_for(settings), deadline_models(settings.table_prefix, settings.region)
+    return {"complaints": m.Complaint, "timeline": m.Event, "idempotency": m.Idempotency,
+            "clocks": d.Clock, "sanctions": d.Sanction}
 
 
 def _keys(schema):

@@ -10,6 +10,7 @@ import jwt
 import pytest
 from chalice import Chalice, Cron, Rate
 
+from lampungin import sweep as sweep_cmd
 from lampungin import tokens
 from lampungin.localstack import keys, state
 from lampungin.localstack.records import lambda_record
@@ -121,3 +122,19 @@ def test_a_token_command_exits_2_on_a_bad_role(tmp_path, capsys):
     assert tokens.run(_args(role="mayor", state_dir=str(tmp_path))) == 2
     err = capsys.readouterr().err
     assert err.startswith("lampungin token: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-03-02T08:00:00+07:00", datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)),
+    ("2026-03-02T01:00:00Z", datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)),
+    ("2026-03-02T01:00:00", datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)),   # no offset: UTC
+])
+def test_sweep_at_is_read_as_utc(text, expected):
+    assert sweep_cmd.parse_at(text) == expected
+
+
+def test_a_sweep_without_a_running_stack_says_what_to_do(tmp_path, capsys):
+    args = SimpleNamespace(at=None, state_dir=str(tmp_path), from_env=False)
+    assert sweep_cmd.run(args) == 1
+    assert "no local stack is running" in capsys.readouterr().err
+    assert sweep_cmd.run(SimpleNamespace(at="monday", state_dir=str(tmp_path), from_env=False)) == 2

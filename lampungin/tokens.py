@@ -1,0 +1,77 @@
+"""`lampungin token`: a bearer token that the local stack accepts, for curl and frontend work.
+
+Signed with the local key in `<state dir>/auth/` (created if missing, so a token minted before
+`lampungin dev` starts is still accepted by it). The claims are the ones Cognito will carry in
+production, in the plain form the verifier reads locally: `sub`, `role`, `opd` (OPD staff only),
+`name`. Bad input gets one line on stderr and exit 2, like any other usage error.
+"""
+from __future__ import annotations
+
+import sys
+
+from chalicelib.domain.model import STAFF_ROLES, Role
+
+from .localstack import keys, state
+
+DEFAULT_TTL = 12 * 3600
+ROLES = [r.value for r in Role]
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("token", help="print a bearer token the local system accepts",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("--sub", required=True, help="subject: the user's id")
+    p.add_argument("--role", required=True, help="|".join(ROLES))
+    p.add_argument("--opd", help="the OPD code (required for operator and supervisor)")
+    p.add_argument("--name", help="display name")
+    p.add_argument("--ttl", type=int, default=DEFAULT_TTL, metavar="SECONDS",
+                   help=f"lifetime in seconds (default {DEFAULT_TTL})")
+    p.add_argument("--state-dir", help=f"where the key lives (default ${state.HOME_ENV} or .local/)")
+    p.set_defaults(func=run)
+
+
+def known_opds() -> set[str]:
+    """OPD codes of the rules bundle; empty (no check) when the bundle cannot be read."""
+    try:
+        from chalicelib.rules.bundle import load_bundle
+        return set(load_bundle(check=False).opds)
+    except Exception:
+        return set()
+
+
+def claims_from(args) -> dict:
+    """The token's claims, or ValueError with the one line to show."""
+    if args.role not in ROLES:
+        raise ValueError(f"--role must be one of {', '.join(ROLES)} (got {args.role!r})")
+    if not args.sub.strip():
+        raise ValueError("--sub must not be empty")
+    if args.ttl <= 0:
+        raise ValueError("--ttl must be a positive number of seconds")
+    role = Role(args.role)
+    if role in STAFF_ROLES and not args.opd:
+        raise ValueError(f"--opd CODE is required for role {role.value} (see GET /v1/opds)")
+    claims = {"sub": args.sub, "role": role.value}
+    if role in STAFF_ROLES:            # other roles are not scoped to an OPD: the claim would be ignored
+        known = known_opds()
+        if known and args.opd not in known:
+            raise ValueError(f"unknown OPD {args.opd!r}; known: {', '.join(sorted(known))}")
+        claims["opd"] = args.opd
+    if args.name:
+        claims["name"] = args.name
+    return claims
+
+
+def run(args) -> int:
+    try:
+        claims = claims_from(args)
+    except ValueError as why:
+        print(f"lampungin token: {why}", file=sys.stderr)
+        return 2
+    home = state.state_dir(args.state_dir)
+    issuer = keys.LOCAL_ISSUER
+    try:
+        issuer = state.read_dev_state(home).get("issuer") or issuer
+    except state.StackNotRunning:
+        pass                       # fine: a stack started later reuses this key and issuer
+    print(keys.mint_token(home, claims, args.ttl, issuer=issuer))
+    return 0
