@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -173,6 +174,35 @@ def test_the_sweep_runs_on_its_timer_and_on_demand(stack):
     assert done.returncode == 0, done.stderr
     [line] = done.stdout.strip().splitlines()
     assert "sanctions_issued" in json.loads(line)
+
+
+def test_an_ignored_complaint_is_sanctioned_by_the_sweep_25_hours_later(stack):
+    """Issue 4's promise, end to end: file, do nothing, sweep as of 25 hours later, and the
+    operator sanction is visible to an inspector and sent to the outbox, once."""
+    citizen = stack.token("warga-3", "citizen")
+    created, opd = file_complaint(stack, citizen)
+    inspector = stack.token("insp-1", "inspector")
+    due = created["deadlines"]["followup_due"]
+    assert due is not None
+    assert wait_for(lambda: stack.dev_json().get("stream:complaint_changes", {}).get("records_processed", 0) >= 1)
+    created_at = datetime.fromisoformat(created["created_at"].replace("Z", "+00:00"))
+    at = (created_at + timedelta(hours=25)).isoformat()
+
+    def sanctions():
+        return stack.call("GET", f"/v1/sanctions?complaint={created['id']}", inspector)["items"]
+
+    def swept():
+        done = cli(stack.home, "sweep", "--at", at)
+        assert done.returncode == 0, done.stderr
+        return sanctions()
+    found = wait_for(swept, timeout=20)         # the stream may need a moment to store the clock
+    assert [(s["subject_type"], s["subject_id"], s["clock"], s["rule_id"]) for s in found] == [
+        ("operator", f"{opd}:desk", "followup", "sanction.operator.miss")]
+    assert found[0]["hours_late"] == 1.0 and found[0]["explanation"]["en"]
+    again = json.loads(cli(stack.home, "sweep", "--at", at).stdout)
+    assert again["sanctions_issued"] == 0 and len(sanctions()) == 1
+    outbox = [json.loads(line) for line in (stack.home / "outbox.jsonl").read_text().splitlines()]
+    assert [m["complaint_id"] for m in outbox if m["type"] == "sanction"].count(created["id"]) == 1
 
 
 def test_a_token_from_another_key_is_refused(stack, tmp_path):
