@@ -76,11 +76,12 @@ class Clock:
 
     @property
     def missed(self) -> bool:
-        """Its time ran out before it was stopped or paused (or is still running past due)."""
-        return self.due_at is not None and (self.ended_at is None or self.due_at <= self.ended_at)
+        """It was stopped or paused after its time ran out, or it still runs (and will be missed
+        unless stopped in time). Stopping exactly at the due time is on time: "within 24 hours"."""
+        return self.due_at is not None and (self.ended_at is None or self.due_at < self.ended_at)
 
     def overdue_at(self, now: datetime) -> bool:
-        return self.missed and self.due_at <= now
+        return self.missed and self.due_at < now
 
     def warn_at(self) -> datetime | None:
         """When the warning-before-deadline is due (only while it runs)."""
@@ -163,7 +164,7 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule) -> list[C
 def _end(run: _Run, event: Event, schedule: Schedule, *, stop: bool) -> None:
     if run.running_since is not None:
         used = schedule.time_between(run.running_since, event.at, run.policy.mode)
-        if run.overran_at is None and used >= run.remaining:
+        if run.overran_at is None and used > run.remaining:
             run.overran_at = schedule.add_time(run.running_since, run.remaining, run.policy.mode)
         run.remaining -= used
         run.running_since = None

@@ -19,7 +19,11 @@ Public interface
     bundle.category(code) -> Category | None
     bundle.route(category_code) -> RoutingDecision(category, opd, sector, rule_id, rules_version,
                                                    explanation)      # raises UnknownCategory
-    bundle.service_levels(at: datetime) -> dict  # GET /v1/rules: version + deadlines in force at `at`
+    bundle.service_levels(at: datetime) -> dict  # GET /v1/rules: {"rules_version", "at", "timezone",
+                                                 #   "clocks": [{clock, hours, mode, pause_in, warn_at_percent,
+                                                 #   in_force_since, reference, description{id,en}}],
+                                                 #   "sanctions": [{rule_id, level, subject_type, reference,
+                                                 #   description}], "calendar_years"}
 
     # clocks: the parameters in force when the clock STARTED apply for its whole life
     bundle.clock_policy(clock, started_at) -> ClockPolicy(clock, hours, mode, pause_in,
@@ -27,19 +31,28 @@ Public interface
     bundle.due_at(clock | policy, started_at, *, pauses=[(from, to | None)], paused_seconds=0)
         -> datetime | None                       # None while a pause is open
     bundle.used_fraction(clock | policy, started_at, at, *, pauses=()) -> float   # 0.75 = 75 %
+    bundle.add_time(start, seconds, mode) -> datetime          # domain.clocks.Schedule protocol
+    bundle.time_between(start, end, mode) -> float             # seconds of counted clock time
     bundle.parameter(name, on: date | datetime) -> value     # e.g. "sanctions.window_days"
+    bundle.calendar.is_working_day(date) -> bool             # WIB dates; CalendarLapsed outside years
 
     # rules engine (durable_rules behind RulesEngine; the hit policy is applied in Python)
-    bundle.evaluate(facts: dict) -> list[Decision]
+    bundle.evaluate(facts: dict, *, at: datetime | None = None) -> list[Decision]
         facts: {"event": "missed" | "progress", "clock": "followup" | "approval",
-                "at": datetime (due time for a miss; the sweep time for progress),
+                "at": datetime (or the `at` keyword; the due time for a miss, the sweep time for
+                      progress: it selects the rules and parameter values in force),
                 "subject_type": "operator" | "opd", "misses": int, "opd_misses": int,
                 "hours_late": float, "used_percent": float, "opd", "sector", "category", ...}
         Decision(rule_id, table, level, subject_type, reference, explanation, facts,
                  rules_version, notify)
-    bundle.clock_actions(facts: dict) -> list[ClockAction(clock, action, rule_id, facts)]
+    bundle.clock_actions(facts: dict, *, at=None) -> list[ClockAction(clock, action, rule_id, facts)]
         facts: {"event": timeline event type, "from_status", "to_status", "at": datetime, ...}
         action in "stop" | "pause" | "resume" | "start" (applied in that order)
+
+Errors: UnknownCategory (422 for the API), StaleBundle, ParameterLapsed, CalendarLapsed,
+RuleActionFailed (an action raised inside durable_rules), RulesError (bad facts). The engine
+behind evaluate/clock_actions is chalicelib.rules.engine.RulesEngine(bundle, matcher=...):
+DurableMatcher by default, PythonMatcher (same compiled JSON, plain Python) for comparison.
 
 All times are aware datetimes (UTC stored, WIB = UTC+7 for dates); nothing here calls now().
 """

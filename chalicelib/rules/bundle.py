@@ -18,7 +18,7 @@ from .model import (Category, ClockPolicy, ClockAction, Decision, Jurisdiction, 
                     RoutingDecision, StaleBundle)
 from .parameters import Parameters
 from .routing import RoutingTable
-from .sourcehash import generator_id, source_hash
+from .sourcehash import generator_id, source_files, source_hash
 from .working_calendar import WorkingCalendar, local_date
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -26,7 +26,7 @@ DEFAULT_PATH = PACKAGE_DIR / "bundle" / "bundle.json"
 DEFAULT_SOURCE_DIR = PACKAGE_DIR.parent.parent / "rules"
 BUILD_HINT = "run `.venv/bin/lampungin rules build`"
 
-_cache: dict[tuple, "RulesBundle"] = {}
+_cache: dict[str, list] = {}     # path -> [mtime_ns, bundle, verified source fingerprint]
 _lock = threading.Lock()
 
 
@@ -127,28 +127,35 @@ def check_fresh(manifest: dict, source_dir: Path) -> None:
                           f"{source_dir} changed since it was built; {BUILD_HINT}")
 
 
-def read_bundle(path: Path, source_dir: Path | None) -> RulesBundle:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StaleBundle(f"no rules bundle at {path}; {BUILD_HINT}") from None
-    if source_dir is not None and (Path(source_dir) / "routing").is_dir():
-        check_fresh(data["manifest"], Path(source_dir))
-    return RulesBundle(data)
+def _fingerprint(files: list[Path]) -> tuple:
+    """Cheap change detector (names, sizes, mtimes) so the hash is recomputed only on change."""
+    return tuple((str(p), st.st_size, st.st_mtime_ns) for p in files for st in (p.stat(),))
 
 
 def load_bundle(path: str | Path | None = None, *, source_dir: str | Path | None = None,
                 check: bool = True) -> RulesBundle:
-    """The bundle for this process (cached). Without `path`, the packaged bundle, checked against
-    rules/ beside chalicelib when that folder exists (a dev or test checkout)."""
+    """The bundle for this process (cached; reloaded if the file was rebuilt). Without `path`,
+    the packaged bundle, checked against rules/ beside chalicelib when that folder exists (a dev
+    or test checkout) on every call: a stale bundle is never handed out."""
     path = Path(path) if path else DEFAULT_PATH
     if source_dir is None and path == DEFAULT_PATH:
         source_dir = DEFAULT_SOURCE_DIR
-    key = (str(path), str(source_dir) if check else None)
+    source = Path(source_dir) if (check and source_dir and (Path(source_dir) / "routing").is_dir()) else None
     with _lock:
-        if key not in _cache:
-            _cache[key] = read_bundle(path, Path(source_dir) if (check and source_dir) else None)
-        return _cache[key]
+        try:
+            stamp = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise StaleBundle(f"no rules bundle at {path}; {BUILD_HINT}") from None
+        cached = _cache.get(str(path))
+        if cached is None or cached[0] != stamp:
+            bundle = RulesBundle(json.loads(path.read_text(encoding="utf-8")))
+            cached = _cache[str(path)] = [stamp, bundle, None]
+        if source is not None:
+            fingerprint = _fingerprint(source_files(source))
+            if cached[2] != fingerprint:
+                check_fresh(cached[1].manifest, source)
+                cached[2] = fingerprint
+        return cached[1]
 
 
 def clear_cache() -> None:

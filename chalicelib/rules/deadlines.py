@@ -105,5 +105,11 @@ def service_levels(bundle, at: datetime) -> dict:
                        "pause_in": list(p.pause_in), "warn_at_percent": p.warn_at_percent,
                        "in_force_since": p.effective_from.isoformat(), "reference": p.reference,
                        "description": {"id": f"{p.hours:g} {mode_id}", "en": f"{p.hours:g} {mode_en}"}})
+    sanctions = [{"rule_id": r["id"], "level": r["then"]["level"], "subject_type": r["then"]["subject"],
+                  "reference": r["reference"], "description": r["description"]}
+                 for r in bundle.data.get("sanction_rules", [])
+                 if r["effective"]["from"] <= on.isoformat()
+                 and (r["effective"]["until"] is None or on.isoformat() < r["effective"]["until"])]
     return {"rules_version": bundle.version, "at": on.isoformat(), "timezone": "Asia/Jakarta",
-            "clocks": clocks, "calendar_years": [bundle.calendar.first_year, bundle.calendar.last_year]}
+            "clocks": clocks, "sanctions": sanctions,
+            "calendar_years": [bundle.calendar.first_year, bundle.calendar.last_year]}

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from .explanations import explain_rule
 from .matchers import Matcher, durable_matcher
 from .model import ClockAction, Decision, RulesError
-from .vocabulary import CLOCK_ACTIONS, CLOCK_FIELDS, SANCTION_FIELDS
+from .vocabulary import CLOCK_ACTIONS, CLOCK_FIELDS, SANCTION_FIELDS, plain_number
 from .working_calendar import local_date
 
 
@@ -29,6 +29,7 @@ class RulesEngine:
         self.clock_rules = {r["id"]: r for r in data["clock_rules"]}
         self.tables = data["tables"]
         self.levels = {lv["code"]: lv for lv in data["levels"]}
+        self._position = {rule_id: i for i, rule_id in enumerate(self.sanction_rules)}
 
     # --- the two questions the services ask ----------------------------------------------------
     def evaluate(self, facts: dict, *, at: datetime | None = None) -> list[Decision]:
@@ -59,36 +60,38 @@ class RulesEngine:
         if not isinstance(moment, datetime) or moment.tzinfo is None:
             raise RulesError("facts need 'at': an aware datetime (the due time of a missed clock, "
                              "or the time of the event)")
-        fact = {"at": moment.timestamp()}
-        for name, (kind, _, _) in fields.items():
-            value = facts.get(name)
-            if name == "at" or value is None:
+        fact = {"at": plain_number(moment.timestamp())}
+        for name, value in facts.items():
+            spec = fields.get(name)
+            if spec is None or value is None or name == "at":
                 continue
-            if kind == "number":
+            if spec[0] == "number":
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     raise RulesError(f"fact {name!r} must be a number, not {value!r}")
-                fact[name] = value
+                if value != value or value in (float("inf"), float("-inf")):
+                    raise RulesError(f"fact {name!r} must be a finite number, not {value!r}")
+                fact[name] = plain_number(value)
             else:
                 fact[name] = value.value if hasattr(value, "value") else str(value)
         return fact, moment
 
     def hit_policy(self, fired: list[str]) -> list[str]:
         """Apply each sanctions table's hit policy; result in table then file order."""
-        order = list(self.sanction_rules)
+        position = self._position
         by_table: dict[str, list[str]] = {}
-        for rule_id in sorted(fired, key=order.index):
+        for rule_id in sorted(fired, key=position.__getitem__):
             by_table.setdefault(self.sanction_rules[rule_id]["table"], []).append(rule_id)
         chosen = []
         for table, ids in by_table.items():
             policy = self.tables[table]["hit_policy"]
-            if policy == "priority":
+            if policy == "priority":        # heaviest level wins; on a tie, the earlier rule
                 rank = lambda i: self.levels[self.sanction_rules[i]["then"]["level"]]["rank"]
-                chosen.append(max(ids, key=lambda i: (rank(i), -ids.index(i))))
+                chosen.append(max(ids, key=lambda i: (rank(i), -position[i])))
             elif policy == "first":
                 chosen.append(ids[0])
             else:
                 chosen.extend(ids)
-        return sorted(chosen, key=order.index)
+        return sorted(chosen, key=position.__getitem__)
 
     def params_of(self, rule: dict, moment: datetime | date) -> list:
         on = local_date(moment)

@@ -20,9 +20,10 @@ def show(value) -> str:
     return str(value)
 
 
-def describe(template: str, facts: dict) -> str:
+def describe(template: str, shown: dict) -> str:
+    """The rule's own description with {fact} placeholders filled in (`shown`: facts as text)."""
     try:
-        return template.format_map(_Facts({k: show(v) for k, v in facts.items()}))
+        return template.format_map(_Facts(shown))
     except (ValueError, IndexError):
         return template
 
@@ -30,11 +31,12 @@ def describe(template: str, facts: dict) -> str:
 def explain_rule(rule: dict, facts: dict, params: list, level_name: dict | None,
                  rules_version: str) -> dict:
     """`params`: ParameterValue list (name, value, since, reference) the rule compared against."""
+    shown = {k: show(v) for k, v in facts.items()}
     tested = [f for f in rule["when"] if f in facts]
     for extra in ("opd", "hours_late"):
         if extra in facts and extra not in tested:
             tested.append(extra)
-    fact_text = ", ".join(f"{f}={show(facts[f])}" for f in tested)
+    fact_text = ", ".join(f"{f}={shown[f]}" for f in tested)
     desc = rule.get("description", {})
     level = level_name or {}
     out = {}
@@ -43,7 +45,7 @@ def explain_rule(rule: dict, facts: dict, params: list, level_name: dict | None,
                         ("en", ("Rule", "Level", "Reference", "Facts", "Parameters", "in force since",
                                 "Rules version"))):
         rule_w, level_w, ref_w, facts_w, params_w, since_w, version_w = words
-        parts = [f"{rule_w} {rule['id']}: {describe(desc.get(lang, ''), facts)}".rstrip()]
+        parts = [f"{rule_w} {rule['id']}: {describe(desc.get(lang, ''), shown)}".rstrip()]
         if "level" in rule.get("then", {}):
             parts.append(f"{level_w}: {level.get(lang, rule['then']['level'])}.")
         parts.append(f"{ref_w}: {rule['reference']}.")

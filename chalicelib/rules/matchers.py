@@ -58,6 +58,15 @@ class DurableMatcher:
         if name not in self._host._ruleset_directory:
             self._host.register_rulesets({name: copy.deepcopy(definition)})   # Ruleset mutates it
 
+    def _delete(self, name: str, sid: str) -> None:
+        """Always delete the session (1024 live sessions is the limit); a session the engine
+        never created (error 309) is not an error of its own."""
+        try:
+            self._host.delete_state(name, sid)
+        except Exception as exc:
+            if "309" not in str(exc):
+                raise RulesError(f"durable_rules could not delete session {sid}: {exc}") from exc
+
     def match(self, name: str, definition: dict, fact: dict) -> list[str]:
         with self._lock:
             self._ensure(name, definition)
@@ -67,9 +76,11 @@ class DurableMatcher:
                 state = self._host.assert_fact(name, {**fact, "sid": sid})
             except self._durable.MessageNotHandledException as exc:
                 raise RulesError(f"no rule (not even the catch-all) matched: {exc.message}") from None
+            except Exception as exc:      # e.g. error 204: the engine could not read the fact
+                raise RulesError(f"durable_rules refused the fact {fact!r}: {exc}") from exc
             finally:
                 fired, errors, self._fired = self._fired, self._errors, None
-                self._host.delete_state(name, sid)
+                self._delete(name, sid)
             problem = (state or {}).get("exception") if isinstance(state, dict) else None
             if errors or problem:
                 raise RuleActionFailed(f"a rule action failed in {name}: {errors[0] if errors else problem}")

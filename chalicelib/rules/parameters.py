@@ -19,6 +19,7 @@ class Parameters:
             name: [(date.fromisoformat(v["from"]), v["value"], v["reference"]) for v in p["values"]]
             for name, p in data.items()
         }
+        self._dates = {name: [since for since, _, _ in values] for name, values in self._values.items()}
         self.descriptions = {name: p.get("description", {}) for name, p in data.items()}
         self.units = {name: p.get("unit") for name, p in data.items()}
 
@@ -31,7 +32,7 @@ class Parameters:
             values = self._values[name]
         except KeyError:
             raise ParameterLapsed(f"unknown parameter {name!r}") from None
-        i = bisect_right([since for since, _, _ in values], on) - 1
+        i = bisect_right(self._dates[name], on) - 1
         if i < 0 or values[i][1] is None:
             raise ParameterLapsed(f"parameter {name!r} has no value in force on {on.isoformat()}")
         since, value, reference = values[i]

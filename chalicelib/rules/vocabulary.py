@@ -56,3 +56,14 @@ OPERATORS = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$l
 TABLE_HIT_POLICIES = ("priority", "collect", "first")
 
 CATCH_ALL = "$catch_all"
+
+
+def plain_number(value):
+    """A number durable_rules can read. Its C JSON parser rejects exponent notation (Python
+    writes 1e-05 and 1e+20 that way) with error 204, so floats are rounded to 4 decimals and
+    whole floats become ints: both then serialise without an exponent."""
+    if isinstance(value, float):
+        value = round(value, 4)
+        if value.is_integer():
+            return int(value)
+    return value

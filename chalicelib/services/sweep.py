@@ -84,7 +84,7 @@ def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: dat
         return
     complaint = deps.complaints.get(complaint_id)
     warned, settled = flags.warned_at is not None, flags.settled_at is not None
-    if not settled and clock.missed and clock.due_at <= at:
+    if not settled and clock.overdue_at(at):
         for sanction in decide_sanctions(deps, complaint, clock, at):
             issue(deps, sanction, report)
         settled = True

@@ -1,0 +1,99 @@
+"""`lampungin rules ...`: check, test, explain and build the policy files under rules/.
+
+    lampungin rules check   [--rules DIR] [--today YYYY-MM-DD]
+    lampungin rules test    [--rules DIR] [-k TEXT] [-v]
+    lampungin rules explain CASE [--rules DIR]            (CASE: a case name, or FILE[:N])
+    lampungin rules explain --facts JSON [--rules DIR]    (one sanction evaluation)
+    lampungin rules build   [--rules DIR] [--out FILE]
+    lampungin rules whatif  --rules DIR [--since DATE]    (later)
+
+Messages follow LANG (Indonesian unless LANG starts with `en`). Exit 1 on any error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from .rules_messages import language
+from .rules_source import RULES_DIR
+
+
+def _print_problems(problems, lang: str) -> None:
+    for problem in sorted(problems, key=lambda p: (p.file, p.line)):
+        print(problem.render(lang))
+
+
+def cmd_build(args) -> int:
+    from chalicelib.rules.bundle import DEFAULT_PATH
+    from .rules_build import build
+    out = Path(args.out) if args.out else DEFAULT_PATH
+    bundle, problems = build(Path(args.rules), out)
+    if problems:
+        _print_problems(problems, language())
+        return 1
+    m = bundle["manifest"]
+    print(f"rules {m['version']} -> {out} ({len(bundle['routing']['categories'])} categories, "
+          f"{len(bundle['clock_rules'])} clock rules, {len(bundle['sanction_rules'])} sanction rules, "
+          f"calendar {bundle['calendar']['years'][0]}-{bundle['calendar']['years'][1]})")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .rules_check import full_check
+    today = date.fromisoformat(args.today) if args.today else None
+    problems = full_check(Path(args.rules), today)
+    lang = language()
+    if problems:
+        _print_problems(problems, lang)
+        return 1
+    print("rules OK" if lang == "en" else "aturan OK")
+    return 0
+
+
+def cmd_test(args) -> int:
+    from .rules_cases import run_all
+    return run_all(Path(args.rules), select=args.k, verbose=args.verbose, lang=language())
+
+
+def cmd_explain(args) -> int:
+    from .rules_explain import explain
+    return explain(Path(args.rules), case=args.case, facts=args.facts, lang=language())
+
+
+def cmd_whatif(args) -> int:
+    print("rules whatif: planned (replays recorded complaint histories under other rules); "
+          "not built yet", file=sys.stderr)
+    return 2
+
+
+def register(subparsers) -> None:
+    rules = subparsers.add_parser("rules", help="check, test, explain and build the rules in rules/")
+    sub = rules.add_subparsers(dest="rules_command", required=True)
+
+    def add(name, func, help_text):
+        parser = sub.add_parser(name, help=help_text)
+        parser.add_argument("--rules", default=str(RULES_DIR), help="the rules folder (default: rules/)")
+        parser.set_defaults(func=func)
+        return parser
+
+    check = add("check", cmd_check, "validate everything under rules/ (file:line: message)")
+    check.add_argument("--today", help="check lapses as of this date (YYYY-MM-DD)")
+    test = add("test", cmd_test, "run the YAML cases under rules/tests/")
+    test.add_argument("-k", help="only cases whose name contains this text")
+    test.add_argument("-v", "--verbose", action="store_true")
+    explain = add("explain", cmd_explain, "show which rules matched for one case, and why")
+    explain.add_argument("case", nargs="?", help="a case name, or FILE[:N]")
+    explain.add_argument("--facts", help='JSON facts, e.g. {"event": "missed", "clock": "followup", ...}')
+    build = add("build", cmd_build, "write the bundle the Lambdas load")
+    build.add_argument("--out", help="bundle file (default: chalicelib/rules/bundle/bundle.json)")
+    whatif = add("whatif", cmd_whatif, "(later) replay recorded histories under other rules")
+    whatif.add_argument("--since", help="replay complaints since this date")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="lampungin")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)

@@ -1,0 +1,87 @@
+"""`lampungin rules explain`: for one case (or one set of facts), which rules matched, with which
+facts and parameter values, and what the hit policy made of them - the "why" behind a decision."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from .rules_cases import WIB, CaseError, collect, compiled_bundle, run_case
+from .rules_source import load_sources
+
+WORDS = {"id": {"event": "kejadian", "matched": "aturan cocok", "none": "tidak ada", "clock": "clock",
+                "starts": "mulai", "due": "tenggat", "params": "parameter", "decision": "keputusan",
+                "result": "hasil", "facts": "fakta", "notfound": "contoh tidak ditemukan: {0}"},
+         "en": {"event": "event", "matched": "rules matched", "none": "none", "clock": "clock",
+                "starts": "starts", "due": "due", "params": "parameters", "decision": "decision",
+                "result": "result", "facts": "facts", "notfound": "no such case: {0}"}}
+
+
+def _wib(at: datetime | None) -> str:
+    return at.astimezone(WIB).strftime("%a %Y-%m-%d %H:%M WIB") if at else "-"
+
+
+def find_case(cases, wanted: str):
+    """By FILE[:N] (N = the case's line or its 1-based position in the file) or by name."""
+    file, _, number = wanted.partition(":")
+    in_file = [c for c in cases if Path(c.file).name in (file, f"{file}.yaml") or c.file == file]
+    if in_file and number.isdigit():
+        n = int(number)
+        return next((c for c in in_file if c.line == n), in_file[n - 1] if 0 < n <= len(in_file) else None)
+    if in_file and not number:
+        return in_file[0]
+    return next((c for c in cases if wanted.lower() in c.name.lower()), None)
+
+
+def explain(rules_dir: Path, case: str | None = None, facts: str | None = None, lang: str = "id") -> int:
+    w = WORDS[lang]
+    sources = load_sources(rules_dir)
+    bundle = compiled_bundle(sources.root)
+    print(f"rules {bundle.version}")
+    if facts:
+        return _explain_facts(bundle, json.loads(facts), lang)
+    found = find_case(collect(sources), case or "")
+    if found is None:
+        print(w["notfound"].format(case))
+        return 1
+    result = run_case(bundle, found)
+    print(f"{found.file}:{found.line} {found.name}")
+    out = result.outcome
+    if out is not None:
+        print(f"  routing: {out.routing.explanation[lang]}")
+        for step in out.steps:
+            print(f"  {_wib(step.at)}  {w['event']}: {step.label}")
+            print(f"    {w['matched']}: {', '.join(step.fired) or w['none']}")
+            for item in step.detail:
+                if hasattr(item, "action"):
+                    print(f"    {w['clock']} {item.clock}: {item.action} ({item.rule_id})")
+                else:
+                    print(f"    {w['decision']}: {item.rule_id} [{item.level}] {item.explanation[lang]}")
+        for clock in out.clocks:
+            p = clock.policy
+            print(f"  {w['clock']} {clock.clock}: {w['starts']} {_wib(clock.started_at)}, {w['due']} "
+                  f"{_wib(clock.due_value)}; {p.hours:g} h {p.mode} ({p.params_version}; {p.reference})")
+    for failure in result.failures:
+        print(failure.render(lang))
+    return 0 if result.ok else 1
+
+
+def _explain_facts(bundle, facts: dict, lang: str) -> int:
+    w = WORDS[lang]
+    if "at" not in facts:
+        raise CaseError('facts need "at", e.g. "2026-01-10T09:00:00+00:00"')
+    engine = bundle.engine
+    from chalicelib.rules.vocabulary import SANCTION_FIELDS
+    fact, moment = engine.fact(facts, SANCTION_FIELDS)
+    fired = engine.match("sanctions", fact)
+    print(f"  {w['facts']}: {json.dumps(fact, ensure_ascii=False)}")
+    print(f"  {w['matched']}: {', '.join(fired) or w['none']}")
+    for rule_id in fired:
+        rule = engine.sanction_rules[rule_id]
+        params = engine.params_of(rule, moment)
+        shown = "; ".join(f"{p.name}={p.value} ({p.since}, {p.reference})" for p in params)
+        print(f"    {rule_id} [{rule['table']}: {engine.tables[rule['table']]['hit_policy']}] "
+              f"{w['params']}: {shown or w['none']}")
+    for decision in engine.evaluate(facts):
+        print(f"  {w['result']}: {decision.rule_id} [{decision.level}] {decision.explanation[lang]}")
+    return 0

@@ -1,0 +1,70 @@
+"""Messages of `lampungin rules check|test|build`, in Indonesian and English (per LANG).
+
+Policy officers read these, so each says what is wrong in their vocabulary and where
+(`file:line: message`), never a Python traceback.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+MESSAGES = {
+    "yaml": ("YAML tidak valid: {detail}", "invalid YAML: {detail}"),
+    "missing_file": ("berkas wajib tidak ada: {name}", "required file is missing: {name}"),
+    "unknown_folder": ("folder tidak dikenal: {name} (yang dikenal: {known})",
+                       "unknown folder: {name} (known: {known})"),
+    "duplicate_key": ("kunci '{key}' ditulis dua kali", "key '{key}' is written twice"),
+    "not_mapping": ("'{where}' harus berupa pasangan kunci: nilai", "'{where}' must be a mapping of key: value"),
+    "not_list": ("'{where}' harus berupa daftar", "'{where}' must be a list"),
+    "missing_key": ("'{key}' wajib diisi di {where}", "'{key}' is required in {where}"),
+    "unknown_key": ("kunci tidak dikenal '{key}' di {where} (yang boleh: {allowed})",
+                    "unknown key '{key}' in {where} (allowed: {allowed})"),
+    "wrong_type": ("'{key}' harus {expected}, bukan {got!r}", "'{key}' must be {expected}, not {got!r}"),
+    "bad_value": ("'{key}' bernilai {got!r}; yang boleh: {allowed}", "'{key}' is {got!r}; allowed: {allowed}"),
+    "duplicate_code": ("kode '{code}' sudah dipakai di baris {first}", "code '{code}' is already used on line {first}"),
+    "routing_overlap": ("kategori '{code}' tumpang tindih dengan baris {first} (kebijakan unik: satu baris per kategori)",
+                        "category '{code}' overlaps line {first} (unique hit policy: one row per category)"),
+    "routing_gap": ("sektor '{sector}' tidak punya satu pun baris kategori", "sector '{sector}' has no category row"),
+    "unknown_opd": ("OPD '{opd}' tidak ada di routing/opds.yaml", "OPD '{opd}' is not in routing/opds.yaml"),
+    "opd_sector": ("OPD '{opd}' tidak menangani sektor '{sector}' (lihat opds.yaml)",
+                   "OPD '{opd}' does not handle sector '{sector}' (see opds.yaml)"),
+    "default_missing": ("kategori default '{code}' tidak ada di tabel", "default category '{code}' is not in the table"),
+    "undated": ("nilai '{key}' harus diberi tanggal berlaku (YYYY-MM-DD), bukan {got!r}",
+                "value '{key}' must be dated (YYYY-MM-DD), not {got!r}"),
+    "unreferenced": ("nilai {name} sejak {since} tidak punya 'reference' (peraturan dan pasal)",
+                     "value {name} from {since} has no 'reference' (regulation and article)"),
+    "lapses": ("{what} berakhir pada {end}, kurang dari 90 hari lagi (hari ini {today})",
+               "{what} lapses on {end}, less than 90 days from today ({today})"),
+    "unknown_param": ("parameter '{name}' tidak ada di parameters/", "parameter '{name}' is not in parameters/"),
+    "missing_param": ("parameter wajib '{name}' tidak ada", "required parameter '{name}' is missing"),
+    "effective_order": ("'until' ({until}) harus sesudah 'from' ({since})", "'until' ({until}) must be after 'from' ({since})"),
+    "never_fires": ("aturan '{rule}' tidak pernah terpicu di contoh mana pun di tests/",
+                    "rule '{rule}' never fires in any case under tests/"),
+    "compile": ("aturan '{rule}' tidak bisa dikompilasi: {detail}", "rule '{rule}' does not compile: {detail}"),
+    "unknown_field": ("fakta '{key}' tidak dikenal (yang ada: {allowed})", "unknown fact '{key}' (known: {allowed})"),
+    "unknown_level": ("tingkat '{level}' tidak ada di sanctions/levels.yaml", "level '{level}' is not in sanctions/levels.yaml"),
+    "case_failed": ("contoh '{case}' gagal: {detail}", "case '{case}' failed: {detail}"),
+    "case_error": ("contoh '{case}' tidak bisa dijalankan: {detail}", "case '{case}' could not run: {detail}"),
+}
+
+
+def language(env=None) -> str:
+    """`id` unless LANG (or LC_ALL/LC_MESSAGES) asks for English: Indonesian is the default."""
+    env = os.environ if env is None else env
+    lang = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
+    return "en" if lang.lower().startswith("en") else "id"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def message(self, lang: str = "id") -> str:
+        template = MESSAGES[self.code][0 if lang == "id" else 1]
+        return template.format(**self.params)
+
+    def render(self, lang: str = "id") -> str:
+        return f"{self.file}:{self.line}: {self.message(lang)}"

@@ -1,0 +1,87 @@
+"""`lampungin rules check|test|explain|build`: exit codes and what a policy officer reads."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lampungin.cli import main
+from tests.rules.helpers import edit, line_of, rules_copy
+
+
+@pytest.fixture
+def rules(tmp_path):
+    return rules_copy(tmp_path)
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    code = main(["rules", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_check_passes_on_the_shipped_rules(capsys, rules, monkeypatch):
+    monkeypatch.setenv("LANG", "id_ID.UTF-8")
+    assert run(capsys, "check", "--rules", str(rules), "--today", "2026-06-01") == (0, "aturan OK\n")
+
+
+def test_check_prints_file_line_message_in_the_language_of_lang(capsys, rules, monkeypatch):
+    path = rules / "routing" / "categories.yaml"
+    edit(path, "opd: BMBK", "opd: PUPR")
+    line = line_of(path, "opd: PUPR")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    code, out = run(capsys, "check", "--rules", str(rules))
+    assert code == 1 and f"categories.yaml:{line}: OPD 'PUPR' is not in routing/opds.yaml" in out
+    monkeypatch.setenv("LANG", "id_ID.UTF-8")
+    code, out = run(capsys, "check", "--rules", str(rules))
+    assert code == 1 and f"categories.yaml:{line}: OPD 'PUPR' tidak ada di routing/opds.yaml" in out
+
+
+def test_test_runs_the_cases_and_fails_on_a_wrong_expectation(capsys, rules, monkeypatch):
+    monkeypatch.setenv("LANG", "en")
+    code, out = run(capsys, "test", "--rules", str(rules))
+    assert code == 0 and out.strip().endswith("0 failed")
+    path = rules / "tests" / "followup.yaml"
+    edit(path, "due: Rabu 2026-02-04 22:00", "due: Rabu 2026-02-04 23:00")
+    code, out = run(capsys, "test", "--rules", str(rules))
+    assert code == 1
+    assert f"followup.yaml:{line_of(path, 'due: Rabu 2026-02-04 23:00')}: case " in out
+    assert "expected Wed 2026-02-04 23:00 WIB, got Wed 2026-02-04 22:00 WIB" in out
+
+
+def test_a_case_with_a_wrong_weekday_is_reported(capsys, rules, monkeypatch):
+    monkeypatch.setenv("LANG", "en")
+    edit(rules / "tests" / "followup.yaml", "Jumat 2026-01-09 16:00 diajukan", "Kamis 2026-01-09 16:00 diajukan")
+    code, out = run(capsys, "test", "--rules", str(rules))
+    assert code == 1 and "2026-01-09 is not a Kamis" in out
+
+
+def test_explain_a_case(capsys, rules, monkeypatch):
+    monkeypatch.setenv("LANG", "en")
+    code, out = run(capsys, "explain", "followup:1", "--rules", str(rules))
+    assert code == 0
+    assert "rules matched: followup.start" in out
+    assert "sanction.operator.miss [teguran-lisan] Rule sanction.operator.miss" in out
+    assert "warning.followup" in out and "Reference: PP 94/2021" in out
+
+
+def test_explain_facts(capsys, rules, monkeypatch):
+    monkeypatch.setenv("LANG", "id")
+    facts = {"event": "missed", "clock": "approval", "misses": 3, "opd": "DLH", "at": "2026-05-01T02:00:00Z"}
+    code, out = run(capsys, "explain", "--facts", json.dumps(facts), "--rules", str(rules))
+    assert code == 0
+    assert "aturan cocok: sanction.opd.miss, report.opd.repeat" in out
+    assert "sanctions.opd_report_after=3" in out
+
+
+def test_build_writes_the_bundle(capsys, rules, tmp_path):
+    out_file = tmp_path / "out" / "bundle.json"
+    code, out = run(capsys, "build", "--rules", str(rules), "--out", str(out_file))
+    bundle = json.loads(out_file.read_text())
+    assert code == 0 and bundle["manifest"]["version"] in out
+    assert set(bundle) >= {"manifest", "routing", "parameters", "calendar", "rulesets", "sanction_rules"}
+
+
+def test_whatif_is_announced_as_later(capsys, rules):
+    code, out = run(capsys, "whatif", "--rules", str(rules))
+    assert code == 2 and "planned" in out
