@@ -99,17 +99,29 @@ class Container:
             return notify.LogNotifier()
         return self._get("notifier", build)
 
+    @property
+    def schedule(self):
+        """Deadline arithmetic and clock rules over the bundle; kept warm (it memoises)."""
+        def build():
+            from .rules.schedule import BundleSchedule
+            return BundleSchedule(self.rules)
+        return self._get("schedule", build)
+
+    def clock_deps(self):
+        from .services.deadlines import ClockDeps
+        return ClockDeps(complaints=self.repo, clocks=self.clocks, schedule=self.schedule,
+                         rules_version=self.rules.version, now=self.now)
+
     def sweep_deps(self):
-        from .rules.schedule import BundleSchedule
         from .services.sweep import SweepDeps
-        rules = self.rules
-        return SweepDeps(complaints=self.repo, clocks=self.clocks, schedule=BundleSchedule(rules),
-                         rules_version=rules.version, now=self.now, sanctions=self.sanctions,
-                         notifier=self.notifier, rules=rules)
+        return SweepDeps(complaints=self.repo, clocks=self.clocks, schedule=self.schedule,
+                         rules_version=self.rules.version, now=self.now, sanctions=self.sanctions,
+                         notifier=self.notifier, rules=self.rules)
 
     def deps(self):
         from .services.complaints import Deps
-        return Deps(repo=self.repo, rules=self.rules, now=self.now, new_id=self.new_id)
+        return Deps(repo=self.repo, rules=self.rules, now=self.now, new_id=self.new_id,
+                    daily_limit=self.settings.daily_complaint_limit)
 
 
 container = Container()

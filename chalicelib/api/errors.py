@@ -24,6 +24,7 @@ DOMAIN_STATUS = {
     domain.Forbidden: 403,
     domain.WrongState: 409,
     domain.Conflict: 409,
+    domain.RateLimited: 429,
 }
 
 

@@ -49,6 +49,8 @@ def error_response(err: ApiError, lang: str) -> Response:
     headers = {"Content-Language": lang}
     if err.http_status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="lampungin"'
+    if err.http_status == 429 and "retry_after" in err.params:
+        headers["Retry-After"] = str(err.params["retry_after"])
     return json_response(err.http_status, body(err, lang), headers)
 
 

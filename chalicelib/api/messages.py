@@ -32,7 +32,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_jurisdiction": ("Kabupaten/kota '{value}' tidak dikenal.", "Unknown jurisdiction '{value}'."),
     "same_opd": ("Aduan sudah berada di OPD ini.", "The complaint is already with this OPD."),
     "bad_cursor": ("Kursor halaman tidak sah.", "The page cursor is not valid."),
-    "rate_limited": ("Terlalu banyak permintaan. Coba lagi nanti.", "Too many requests. Try again later."),
+    "rate_limited": ("Terlalu banyak aduan dalam 24 jam. Coba lagi dalam {retry_after} detik.",
+                     "Too many complaints in 24 hours. Try again in {retry_after} seconds."),
     "internal": ("Terjadi kesalahan pada server. Coba lagi.", "Something went wrong on our side. Try again."),
     "rules_unavailable": ("Aturan tidak tersedia.", "The rules bundle is not available."),
 }

@@ -38,3 +38,9 @@ class Invalid(DomainError):
     """The command is well-formed but its content is not acceptable."""
 
     code = "invalid"
+
+
+class RateLimited(DomainError):
+    """Too many requests from one caller in a period (anti-spam, not a security boundary)."""
+
+    code = "rate_limited"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from ..domain import lifecycle, policy
-from ..domain.errors import Forbidden, Invalid, NotFound
+from ..domain.errors import Forbidden, Invalid, NotFound, RateLimited
 from ..domain.lifecycle import Action
 from ..domain.model import Actor, Complaint, Event, Location, Role
 from .ports import ComplaintRepository, DuplicateRequest, ListQuery, Page
@@ -21,6 +21,16 @@ class Deps:
     rules: object                        # chalicelib.rules.bundle.RulesBundle
     now: Callable[[], datetime]          # aware UTC
     new_id: Callable[[datetime], str]
+    daily_limit: int = 20                # complaints one citizen may file in 24 hours
+
+
+def check_daily_limit(deps: Deps, actor: Actor, at: datetime) -> None:
+    """Refuse the (limit+1)-th complaint within 24 hours: one query of at most `limit` items on
+    the citizen's own index, newest first."""
+    recent = deps.repo.list(ListQuery(reporter=actor.sub, limit=deps.daily_limit)).items
+    if len(recent) >= deps.daily_limit and recent[-1].created_at > at - timedelta(hours=24):
+        retry_after = recent[-1].created_at + timedelta(hours=24) - at
+        raise RateLimited("rate_limited", retry_after=int(retry_after.total_seconds()) + 1)
 
 
 class IdempotencyKeyReused(Exception):
@@ -44,6 +54,7 @@ def submit(deps: Deps, actor: Actor, request: dict, idempotency_key: str | None 
     except LookupError:
         raise Invalid("unknown_category", field="category", value=request["category"]) from None
     at = deps.now()
+    check_daily_limit(deps, actor, at)
     loc = request.get("location")
     complaint, event = lifecycle.file_complaint(
         complaint_id=deps.new_id(at), actor=actor, at=at, category=request["category"],

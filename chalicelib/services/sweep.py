@@ -33,6 +33,7 @@ class SweepDeps(ClockDeps):
 class SweepReport:
     at: str
     clocks_due: int = 0
+    clocks_missed: int = 0
     sanctions_issued: int = 0
     warnings_sent: int = 0
     duplicates_skipped: int = 0
@@ -87,8 +88,8 @@ def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: dat
     if not settled and clock.overdue_at(at):
         for sanction in decide_sanctions(deps, complaint, clock, at):
             issue(deps, sanction, report)
-        settled = True
         deps.clocks.mark(complaint_id, clock_key, next_check_at=None, settled_at=at)
+        report.clocks_missed += 1
         return
     warn_at = clock.warn_at()
     if not warned and warn_at is not None and warn_at <= at:

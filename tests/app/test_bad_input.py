@@ -125,3 +125,17 @@ def test_messages_follow_accept_language(api):
     assert id_body["error"]["message"].startswith("Token tidak ada")
     assert en_body["error"]["message"].startswith("The token is missing")
     assert id_pref["error"]["message"] == id_body["error"]["message"]
+
+
+def test_the_21st_complaint_in_24_hours_is_429_with_retry_after(api, clock):
+    for _ in range(20):
+        file(api)
+        clock.advance(minutes=1)
+    status, body = api.post("/v1/complaints", CITIZEN, NEW)
+    assert status == 429 and body["error"]["code"] == "rate_limited"
+    assert "detik" in body["error"]["message"]
+    resp = api.client.http.post("/v1/complaints", headers=api.keys.headers(*CITIZEN), body=json.dumps(NEW))
+    assert 0 < int(resp.headers["Retry-After"]) <= 24 * 3600
+    assert api.post("/v1/complaints", CITIZEN_2, NEW)[0] == 201          # per citizen
+    clock.advance(hours=24)
+    assert api.post("/v1/complaints", CITIZEN, NEW)[0] == 201
