@@ -5,9 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bundle check bench package clean
+.PHONY: run test bundle check bench package vendor clean
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt requirements-vendor.txt pyproject.toml
 	@py=$$(tools/find-python) || exit 1; \
 	  [ -x $(BIN)/python ] || $$py -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade 'pip<26.3'
@@ -24,8 +24,18 @@ test: bundle
 	$(BIN)/lampungin rules check
 	$(BIN)/python -m pytest -q
 
+# The Lambda zip (python3.12 x86_64) with a manylinux durable_rules vendored, checked and smoke-run:
+# build/package/$(STAGE)/{deployment.zip,sam.json}. Fails loudly if the engine is missing.
+STAGE ?= dev
+package: bundle
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m lampungin.package --stage $(STAGE)
+
+# Only the engine into vendor/ (before a plain `chalice deploy`).
+vendor: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m lampungin.package --vendor-only
+
 bench: bundle
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .local chalicelib/rules/bundle
+	rm -rf $(VENV) .local chalicelib/rules/bundle build vendor

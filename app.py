@@ -5,23 +5,30 @@ the lifecycle), adapters/ (DynamoDB, auth), rules/ (the compiled policy bundle).
 """
 from chalice import Chalice, Rate
 
+from chalicelib.adapters import telemetry
 from chalicelib.api.routes import api
 from chalicelib.config import settings
 from chalicelib.handlers import on_complaint_changes, run_sweep
 
 app = Chalice(app_name="lampungin")
 app.register_blueprint(api)
+telemetry.configure(app.log, settings())     # JSON logs + EMF metrics when deployed (not local)
+app.register_middleware(telemetry.observe_request, "http")
 
 
 @app.on_dynamodb_record(stream_arn=settings().complaints_stream_arn, batch_size=100,
                         starting_position="TRIM_HORIZON", maximum_batching_window_in_seconds=1)
 def complaint_changes(event):
     """DynamoDB stream of the complaints table → clocks, timeline effects, notifications."""
-    return on_complaint_changes(event.to_dict())
+    with telemetry.invocation(event.context):
+        result = on_complaint_changes(event.to_dict())
+        telemetry.put_metrics({"StreamRecordsFailed": len(result["batchItemFailures"])})
+    return result
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="sweep")
 def sweep(event):
     """Every 5 minutes: find clocks that ran out and issue sanctions."""
     remaining = getattr(event.context, "get_remaining_time_in_millis", None)
-    return run_sweep(event.to_dict(), remaining() if remaining else None)
+    with telemetry.invocation(event.context):
+        return run_sweep(event.to_dict(), remaining() if remaining else None)

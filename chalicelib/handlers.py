@@ -11,6 +11,7 @@ import logging
 import time
 from datetime import datetime, timezone
 
+from .adapters.telemetry import log_context, sweep_metrics
 from .wiring import container
 
 log = logging.getLogger("lampungin.stream")
@@ -24,17 +25,20 @@ def complaint_id_of(record: dict) -> str:
 def on_complaint_changes(event: dict) -> dict:
     from .services.deadlines import reconcile
 
-    deps = container.sweep_deps()
+    deps = container.clock_deps()
     failures, done = [], set()
     for record in event.get("Records", []):
         seq = (record.get("dynamodb") or {}).get("SequenceNumber")
+        complaint_id = None
         try:
             complaint_id = complaint_id_of(record)
             if complaint_id not in done:        # one batch often holds several changes of one complaint
-                reconcile(deps, complaint_id)
+                with log_context(complaint_id=complaint_id, sequence_number=seq):
+                    reconcile(deps, complaint_id)
                 done.add(complaint_id)
         except Exception:
-            log.exception("stream record failed", extra={"sequence_number": seq})
+            log.exception("stream record failed",
+                          extra={"sequence_number": seq, "complaint_id": complaint_id})
             failures.append({"itemIdentifier": seq})
     return {"batchItemFailures": failures}
 
@@ -57,4 +61,5 @@ def run_sweep(event: dict, remaining_ms: int | None = None) -> dict:
         deadline = time.monotonic() + budget_ms / 1000
     report = sweep(container.sweep_deps(), sweep_time(event), deadline=deadline)
     log.info("sweep done", extra={"report": report.as_dict()})
+    sweep_metrics(report.as_dict())
     return report.as_dict()

@@ -1,0 +1,259 @@
+"""Deployment path (a): `chalice deploy` of a stage after its infra stack (docs/deploy.md).
+
+    python -m lampungin.deploy stage-config    --stage dev [--stack lampungin-dev-infra]
+    python -m lampungin.deploy check           --stage dev
+    python -m lampungin.deploy stream-settings --stage dev [--stack lampungin-dev-infra]
+    python -m lampungin.deploy all             --stage dev      # the three around `chalice deploy`
+
+`stage-config` copies the infra stack's outputs (stream ARN, topic, Cognito issuer/JWKS/client…)
+into `.chalice/config.json` for that stage: Chalice reads them as environment variables before it
+imports app.py, and the stream ARN must be real then. `check` refuses to deploy with placeholders
+left or without the engine in vendor/. `stream-settings` gives the stream's event source mapping
+what `@app.on_dynamodb_record` cannot say (infra.STREAM_MAPPING_SETTINGS and the on-failure
+destination, the DLQ); Chalice's later deploys update only batch size and window, so the settings
+stay, and running it again changes nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import infra
+
+ROOT = infra.ROOT
+CONFIG = ROOT / ".chalice" / "config.json"
+PLACEHOLDER = "UNSET"
+FROM_STACK = ("COMPLAINTS_STREAM_ARN", "NOTIFY_TOPIC_ARN", "ATTACHMENTS_BUCKET", "AUTH_ISSUER",
+              "AUTH_JWKS_URL", "AUTH_AUDIENCE")
+MUST_BE_SET = ("STAGE", "TABLE_PREFIX", "COMPLAINTS_STREAM_ARN", "AUTH_ISSUER", "AUTH_JWKS_URL",
+               "AUTH_AUDIENCE", "NOTIFY_TOPIC_ARN")
+
+
+class DeployError(Exception):
+    pass
+
+
+def default_stack(stage: str) -> str:
+    return f"{infra.APP_NAME}-{stage}-infra"
+
+
+def _session(region: str | None):
+    import boto3
+    return boto3.session.Session(region_name=region)
+
+
+def stack_outputs(session, stack: str) -> tuple[dict, dict]:
+    cfn = session.client("cloudformation")
+    try:
+        desc = cfn.describe_stacks(StackName=stack)["Stacks"][0]
+    except cfn.exceptions.ClientError as exc:
+        raise DeployError(f"cannot read stack {stack!r}: {exc}") from None
+    if not desc["StackStatus"].endswith("_COMPLETE") or "ROLLBACK" in desc["StackStatus"]:
+        raise DeployError(f"stack {stack!r} is {desc['StackStatus']}; deploy infra/stack.json first")
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in desc.get("Outputs", [])}
+    params = {p["ParameterKey"]: p.get("ParameterValue") for p in desc.get("Parameters", [])}
+    return outputs, params
+
+
+def load_config(path: Path = CONFIG) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def save_config(config: dict, path: Path = CONFIG) -> None:
+    path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def stage_env(config: dict, stage: str) -> dict:
+    if stage not in config.get("stages", {}):
+        raise DeployError(f"no stage {stage!r} in .chalice/config.json")
+    return config["stages"][stage].setdefault("environment_variables", {})
+
+
+# --- stage-config ------------------------------------------------------------------------------
+def write_stage_config(stage: str, outputs: dict, params: dict, path: Path = CONFIG) -> dict:
+    """Put the stack's outputs into the stage's environment; return what changed."""
+    if params.get("Stage") not in (None, stage):
+        raise DeployError(f"that stack serves stage {params['Stage']!r}, not {stage!r}")
+    config = load_config(path)
+    env = stage_env(config, stage)
+    for name in ("STAGE", "TABLE_PREFIX"):
+        expected = outputs.get(infra.output_name(name))
+        if expected is not None and env.get(name) != expected:
+            raise DeployError(f"{name} is {env.get(name)!r} in .chalice/config.json but the stack "
+                              f"says {expected!r}: fix the config (names must match the tables)")
+    changed = {}
+    for name in FROM_STACK:
+        key = infra.output_name(name)
+        if key not in outputs:
+            raise DeployError(f"the stack has no output {key} (for {name}); is it infra/stack.json?")
+        if env.get(name) != outputs[key]:
+            changed[name] = outputs[key]
+            env[name] = outputs[key]
+    if changed:
+        save_config(config, path)
+    return changed
+
+
+# --- check -------------------------------------------------------------------------------------
+def check_stage(stage: str, path: Path = CONFIG, vendor: Path | None = ROOT / "vendor") -> list[str]:
+    """Everything that would make `chalice deploy --stage` produce a broken stage (vendor=None:
+    skip the engine check)."""
+    from .package import PackageError, check_vendored
+    problems = []
+    config = load_config(path)
+    try:
+        env = stage_env(config, stage)
+    except DeployError as exc:
+        return [str(exc)]
+    for name in MUST_BE_SET:
+        value = str(env.get(name, ""))
+        if not value or PLACEHOLDER in value:
+            problems.append(f"{name} is not set for stage {stage}: run "
+                            f"`tools/stage-config --stage {stage}`")
+    if env.get("TABLE_PREFIX") and env["TABLE_PREFIX"] != infra.table_prefix(stage):
+        problems.append(f"TABLE_PREFIX must be {infra.table_prefix(stage)!r} (infra names and IAM policy)")
+    policy = config["stages"][stage].get("iam_policy_file") or config.get("iam_policy_file")
+    if config["stages"][stage].get("autogen_policy", config.get("autogen_policy")) is not False:
+        problems.append("autogen_policy must be false: Chalice cannot see PynamoDB's calls")
+    elif not policy or not (path.parent / policy).is_file():
+        problems.append(f"no IAM policy file for stage {stage} (python -m lampungin.infra)")
+    if vendor is not None:
+        try:
+            check_vendored(vendor)
+        except PackageError as exc:
+            problems.append(exc.message)
+    return problems
+
+
+# --- stream-settings ---------------------------------------------------------------------------
+def wanted_mapping(dlq_arn: str) -> dict:
+    return {**infra.STREAM_MAPPING_SETTINGS,
+            "DestinationConfig": {"OnFailure": {"Destination": dlq_arn}}}
+
+
+def _differs(current: dict, wanted: dict) -> dict:
+    diff = {}
+    for key, value in wanted.items():
+        have = current.get(key)
+        if key == "DestinationConfig":
+            have = {"OnFailure": {"Destination": ((have or {}).get("OnFailure") or {}).get("Destination")}}
+        if have != value:
+            diff[key] = value
+    return diff
+
+
+def mappings_of(lambda_client, function: str, stream_arn: str) -> list[dict]:
+    """The stream's mappings that invoke `function` (by ARN: Chalice created them with the ARN)."""
+    arn = lambda_client.get_function(FunctionName=function)["Configuration"]["FunctionArn"]
+    pages = lambda_client.get_paginator("list_event_source_mappings").paginate(EventSourceArn=stream_arn)
+    return [m for page in pages for m in page["EventSourceMappings"]
+            if m["FunctionArn"].split(":$")[0] == arn.split(":$")[0]]
+
+
+def apply_stream_settings(lambda_client, stage: str, stream_arn: str, dlq_arn: str, *,
+                          attempts: int = 30, delay: float = 2.0) -> list[dict]:
+    """Idempotent: updates only what differs; waits while a mapping is Creating/Updating."""
+    function = infra.function_name(stage, "stream")
+    wanted = wanted_mapping(dlq_arn)
+    mappings = mappings_of(lambda_client, function, stream_arn)
+    if not mappings:
+        raise DeployError(f"{function} has no event source mapping on {stream_arn}: "
+                          "run `chalice deploy --stage` first")
+    done = []
+    for mapping in mappings:
+        uuid = mapping["UUID"]
+        for attempt in range(attempts):
+            current = lambda_client.get_event_source_mapping(UUID=uuid)
+            diff = _differs(current, wanted)
+            if not diff:
+                done.append({"uuid": uuid, "changed": []})
+                break
+            if current.get("State") in ("Creating", "Updating", "Enabling"):
+                time.sleep(delay)
+                continue
+            try:
+                lambda_client.update_event_source_mapping(UUID=uuid, **diff)
+            except lambda_client.exceptions.ResourceInUseException:
+                time.sleep(delay)
+                continue
+            done.append({"uuid": uuid, "changed": sorted(diff)})
+            break
+        else:
+            raise DeployError(f"event source mapping {uuid} stayed busy; run stream-settings again")
+    return done
+
+
+# --- commands ----------------------------------------------------------------------------------
+def _config_path(args) -> Path:
+    return Path(args.project_dir) / ".chalice" / "config.json"
+
+
+def cmd_stage_config(args) -> int:
+    outputs, params = stack_outputs(_session(args.region), args.stack or default_stack(args.stage))
+    changed = write_stage_config(args.stage, outputs, params, _config_path(args))
+    print(json.dumps({"stage": args.stage, "updated": sorted(changed)}))
+    return 0
+
+
+def cmd_check(args) -> int:
+    problems = check_stage(args.stage, _config_path(args), Path(args.project_dir) / "vendor")
+    for p in problems:
+        print(f"deploy check: {p}", file=sys.stderr)
+    if not problems:
+        print(f"deploy check: stage {args.stage} is ready for `chalice deploy --stage {args.stage}`")
+    return 1 if problems else 0
+
+
+def cmd_stream_settings(args) -> int:
+    session = _session(args.region)
+    outputs, _ = stack_outputs(session, args.stack or default_stack(args.stage))
+    env = stage_env(load_config(_config_path(args)), args.stage)
+    stream_arn = env.get("COMPLAINTS_STREAM_ARN")
+    if stream_arn != outputs.get("ComplaintsStreamArn"):
+        raise DeployError("the stage config's COMPLAINTS_STREAM_ARN is not the stack's: run stage-config")
+    result = apply_stream_settings(session.client("lambda"), args.stage, stream_arn,
+                                   outputs["DeadLetterQueueArn"])
+    print(json.dumps({"stage": args.stage, "mappings": result}))
+    return 0
+
+
+def cmd_all(args) -> int:
+    cmd_stage_config(args)
+    if cmd_check(args):
+        return 1
+    chalice = Path(sys.executable).parent / "chalice"
+    proc = subprocess.run([str(chalice), "--project-dir", str(args.project_dir), "deploy",
+                           "--stage", args.stage])
+    if proc.returncode != 0:
+        return proc.returncode
+    return cmd_stream_settings(args)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lampungin.deploy",
+                                     description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func, help_ in (("stage-config", cmd_stage_config, "write stack outputs into the stage config"),
+                              ("check", cmd_check, "refuse a stage that would deploy broken"),
+                              ("stream-settings", cmd_stream_settings, "apply the event-source settings"),
+                              ("all", cmd_all, "stage-config, check, chalice deploy, stream-settings")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--stage", required=True, choices=infra.STAGES)
+        p.add_argument("--stack", help="the infra stack (default lampungin-<stage>-infra)")
+        p.add_argument("--region", help="AWS region (default: your AWS configuration)")
+        p.add_argument("--project-dir", default=str(ROOT), help="the Chalice project (default: this checkout)")
+        p.set_defaults(func=func)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except DeployError as exc:
+        print(f"deploy: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""infra/ and .chalice/ are generated from, or checked against, what the app really uses: the
+tables of tables.py, the roles of the domain, the app's functions; and they lint clean."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chalicelib.adapters.dynamo.tables import TABLES
+from chalicelib.domain.model import Role
+from lampungin import deploy, infra
+
+ROOT = Path(__file__).resolve().parents[2]
+STACK = json.loads((ROOT / "infra" / "stack.json").read_text())
+CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text())
+CFN_LINT = Path(sys.executable).with_name("cfn-lint")
+
+
+def resources_of(kind: str) -> dict:
+    return {k: v for k, v in STACK["Resources"].items() if v["Type"] == kind}
+
+
+def test_checked_in_files_are_what_the_generator_writes():
+    for path, doc in infra.outputs().items():
+        assert path.read_text() == infra.render(doc), (
+            f"{path.relative_to(ROOT)} is stale: run `.venv/bin/python -m lampungin.infra`")
+
+
+def test_every_table_of_tables_py_is_in_the_stack_with_its_keys_indexes_and_protection():
+    tables = {r["Properties"]["TableName"]["Fn::Sub"].removeprefix("lampungin-${Stage}-"): r
+              for r in resources_of("AWS::DynamoDB::Table").values()}
+    assert set(tables) == set(TABLES)
+    for short, spec in TABLES.items():
+        props = tables[short]["Properties"]
+        for key in ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode"):
+            assert props.get(key) == spec.get(key), (short, key)
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert props["SSESpecification"] == {"SSEEnabled": True}
+        assert props["DeletionProtectionEnabled"] == {"Fn::If": ["Protect", True, False]}
+    assert tables["complaints"]["Properties"]["StreamSpecification"] == {
+        "StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+
+def test_a_table_setting_without_a_cloudformation_mapping_fails_the_generator():
+    with pytest.raises(ValueError, match="TimeToLive"):
+        infra.table_resource("x", {**TABLES["timeline"], "TimeToLiveSpecification": {}})
+
+
+def test_the_user_pool_has_the_contract_roles_and_an_opd_users_cannot_write():
+    groups = {g["Properties"]["GroupName"] for g in resources_of("AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {r.value for r in Role}
+    pool = STACK["Resources"]["UserPool"]["Properties"]
+    assert [a["Name"] for a in pool["Schema"]] == ["opd"]         # Cognito: `custom:opd`, auth.py
+    client = STACK["Resources"]["UserPoolClient"]["Properties"]
+    assert "custom:opd" in client["ReadAttributes"] and "custom:opd" not in client["WriteAttributes"]
+    assert client["GenerateSecret"] is False
+
+
+def test_the_bucket_is_private_and_encrypted():
+    bucket = STACK["Resources"]["AttachmentsBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    policy = STACK["Resources"]["AttachmentsBucketPolicy"]["Properties"]["PolicyDocument"]
+    assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_alarms_watch_functions_the_app_really_has():
+    import app as app_module
+
+    assert callable(app_module.complaint_changes) and callable(app_module.sweep)
+    watched = {a["Properties"]["Dimensions"][0]["Value"].get("Fn::Sub") for a in
+               resources_of("AWS::CloudWatch::Alarm").values()} - {None}
+    assert watched == {f"lampungin-${{Stage}}{suffix}" for suffix in infra.FUNCTIONS.values()}
+    names = {a for a in STACK["Resources"] if a.endswith("Alarm")}
+    assert {"DeadLetterAlarm", "StreamHandlerErrorsAlarm", "SweepErrorsAlarm",
+            "SweepNotRunningAlarm"} <= names
+
+
+def test_every_app_setting_the_deploy_tool_copies_is_a_stack_output():
+    for name in deploy.FROM_STACK + ("STAGE", "TABLE_PREFIX"):
+        assert infra.output_name(name) in STACK["Outputs"], name
+
+
+def test_stages_have_their_own_names_policy_and_no_secrets():
+    assert set(CONFIG["stages"]) == set(infra.STAGES)
+    assert CONFIG["autogen_policy"] is False
+    import app as app_module
+    functions = {"api_handler"} | {n for n in ("complaint_changes", "sweep") if hasattr(app_module, n)}
+    for stage, cfg in CONFIG["stages"].items():
+        env = cfg["environment_variables"]
+        assert env["STAGE"] == stage and env["TABLE_PREFIX"] == infra.table_prefix(stage)
+        assert (ROOT / ".chalice" / cfg["iam_policy_file"]).is_file()
+        assert set(cfg["lambda_functions"]) == functions
+        assert all(f["lambda_timeout"] <= 29 for n, f in cfg["lambda_functions"].items()
+                   if n == "api_handler")                        # API Gateway's own limit
+        assert isinstance(cfg["xray"], bool)
+        if stage != "dev":       # a new account (concurrency quota 10) cannot reserve any: dev
+            assert cfg["lambda_functions"]["sweep"]["reserved_concurrency"] == 1
+        for key in env:
+            assert not any(word in key for word in ("SECRET", "PASSWORD", "PRIVATE", "ACCESS_KEY"))
+    levels = {s: c["environment_variables"]["LOG_LEVEL"] for s, c in CONFIG["stages"].items()}
+    assert levels["prod"] == "INFO" and levels["dev"] == "DEBUG"
+
+
+def test_the_lambda_policy_reaches_every_table_index_and_the_stream():
+    policy = json.loads((ROOT / ".chalice" / "policy-prod.json").read_text())
+    resources = [r for s in policy["Statement"] for r in (
+        s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])]
+    for short in TABLES:
+        assert f"arn:aws:dynamodb:*:*:table/lampungin-prod-{short}" in resources
+        assert f"arn:aws:dynamodb:*:*:table/lampungin-prod-{short}/index/*" in resources
+    assert "arn:aws:dynamodb:*:*:table/lampungin-prod-complaints/stream/*" in resources
+    assert not any("lampungin-dev" in r for r in resources)
+
+
+def test_cfn_lint_is_clean_on_the_stack():
+    proc = subprocess.run([str(CFN_LINT), str(ROOT / "infra" / "stack.json")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_chalice_package_with_the_merge_template_is_one_stack_that_lints_clean(tmp_path):
+    """Path (b): the SAM template Chalice writes, with infra/chalice-merge.json merged in. The
+    project copy has no requirements (the zip itself is `make package`'s business)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "app.py", project)
+    shutil.copytree(ROOT / "chalicelib", project / "chalicelib", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / ".chalice", project / ".chalice", ignore=shutil.ignore_patterns("deploy*"))
+    (project / "requirements.txt").write_text("")
+    out = tmp_path / "out"
+    proc = subprocess.run([str(Path(sys.executable).with_name("chalice")), "--project-dir", str(project),
+                           "package", "--stage", "prod", "--merge-template",
+                           str(ROOT / "infra" / "chalice-merge.json"), str(out)],
+                          capture_output=True, text=True, env={**__import__("os").environ,
+                                                               "AWS_DEFAULT_REGION": "ap-southeast-3"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    sam = json.loads((out / "sam.json").read_text())
+    for logical in infra.SAM_FUNCTIONS.values():          # the merge hit Chalice's own resources
+        assert sam["Resources"][logical]["Type"] == "AWS::Serverless::Function", logical
+        env = sam["Resources"][logical]["Properties"]["Environment"]["Variables"]
+        assert env["COMPLAINTS_STREAM_ARN"] == {"Fn::GetAtt": ["ComplaintsTable", "StreamArn"]}
+        assert env["LOG_LEVEL"] == "INFO"                  # the stage's own setting survives
+    event = sam["Resources"]["ComplaintChanges"]["Properties"]["Events"][infra.SAM_STREAM_EVENT]
+    assert event["Type"] == "DynamoDB" and event["Properties"]["BatchSize"] == 100
+    for key, value in infra.STREAM_MAPPING_SETTINGS.items():
+        assert event["Properties"][key] == value
+    assert sam["Resources"]["Sweep"]["Properties"]["Tracing"] == "Active"      # prod: xray on
+    lint = subprocess.run([str(CFN_LINT), str(out / "sam.json")], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
