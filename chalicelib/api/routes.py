@@ -27,7 +27,7 @@ ACTION_BODIES = {
 
 def _view(call, complaint):
     from ..services.deadlines import complaint_deadlines
-    return complaint_view(complaint, call.actor, complaint_deadlines(container.clock_deps(), complaint.id))
+    return complaint_view(complaint, call.actor, complaint_deadlines(container.clock_deps(), complaint))
 
 
 @api.route("/v1/health", methods=["GET"])
