@@ -158,7 +158,8 @@ def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
 def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: str, sector: str,
                    opd: str, title: str, description: str, location: Location | None,
                    visibility: str, anonymous: bool, routing_rule: str | None,
-                   rules_version: str | None) -> tuple[Complaint, Event]:
+                   rules_version: str | None, routing_explanation: dict | None = None
+                   ) -> tuple[Complaint, Event]:
     """A citizen files a complaint; it is routed at once, so it starts life `assigned`."""
     if actor.role != Role.CITIZEN:
         raise Forbidden("forbidden", action="submit")
@@ -171,5 +172,5 @@ def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: s
     event = Event(complaint_id=complaint_id, seq=1, at=at, type="submitted",
                   actor_role=actor.role.value, actor_id=actor.sub,
                   data={"opd": opd, "category": category, "routing_rule": routing_rule,
-                        "rules_version": rules_version})
+                        "rules_version": rules_version, "explanation": routing_explanation})
     return complaint, event

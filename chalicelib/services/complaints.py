@@ -62,6 +62,7 @@ def submit(deps: Deps, actor: Actor, request: dict, idempotency_key: str | None 
         description=request["description"], location=Location(**loc) if loc else None,
         visibility=request.get("visibility", "private"), anonymous=request.get("anonymous", False),
         routing_rule=decision.rule_id, rules_version=decision.rules_version,
+        routing_explanation=decision.explanation,
     )
     try:
         deps.repo.add(complaint, event, scoped_key, digest)

@@ -133,3 +133,11 @@ def test_deadlines_and_overdue_follow_the_clocks(api, clock):
     c = api.post(f"/v1/complaints/{c['id']}/followups", OPERATOR, {"message": "maaf terlambat"})[1]
     assert c["deadlines"] == {"followup_due": None, "approval_due": "2026-12-01T03:00:00Z"}
     assert c["overdue"] is False
+
+
+def test_the_routing_decision_is_recorded_with_rule_version_and_explanation(api):
+    c = file(api)
+    [submitted] = api.get(f"/v1/complaints/{c['id']}/timeline", CITIZEN)[1]
+    data = submitted["data"]
+    assert data["routing_rule"] == c["routing"]["rule_id"] and data["rules_version"] == c["routing"]["rules_version"]
+    assert OPD in data["explanation"]["id"] and OPD in data["explanation"]["en"]
