@@ -4,7 +4,15 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, replace
 
-from chalicelib.services.ports import ClockFlags, DueClock, Page
+from chalicelib.services.ports import BadCursor, ClockFlags, DueClock, Page
+
+
+def _offset(cursor) -> int:
+    if not cursor:
+        return 0
+    if not str(cursor).isdigit():
+        raise BadCursor(cursor)
+    return int(cursor)
 
 
 def shard_of(complaint_id: str, shards: int = 16) -> int:
@@ -46,7 +54,7 @@ class FakeClockRepository:
         hits = sorted((v["next_check_at"], cid, k) for (cid, k), v in self.items.items()
                       if v.get("next_check_at") is not None and v["next_check_at"] <= until
                       and shard_of(cid) == shard)
-        start = int(cursor or 0)
+        start = _offset(cursor)
         page = [DueClock(cid, k, at) for at, cid, k in hits[start:start + limit]]
         more = start + limit < len(hits)
         return Page(page, str(start + limit) if more else None)
@@ -87,7 +95,7 @@ class FakeSanctionRepository:
                 and (opd is None or s.opd == opd) and (subject_type is None or s.subject_type == subject_type)
                 and (since is None or s.issued_at >= since)]
         rows.sort(key=lambda s: (s.issued_at, s.id), reverse=True)
-        start = int(cursor or 0)
+        start = _offset(cursor)
         return Page(rows[start:start + limit], str(start + limit) if start + limit < len(rows) else None)
 
     def all(self):

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from chalice import Blueprint
 
+from ..domain.ids import plausible_id
 from ..domain.lifecycle import Action
 from ..domain.model import Status
 from ..services import complaints as service
@@ -116,6 +117,11 @@ def list_sanctions(call):
         opd = actor.opd
     elif actor.role.value not in ("inspector", "admin"):
         raise ApiError(403, "forbidden")
+    if opd is not None and opd not in container.rules.opds:
+        raise invalid("opd", "unknown_opd", value=opd[:64])
+    complaint = call.query("complaint")
+    if complaint is not None and not plausible_id(complaint):
+        raise invalid("complaint", "invalid")
     subject_type = call.query("subject_type")
     if subject_type not in (None, "operator", "opd"):
         raise invalid("subject_type", "not_allowed_value", expected="operator, opd")
@@ -123,7 +129,7 @@ def list_sanctions(call):
     if kind not in ("sanction", "warning", "report"):
         raise invalid("kind", "not_allowed_value", expected="sanction, warning, report")
     since = _parse_time(call.query("since"), "since")
-    page = container.sanctions.list(complaint=call.query("complaint"), opd=opd, subject_type=subject_type,
+    page = container.sanctions.list(complaint=complaint, opd=opd, subject_type=subject_type,
                                     since=since, kind=kind, limit=_limit(call), cursor=call.query("cursor"))
     return {"items": [sanction_view(s) for s in page.items], "next": page.next}
 

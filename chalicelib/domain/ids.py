@@ -14,3 +14,9 @@ def complaint_id(at: datetime, random_bits: int) -> str:
         chars.append(ALPHABET[random_bits & 31])
         random_bits >>= 5
     return f"ADU-{at.astimezone(WIB):%y%m%d}-{''.join(reversed(chars))}"
+
+
+def plausible_id(text: str) -> bool:
+    """Short printable ASCII: anything else cannot be a complaint id, and is not worth a read
+    (DynamoDB would reject an empty or over-long key with an error, not an absence)."""
+    return 0 < len(text) <= 64 and text.isascii() and text.isprintable() and "/" not in text

@@ -10,6 +10,7 @@ from typing import Callable
 
 from ..domain import lifecycle, policy
 from ..domain.errors import Forbidden, Invalid, NotFound, RateLimited
+from ..domain.ids import plausible_id
 from ..domain.lifecycle import Action
 from ..domain.model import Actor, Complaint, Event, Location, Role
 from .ports import ComplaintRepository, DuplicateRequest, ListQuery, Page
@@ -77,6 +78,8 @@ def submit(deps: Deps, actor: Actor, request: dict, idempotency_key: str | None 
 
 
 def get(deps: Deps, actor: Actor, complaint_id: str) -> Complaint:
+    if not plausible_id(complaint_id):
+        raise NotFound("not_found")
     complaint = deps.repo.get(complaint_id)
     if complaint is None or not policy.can_see(actor, complaint):
         raise NotFound("not_found")
@@ -107,6 +110,8 @@ def list_complaints(deps: Deps, actor: Actor, *, status: str | None, opd: str | 
     scope = policy.listing_scope(actor)
     if "opd" in scope and opd not in (None, scope["opd"]):
         raise Forbidden("forbidden_scope")
+    if opd is not None and opd not in deps.rules.opds:
+        raise Invalid("unknown_opd", field="opd", value=opd[:64])
     query = ListQuery(opd=scope.get("opd", opd), reporter=scope.get("reporter"), status=status,
                       limit=limit, cursor=cursor)
     return deps.repo.list(query)

@@ -81,3 +81,36 @@ ADMIN = ("admin-1", "admin")
 
 def staff(role: str, opd: str, sub: str | None = None):
     return (sub or f"{role}-{opd.lower()}", role, opd)
+
+
+@pytest.fixture
+def dynamo_api(keys, clock, monkeypatch):
+    """The same app on DynamoDB (moto in-process): DynamoDB validates keys and values that the
+    fakes accept, so "never a 5xx" must hold here too."""
+    import uuid
+
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib.adapters.dynamo.clocks import DynamoClockRepository
+    from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository
+    from chalicelib.adapters.dynamo.sanctions import DynamoSanctionRepository
+    from chalicelib.adapters.dynamo.tables import create_tables
+    from chalicelib.config import from_env
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "ap-southeast-3", "AWS_REGION": "ap-southeast-3",
+                        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled"}.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = from_env({"STAGE": "test", "TABLE_PREFIX": f"app-{uuid.uuid4().hex[:8]}-"})
+    with mock_aws():
+        create_tables(boto3.client("dynamodb", region_name="ap-southeast-3"), settings)
+        container.override(repo=DynamoComplaintRepository(settings), clocks=DynamoClockRepository(settings),
+                           sanctions=DynamoSanctionRepository(settings), rules=load_bundle(), now=clock,
+                           notifier=RecordingNotifier(), settings=settings,
+                           verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER))
+        with Client(app) as client:
+            yield Api(client, keys)
+        container.reset()
