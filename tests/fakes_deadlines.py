@@ -1,7 +1,9 @@
 """Hand-written in-memory fakes of the clock and sanction repositories and the notifier."""
 from __future__ import annotations
 
+import json
 import threading
+from datetime import datetime
 from dataclasses import asdict, replace
 
 from chalicelib.services.ports import BadCursor, ClockFlags, DueClock, Page
@@ -51,13 +53,20 @@ class FakeClockRepository:
                 item["settled_at"] = settled_at
 
     def due(self, shard, until, cursor, limit):
-        hits = sorted((v["next_check_at"], cid, k) for (cid, k), v in self.items.items()
+        """Keyset pagination, as DynamoDB's LastEvaluatedKey: continue after the last key seen,
+        so clocks that left the index meanwhile do not shift the page."""
+        hits = sorted((v["next_check_at"].isoformat(), cid, k) for (cid, k), v in self.items.items()
                       if v.get("next_check_at") is not None and v["next_check_at"] <= until
                       and shard_of(cid) == shard)
-        start = _offset(cursor)
-        page = [DueClock(cid, k, at) for at, cid, k in hits[start:start + limit]]
-        more = start + limit < len(hits)
-        return Page(page, str(start + limit) if more else None)
+        if cursor:
+            try:
+                after = tuple(json.loads(cursor))
+            except ValueError:
+                raise BadCursor(cursor) from None
+            hits = [h for h in hits if h > after]
+        page = hits[:limit]
+        items = [DueClock(cid, k, datetime.fromisoformat(at)) for at, cid, k in page]
+        return Page(items, json.dumps(list(page[-1])) if len(hits) > limit else None)
 
     def for_opd(self, opd, since):
         return [v["clock"] for v in self.items.values() if "clock" in v and v["clock"].opd == opd

@@ -9,6 +9,7 @@ fail as duplicates, and the mark is written: no sanction twice, none missed.
 """
 from __future__ import annotations
 
+import heapq
 import logging
 import time
 from dataclasses import dataclass, field
@@ -48,24 +49,18 @@ class SweepReport:
 def sweep(deps: SweepDeps, at: datetime, *, deadline: float | None = None, page_size: int = 100
           ) -> SweepReport:
     """One sweep as of `at`. Stops early (complete=False) when the monotonic `deadline` passes;
-    the next sweep resumes with what is still due, since handled clocks leave the index."""
+    the next sweep resumes with what is still due, since handled clocks leave the index.
+
+    Due clocks are taken oldest first across all shards (a merge of one page per shard at a time,
+    so memory stays bounded however large the backlog): repeat misses are then counted in the
+    order they happened, and the escalation a rule gives does not depend on the shard layout."""
     report = SweepReport(at=at.isoformat())
-    hits = []
-    for shard in range(deps.clocks.shards):
-        cursor = None
-        while True:
-            page = deps.clocks.due(shard, at, cursor, page_size)
-            report.items_read += len(page.items)
-            hits.extend(page.items)
-            cursor = page.next
-            if not cursor:
-                break
-    hits.sort(key=lambda h: (h.next_check_at, h.complaint_id, h.clock_key))   # oldest misses first
-    report.clocks_due = len(hits)
-    for hit in hits:
+    shards = [_due_in_shard(deps, shard, at, page_size, report) for shard in range(deps.clocks.shards)]
+    for hit in heapq.merge(*shards, key=lambda h: (h.next_check_at, h.complaint_id, h.clock_key)):
         if deadline is not None and time.monotonic() > deadline:
             report.complete = False
             break
+        report.clocks_due += 1
         try:
             handle_due_clock(deps, hit.complaint_id, hit.clock_key, at, report)
         except Exception as exc:             # one bad clock must not stop the province's sweep
@@ -73,6 +68,19 @@ def sweep(deps: SweepDeps, at: datetime, *, deadline: float | None = None, page_
             report.errors.append({"complaint_id": hit.complaint_id, "clock": hit.clock_key,
                                   "error": f"{type(exc).__name__}: {exc}"[:300]})
     return report
+
+
+def _due_in_shard(deps: SweepDeps, shard: int, at: datetime, page_size: int, report: SweepReport):
+    """The shard's due clocks in index order (next check time), read a page at a time. A clock
+    handled meanwhile leaves the index, so pages never skip or repeat anything still due."""
+    cursor = None
+    while True:
+        page = deps.clocks.due(shard, at, cursor, page_size)
+        report.items_read += len(page.items)
+        yield from page.items
+        cursor = page.next
+        if not cursor:
+            return
 
 
 def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: datetime,

@@ -214,3 +214,24 @@ def test_sweep_stops_at_its_time_budget_and_the_next_one_resumes(world):
     assert not first.complete and first.sanctions_issued == 0
     second = world.sweep(30)
     assert second.complete and second.sanctions_issued == 5
+
+
+def test_a_backlog_larger_than_a_page_is_swept_whole(world):
+    for i in range(12):
+        world.file(i * 0.01)
+    report = world.sweep(30, page_size=2)
+    assert report.sanctions_issued == 12 and report.clocks_due == 12 and report.complete
+
+
+def test_repeat_misses_in_one_backlog_escalate_in_the_order_they_happened(world):
+    """Three of op-1's complaints miss on different days, spread over shards; one late sweep
+    must still see the third as the third."""
+    ids = []
+    for day in range(3):
+        cid = world.file(day * 24)
+        world.act(cid, OPERATOR, Action.CLAIM, day * 24 + 1)
+        ids.append(cid)
+    world.sweep(24 * 5)
+    by_complaint = {s.complaint_id: s.level for s in world.sanctions.all()
+                    if s.kind == "sanction" and s.subject_id == "op-1"}
+    assert [by_complaint[c] for c in ids] == ["teguran-lisan", "teguran-lisan", "teguran-tertulis"]
