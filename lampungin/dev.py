@@ -5,7 +5,9 @@ into the app's stream handler and fires its schedules (lampungin/localstack/stac
 and SIGTERM both stop everything and remove `dev.json`; the exit code is 0.
 
 State lives in `.local/` beside app.py, or `$LAMPUNGIN_HOME` / `--state-dir` (tests use that so
-they never touch a developer's running stack).
+they never touch a developer's running stack). DynamoDB is AWS's DynamoDB Local where Java runs,
+its data under `<state>/dynamodb/` (kept across restarts; `--reset` wipes it), else moto's
+memory (`--store` chooses; localstack/store.py says how).
 """
 from __future__ import annotations
 
@@ -29,7 +31,44 @@ def register(subparsers) -> None:
                                        "or .local/ beside app.py)")
     p.add_argument("--sweep-every", type=float, default=None, metavar="SECONDS",
                    help=f"fire schedules this often instead of their rate (or ${SWEEP_ENV})")
+    p.add_argument("--store", choices=("memory", "dynamodb-local"), default=None,
+                   help="where DynamoDB data lives: dynamodb-local (AWS's DynamoDB Local, kept "
+                        "across restarts; the default when Java 17+ is installed) or memory "
+                        "(moto, lost when the stack stops)")
+    p.add_argument("--reset", action="store_true",
+                   help="delete the local data first (complaints, clocks, sanctions, outbox)")
+    p.add_argument("--yes", "-y", action="store_true",
+                   help="answer yes to questions (--reset's confirmation, installing Java)")
     p.set_defaults(func=run)
+
+
+def asker(assume_yes: bool):
+    """A yes/no question to the developer: yes with --yes, no when nobody is at a terminal."""
+    def ask(question: str) -> bool:
+        if assume_yes:
+            return True
+        if not sys.stdin.isatty():
+            return False
+        try:
+            answer = input(f"lampungin dev: {question} [y/N] ")
+        except EOFError:
+            return False
+        return answer.strip().lower() in ("y", "yes")
+    return ask
+
+
+def reset_local_data(home, ask) -> None:
+    from .localstack import store
+    doomed = store.local_data(home)
+    if not doomed:
+        print(f"lampungin dev: --reset: no local data in {home}", file=sys.stderr)
+        return
+    listing = ", ".join(str(p) for p in doomed)
+    if not ask(f"delete every complaint, clock and sanction in {listing}?"):
+        raise SystemExit("lampungin dev: --reset not confirmed; nothing deleted "
+                         "(pass --yes to confirm without a prompt)")
+    store.reset(home)
+    print(f"lampungin dev: deleted {listing}", file=sys.stderr, flush=True)
 
 
 def number_from_env(name: str, default: str, kind=int):
@@ -59,16 +98,34 @@ def run(args) -> int:
     if not 0 <= port < 65536:
         raise SystemExit(f"lampungin dev: --port {port} is not a port number")
     sweep_every = args.sweep_every or number_from_env(SWEEP_ENV, "0", float) or None
-    from .localstack.stack import Stack      # after the checks: it imports boto3, moto, chalice
-    stack = Stack(state.state_dir(args.state_dir), args.host, port, sweep_every=sweep_every,
-                  stream_retries=number_from_env(RETRIES_ENV, "3"))
+    retries = number_from_env(RETRIES_ENV, "3")
+    from .localstack import store as stores
+    from .localstack.stack import Stack, check_port, refuse_second_stack   # heavy imports
+    home = state.state_dir(args.state_dir)
+    refuse_second_stack(home)
+    check_port(args.host, port)
+    ask = asker(args.yes)
+    try:
+        if args.reset:
+            reset_local_data(home, ask)
+        plan = stores.choose(args.store, ask)       # may fetch DynamoDB Local (once)
+    except KeyboardInterrupt:
+        raise SystemExit("lampungin dev: interrupted") from None
+    if plan.kind == stores.MEMORY:
+        why = f"{plan.why_memory}, so " if plan.why_memory else ""
+        print(f"{stores.BANNER}\nlampungin dev: {why}DynamoDB is moto's in-memory store; "
+              "data will not survive a restart.", file=sys.stderr, flush=True)
+    stack = Stack(home, args.host, port, sweep_every=sweep_every, stream_retries=retries,
+                  store=plan)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stack.stop.set())
+    failure = None
     try:
         stack.start()
-        while not stack.stop.wait(0.5):
+        while not stack.stop.wait(0.5) and not (failure := stack.failure()):
             pass
-        print("lampungin dev: stopping", file=sys.stderr, flush=True)
+        print(f"lampungin dev: {failure + '; ' if failure else ''}stopping", file=sys.stderr,
+              flush=True)
     finally:
         stack.shutdown()
-    return 0
+    return 1 if failure else 0

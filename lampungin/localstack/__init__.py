@@ -1,7 +1,9 @@
-"""The local stack behind `lampungin dev`: moto standing in for AWS, the Chalice app served over
-HTTP, the complaints stream polled into the app's stream handler, and the app's schedules fired.
+"""The local stack behind `lampungin dev`: AWS's DynamoDB Local (or moto) as the store, moto
+standing in for the other AWS services, the Chalice app served over HTTP, the complaints stream
+polled into the app's stream handler, and the app's schedules fired.
 
 Each part is a small class that tests drive directly (``stream.StreamPoller``,
-``scheduler.Scheduler``); ``lampungin/dev.py`` only wires them together. The store is chosen in
-``aws.py`` so that DynamoDB Local can replace moto for DynamoDB without touching the poller.
+``scheduler.Scheduler``, ``dynamodb_local.DynamoDBLocal``); ``lampungin/dev.py`` only wires them
+together. ``store.py`` chooses the store; DynamoDB Local plugs in through ``aws.aws_env``'s
+DynamoDB endpoint, so the poller reads its stream exactly as it reads DynamoDB's.
 """

@@ -4,14 +4,15 @@ every botocore client at it, and the resources the app expects (tables, the stre
 The environment must be complete before `app` is imported: PynamoDB and Chalice read it at import
 (the stream ARN in `@app.on_dynamodb_record` is evaluated then). `AWS_ENDPOINT_URL` reaches every
 botocore client, including PynamoDB's TransactWrite, which ignores `Meta.host` (STACK-NOTES).
-DynamoDB has its own endpoint slot (`dynamodb_endpoint`): DynamoDB Local plugs in there later
-while moto keeps serving S3, SQS, SNS and the rest.
+DynamoDB (and its streams) has its own endpoint slot (`dynamodb_endpoint`): DynamoDB Local
+(dynamodb_local.py) plugs in there while moto keeps serving S3, SQS, SNS and the rest.
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
+import threading
 
 LOCAL_REGION = "ap-southeast-3"
 LOCAL_STAGE = "local"
@@ -43,6 +44,33 @@ class MotoServer:
         if self.endpoint is not None:
             self._server.stop()
             self.endpoint = None
+
+
+# moto 5.2.5's DynamoDB backend checks conditions, writes and copies tables for a transaction's
+# rollback without a lock: under concurrent requests a conditional write can have two winners and
+# a failed transaction can erase another's write (tests/integration/conftest.py measured it).
+# DynamoDB serializes these, so the memory store must too; reads take the lock so they never see
+# a table mid-rollback. DynamoDB Local needs none of this.
+MOTO_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+MOTO_READS = ("get_item", "batch_get_item", "transact_get_items", "query", "scan")
+_MOTO_LOCK = threading.RLock()
+
+
+def serialize_moto_dynamodb(patch=setattr, names=MOTO_WRITES + MOTO_READS) -> None:
+    """Wrap moto's DynamoDB backend methods in one process-wide lock. `patch` is `setattr`
+    (the dev stack, for the life of the process) or pytest's `monkeypatch.setattr`."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in names:
+        original = getattr(DynamoDBBackend, name)
+        if getattr(original, "_serialized", False):
+            continue
+
+        def serialized(self, *args, _original=original, **kwargs):
+            with _MOTO_LOCK:
+                return _original(self, *args, **kwargs)
+        serialized._serialized = True
+        patch(DynamoDBBackend, name, serialized)
 
 
 def aws_env(endpoint: str, *, region: str = LOCAL_REGION, dynamodb_endpoint: str | None = None,

@@ -8,7 +8,7 @@ They differ (STACK-NOTES), and a handler tested only on one shape breaks on the 
   datetime. Chalice's DynamoDBRecord calls `utcfromtimestamp` on it, so a datetime would crash it.
 * Binary attributes (`B`, `BS`) are base64 text in Lambda's JSON; boto3 hands back bytes.
 * moto stamps every record `awsRegion: us-east-1` and `eventVersion: 1.0`; Lambda sends the
-  stream's region and `1.1`.
+  stream's region and `1.1`. DynamoDB Local's stream ARNs name the region `ddblocal`.
 """
 from __future__ import annotations
 
@@ -39,8 +39,9 @@ def _epoch_seconds(value) -> int | float:
     return value
 
 
-def lambda_record(raw: dict, stream_arn: str) -> dict:
-    """One record in the shape Lambda's DynamoDB event source puts in `event["Records"]`."""
+def lambda_record(raw: dict, stream_arn: str, region: str | None = None) -> dict:
+    """One record in the shape Lambda's DynamoDB event source puts in `event["Records"]`
+    (`region` when the ARN does not carry a real one: DynamoDB Local's say `ddblocal`)."""
     record = copy.deepcopy(raw)
     ddb = record.setdefault("dynamodb", {})
     if "ApproximateCreationDateTime" in ddb:
@@ -49,7 +50,7 @@ def lambda_record(raw: dict, stream_arn: str) -> dict:
         if image in ddb:
             ddb[image] = _to_json_value(ddb[image])
     record["eventSourceARN"] = stream_arn
-    record["awsRegion"] = _region_of(stream_arn)
+    record["awsRegion"] = region or _region_of(stream_arn)
     record["eventVersion"] = "1.1"
     record.setdefault("eventSource", "aws:dynamodb")
     return record

@@ -4,12 +4,19 @@ Written for any `dynamodbstreams` endpoint, not only moto's (one shard that neve
 iterators that never expire): real DynamoDB and DynamoDB Local list shards page by page, close a
 shard and open children (a parent must be drained first to keep a key's changes in order), and
 expire iterators after 15 minutes (a new one is taken after the last record already fetched).
+
+With checkpoints that outlive the process (checkpoints.py), a shard that has none while others
+have is one that opened since: it is read from its start, as Lambda reads a child shard, and a
+checkpoint older than the stream's 24-hour retention restarts the shard at its oldest record.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import MutableMapping
 
 from .records import lambda_record
+
+log = logging.getLogger("lampungin.dev.stream")
 
 
 class Shard:
@@ -34,21 +41,25 @@ class Shard:
 
 class ShardReader:
     def __init__(self, client, stream_arn: str, starting_position: str,
-                 checkpoints: MutableMapping[str, str]):
+                 checkpoints: MutableMapping[str, str], region: str | None = None):
         self.client, self.stream_arn = client, stream_arn
         self.starting_position, self.checkpoints = starting_position, checkpoints
+        self.region = region          # the records' awsRegion (DynamoDB Local's ARNs say "ddblocal")
         self.shards: dict[str, Shard] = {}
 
     def refresh(self) -> None:
-        start = None
+        start, listed = None, set()
         while True:
             args = {"StreamArn": self.stream_arn, **({"ExclusiveStartShardId": start} if start else {})}
             desc = self.client.describe_stream(**args)["StreamDescription"]
             for s in desc.get("Shards", []):
+                listed.add(s["ShardId"])
                 self.shards.setdefault(s["ShardId"], Shard(s["ShardId"], s.get("ParentShardId")))
             start = desc.get("LastEvaluatedShardId")
             if not start:
-                return
+                break
+        for gone in [shard for shard in self.checkpoints if shard not in listed]:
+            del self.checkpoints[gone]          # trimmed away: its checkpoint can never be used
 
     def ready(self) -> list[Shard]:
         """Shards with work left whose parent (if still listed) is drained."""
@@ -63,9 +74,21 @@ class ShardReader:
         args = {"StreamArn": self.stream_arn, "ShardId": shard.id}
         if last:
             args.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=last)
+        elif self.checkpoints:          # resuming this stream: a shard without one is new
+            args.update(ShardIteratorType="TRIM_HORIZON")
         else:
             args.update(ShardIteratorType=self.starting_position)
-        return self.client.get_shard_iterator(**args)["ShardIterator"]
+        trimmed = getattr(self.client.exceptions, "TrimmedDataAccessException", None)
+        try:
+            return self.client.get_shard_iterator(**args)["ShardIterator"]
+        except Exception as exc:
+            if trimmed is None or not isinstance(exc, trimmed):
+                raise
+            log.warning("shard %s: records after %s are past the stream's retention; "
+                        "reading from its oldest record", shard.id, last)
+            args = {"StreamArn": self.stream_arn, "ShardId": shard.id,
+                    "ShardIteratorType": "TRIM_HORIZON"}
+            return self.client.get_shard_iterator(**args)["ShardIterator"]
 
     def fill(self, shard: Shard, want: int) -> None:
         """Fetch more records into `shard.pending` unless it already holds `want`."""
@@ -78,6 +101,7 @@ class ShardReader:
         except self.client.exceptions.ExpiredIteratorException:
             shard.iterator = None
             return
-        shard.pending.extend(lambda_record(r, self.stream_arn) for r in page.get("Records", []))
+        shard.pending.extend(lambda_record(r, self.stream_arn, self.region)
+                             for r in page.get("Records", []))
         shard.iterator = page.get("NextShardIterator")
         shard.closed = shard.iterator is None

@@ -4,19 +4,27 @@ Order matters: moto starts and the environment (endpoint, fake credentials, tabl
 real stream ARN, the JWKS path) is complete before `app` is imported, because Chalice and
 PynamoDB read it at import. Then the same `app` object Lambda runs is served over HTTP, its
 stream handler fed by a StreamPoller and its schedules fired by Schedulers, each in a thread that
-stops when `stop` is set. Which store backs DynamoDB is decided in `start()` (moto today;
-DynamoDB Local plugs in through `aws.aws_env(dynamodb_endpoint=...)`).
+stops when `stop` is set. DynamoDB is served by the store the `StorePlan` names (store.py):
+DynamoDB Local, started first (before any thread exists, see dynamodb_local.py) and reached
+through `aws.aws_env(dynamodb_endpoint=...)`, with the stream's checkpoints kept beside its
+database; or moto, with its DynamoDB backend serialized as DynamoDB is.
 """
 from __future__ import annotations
 
 import importlib
 import logging
 import os
+import socket
 import sys
 import threading
+import time
 from pathlib import Path
 
 from . import aws, keys, state
+from . import store as stores
+from .checkpoints import FILE as CHECKPOINTS_FILE
+from .checkpoints import FileCheckpoints
+from .dynamodb_local import DynamoDBLocal, Unavailable
 from .httpserver import ApiServer, chalice_config, lambda_context
 from .scheduler import Scheduler, rate_seconds, schedules_of
 from .stream import StreamPoller
@@ -48,25 +56,68 @@ def invoker(app, config, name: str):
     return lambda event: handler(event, lambda_context(scoped, name))
 
 
+def refuse_second_stack(home: Path) -> None:
+    try:
+        other = state.read_dev_state(home)
+    except state.StackNotRunning:
+        return
+    raise SystemExit(f"lampungin dev: a stack is already running from {home} "
+                     f"(pid {other.get('pid')}, {other.get('api')}); stop it, or give this "
+                     f"one its own --state-dir / ${state.HOME_ENV}")
+
+
+def check_port(host: str, port: int) -> None:
+    """A busy port fails in one line before DynamoDB Local takes seconds to start."""
+    if not port:
+        return
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the HTTP server does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise SystemExit(f"lampungin dev: cannot listen on {host}:{port}: "
+                             f"{exc.strerror or exc}") from None
+
+
 class Stack:
-    """moto, the app over HTTP, the stream pollers and the schedulers; `start()`, then
+    """The store, moto, the app over HTTP, the stream pollers and the schedulers; `start()`, then
     `shutdown()` from the thread that waits on `stop` (signal handlers only set it)."""
 
     def __init__(self, home: Path, host: str, port: int, *, sweep_every: float | None = None,
-                 stream_retries: int = 3):
+                 stream_retries: int = 3, store: stores.StorePlan | None = None):
         self.home, self.host, self.port = home, host, port
         self.sweep_every, self.stream_retries = sweep_every, stream_retries
+        self.store = store or stores.StorePlan(stores.MEMORY)
         self.stop = threading.Event()
         self.threads: list[threading.Thread] = []
-        self.moto = self.api = self.dev_state = None
+        self.moto = self.api = self.dev_state = self.dynamodb_local = None
+
+    def _start_store(self) -> dict:
+        """DynamoDB Local when planned (its endpoint and facts for dev.json), else moto's memory."""
+        if self.store.kind != stores.DYNAMODB_LOCAL:
+            aws.serialize_moto_dynamodb()
+            return {"store": stores.MEMORY}
+        db = stores.db_path(self.home)
+        self.dynamodb_local = DynamoDBLocal(self.store.java, self.store.install, db_path=db,
+                                            log_path=self.home / "dynamodb-local.log")
+        started = time.monotonic()
+        try:
+            endpoint = self.dynamodb_local.start()
+        except Unavailable as why:
+            raise SystemExit(f"lampungin dev: {why} (`--store memory` runs without it)") from None
+        log.info("DynamoDB Local answered in %.1f s (data in %s)", time.monotonic() - started, db)
+        return {"store": stores.DYNAMODB_LOCAL, "dynamodb_endpoint": endpoint,
+                "dynamodb_path": str(db), "dynamodb_pid": self.dynamodb_local.process.pid}
 
     def start(self) -> None:
         self._refuse_second_stack()
+        check_port(self.host, self.port)
         ensure_rules_bundle()
         auth = keys.ensure_keys(self.home)
+        store = self._start_store()           # first: DynamoDB Local is forked before any thread
         self.moto = aws.MotoServer()                     # loopback only, whatever --host says
         endpoint = self.moto.start()
-        aws.apply_env(aws.aws_env(endpoint))
+        aws.apply_env(aws.aws_env(endpoint, dynamodb_endpoint=store.get("dynamodb_endpoint")))
         os.environ.update(AUTH_JWKS_PATH=auth["jwks_path"], AUTH_ISSUER=auth["issuer"],
                           OUTBOX_PATH=str(self.home / "outbox.jsonl"))   # sanctions and warnings
         from chalicelib.config import from_env
@@ -85,29 +136,41 @@ class Stack:
             "region": settings.region, "stage": settings.stage, "table_prefix": settings.table_prefix,
             "stream_arn": res["stream_arn"], "dlq_url": res["dlq_url"], "issuer": auth["issuer"],
             "jwks_path": auth["jwks_path"], "key_path": auth["key_path"], "kid": auth["kid"],
-            "outbox_path": os.environ["OUTBOX_PATH"]})
-        self._start_stream(app, config, res)
+            "outbox_path": os.environ["OUTBOX_PATH"], **store})
+        self._start_stream(app, config, res, settings.region)
         self._start_schedules(app, config)
         self.api.start()
         self.dev_state.write()
-        print(f"Lampung In is listening on {self.api.url} (AWS stand-ins at {endpoint}; "
+        if self.store.kind == stores.DYNAMODB_LOCAL:
+            where = f"data kept in {store['dynamodb_path']} (DynamoDB Local)"
+        else:
+            where = "data in memory only: lost when this stops"
+        print(f"Lampung In is listening on {self.api.url} ({where}; AWS stand-ins at {endpoint}; "
               f"state in {self.home}). Ctrl-C stops it.", flush=True)
 
+    def failure(self) -> str | None:
+        """Why the stack cannot go on (DynamoDB Local died under it), or None."""
+        ddb = self.dynamodb_local
+        if ddb is not None and ddb.process is not None and ddb.process.poll() is not None:
+            return (f"DynamoDB Local stopped unexpectedly (exit {ddb.process.returncode}; see "
+                    f"{ddb.log_path})")
+        return None
+
     def _refuse_second_stack(self) -> None:
-        try:
-            other = state.read_dev_state(self.home)
-        except state.StackNotRunning:
-            return
-        raise SystemExit(f"lampungin dev: a stack is already running from {self.home} "
-                         f"(pid {other.get('pid')}, {other.get('api')}); stop it, or give this "
-                         f"one its own --state-dir / ${state.HOME_ENV}")
+        refuse_second_stack(self.home)
 
     def _thread(self, name, target, *args) -> None:
         thread = threading.Thread(target=target, args=(*args, self.stop), name=name, daemon=True)
         self.threads.append(thread)
         thread.start()
 
-    def _start_stream(self, app, config, res) -> None:
+    def _checkpoints(self, stream_arn: str):
+        """Durable where the store is (a restart resumes the stream), else in memory."""
+        if self.store.kind != stores.DYNAMODB_LOCAL:
+            return None
+        return FileCheckpoints(stores.db_path(self.home) / CHECKPOINTS_FILE, stream_arn)
+
+    def _start_stream(self, app, config, res, region: str) -> None:
         import boto3
         for source in app.event_sources:
             if getattr(source, "stream_arn", None) != res["stream_arn"]:
@@ -119,6 +182,7 @@ class Stack:
                 starting_position=source.starting_position,
                 max_retries=self.stream_retries,
                 dead_letter=aws.SqsDeadLetters(res["dlq_url"]),
+                checkpoints=self._checkpoints(source.stream_arn), region=region,
                 on_stats=lambda s, n=source.name: self.dev_state.update(f"stream:{n}", s))
             self._thread(f"stream:{source.name}", poller.run)
 
@@ -142,5 +206,7 @@ class Stack:
             self.api.stop()
         if self.moto is not None:
             self.moto.stop()
+        if self.dynamodb_local is not None:
+            self.dynamodb_local.stop()
         if self.dev_state is not None:
             self.dev_state.remove()

@@ -10,7 +10,8 @@ on-failure destination with the error and the shard moves on. Chalice cannot con
 (STACK-NOTES), so infra/ must, and this poller must behave the same or local runs would hide bugs.
 
 Reading the shards is `shards.py`'s job. `checkpoints` is any mutable mapping (shard id → last
-done sequence number), so a persistent store (DynamoDB Local keeps data) can resume a restart.
+done sequence number): on DynamoDB Local, which keeps data, it is `checkpoints.FileCheckpoints`,
+so a restart resumes where the last run stopped, with nothing redelivered and nothing skipped.
 """
 from __future__ import annotations
 
@@ -31,14 +32,15 @@ class StreamPoller:
                  retry_delay: float = 0.5, starting_position: str = "TRIM_HORIZON",
                  dead_letter: Callable[[dict], None] | None = None,
                  checkpoints: MutableMapping[str, str] | None = None,
-                 on_stats: Callable[[dict], None] | None = None, clock=time.monotonic):
+                 on_stats: Callable[[dict], None] | None = None, clock=time.monotonic,
+                 region: str | None = None):
         self.stream_arn, self.handler = stream_arn, handler
         self.batch_size, self.max_retries, self.window = batch_size, max_retries, window_seconds
         self.dead_letter = dead_letter
         self.retry_delay = retry_delay     # doubled per attempt, like Lambda's backoff
         self.checkpoints = {} if checkpoints is None else checkpoints
         self.on_stats, self.clock = on_stats, clock
-        self.reader = ShardReader(client, stream_arn, starting_position, self.checkpoints)
+        self.reader = ShardReader(client, stream_arn, starting_position, self.checkpoints, region)
         self._refreshed_at: float | None = None
         self.stats = {"invocations": 0, "records_processed": 0, "records_redelivered": 0,
                       "failed_invocations": 0, "dead_lettered": 0, "last_error": None,

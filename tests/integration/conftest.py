@@ -1,11 +1,15 @@
-"""Fixtures for the integration suite: DynamoDB on in-process moto, and the repositories.
+"""Fixtures for the integration suite: DynamoDB on in-process moto and on AWS's DynamoDB Local,
+and the repositories.
 
 Every test gets its own TABLE_PREFIX, so tables (and the PynamoDB models cached per prefix)
-never leak between tests.
+never leak between tests. DynamoDB Local is one process for the whole session (in memory; the
+download is cached under .local/cache/, see lampungin/localstack/dynamodb_local.py); where it and
+moto disagree, DynamoDB Local is the reference. Without Java the DynamoDB Local cases are skipped
+with the reason, except in CI (`CI` set), where that is a failure.
 """
 from __future__ import annotations
 
-import threading
+import os
 import uuid
 
 import pytest
@@ -58,25 +62,60 @@ def serializable_moto(monkeypatch):
     moto's server. With this lock, 30 of 30 were right, so the thread test checks our conditions,
     not moto's thread safety.
     """
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    # single conditional writes check-then-write without a lock too (two "winners" seen)
-    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
-        original = getattr(DynamoDBBackend, name)
-
-        def serialized(self, *args, _original=original, **kwargs):
-            with lock:
-                return _original(self, *args, **kwargs)
-        monkeypatch.setattr(DynamoDBBackend, name, serialized)
+    # single conditional writes check-then-write without a lock too (two "winners" seen); the
+    # dev stack's memory store takes the same lock (lampungin/localstack/aws.py)
+    from lampungin.localstack.aws import serialize_moto_dynamodb
+    serialize_moto_dynamodb(monkeypatch.setattr)
 
 
-@pytest.fixture(params=["fake", "dynamo"])
+@pytest.fixture(scope="session")
+def dynamodb_local(tmp_path_factory):
+    """The endpoint of one in-memory DynamoDB Local for the session."""
+    from lampungin.localstack import dynamodb_local as ddbl
+    try:
+        java = ddbl.find_java()
+        install = ddbl.ensure_installed()
+    except ddbl.Unavailable as why:
+        if os.environ.get("CI"):
+            pytest.fail(f"DynamoDB Local is required in CI: {why}")
+        pytest.skip(f"DynamoDB Local cannot run here: {why}")
+    server = ddbl.DynamoDBLocal(java, install, db_path=None,
+                                log_path=tmp_path_factory.mktemp("dynamodb-local") / "java.log")
+    endpoint = server.start()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def dynamodb_local_tables(dynamodb_local, settings, monkeypatch):
+    """This test's tables on DynamoDB Local; every botocore client (PynamoDB's included) goes
+    there through AWS_ENDPOINT_URL_DYNAMODB. The tables are deleted afterwards."""
+    import boto3
+
+    from chalicelib.adapters.dynamo.tables import create_tables
+    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_DYNAMODB_STREAMS"):
+        monkeypatch.setenv(name, dynamodb_local)
+    client = boto3.client("dynamodb", region_name=REGION)
+    created = create_tables(client, settings)
+    yield client
+    for table in created:
+        client.delete_table(TableName=table)
+
+
+STORES = ["dynamo", "dynamodb-local"]     # moto, then AWS's DynamoDB Local
+
+
+def use_store(request, store: str) -> None:
+    """Tables for this test on `store` (a param of STORES)."""
+    request.getfixturevalue("dynamodb" if store == "dynamo" else "dynamodb_local_tables")
+
+
+@pytest.fixture(params=["fake", *STORES])
 def repo(request, settings):
-    """The contract suite runs once per ComplaintRepository implementation."""
+    """The contract suite runs once per ComplaintRepository implementation and store."""
     if request.param == "fake":
         from tests.fakes import FakeComplaintRepository
         return FakeComplaintRepository()
-    request.getfixturevalue("dynamodb")
+    use_store(request, request.param)
     from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository
     return DynamoComplaintRepository(settings)

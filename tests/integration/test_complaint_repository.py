@@ -1,4 +1,5 @@
-"""The ComplaintRepository contract, run against the in-memory fake and DynamoDB (moto).
+"""The ComplaintRepository contract, run against the in-memory fake and DynamoDB (moto and AWS's
+DynamoDB Local).
 
 Whatever passes here for both is what services may rely on: atomic writes, optimistic locking,
 idempotent filing, newest-first listing with opaque cursors, timelines oldest first.

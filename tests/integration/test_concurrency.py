@@ -1,5 +1,6 @@
-"""Races on one complaint, with real threads against DynamoDB (moto): exactly one action wins,
-every other gets Conflict (409), and nothing is lost."""
+"""Races on one complaint, with real threads against DynamoDB (moto, serialized as DynamoDB is, and
+DynamoDB Local, which needs no help): exactly one action wins, every other gets Conflict (409),
+and nothing is lost."""
 from __future__ import annotations
 
 import threading
@@ -13,6 +14,7 @@ from chalicelib.domain.lifecycle import Action, decide, file_complaint
 from chalicelib.domain.model import Actor, Role, Status
 from chalicelib.services import complaints as service
 from chalicelib.services.complaints import Deps
+from tests.integration.conftest import STORES, use_store
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 CITIZEN = Actor("warga-1", Role.CITIZEN)
@@ -21,9 +23,12 @@ SUPERVISORS = [Actor(f"spv-{i}", Role.SUPERVISOR, "DINKES") for i in range(6)]
 RULES = SimpleNamespace(opds={"DINKES": None, "RSUDAM": None}, jurisdictions={"METRO": None})
 
 
-@pytest.fixture
-def dynamo_repo(dynamodb, settings, serializable_moto):
+@pytest.fixture(params=STORES)
+def dynamo_repo(request, settings):
     from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository
+    if request.param == "dynamo":
+        request.getfixturevalue("serializable_moto")
+    use_store(request, request.param)
     return DynamoComplaintRepository(settings)
 
 

@@ -1,5 +1,6 @@
 """One contract suite for the clock and sanction repositories, run against the in-memory fakes and
-against DynamoDB (moto): conditional writes, the sparse sharded due index, counting and listing."""
+against DynamoDB (moto and DynamoDB Local): conditional writes, the sparse sharded due index,
+counting and listing."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,6 +9,7 @@ import pytest
 
 from chalicelib.domain.clocks import Clock, ClockPolicy
 from chalicelib.domain.sanctions import Sanction
+from tests.integration.conftest import STORES, use_store
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 H = timedelta(hours=1)
@@ -27,12 +29,12 @@ def sanction(n, *, subject="op-1", due=T0, kind="sanction", opd="DINKES", cid=No
                     explanation={"id": "x", "en": "y"}, facts={"misses": 1})
 
 
-@pytest.fixture(params=["fake", "dynamo"])
+@pytest.fixture(params=["fake", *STORES])
 def repos(request, settings):
     if request.param == "fake":
         from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository
         return FakeClockRepository(), FakeSanctionRepository()
-    request.getfixturevalue("dynamodb")
+    use_store(request, request.param)
     from chalicelib.adapters.dynamo.clocks import DynamoClockRepository
     from chalicelib.adapters.dynamo.sanctions import DynamoSanctionRepository
     return DynamoClockRepository(settings), DynamoSanctionRepository(settings)
