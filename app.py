@@ -6,12 +6,13 @@ the lifecycle), adapters/ (DynamoDB, auth), rules/ (the compiled policy bundle).
 from chalice import Chalice, Rate
 
 from chalicelib.adapters import telemetry
-from chalicelib.api.routes import api
+from chalicelib.api import complaints, reference, sanctions
 from chalicelib.config import settings
 from chalicelib.handlers import on_complaint_changes, run_sweep
 
 app = Chalice(app_name="lampungin")
-app.register_blueprint(api)
+for routes in (reference, complaints, sanctions):
+    app.register_blueprint(routes.api)
 telemetry.configure(app.log, settings())     # JSON logs + EMF metrics when deployed (not local)
 app.register_middleware(telemetry.observe_request, "http")
 

@@ -50,3 +50,13 @@ def listing_scope(actor: Actor) -> dict:
     if actor.role in (Role.OPERATOR, Role.SUPERVISOR):
         return {"opd": actor.opd}
     return {}
+
+
+def sanction_scope(actor: Actor) -> dict | None:
+    """What `GET /v1/sanctions` may return: a supervisor their own OPD's, inspectors and admins
+    everything; None for everyone else (operators and citizens see no sanctions list)."""
+    if actor.role == Role.SUPERVISOR:
+        return {"opd": actor.opd}
+    if actor.role in OVERSIGHT:
+        return {}
+    return None

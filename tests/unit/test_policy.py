@@ -30,3 +30,9 @@ def test_listing_scope():
     assert policy.listing_scope(CITIZEN) == {"reporter": "warga-1"}
     assert policy.listing_scope(OPERATOR) == {"opd": "DINKES"}
     assert policy.listing_scope(INSPECTOR) == {}
+
+
+def test_sanction_scope():
+    assert policy.sanction_scope(SUPERVISOR) == {"opd": "DINKES"}
+    assert policy.sanction_scope(INSPECTOR) == {} and policy.sanction_scope(ADMIN) == {}
+    assert policy.sanction_scope(OPERATOR) is None and policy.sanction_scope(CITIZEN) is None

@@ -1,0 +1,64 @@
+"""Reference data and public figures: health, categories, OPDs, jurisdictions, rules, league table.
+No token needed: frontends load these before anyone signs in."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from ..wiring import container
+from .http import endpoint
+
+api = Blueprint(__name__)
+
+
+@api.route("/v1/health", methods=["GET"])
+@endpoint(api, auth=False)
+def health(call):
+    return {"status": "ok", "rules_version": container.rules.version}
+
+
+@api.route("/v1/categories", methods=["GET"])
+@endpoint(api, auth=False)
+def categories(call):
+    return [{"code": c.code, "name": c.name, "sector": c.sector, "opd": c.opd}
+            for c in container.rules.categories]
+
+
+@api.route("/v1/opds", methods=["GET"])
+@endpoint(api, auth=False)
+def opds(call):
+    return [{"code": o.code, "name": o.name} for o in container.rules.opds.values()]
+
+
+@api.route("/v1/jurisdictions", methods=["GET"])
+@endpoint(api, auth=False)
+def jurisdictions(call):
+    return [{"code": j.code, "name": j.name} for j in container.rules.jurisdictions.values()]
+
+
+@api.route("/v1/rules", methods=["GET"])
+@endpoint(api, auth=False)
+def rules(call):
+    return container.rules.service_levels(container.now())
+
+
+@api.route("/v1/stats/opds", methods=["GET"])
+@endpoint(api, auth=False)
+def opd_stats(call):
+    from ..services.stats import opd_table
+    sanctions = container.sanctions
+
+    def sanctions_for(opd, since):
+        return sum(1 for _ in all_pages(lambda cur: sanctions.list(opd=opd, since=since, kind="sanction",
+                                                                     limit=100, cursor=cur)))
+    return opd_table(container.rules.opds, container.clocks.for_opd, sanctions_for, container.now())
+
+
+def all_pages(fetch):
+    """Every item of a paged listing (the few OPD-level counts the league table needs)."""
+    cursor = None
+    while True:
+        page = fetch(cursor)
+        yield from page.items
+        cursor = page.next
+        if not cursor:
+            return
