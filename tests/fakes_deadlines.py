@@ -68,6 +68,12 @@ class FakeClockRepository:
         items = [DueClock(cid, k, datetime.fromisoformat(at)) for at, cid, k in page]
         return Page(items, json.dumps(list(page[-1])) if len(hits) > limit else None)
 
+    def overdue_in(self, opd, now, limit=500):
+        rows = sorted((v["clock"].due_at, cid) for (cid, k), v in self.items.items()
+                      if "clock" in v and v["clock"].opd == opd and v["clock"].state != "stopped"
+                      and v["clock"].due_at is not None and v["clock"].due_at < now)
+        return [(cid, due) for due, cid in rows[:limit]]
+
     def for_opd(self, opd, since):
         return [v["clock"] for v in self.items.values() if "clock" in v and v["clock"].opd == opd
                 and v["clock"].started_at >= since]

@@ -51,12 +51,23 @@ def list_complaints(call):
     overdue = call.query("overdue")
     if overdue not in (None, "true", "false"):
         raise invalid("overdue", "not_allowed_value", expected="true, false")
-    page = service.list_complaints(container.deps(), call.actor, status=status, opd=call.query("opd"),
-                                   limit=page_limit(call), cursor=call.query("cursor"))
+    opd = call.query("opd")
+    if overdue == "true":
+        page = _overdue(call, status, opd)
+    else:
+        page = service.list_complaints(container.deps(), call.actor, status=status, opd=opd,
+                                       limit=page_limit(call), cursor=call.query("cursor"))
     items = [_view(call, c) for c in page.items]
-    if overdue is not None:
-        items = [i for i in items if i["overdue"] == (overdue == "true")]
+    if overdue == "false":
+        items = [i for i in items if not i["overdue"]]
     return {"items": items, "next": page.next}
+
+
+def _overdue(call, status, opd):
+    from ..services.deadlines import overdue_queue
+    scope = service.listing_opds(container.deps(), call.actor, opd)
+    return overdue_queue(container.clock_deps(), call.actor, opds=scope, status=status,
+                         limit=page_limit(call), cursor=call.query("cursor"))
 
 
 @api.route("/v1/complaints/{complaint_id}", methods=["GET"])

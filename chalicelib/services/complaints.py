@@ -108,10 +108,19 @@ def list_complaints(deps: Deps, actor: Actor, *, status: str | None, opd: str | 
                     limit: int, cursor: str | None) -> Page:
     """Citizens see their own, OPD staff their OPD's, inspectors and admins everything."""
     scope = policy.listing_scope(actor)
+    listing_opds(deps, actor, opd)          # refuses another OPD's or an unknown one
+    query = ListQuery(opd=scope.get("opd", opd), reporter=scope.get("reporter"), status=status,
+                      limit=limit, cursor=cursor)
+    return deps.repo.list(query)
+
+
+def listing_opds(deps: Deps, actor: Actor, opd: str | None) -> list[str]:
+    """The OPDs a listing may cover: staff their own, oversight the one asked for or all."""
+    scope = policy.listing_scope(actor)
     if "opd" in scope and opd not in (None, scope["opd"]):
         raise Forbidden("forbidden_scope")
     if opd is not None and opd not in deps.rules.opds:
         raise Invalid("unknown_opd", field="opd", value=opd[:64])
-    query = ListQuery(opd=scope.get("opd", opd), reporter=scope.get("reporter"), status=status,
-                      limit=limit, cursor=cursor)
-    return deps.repo.list(query)
+    if "opd" in scope:
+        return [scope["opd"]]
+    return [opd] if opd else list(deps.rules.opds)

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from ..domain import policy
 from ..domain.clocks import Clock, deadlines, replay
 from ..domain.model import Status
 from ..domain.sanctions import next_check
-from .ports import ClockFlags, ClockRepository, ComplaintRepository
+from .ports import BadCursor, ClockFlags, ClockRepository, ComplaintRepository, ListQuery, Page
 
 
 @dataclass
@@ -53,3 +54,32 @@ def complaint_deadlines(deps: ClockDeps, complaint) -> dict:
         return deadlines([], deps.now())
     clocks, _ = current_clocks(deps, complaint.id)
     return deadlines(clocks, deps.now())
+
+
+def overdue_queue(deps: ClockDeps, actor, *, opds: list[str], status: str | None, limit: int,
+                  cursor: str | None) -> Page:
+    """`GET /v1/complaints?overdue=true`: the caller's complaints whose clock ran out, most
+    overdue first, from the sparse index of open clocks (the queue an operator works from).
+    Citizens' own complaints are few: their newest are checked one by one instead."""
+    start = _offset(cursor)
+    if policy.listing_scope(actor).get("reporter"):
+        mine = deps.complaints.list(ListQuery(reporter=actor.sub, status=status, limit=100)).items
+        late = [c for c in mine if complaint_deadlines(deps, c)["overdue"]]
+    else:
+        due = sorted((d, cid) for opd in opds for cid, d in deps.clocks.overdue_in(opd, deps.now()))
+        late, seen = [], set()
+        for _, cid in due:
+            c = deps.complaints.get(cid) if cid not in seen else None
+            seen.add(cid)
+            if c and policy.can_see(actor, c) and (status is None or c.status.value == status):
+                late.append(c)
+    page = late[start:start + limit]
+    return Page(page, str(start + limit) if start + limit < len(late) else None)
+
+
+def _offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    if not cursor.isdigit() or len(cursor) > 9:
+        raise BadCursor(cursor)
+    return int(cursor)

@@ -92,6 +92,9 @@ class ClockRepository(Protocol):
     def due(self, shard: int, until, cursor: str | None, limit: int) -> Page:
         """Clocks of one index shard whose next check is at or before `until` (DueClock items)."""
 
+    def overdue_in(self, opd: str, now, limit: int = 500) -> list[tuple[str, object]]:
+        """(complaint id, due time) of the OPD's open clocks past due, most overdue first."""
+
     def for_opd(self, opd: str, since) -> list[dict]:
         """Clocks an OPD was accountable for that started since `since` (statistics)."""
 

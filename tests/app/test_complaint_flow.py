@@ -126,6 +126,9 @@ def test_deadlines_and_overdue_follow_the_clocks(api, clock):
     c = file(api)
     assert c["deadlines"] == {"followup_due": "2026-11-28T02:00:00Z", "approval_due": None}
     assert c["overdue"] is False
+    from chalicelib.handlers import on_complaint_changes
+    from tests.app.test_sanctions_api import stream_event
+    on_complaint_changes(stream_event(c["id"]))          # the stream stores the clock
     clock.advance(hours=25)
     c = api.get(f"/v1/complaints/{c['id']}", OPERATOR)[1]
     assert c["overdue"] is True
@@ -141,3 +144,28 @@ def test_the_routing_decision_is_recorded_with_rule_version_and_explanation(api)
     data = submitted["data"]
     assert data["routing_rule"] == c["routing"]["rule_id"] and data["rules_version"] == c["routing"]["rules_version"]
     assert OPD in data["explanation"]["id"] and OPD in data["explanation"]["en"]
+
+
+def test_overdue_queue_is_most_overdue_first_and_scoped(api, clock):
+    from chalicelib.handlers import on_complaint_changes
+    from tests.app.test_sanctions_api import stream_event
+    first = file(api)["id"]
+    clock.advance(hours=2)
+    second = file(api)["id"]
+    other = file(api, category="pajak-kendaraan")["id"]                  # BAPENDA's
+    clock.advance(hours=1)
+    done = file(api)["id"]
+    api.post(f"/v1/complaints/{done}/followups", OPERATOR, {"message": "cepat"})
+    on_complaint_changes(stream_event(first, second, other, done))
+    clock.advance(hours=30)
+    status, page = api.get("/v1/complaints?overdue=true", OPERATOR)
+    assert status == 200 and [c["id"] for c in page["items"]] == [first, second]
+    assert all(c["overdue"] for c in page["items"])
+    page = api.get("/v1/complaints?overdue=true&limit=1", OPERATOR)[1]
+    assert [c["id"] for c in page["items"]] == [first] and page["next"]
+    page = api.get(f"/v1/complaints?overdue=true&limit=1&cursor={page['next']}", OPERATOR)[1]
+    assert [c["id"] for c in page["items"]] == [second] and page["next"] is None
+    assert [c["id"] for c in api.get("/v1/complaints?overdue=true", INSPECTOR)[1]["items"]] == [first, second, other]
+    assert [c["id"] for c in api.get("/v1/complaints?overdue=true&opd=BAPENDA", INSPECTOR)[1]["items"]] == [other]
+    assert [c["id"] for c in api.get("/v1/complaints?overdue=true", CITIZEN)[1]["items"]] == [other, second, first]
+    assert api.get("/v1/complaints?overdue=true&cursor=x", OPERATOR)[0] == 400

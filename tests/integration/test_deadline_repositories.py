@@ -121,3 +121,15 @@ def test_listing_filters_and_pages(repos):
     assert [s.id for s in sanctions.list(complaint="ADU-X").items] == ["S001", "S000"]
     assert [s.id for s in sanctions.list(since=T0 + 3 * H).items] == ["S004", "S003"]
     assert sanctions.list(subject_type="opd").items == []
+
+
+def test_overdue_queue_of_an_opd(repos):
+    clocks, _ = repos
+    clocks.put(clock("ADU-A", due=T0 + 2 * H), basis_seq=1, next_check_at=None, rules_version="v")
+    clocks.put(clock("ADU-B", due=T0 + 1 * H), basis_seq=1, next_check_at=None, rules_version="v")
+    clocks.put(clock("ADU-C", due=T0 + 9 * H), basis_seq=1, next_check_at=None, rules_version="v")
+    clocks.put(clock("ADU-D", due=T0 + H, opd="BAPENDA"), basis_seq=1, next_check_at=None, rules_version="v")
+    assert clocks.overdue_in("DINKES", T0 + 5 * H) == [("ADU-B", T0 + H), ("ADU-A", T0 + 2 * H)]
+    clocks.put(clock("ADU-B", state="stopped", due=T0 + H, ended=T0 + 3 * H), basis_seq=2,
+               next_check_at=None, rules_version="v")                     # followed up late
+    assert [cid for cid, _ in clocks.overdue_in("DINKES", T0 + 5 * H)] == ["ADU-A"]

@@ -53,6 +53,10 @@ class DynamoClockRepository:
                             (M.ended_by, clock.ended_by), (M.holder, clock.holder)):
             actions.append(attr.set(value) if value is not None else attr.remove())
         actions += self._index_actions(clock.complaint_id, next_check_at)
+        if clock.state != "stopped" and clock.due_at is not None:
+            actions += [M.open_opd.set(clock.opd), M.open_due.set(to_iso(clock.due_at))]
+        else:
+            actions += [M.open_opd.remove(), M.open_due.remove()]
         try:
             item.update(actions=actions,
                         condition=M.basis_seq.does_not_exist() | (M.basis_seq <= basis_seq))
@@ -90,6 +94,13 @@ class DynamoClockRepository:
         items = [DueClock(i.complaint_id, i.clock_key, from_iso(i.next_check_at)) for i in results]
         last = results.last_evaluated_key
         return Page(items, _encode(last) if last else None)
+
+    def overdue_in(self, opd: str, now, limit: int = 500) -> list[tuple[str, object]]:
+        """(complaint id, due time) of the OPD's open clocks that ran out before `now`, most
+        overdue first — one query on the sparse `open_by_opd` index."""
+        M = self._M
+        return [(i.complaint_id, from_iso(i.open_due)) for i in
+                M.open_by_opd_index.query(opd, M.open_due < to_iso(now), limit=limit)]
 
     def for_opd(self, opd: str, since) -> list[Clock]:
         return [clock_from_item(i) for i in

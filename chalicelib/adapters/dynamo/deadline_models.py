@@ -44,8 +44,10 @@ def deadline_models(prefix: str, region: str) -> DeadlineModels:
         policy=JSONAttribute(), basis_seq=NumberAttribute(), rules_version=UnicodeAttribute(),
         warned_at=UTCTimeAttribute(null=True), settled_at=UTCTimeAttribute(null=True),
         sweep_shard=UnicodeAttribute(null=True), next_check_at=UnicodeAttribute(null=True),
+        open_opd=UnicodeAttribute(null=True), open_due=UnicodeAttribute(null=True),
         due_index=_index("due", "sweep_shard", "next_check_at", KeysOnlyProjection()),
         by_opd_index=_index("by_opd", "opd", "started_at", AllProjection()),
+        open_by_opd_index=_index("open_by_opd", "open_opd", "open_due", KeysOnlyProjection()),
     ))
     sanction = type("SanctionItem", (Model,), dict(
         Meta=meta("sanctions"),

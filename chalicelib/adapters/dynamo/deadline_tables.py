@@ -23,9 +23,12 @@ DEADLINE_TABLES = {
     "clocks": {
         "KeySchema": _keys("complaint_id", "clock_key"),
         "AttributeDefinitions": _attrs("complaint_id", "clock_key", "sweep_shard", "next_check_at",
-                                       "opd", "started_at"),
+                                       "opd", "started_at", "open_opd", "open_due"),
+        # `open_by_opd` is sparse too: only clocks that still run (or were paused after running
+        # out), by OPD and due time — an OPD's overdue queue is one range query on it.
         "GlobalSecondaryIndexes": [_gsi("due", "sweep_shard", "next_check_at", "KEYS_ONLY"),
-                                   _gsi("by_opd", "opd", "started_at")],
+                                   _gsi("by_opd", "opd", "started_at"),
+                                   _gsi("open_by_opd", "open_opd", "open_due", "KEYS_ONLY")],
         "BillingMode": "PAY_PER_REQUEST",
     },
     # Sanctions, warnings and reports under deterministic ids (conditional puts).
