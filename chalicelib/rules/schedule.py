@@ -32,27 +32,7 @@ class BundleSchedule:
                            since=p.params_version)
 
     def add_time(self, start: datetime, seconds: float, mode: str) -> datetime:
-        """The instant `seconds` of counted time after `start`."""
-        if mode == "calendar":
-            return start + timedelta(seconds=seconds)
-        left = timedelta(seconds=seconds)
-        if left <= timedelta(0):
-            return start
-        for lo, hi in self._bundle.calendar.counted_spans(start, mode):
-            if hi - lo >= left:
-                return (lo + left).astimezone(start.tzinfo)
-            left -= hi - lo
-        raise AssertionError("unreachable: counted_spans is endless or raises")
+        return self._bundle.add_time(start, seconds, mode)
 
     def time_between(self, start: datetime, end: datetime, mode: str) -> float:
-        """Seconds of counted time in [start, end)."""
-        if end <= start:
-            return 0.0
-        if mode == "calendar":
-            return (end - start).total_seconds()
-        used = timedelta(0)
-        for lo, hi in self._bundle.calendar.counted_spans(start, mode):
-            if lo >= end:
-                break
-            used += min(hi, end) - lo
-        return used.total_seconds()
+        return self._bundle.time_between(start, end, mode)

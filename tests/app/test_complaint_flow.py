@@ -152,6 +152,7 @@ def test_overdue_queue_is_most_overdue_first_and_scoped(api, clock):
     first = file(api)["id"]
     clock.advance(hours=2)
     second = file(api)["id"]
+    clock.advance(minutes=1)
     other = file(api, category="pajak-kendaraan")["id"]                  # BAPENDA's
     clock.advance(hours=1)
     done = file(api)["id"]
