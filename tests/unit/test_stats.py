@@ -1,0 +1,50 @@
+"""The public league table: counts and rates from clocks, and a ranking that small samples cannot
+win or lose by chance."""
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
+
+from chalicelib.domain.clocks import Clock, ClockPolicy
+from chalicelib.services.stats import opd_table, wilson_lower
+
+T0 = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
+H = timedelta(hours=1)
+POLICY = ClockPolicy(24.0, "calendar", frozenset(), 75.0, {}, "")
+
+
+def followup(cid, opd, hours_taken, *, running=False):
+    due = T0 + 24 * H
+    if running:
+        return Clock(cid, "followup", 1, opd, T0, POLICY, "running", due, 0, None, None)
+    return Clock(cid, "followup", 1, opd, T0, POLICY, "stopped", due, 0, T0 + hours_taken * H, "followed_up")
+
+
+def table(clocks, sanctions=None):
+    opds = {code: SimpleNamespace(name=code) for code in ("BIG", "SMALL", "BAD", "NONE")}
+    return opd_table(opds, lambda opd, since: [c for c in clocks if c.opd == opd],
+                     lambda opd, since: (sanctions or {}).get(opd, 0), T0 + 30 * 24 * H)
+
+
+def test_counts_rates_and_medians():
+    clocks = [followup(f"B{i}", "BIG", 2 if i < 27 else 30) for i in range(30)]
+    clocks.append(followup("B-open", "BIG", 0, running=True))          # overdue now: late
+    row = next(r for r in table(clocks, {"BIG": 4})["opds"] if r["opd"] == "BIG")
+    assert row["complaints"] == 31 and row["sanctions"] == 4
+    assert row["followup"] == {"decided": 31, "on_time": 27, "late": 4, "on_time_rate": 0.871,
+                               "median_hours": 2.0}
+    assert row["approval"]["decided"] == 0 and row["approval"]["on_time_rate"] is None
+
+
+def test_three_perfect_complaints_do_not_top_thirty_good_ones():
+    clocks = [followup(f"B{i}", "BIG", 2 if i < 28 else 30) for i in range(30)]      # 93 %
+    clocks += [followup(f"S{i}", "SMALL", 1) for i in range(3)]                       # 100 % of 3
+    clocks += [followup(f"X{i}", "BAD", 30 if i < 15 else 1) for i in range(20)]      # 25 %
+    rows = {r["opd"]: r for r in table(clocks)["opds"]}
+    assert rows["BIG"]["rank"] == 1 and rows["BAD"]["rank"] == 2
+    assert rows["SMALL"]["rank"] is None and rows["SMALL"]["enough_data"] is False
+    assert rows["NONE"]["rank"] is None and rows["NONE"]["complaints"] == 0
+    assert wilson_lower(3, 3) < wilson_lower(28, 30)
+
+
+def test_wilson_lower_bound():
+    assert wilson_lower(0, 0) == 0.0
+    assert 0.0 < wilson_lower(5, 10) < 0.5 < wilson_lower(95, 100) < 0.95
