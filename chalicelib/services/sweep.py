@@ -13,13 +13,14 @@ import heapq
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from ..domain.sanctions import Sanction, accountable, hours_late, next_check, sanction_id, used_percent
 from .deadlines import ClockDeps, current_clocks
 from .ports import ClockFlags, Notifier, SanctionRepository
 
 log = logging.getLogger("lampungin.sweep")
+WIB = timezone(timedelta(hours=7))          # people read times in Asia/Jakarta
 PRIMARY_TABLES = ("operator", "opd")        # one decision per missed clock comes from these
 
 
@@ -162,6 +163,7 @@ def notification(s: Sanction) -> dict:
     recipients = [f"{s.subject_type}:{s.subject_id}", f"opd-head:{s.opd}", "INSPEKTORAT", *s.notify]
     return {"type": s.kind, "id": s.id, "complaint_id": s.complaint_id, "rule_id": s.rule_id,
             "level": s.level, "subject_type": s.subject_type, "subject_id": s.subject_id, "opd": s.opd,
-            "clock": s.clock, "due_at": s.due_at.isoformat(), "hours_late": s.hours_late,
+            "clock": s.clock, "due_at": s.due_at.isoformat(),
+            "due_at_wib": s.due_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"), "hours_late": s.hours_late,
             "rules_version": s.rules_version, "explanation": s.explanation,
             "recipients": sorted(set(recipients))}

@@ -235,3 +235,12 @@ def test_repeat_misses_in_one_backlog_escalate_in_the_order_they_happened(world)
     by_complaint = {s.complaint_id: s.level for s in world.sanctions.all()
                     if s.kind == "sanction" and s.subject_id == "op-1"}
     assert [by_complaint[c] for c in ids] == ["teguran-lisan", "teguran-lisan", "teguran-tertulis"]
+
+
+def test_notifications_name_the_recipients_and_give_the_time_in_wib(world):
+    world.file()
+    world.sweep(25)
+    [(dedup, message)] = [(d, m) for d, m in world.notifier.sent if m["type"] == "sanction"]
+    assert dedup == message["id"]
+    assert message["due_at_wib"] == "25-11-2026 09:00 WIB"
+    assert {"operator:DPMPTSP:desk", "opd-head:DPMPTSP", "INSPEKTORAT"} <= set(message["recipients"])
