@@ -73,7 +73,8 @@ def _overdue(call, status, opd):
 @api.route("/v1/complaints/{complaint_id}", methods=["GET"])
 @endpoint(api)
 def get_complaint(call, complaint_id):
-    return _view(call, service.get(container.deps(), call.actor, complaint_id))
+    complaint = service.get(container.deps(), call.actor, complaint_id)
+    return 200, _view(call, complaint), _etag(complaint)
 
 
 @api.route("/v1/complaints/{complaint_id}/timeline", methods=["GET"])
@@ -83,10 +84,27 @@ def get_timeline(call, complaint_id):
     return [event_view(e, call.actor, complaint) for e in events]
 
 
+def _etag(complaint) -> dict:
+    return {"ETag": f'"{complaint.version}"'}
+
+
+def _if_match(call) -> int | None:
+    """`If-Match: 3` (or `"3"`): act only on version 3 of the complaint, else 409."""
+    text = call.header("if-match")
+    if text is None:
+        return None
+    text = text.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or len(text) > 9:
+        raise ApiError(400, "invalid_if_match")
+    return int(text)
+
+
 def _action_route(action: Action):
     def take_action(call, complaint_id):
         payload = call.body.model_dump(exclude_none=True)
-        return _view(call, service.act(container.deps(), call.actor, complaint_id, action, payload))
+        complaint = service.act(container.deps(), call.actor, complaint_id, action, payload,
+                                expected_version=_if_match(call))
+        return 200, _view(call, complaint), _etag(complaint)
     take_action.__name__ = f"complaint_{action.value}"
     wrapped = endpoint(api, body_model=ACTION_BODIES[action])(take_action)
     api.route(f"/v1/complaints/{{complaint_id}}/{ACTION_PATHS[action]}", methods=["POST"],

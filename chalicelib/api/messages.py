@@ -25,6 +25,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "This Idempotency-Key was already used for a different request."),
     "invalid_idempotency_key": ("Idempotency-Key harus 1–128 karakter ASCII yang terlihat.",
                                 "Idempotency-Key must be 1–128 visible ASCII characters."),
+    "invalid_if_match": ("If-Match harus nomor versi aduan, mis. \"3\".",
+                         "If-Match must be the complaint's version number, e.g. \"3\"."),
     "unknown_category": ("Kategori '{value}' tidak dikenal. Lihat GET /v1/categories.",
                          "Unknown category '{value}'. See GET /v1/categories."),
     "unknown_opd": ("OPD '{value}' tidak dikenal. Lihat GET /v1/opds.",

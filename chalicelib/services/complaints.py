@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from ..domain import lifecycle, policy
-from ..domain.errors import Forbidden, Invalid, NotFound, RateLimited
+from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from ..domain.ids import plausible_id
 from ..domain.lifecycle import Action
 from ..domain.model import Actor, Complaint, Event, Location, Role
@@ -86,10 +86,14 @@ def get(deps: Deps, actor: Actor, complaint_id: str) -> Complaint:
     return complaint
 
 
-def act(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload: dict) -> Complaint:
+def act(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload: dict,
+        expected_version: int | None = None) -> Complaint:
     """Take one lifecycle action. A concurrent change makes this raise Conflict (409), never a
-    silent overwrite; a wrong state raises WrongState (409) and changes nothing."""
+    silent overwrite; a wrong state raises WrongState (409) and changes nothing. With
+    `expected_version` (If-Match), the action applies only to the version the caller looked at."""
     complaint = get(deps, actor, complaint_id)
+    if expected_version is not None and expected_version != complaint.version:
+        raise Conflict("conflict", expected=expected_version, current=complaint.version)
     new, event = lifecycle.decide(complaint, action, actor, deps.now(), payload)
     if action == Action.TRANSFER and new.opd not in deps.rules.opds:
         raise Invalid("unknown_opd", field="opd", value=new.opd)

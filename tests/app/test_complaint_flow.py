@@ -170,3 +170,19 @@ def test_overdue_queue_is_most_overdue_first_and_scoped(api, clock):
     assert [c["id"] for c in api.get("/v1/complaints?overdue=true&opd=BAPENDA", INSPECTOR)[1]["items"]] == [other]
     assert [c["id"] for c in api.get("/v1/complaints?overdue=true", CITIZEN)[1]["items"]] == [other, second, first]
     assert api.get("/v1/complaints?overdue=true&cursor=x", OPERATOR)[0] == 400
+
+
+def test_if_match_applies_an_action_only_to_the_version_the_caller_saw(api):
+    c = file(api)
+    resp = api.client.http.get(f"/v1/complaints/{c['id']}", headers=api.keys.headers(*OPERATOR))
+    assert resp.headers["ETag"] == '"1"'
+    api.post(f"/v1/complaints/{c['id']}/claim", OPERATOR)                        # now version 2
+    status, body = api.post(f"/v1/complaints/{c['id']}/followups", OPERATOR, {"message": "x"},
+                            headers={"If-Match": '"1"'})
+    assert status == 409 and body["error"]["code"] == "conflict"
+    assert api.get(f"/v1/complaints/{c['id']}", OPERATOR)[1]["status"] == "assigned"
+    status, body = api.post(f"/v1/complaints/{c['id']}/followups", OPERATOR, {"message": "x"},
+                            headers={"If-Match": '"2"'})
+    assert status == 200 and body["version"] == 3
+    status, body = api.post(f"/v1/complaints/{c['id']}/approve", SUPERVISOR, {}, headers={"If-Match": "abc"})
+    assert status == 400 and body["error"]["code"] == "invalid_if_match"
