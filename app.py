@@ -3,7 +3,7 @@
 Everything else lives in chalicelib/: api/ (routes), services/ (use cases), domain/ (pure rules of
 the lifecycle), adapters/ (DynamoDB, auth), rules/ (the compiled policy bundle).
 """
-from chalice import Chalice, Rate
+from chalice import Chalice, CORSConfig, Rate
 
 from chalicelib.adapters import telemetry
 from chalicelib.api import complaints, reference, sanctions
@@ -11,6 +11,10 @@ from chalicelib.config import settings
 from chalicelib.handlers import on_complaint_changes, run_sweep
 
 app = Chalice(app_name="lampungin")
+app.api.cors = CORSConfig(            # web frontends on other origins; set before the routes
+    allow_origin=settings().cors_allow_origin, max_age=600,
+    allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "Accept-Language"],
+    expose_headers=["ETag", "Location", "Retry-After", "Idempotent-Replayed", "Content-Language"])
 for routes in (reference, complaints, sanctions):
     app.register_blueprint(routes.api)
 telemetry.configure(app.log, settings())     # JSON logs + EMF metrics when deployed (not local)

@@ -18,6 +18,7 @@ class Settings:
     auth_jwks_path: str | None      # local: the JWKS file `lampungin dev` writes
     log_level: str
     max_body_bytes: int
+    cors_allow_origin: str          # the web frontend's origin ("*" when any may call)
     daily_complaint_limit: int      # complaints one citizen may file in 24 hours (429 beyond)
     notify_topic_arn: str | None    # SNS topic for sanctions and warnings (production)
     outbox_path: str | None         # local: JSON-lines file the outbox appends to
@@ -42,6 +43,7 @@ def from_env(env=None) -> Settings:
         auth_jwks_path=env.get("AUTH_JWKS_PATH") or None,
         log_level=env.get("LOG_LEVEL", "INFO"),
         max_body_bytes=int(env.get("MAX_BODY_BYTES", str(64 * 1024))),
+        cors_allow_origin=env.get("CORS_ALLOW_ORIGIN", "*"),
         daily_complaint_limit=int(env.get("DAILY_COMPLAINT_LIMIT", "20")),
         notify_topic_arn=env.get("NOTIFY_TOPIC_ARN") or None,
         outbox_path=env.get("OUTBOX_PATH") or None,

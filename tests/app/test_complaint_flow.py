@@ -186,3 +186,10 @@ def test_if_match_applies_an_action_only_to_the_version_the_caller_saw(api):
     assert status == 200 and body["version"] == 3
     status, body = api.post(f"/v1/complaints/{c['id']}/approve", SUPERVISOR, {}, headers={"If-Match": "abc"})
     assert status == 400 and body["error"]["code"] == "invalid_if_match"
+
+
+def test_web_frontends_on_other_origins_may_call(api):
+    resp = api.client.http.get("/v1/categories", headers={"Origin": "https://lampungin.example"})
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in resp.headers["Access-Control-Expose-Headers"]
+    assert "If-Match" in resp.headers["Access-Control-Allow-Headers"]
