@@ -21,15 +21,20 @@ class Container:
     def __init__(self):
         self._overrides: dict = {}
         self._built: dict = {}
+        self.on_reset: list = []     # caches kept outside the container register here
 
     def override(self, **things) -> None:
         """Tests: replace any dependency (repo, rules, now, verifier, new_id, settings)."""
         self._overrides.update(things)
         self._built.clear()
+        for hook in self.on_reset:
+            hook()
 
     def reset(self) -> None:
         self._overrides.clear()
         self._built.clear()
+        for hook in self.on_reset:
+            hook()
 
     def _get(self, name: str, factory):
         if name in self._overrides:

@@ -76,3 +76,17 @@ def test_league_table_is_public_and_fair(api, clock):
     row = next(r for r in table["opds"] if r["opd"] == OPD)
     assert row["complaints"] == 0 and row["rank"] is None and row["enough_data"] is False
     assert {"opd", "name", "complaints", "followup", "approval", "sanctions", "score", "rank"} <= set(row)
+
+
+def test_league_table_is_computed_at_most_once_a_minute(api, monkeypatch):
+    from chalicelib.api import reference
+    calls = []
+    real = reference._league_table
+    monkeypatch.setattr(reference, "_league_table", lambda: calls.append(1) or real())
+    for _ in range(5):
+        status, _body = api.get("/v1/stats/opds")
+        assert status == 200
+    assert len(calls) == 1
+    monkeypatch.setattr(reference, "STATS_TTL_SECONDS", -1)
+    api.get("/v1/stats/opds")
+    assert len(calls) == 2
