@@ -44,7 +44,7 @@ def from_env(env=None) -> Settings:
         log_level=env.get("LOG_LEVEL", "INFO"),
         max_body_bytes=int(env.get("MAX_BODY_BYTES", str(64 * 1024))),
         cors_allow_origin=env.get("CORS_ALLOW_ORIGIN", "*"),
-        daily_complaint_limit=int(env.get("DAILY_COMPLAINT_LIMIT", "20")),
+        daily_complaint_limit=min(100, max(1, int(env.get("DAILY_COMPLAINT_LIMIT", "20")))),
         notify_topic_arn=env.get("NOTIFY_TOPIC_ARN") or None,
         outbox_path=env.get("OUTBOX_PATH") or None,
     )

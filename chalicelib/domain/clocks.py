@@ -69,6 +69,7 @@ class Clock:
     ended_at: datetime | None      # stopped or paused at
     ended_by: str | None           # the event type that stopped or paused it
     holder: str | None = None      # the operator holding the complaint when it ended (or now)
+    warning_at: datetime | None = None   # when warn_at_percent of its time is used (if running)
 
     @property
     def key(self) -> str:
@@ -85,10 +86,7 @@ class Clock:
 
     def warn_at(self) -> datetime | None:
         """When the warning-before-deadline is due (only while it runs)."""
-        if self.state != "running" or self.policy.warn_at_percent is None or self.due_at is None:
-            return None
-        budget = self.policy.hours * 3600
-        return self.due_at - timedelta(seconds=budget * (1 - self.policy.warn_at_percent / 100))
+        return self.warning_at if self.state == "running" else None
 
 
 class _Run:
@@ -100,6 +98,7 @@ class _Run:
         self.ended_at = self.ended_by = None
         self.stopped = False
         self.holder = None
+        self.deadline = None               # the due time it had when it stopped in time
 
 
 def default_actions(event_type: str, from_status, to_status, pause_in) -> list[tuple[str, str]]:
@@ -166,6 +165,8 @@ def _end(run: _Run, event: Event, schedule: Schedule, *, stop: bool) -> None:
         used = schedule.time_between(run.running_since, event.at, run.policy.mode)
         if run.overran_at is None and used > run.remaining:
             run.overran_at = schedule.add_time(run.running_since, run.remaining, run.policy.mode)
+        elif stop and run.overran_at is None:      # stopped in time: keep the deadline it had
+            run.deadline = schedule.add_time(run.running_since, run.remaining, run.policy.mode)
         run.remaining -= used
         run.running_since = None
     run.ended_at, run.ended_by, run.stopped = event.at, event.type, stop or run.stopped
@@ -177,10 +178,25 @@ def _clock(complaint_id: str, run: _Run, schedule: Schedule) -> Clock:
     elif run.running_since is not None:
         due = schedule.add_time(run.running_since, run.remaining, run.policy.mode)
     else:
-        due = None
+        due = run.deadline if run.stopped else None
     state = "stopped" if run.stopped else ("running" if run.running_since is not None else "paused")
     return Clock(complaint_id, run.name, run.seq, run.opd, run.started_at, run.policy, state, due,
-                 run.remaining, run.ended_at if state != "running" else None, run.ended_by, run.holder)
+                 run.remaining, run.ended_at if state != "running" else None, run.ended_by, run.holder,
+                 _warning_at(run, schedule) if state == "running" else None)
+
+
+def _warning_at(run: _Run, schedule: Schedule) -> datetime | None:
+    """The instant warn_at_percent of the budget is used, counted in the clock's own mode (in
+    working hours, 75 % of 8 hours is 6 working hours, not "due minus 2 hours")."""
+    pct = run.policy.warn_at_percent
+    if pct is None:
+        return None
+    budget = run.policy.hours * 3600
+    used = budget - run.remaining                 # before the current running stretch
+    left_to_warning = budget * pct / 100 - used
+    if left_to_warning <= 0:
+        return run.running_since
+    return schedule.add_time(run.running_since, left_to_warning, run.policy.mode)
 
 
 def deadlines(clocks: list[Clock], now: datetime) -> dict:

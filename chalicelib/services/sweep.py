@@ -115,18 +115,22 @@ def decide_sanctions(deps: SweepDeps, complaint, clock, at: datetime) -> list[Sa
 
 
 def decide(deps: SweepDeps, complaint, clock, at: datetime, *, event: str) -> list[Sanction]:
-    """Ask the sanction rules what this clock's state means, with the facts they may test."""
+    """Ask the sanction rules what this clock's state means, with the facts they may test.
+
+    `misses` counts the misses (this one included) of whoever answers for this clock within the
+    monitoring window — the operator for a followup clock, the OPD for an approval clock;
+    `opd_misses` counts the OPD's approval misses (the rules/sanctions vocabulary)."""
     window = timedelta(days=int(deps.rules.parameter("sanctions.window_days", clock.due_at)))
-    operator = accountable(clock, "operator")
+    subject_type = "operator" if clock.name == "followup" else "opd"
+    since, before = clock.due_at - window, clock.due_at
+    misses = 1 + deps.sanctions.count_misses(f"{subject_type}#{accountable(clock, subject_type)}", since, before)
+    opd_misses = 1 + deps.sanctions.count_misses(f"opd#{clock.opd}", since, before)
     facts = {
-        "event": event, "clock": clock.name, "opd": clock.opd,
+        "event": event, "clock": clock.name, "opd": clock.opd, "subject_type": subject_type,
         "sector": complaint.sector if complaint else "", "category": complaint.category if complaint else "",
         "hours_late": hours_late(clock, at) if event == "missed" else 0,
-        "used_percent": used_percent(clock, at),
-        "misses": 1 + deps.sanctions.count_misses(f"operator#{operator}", clock.due_at - window, clock.due_at),
-        "opd_misses": 1 + deps.sanctions.count_misses(f"opd#{clock.opd}", clock.due_at - window, clock.due_at),
+        "used_percent": used_percent(clock, at), "misses": misses, "opd_misses": opd_misses,
     }
-    facts["subject_type"] = "operator" if clock.name == "followup" else "opd"
     out = []
     moment = clock.due_at if event == "missed" else at      # the rules in force then apply
     for d in deps.rules.evaluate(facts, at=moment):
