@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import datetime
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 from chalicelib.services.ports import BadCursor, ClockFlags, DueClock, Page
 

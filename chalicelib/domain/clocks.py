@@ -14,7 +14,7 @@ are parameters from the rules bundle, taken as in force when the clock started.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from .lifecycle import TRANSITIONS

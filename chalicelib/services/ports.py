@@ -2,7 +2,7 @@
 tests use hand-written fakes (tests/fakes.py). The same contract suite runs against both."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..domain.model import Complaint, Event
@@ -23,7 +23,6 @@ class ListQuery:
     status: str | None = None
     limit: int = 20
     cursor: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 class DuplicateRequest(Exception):

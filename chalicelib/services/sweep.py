@@ -95,7 +95,7 @@ def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: dat
     complaint = deps.complaints.get(complaint_id)
     warned, settled = flags.warned_at is not None, flags.settled_at is not None
     if not settled and clock.overdue_at(at):
-        for sanction in decide_sanctions(deps, complaint, clock, at):
+        for sanction in decide(deps, complaint, clock, at, event="missed"):
             issue(deps, sanction, report)
         deps.clocks.mark(complaint_id, clock_key, next_check_at=None, settled_at=at)
         report.clocks_missed += 1
@@ -108,10 +108,6 @@ def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: dat
                          next_check_at=next_check(clock, True, settled))
         return
     deps.clocks.mark(complaint_id, clock_key, next_check_at=next_check(clock, warned, settled))
-
-
-def decide_sanctions(deps: SweepDeps, complaint, clock, at: datetime) -> list[Sanction]:
-    return decide(deps, complaint, clock, at, event="missed")
 
 
 def decide(deps: SweepDeps, complaint, clock, at: datetime, *, event: str) -> list[Sanction]:

@@ -2,8 +2,6 @@
 shape, in Indonesian by default and English on request — and changes nothing."""
 import json
 
-import pytest
-
 from tests.app.conftest import CITIZEN, CITIZEN_2, INSPECTOR, staff
 from tests.app.test_complaint_flow import NEW, OPERATOR, SUPERVISOR, file
 

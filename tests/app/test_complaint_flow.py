@@ -1,7 +1,5 @@
 """GIVEN a citizen and an OPD's staff, WHEN they work a complaint through the API, THEN each step
 shows in the complaint and its timeline, and only the right people can take each step."""
-import pytest
-
 from tests.app.conftest import ADMIN, CITIZEN, CITIZEN_2, INSPECTOR, staff
 
 NEW = {"category": "izin-berusaha", "title": "NIB tidak terbit",

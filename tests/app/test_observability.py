@@ -15,7 +15,7 @@ import pytest
 from app import app
 from chalicelib.adapters import telemetry
 from tests.app.conftest import CITIZEN
-from tests.app.test_complaint_flow import NEW, OPERATOR, file
+from tests.app.test_complaint_flow import NEW, file
 from tests.app.test_sanctions_api import invoke, scheduled, stream_event
 
 NIK, PHONE, NAME = "1871012345670001", "0812-3456-7890", "Siti Rahayu Binti Ahmad"

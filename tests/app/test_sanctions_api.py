@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 from tests.app.conftest import ADMIN, CITIZEN, INSPECTOR, staff
-from tests.app.test_complaint_flow import NEW, OPD, OPERATOR, SUPERVISOR, file
+from tests.app.test_complaint_flow import OPD, OPERATOR, SUPERVISOR, file
 
 
 def stream_event(*complaint_ids):

@@ -76,6 +76,7 @@ def java():
     except ddbl.Unavailable as why:
         if os.environ.get("CI"):
             pytest.fail(f"DynamoDB Local is required in CI: {why}")
+        # Deliberate, as in tests/integration/conftest.py: skipped only off CI without Java.
         pytest.skip(str(why))
 
 
