@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chalicelib.rules.vocabulary import CATCH_ALL, SANCTION_FIELDS  # noqa: E402
-from lampungin.rules_cases import compiled_bundle  # noqa: E402
-from lampungin.rules_source import RULES_DIR  # noqa: E402
+from lampungin.rules.cases import compiled_bundle  # noqa: E402
+from lampungin.rules.source import RULES_DIR  # noqa: E402
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # module name -> what it adds; each module has register(subparsers) that sets `func` on its parsers.
-SUBCOMMAND_MODULES = ("lampungin.dev", "lampungin.tokens", "lampungin.sweep", "lampungin.rules_cli")
+SUBCOMMAND_MODULES = ("lampungin.dev", "lampungin.tokens", "lampungin.sweep", "lampungin.rules.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,6 @@ def pytest_sessionstart(session):
     try:
         load_bundle()
     except StaleBundle:
-        from lampungin.rules_build import build
+        from lampungin.rules.build import build
         build()
     clear_cache()

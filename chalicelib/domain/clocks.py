@@ -8,45 +8,61 @@ out of order, or a sweep that runs before the stream caught up, always reaches t
   its parameters name (default `waiting_citizen`), resuming with the time it had left.
 * approval — starts at a follow-up; runs while `followed_up`.
 
-Which events start a clock is the CLOCK_TRIGGERS table below; lengths, counting mode and pauses
-are parameters from the rules bundle, taken as in force when the clock started.
+What each event does to the clocks (start, stop, pause, resume) comes only from the rules in
+rules/clocks, through `Schedule.clock_actions`; lengths, counting mode and pauses are parameters
+from the rules bundle, taken as in force when the clock started. This is the only clock engine:
+the stream handler, the sweep, the API and `lampungin rules test` all run `replay`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from typing import Callable, Protocol
 
-from .lifecycle import TRANSITIONS
-from .model import Event, Status
+from .lifecycle import STATUS_AFTER
+from .model import Event
 
-# What each timeline event does to the clocks when the rules bundle does not say (unit tests,
-# and the reference the rules/clocks files are checked against): start, stop, pause, resume.
-DEFAULT_TRIGGERS = {
-    "followup": {"start": frozenset({"submitted", "transferred", "returned", "reopened"}),
-                 "stop": frozenset({"followed_up", "forwarded", "rejected"})},
-    "approval": {"start": frozenset({"followed_up"}),
-                 "stop": frozenset({"approved", "returned", "transferred", "forwarded", "rejected"})},
-}
-ORDER = ("stop", "pause", "resume", "start")
-EVENT_TARGET = {t.event: t.target for t in TRANSITIONS.values()}
-EVENT_TARGET["submitted"] = Status.ASSIGNED
+ORDER = ("stop", "pause", "resume", "start")     # within one event: a restart stops first
 
 
 @dataclass(frozen=True)
 class ClockPolicy:
-    """The parameters a clock started with (and keeps, whatever changes later)."""
+    """The parameters a clock started with (and keeps, whatever changes later). The rules bundle
+    hands out this very type (rules/parameters/clocks.yaml), with every value's legal reference."""
 
     hours: float
     mode: str                      # calendar | working_days | working_hours
     pause_in: frozenset[str]
     warn_at_percent: float | None
-    references: dict               # parameter name -> legal reference
-    since: str                     # the date the governing values came into force
+    references: dict               # parameter name (e.g. clocks.followup.hours) -> legal reference
+    since: str                     # ISO date the governing values came into force
+    clock: str = ""                # followup | approval
+
+    @property
+    def reference(self) -> str:
+        """The legal reference of the clock's length (what a sanction cites first)."""
+        for name, ref in self.references.items():
+            if name.endswith("hours"):
+                return ref
+        return next(iter(self.references.values()), "")
+
+    @property
+    def effective_from(self) -> date:
+        return date.fromisoformat(self.since)
+
+    @property
+    def params_version(self) -> str:
+        """e.g. "followup@2025-01-01": which dated values governed the clock."""
+        return f"{self.clock}@{self.since}"
 
 
 class Schedule(Protocol):
-    """Deadline arithmetic from the rules bundle (working days, holidays); pure."""
+    """The rules bundle as the clock engine sees it (rules/clocks, parameters, calendar); pure."""
+
+    def clock_actions(self, event: str, from_status: str | None, to_status: str | None,
+                      at: datetime) -> list[tuple]:
+        """What this event does to the clocks: (clock, action[, rule id]) with action one of
+        start, stop, pause, resume, by the rules in force at `at`."""
 
     def clock_policy(self, clock: str, started_at: datetime) -> ClockPolicy: ...
 
@@ -101,32 +117,16 @@ class _Run:
         self.deadline = None               # the due time it had when it stopped in time
 
 
-def default_actions(event_type: str, from_status, to_status, pause_in) -> list[tuple[str, str]]:
-    actions = []
-    for clock, trig in DEFAULT_TRIGGERS.items():
-        if event_type in trig["stop"]:
-            actions.append((clock, "stop"))
-        if event_type in trig["start"]:
-            actions.append((clock, "start"))
-        if clock == "followup" and to_status in pause_in:
-            actions.append((clock, "pause"))
-        elif clock == "followup" and from_status in pause_in and to_status not in pause_in:
-            actions.append((clock, "resume"))
-    return actions
-
-
-def replay(complaint_id: str, events: list[Event], schedule: Schedule) -> list[Clock]:
+def replay(complaint_id: str, events: list[Event], schedule: Schedule,
+           on_event: Callable[[Event, list[tuple]], None] | None = None) -> list[Clock]:
     """All clocks a complaint has had, oldest first, from its timeline (any order, duplicates ok).
 
-    What an event does to the clocks comes from `schedule.clock_actions` (the rules in
-    rules/clocks) when the schedule has it, else from DEFAULT_TRIGGERS.
-    """
+    `on_event(event, actions)` is told what each event did to the clocks (`rules explain`)."""
     runs: list[_Run] = []
     current: dict[str, _Run] = {}
     opd = holder = status = None
-    rules = getattr(schedule, "clock_actions", None)
     for event in sorted({e.seq: e for e in events}.values(), key=lambda e: e.seq):
-        before, status = status, EVENT_TARGET.get(event.type) or status
+        before, status = status, STATUS_AFTER.get(event.type) or status
         if event.type == "submitted":
             opd = event.data.get("opd")
         elif event.type == "transferred":
@@ -136,12 +136,10 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule) -> list[C
             for run in current.values():       # a claim makes the claimer answer for open clocks
                 run.holder = holder
         b, a = (before.value if before else None), (status.value if status else None)
-        if rules is not None:
-            actions = rules(event.type, b, a, event.at)
-        else:
-            pause_in = current["followup"].policy.pause_in if "followup" in current else frozenset()
-            actions = default_actions(event.type, b, a, pause_in)
-        for name, action in sorted(actions, key=lambda x: ORDER.index(x[1])):
+        actions = schedule.clock_actions(event.type, b, a, event.at)
+        if on_event is not None:
+            on_event(event, actions)
+        for name, action, *_ in sorted(actions, key=lambda x: ORDER.index(x[1])):
             run = current.get(name)
             if action == "stop" and run:
                 _end(run, event, schedule, stop=True)

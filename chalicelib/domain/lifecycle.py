@@ -69,6 +69,11 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.REOPEN:       _t((S.RESOLVED,), S.ASSIGNED, (P.OWNER,), "reopened", "reason"),
 }
 
+# The status each timeline event leads to (None: unchanged) — the one event → status map.
+STATUS_AFTER: dict[str, Status | None] = {"submitted": S.ASSIGNED,
+                                         **{t.event: t.target for t in TRANSITIONS.values()}}
+EVENT_ACTION: dict[str, Action] = {t.event: a for a, t in TRANSITIONS.items()}
+
 # Fields an action cannot do without (beyond its note field being optional for approve/rate).
 REQUIRED_FIELDS: dict[Action, tuple[str, ...]] = {
     Action.FOLLOW_UP: ("message",),

@@ -6,11 +6,14 @@ stream repeats, one missed clock yields each of its sanctions exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from .clocks import Clock
 
 OPERATOR_DESK = "desk"     # the OPD's operator desk answers when nobody claimed the complaint
+PRIMARY_TABLES = ("operator", "opd")   # the sanctions files whose decision is the one per miss
+MISSED, PROGRESS = "missed", "progress"  # the two things the sweep tells the sanction rules
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,80 @@ class Sanction:
         return f"{self.subject_type}#{self.subject_id}"
 
 
+class RuleDecision(Protocol):
+    """What the sanction rules decided (chalicelib.rules.model.Decision has this shape)."""
+
+    rule_id: str
+    table: str
+    level: str
+    subject_type: str
+    reference: str
+    explanation: dict
+    rules_version: str
+    notify: str | None
+
+
+def answering_type(clock: Clock) -> str:
+    """Who answers for a clock: the operator for the follow-up, the OPD for the approval
+    (CONTRACT.md, default rules). The one place this is decided."""
+    return "operator" if clock.name == "followup" else "opd"
+
+
 def accountable(clock: Clock, subject_type: str) -> str:
     """Who a decision about this clock names: the operator who held the complaint (else the OPD's
     operator desk) for an operator decision, the OPD for an OPD decision."""
     if subject_type == "operator":
         return clock.holder or f"{clock.opd}:{OPERATOR_DESK}"
     return clock.opd
+
+
+def subject_key(subject_type: str, subject_id: str) -> str:
+    return f"{subject_type}#{subject_id}"
+
+
+def miss_window(clock: Clock, window_days: int) -> tuple[datetime, datetime]:
+    """Earlier misses count toward escalation when they were due in [due - window, due)."""
+    return clock.due_at - timedelta(days=window_days), clock.due_at
+
+
+def sweep_step(clock: Clock, *, warned: bool, settled: bool, at: datetime) -> str | None:
+    """What a sweep at `at` must do with this clock: MISSED (issue its sanctions), PROGRESS (warn
+    before the deadline) or None. A clock first seen past its due time gets no warning."""
+    if not settled and clock.overdue_at(at):
+        return MISSED
+    warn_at = clock.warn_at()
+    if not warned and warn_at is not None and warn_at <= at:
+        return PROGRESS
+    return None
+
+
+def sanction_facts(clock: Clock, *, event: str, at: datetime, sector: str, category: str,
+                   earlier_misses: int, earlier_opd_misses: int) -> dict:
+    """The facts the sanction rules see (rules/sanctions vocabulary) for one clock at `at`.
+
+    `misses` counts the misses of whoever answers for the clock within the monitoring window,
+    this one included; `opd_misses` counts the OPD's approval misses, this one included."""
+    return {"event": event, "clock": clock.name, "opd": clock.opd, "subject_type": answering_type(clock),
+            "sector": sector, "category": category,
+            "hours_late": hours_late(clock, at) if event == MISSED else 0,
+            "used_percent": used_percent(clock, at),
+            "misses": earlier_misses + 1, "opd_misses": earlier_opd_misses + 1}
+
+
+def sanctions_from(clock: Clock, decisions: list[RuleDecision], *, event: str, at: datetime,
+                   facts: dict) -> list[Sanction]:
+    """The rules' decisions as sanctions, warnings and reports under deterministic ids."""
+    out = []
+    for d in decisions:
+        kind = "warning" if event == PROGRESS else ("sanction" if d.table in PRIMARY_TABLES else "report")
+        out.append(Sanction(
+            id=sanction_id(clock.complaint_id, clock, d.rule_id), kind=kind,
+            complaint_id=clock.complaint_id, subject_type=d.subject_type,
+            subject_id=accountable(clock, d.subject_type), opd=clock.opd, rule_id=d.rule_id,
+            level=d.level, clock=clock.name, clock_key=clock.key, due_at=clock.due_at, issued_at=at,
+            hours_late=facts["hours_late"], rules_version=d.rules_version, reference=d.reference,
+            explanation=d.explanation, facts=facts, notify=(d.notify,) if d.notify else ()))
+    return out
 
 
 def sanction_id(complaint_id: str, clock: Clock, rule_id: str) -> str:

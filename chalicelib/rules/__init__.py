@@ -26,11 +26,9 @@ Public interface
                                                  #   description}], "calendar_years"}
 
     # clocks: the parameters in force when the clock STARTED apply for its whole life
-    bundle.clock_policy(clock, started_at) -> ClockPolicy(clock, hours, mode, pause_in,
-                                         warn_at_percent, reference, params_version, effective_from)
-    bundle.due_at(clock | policy, started_at, *, pauses=[(from, to | None)], paused_seconds=0)
-        -> datetime | None                       # None while a pause is open
-    bundle.used_fraction(clock | policy, started_at, at, *, pauses=()) -> float   # 0.75 = 75 %
+    bundle.clock_policy(clock, started_at) -> domain.clocks.ClockPolicy(hours, mode, pause_in,
+                                         warn_at_percent, references, since, clock)
+    bundle.due_at(clock | policy, started_at) -> datetime    # a clock that never pauses
     bundle.add_time(start, seconds, mode) -> datetime          # domain.clocks.Schedule protocol
     bundle.time_between(start, end, mode) -> float             # seconds of counted clock time
     bundle.parameter(name, on: date | datetime) -> value     # e.g. "sanctions.window_days"
@@ -54,10 +52,11 @@ RuleActionFailed (an action raised inside durable_rules), RulesError (bad facts)
 behind evaluate/clock_actions is chalicelib.rules.engine.RulesEngine(bundle, matcher=...):
 DurableMatcher by default, PythonMatcher (same compiled JSON, plain Python) for comparison.
 
-All times are aware datetimes (UTC stored, WIB = UTC+7 for dates); nothing here calls now().
+All times are aware datetimes (UTC stored, WIB dates: chalicelib/domain/times.py); nothing here calls now().
 """
 from .bundle import RulesBundle, clear_cache, load_bundle
-from .model import (CalendarLapsed, Category, ClockAction, ClockPolicy, Decision, Jurisdiction, Opd,
+from ..domain.clocks import ClockPolicy
+from .model import (CalendarLapsed, Category, ClockAction, Decision, Jurisdiction, Opd,
                     ParameterLapsed, RoutingDecision, RuleActionFailed, RulesError, StaleBundle,
                     UnknownCategory)
 

@@ -14,12 +14,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import deadlines
-from .model import (Category, ClockPolicy, ClockAction, Decision, Jurisdiction, Opd,
-                    RoutingDecision, StaleBundle)
+from ..domain.clocks import ClockPolicy
+from ..domain.times import local_date
+from .model import Category, ClockAction, Decision, Jurisdiction, Opd, RoutingDecision, StaleBundle
 from .parameters import Parameters
 from .routing import RoutingTable
 from .sourcehash import generator_id, source_files, source_hash
-from .working_calendar import WorkingCalendar, local_date
+from .working_calendar import WorkingCalendar
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_PATH = PACKAGE_DIR / "bundle" / "bundle.json"
@@ -70,18 +71,11 @@ class RulesBundle:
         """The clock's parameters as in force when it started (a later change never applies)."""
         return deadlines.clock_policy(self.parameters, clock, local_date(started_at))
 
-    def due_at(self, clock: str | ClockPolicy, started_at: datetime, *, pauses=(),
-               paused_seconds: float = 0) -> datetime | None:
-        """When the clock runs out; None while it is paused (an open pause)."""
+    def due_at(self, clock: str | ClockPolicy, started_at: datetime) -> datetime:
+        """When a clock started at `started_at` and never paused runs out (the published service
+        level; the engine in domain.clocks handles pauses and stops)."""
         policy = clock if isinstance(clock, ClockPolicy) else self.clock_policy(clock, started_at)
-        return deadlines.due_at(policy, self.calendar, started_at, pauses=pauses,
-                                paused_seconds=paused_seconds)
-
-    def used_fraction(self, clock: str | ClockPolicy, started_at: datetime, at: datetime, *,
-                      pauses=()) -> float:
-        """Share of the clock's time used by `at` (1.0 = due); the 75 % warning reads this."""
-        policy = clock if isinstance(clock, ClockPolicy) else self.clock_policy(clock, started_at)
-        return deadlines.used_fraction(policy, self.calendar, started_at, at, pauses=pauses)
+        return self.add_time(started_at, policy.hours * 3600, policy.mode)
 
     def add_time(self, start: datetime, seconds: float, mode: str) -> datetime:
         """domain.clocks.Schedule: `start` plus clock time counted in `mode`."""
@@ -90,10 +84,6 @@ class RulesBundle:
     def time_between(self, start: datetime, end: datetime, mode: str) -> float:
         """domain.clocks.Schedule: seconds of clock time counted in `mode` between two instants."""
         return deadlines.time_between(self.calendar, start, end, mode)
-
-    def add_time_paused(self, start: datetime, seconds: float, mode: str, pauses) -> datetime:
-        """add_time skipping closed pause intervals (the warning instant of a paused clock)."""
-        return deadlines.add_time(self.calendar, start, seconds, mode, pauses=pauses)
 
     def parameter(self, name: str, on: date | datetime):
         return self.parameters.value(name, local_date(on) if isinstance(on, datetime) else on)

@@ -88,26 +88,6 @@ class ParameterValue:
 
 
 @dataclass(frozen=True)
-class ClockPolicy:
-    """The parameters of one clock as they were when it started (rules/parameters/clocks.yaml)."""
-
-    clock: str
-    hours: float
-    mode: str
-    pause_in: tuple[str, ...]
-    warn_at_percent: float
-    reference: str
-    params_version: str        # e.g. "followup@2025-01-01": the dates of the values in force
-    effective_from: date
-    references: dict = field(default_factory=dict)   # parameter name -> its legal reference
-
-    @property
-    def since(self) -> str:
-        """The date the governing values came into force (ISO), as domain.clocks expects."""
-        return self.effective_from.isoformat()
-
-
-@dataclass(frozen=True)
 class Decision:
     """One sanction-rule outcome after the hit policy: who gets what, by which rule and why."""
 

@@ -1,12 +1,12 @@
-"""The bundle's parameters and working calendar seen as the domain's `Schedule` protocol
-(chalicelib/domain/clocks.py): a clock's policy as it started, and time counted per mode."""
+"""The rules bundle seen as the domain's `Schedule` protocol (chalicelib/domain/clocks.py): what
+each event does to the clocks (rules/clocks), a clock's policy as it started, and time counted per
+mode. The one adapter between the clock engine and the rules; the Lambdas and `rules test` use it."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from ..domain.clocks import ClockPolicy
-
-WIB_OFFSET = timedelta(hours=7)
+from ..domain.times import local_date
 
 
 class BundleSchedule:
@@ -15,21 +15,18 @@ class BundleSchedule:
         self._actions: dict = {}
 
     def clock_actions(self, event: str, from_status: str | None, to_status: str | None,
-                      at: datetime) -> list[tuple[str, str]]:
-        """What this event does to the clocks, by the rules in rules/clocks in force at `at`.
+                      at: datetime) -> list[tuple[str, str, str]]:
+        """(clock, action, rule id) for this event, by the rules in rules/clocks in force at `at`.
         Memoised per WIB day: a timeline replay asks the same few questions again and again."""
-        key = (event, from_status, to_status, (at + WIB_OFFSET).date())
+        key = (event, from_status, to_status, local_date(at))
         if key not in self._actions:
             facts = {"event": event, "from_status": from_status or "", "to_status": to_status or "",
                      "at": at}
-            self._actions[key] = [(a.clock, a.action) for a in self._bundle.clock_actions(facts)]
+            self._actions[key] = [(a.clock, a.action, a.rule_id) for a in self._bundle.clock_actions(facts)]
         return self._actions[key]
 
     def clock_policy(self, clock: str, started_at: datetime) -> ClockPolicy:
-        p = self._bundle.clock_policy(clock, started_at)
-        return ClockPolicy(hours=p.hours, mode=p.mode, pause_in=frozenset(p.pause_in),
-                           warn_at_percent=p.warn_at_percent, references={"hours": p.reference},
-                           since=p.params_version)
+        return self._bundle.clock_policy(clock, started_at)
 
     def add_time(self, start: datetime, seconds: float, mode: str) -> datetime:
         return self._bundle.add_time(start, seconds, mode)

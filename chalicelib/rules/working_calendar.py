@@ -11,19 +11,11 @@ injected holidays, not on code with holidays and now() buried in logic.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
-WIB = timezone(timedelta(hours=7), "WIB")
+from ..domain.times import WIB, local_date
+
 DAY = timedelta(days=1)
-
-
-def local_date(at: datetime | date) -> date:
-    """The WIB calendar date of an instant (parameters and holidays are dated in WIB)."""
-    if isinstance(at, datetime):
-        if at.tzinfo is None:
-            raise ValueError("naive datetime: pass an aware (UTC) datetime")
-        return at.astimezone(WIB).date()
-    return at
 
 
 def _at(day: date, hhmm: str) -> datetime:
@@ -62,27 +54,13 @@ class WorkingCalendar:
         start, end = self.working_hours[day.weekday()]
         return [(_at(day, start), _at(day, end))]
 
-    def counted_spans(self, start: datetime, mode: str, pauses=()):
-        """Yield (from, to) spans after `start` in which the clock runs, outside `pauses`."""
+    def counted_spans(self, start: datetime, mode: str):
+        """Yield (from, to) spans after `start` in which a clock in `mode` runs (endless, until
+        the compiled years run out: then CalendarLapsed)."""
         day = local_date(start)
         while True:
             for lo, hi in self.windows(day, mode):
                 lo = max(lo, start)
                 if lo < hi:
-                    yield from _minus(lo, hi, pauses)
+                    yield lo, hi
             day += DAY
-
-
-def _minus(lo: datetime, hi: datetime, pauses) -> list[tuple[datetime, datetime]]:
-    """[lo, hi) with the (sorted, closed) pause intervals cut out."""
-    spans = []
-    for p_lo, p_hi in pauses:
-        if p_hi <= lo or p_lo >= hi:
-            continue
-        if p_lo > lo:
-            spans.append((lo, p_lo))
-        lo = max(lo, p_hi)
-        if lo >= hi:
-            return spans
-    spans.append((lo, hi))
-    return spans

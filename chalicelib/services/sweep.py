@@ -13,15 +13,16 @@ import heapq
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-from ..domain.sanctions import Sanction, accountable, hours_late, next_check, sanction_id, used_percent
+from ..domain.clocks import Clock
+from ..domain.sanctions import (MISSED, Sanction, accountable, answering_type, miss_window, next_check,
+                                sanction_facts, sanctions_from, subject_key, sweep_step)
+from ..domain.times import format_wib
 from .deadlines import ClockDeps, current_clocks
 from .ports import ClockFlags, Notifier, SanctionRepository
 
 log = logging.getLogger("lampungin.sweep")
-WIB = timezone(timedelta(hours=7))          # people read times in Asia/Jakarta
-PRIMARY_TABLES = ("operator", "opd")        # one decision per missed clock comes from these
 
 
 @dataclass
@@ -92,53 +93,50 @@ def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: dat
     if clock is None:                        # a clock the timeline no longer implies: drop it
         deps.clocks.mark(complaint_id, clock_key, next_check_at=None)
         return
-    complaint = deps.complaints.get(complaint_id)
     warned, settled = flags.warned_at is not None, flags.settled_at is not None
-    if not settled and clock.overdue_at(at):
-        for sanction in decide(deps, complaint, clock, at, event="missed"):
-            issue(deps, sanction, report)
+    step = sweep_step(clock, warned=warned, settled=settled, at=at)
+    if step is None:
+        deps.clocks.mark(complaint_id, clock_key, next_check_at=next_check(clock, warned, settled))
+        return
+    complaint = deps.complaints.get(complaint_id)
+    earlier = earlier_misses(deps.sanctions, deps.rules, clock)
+    for sanction in assess(deps.rules, clock, complaint, at=at, event=step, earlier=earlier):
+        issue(deps, sanction, report)
+    if step == MISSED:
         deps.clocks.mark(complaint_id, clock_key, next_check_at=None, settled_at=at)
         report.clocks_missed += 1
-        return
-    warn_at = clock.warn_at()
-    if not warned and warn_at is not None and warn_at <= at:
-        for warning in decide(deps, complaint, clock, at, event="progress"):
-            issue(deps, warning, report)
+    else:
         deps.clocks.mark(complaint_id, clock_key, warned_at=at,
                          next_check_at=next_check(clock, True, settled))
-        return
-    deps.clocks.mark(complaint_id, clock_key, next_check_at=next_check(clock, warned, settled))
 
 
-def decide(deps: SweepDeps, complaint, clock, at: datetime, *, event: str) -> list[Sanction]:
-    """Ask the sanction rules what this clock's state means, with the facts they may test.
+def earlier_misses(sanctions: SanctionRepository, rules, clock: Clock) -> tuple[int, int]:
+    """(misses of whoever answers for this clock, misses of its OPD) due within the monitoring
+    window before this clock's due time (rules/parameters/sanctions.yaml window_days)."""
+    window = int(rules.parameter("sanctions.window_days", clock.due_at))
+    since, before = miss_window(clock, window)
+    subject_type = answering_type(clock)
+    own = sanctions.count_misses(subject_key(subject_type, accountable(clock, subject_type)), since, before)
+    opd = sanctions.count_misses(subject_key("opd", clock.opd), since, before)
+    return own, opd
 
-    `misses` counts the misses (this one included) of whoever answers for this clock within the
-    monitoring window — the operator for a followup clock, the OPD for an approval clock;
-    `opd_misses` counts the OPD's approval misses (the rules/sanctions vocabulary)."""
-    window = timedelta(days=int(deps.rules.parameter("sanctions.window_days", clock.due_at)))
-    subject_type = "operator" if clock.name == "followup" else "opd"
-    since, before = clock.due_at - window, clock.due_at
-    misses = 1 + deps.sanctions.count_misses(f"{subject_type}#{accountable(clock, subject_type)}", since, before)
-    opd_misses = 1 + deps.sanctions.count_misses(f"opd#{clock.opd}", since, before)
-    facts = {
-        "event": event, "clock": clock.name, "opd": clock.opd, "subject_type": subject_type,
-        "sector": complaint.sector if complaint else "", "category": complaint.category if complaint else "",
-        "hours_late": hours_late(clock, at) if event == "missed" else 0,
-        "used_percent": used_percent(clock, at), "misses": misses, "opd_misses": opd_misses,
-    }
-    out = []
-    moment = clock.due_at if event == "missed" else at      # the rules in force then apply
-    for d in deps.rules.evaluate(facts, at=moment):
-        kind = "warning" if event == "progress" else ("sanction" if d.table in PRIMARY_TABLES else "report")
-        out.append(Sanction(
-            id=sanction_id(clock.complaint_id, clock, d.rule_id), kind=kind,
-            complaint_id=clock.complaint_id, subject_type=d.subject_type,
-            subject_id=accountable(clock, d.subject_type), opd=clock.opd, rule_id=d.rule_id,
-            level=d.level, clock=clock.name, clock_key=clock.key, due_at=clock.due_at, issued_at=at,
-            hours_late=facts["hours_late"], rules_version=d.rules_version, reference=d.reference,
-            explanation=d.explanation, facts=facts, notify=(d.notify,) if d.notify else ()))
-    return out
+
+def assess(rules, clock: Clock, complaint, *, at: datetime, event: str,
+           earlier: tuple[int, int]) -> list[Sanction]:
+    """Ask the sanction rules what this clock's state means (the sweep and `rules test` both
+    call this): the facts come from the domain, the rules in force at the due time (a miss) or
+    now (a warning) decide."""
+    facts = sanction_facts(clock, event=event, at=at,
+                           sector=complaint.sector if complaint else "",
+                           category=complaint.category if complaint else "",
+                           earlier_misses=earlier[0], earlier_opd_misses=earlier[1])
+    decisions = rules.evaluate(facts, at=rules_moment(clock, event, at))
+    return sanctions_from(clock, decisions, event=event, at=at, facts=facts)
+
+
+def rules_moment(clock: Clock, event: str, at: datetime) -> datetime:
+    """Which rules apply: those in force when the clock ran out (a miss), or now (a warning)."""
+    return clock.due_at if event == MISSED else at
 
 
 def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport) -> None:
@@ -164,6 +162,6 @@ def notification(s: Sanction) -> dict:
     return {"type": s.kind, "id": s.id, "complaint_id": s.complaint_id, "rule_id": s.rule_id,
             "level": s.level, "subject_type": s.subject_type, "subject_id": s.subject_id, "opd": s.opd,
             "clock": s.clock, "due_at": s.due_at.isoformat(),
-            "due_at_wib": s.due_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"), "hours_late": s.hours_late,
+            "due_at_wib": format_wib(s.due_at), "hours_late": s.hours_late,
             "rules_version": s.rules_version, "explanation": s.explanation,
             "recipients": sorted(set(recipients))}

@@ -5,7 +5,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from lampungin.rules_source import RULES_DIR, load_sources
+from lampungin.rules.source import RULES_DIR, load_sources
 
 TODAY = date(2026, 6, 1)
 
@@ -30,12 +30,12 @@ def line_of(path: Path, needle: str, nth: int = 1) -> int:
 
 
 def static(rules_dir: Path, today: date = TODAY):
-    from lampungin.rules_check import static_errors
+    from lampungin.rules.check import static_errors
     return static_errors(load_sources(rules_dir), today)
 
 
 def full(rules_dir: Path, today: date = TODAY):
-    from lampungin.rules_check import full_check
+    from lampungin.rules.check import full_check
     return full_check(rules_dir, today)
 
 

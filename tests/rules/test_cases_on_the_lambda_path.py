@@ -2,8 +2,9 @@
 services, the stream handler's reconcile after each change, and the sweep every 5 minutes as
 EventBridge fires it — must reach the sanctions, warnings and deadlines the policy officer wrote.
 
-`lampungin rules test` plays the same cases through a compact simulator written for explaining
-them; this test keeps the two from ever disagreeing.
+`lampungin rules test` plays the same cases through the same domain engine (lifecycle, replay,
+sweep_step, the sweep's assess) without the services and stores; this test proves that the stores,
+the stream and the 5-minute sweep add nothing and lose nothing.
 """
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.services import complaints as service
 from chalicelib.services.deadlines import reconcile
 from chalicelib.services.sweep import SweepDeps, sweep
-from lampungin.rules_cases import collect, compiled_bundle, parse_when, with_parameters
-from lampungin.rules_source import RULES_DIR, load_sources
+from lampungin.rules.cases import collect, compiled_bundle, parse_entry, parse_when, with_parameters
+from lampungin.rules.source import RULES_DIR, load_sources
 from tests.fakes import FakeComplaintRepository
 from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository, RecordingNotifier
 
@@ -73,7 +74,7 @@ class Province:
         for i in range(count):
             due = before - timedelta(days=2 + i)
             self.sanctions.add(Sanction(
-                id=f"earlier-{subject_type}-{i}", kind="sanction", complaint_id=f"ADU-EARLIER-{i}",
+                id=f"earlier-{subject_type}-{subject_id}-{i}", kind="sanction", complaint_id=f"ADU-EARLIER-{i}",
                 subject_type=subject_type, subject_id=subject_id, opd=opd, rule_id="earlier",
                 level="teguran-lisan", clock="followup" if subject_type == "operator" else "approval",
                 clock_key="x", due_at=due, issued_at=due, hours_late=1, rules_version="-",
@@ -87,24 +88,25 @@ def test_case_on_the_lambda_path(case):
     if data.get("parameters"):
         bundle = with_parameters(bundle, data["parameters"])
     world = Province(bundle)
-    timeline = [parse_when(line) for line in data["timeline"]]
-    (first_at, first), rest = timeline[0], timeline[1:]
+    timeline = [parse_entry(line) for line in data["timeline"]]
+    (first_at, first, _), rest = timeline[0], timeline[1:]
     assert first == "submitted"
     world.now = first_at
     complaint, _ = service.submit(world.deps, CITIZEN, {"category": data["category"],
                                                         "title": "Contoh kasus", "description": case.name})
     opd = complaint.opd
     given = data.get("given") or {}
-    world.earlier_misses("operator", f"{opd}:desk", opd, int(given.get("operator_misses", 0)), first_at)
+    for operator in (f"{opd}:desk", world.actor("operator", opd).sub):   # whoever answers
+        world.earlier_misses("operator", operator, opd, int(given.get("operator_misses", 0)), first_at)
     world.earlier_misses("opd", opd, opd, int(given.get("opd_misses", 0)), first_at)
     reconcile(world.sweep_deps, complaint.id)
-    for at, event in rest:
+    for at, event, target in rest:
         world.sweep_until(at - timedelta(microseconds=1))
         world.now = at
         action, who, payload = ACTIONS[event]
-        if action == Action.TRANSFER:
-            payload = {**payload, "opd": "RSUDAM" if opd != "RSUDAM" else "DINKES"}
         current = world.complaints.get(complaint.id)
+        if action == Action.TRANSFER:       # as the simulator picks it: named, else the first other
+            payload = {**payload, "opd": target or next(c for c in sorted(bundle.opds) if c != current.opd)}
         service.act(world.deps, world.actor(who, current.opd), complaint.id, action, payload)
         reconcile(world.sweep_deps, complaint.id)
     world.sweep_until(world.now + timedelta(days=10))          # nothing else happens

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from lampungin.rules_cases import collect, compiled_bundle, run_case
-from lampungin.rules_source import RULES_DIR, load_sources
+from lampungin.rules.cases import collect, compiled_bundle, run_case
+from lampungin.rules.source import RULES_DIR, load_sources
 
 CASES = collect(load_sources(RULES_DIR))
 

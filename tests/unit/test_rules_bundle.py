@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.rules import StaleBundle, UnknownCategory, load_bundle
 from chalicelib.rules.bundle import PACKAGE_DIR
-from lampungin.rules_build import build
+from lampungin.rules.build import build
 from tests.rules.helpers import edit, rules_copy
 
 UTC = timezone.utc

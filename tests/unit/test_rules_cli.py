@@ -85,3 +85,68 @@ def test_build_writes_the_bundle(capsys, rules, tmp_path):
 def test_whatif_is_announced_as_later(capsys, rules):
     code, out = run(capsys, "whatif", "--rules", str(rules))
     assert code == 2 and "planned" in out
+
+
+REFUSED_CASES = """cases:
+  - name: Disetujui sebelum ditindaklanjuti
+    category: jalan-provinsi
+    timeline:
+      - Jumat 2026-01-09 16:00 diajukan
+      - Jumat 2026-01-09 17:00 disetujui
+    expect: {sanctions: []}
+  - name: Waktu mundur
+    category: jalan-provinsi
+    timeline:
+      - Jumat 2026-01-09 16:00 diajukan
+      - Kamis 2026-01-08 09:00 ditindaklanjuti
+    expect: {sanctions: []}
+  - name: Kejadian salah eja
+    category: jalan-provinsi
+    timeline:
+      - Jumat 2026-01-09 16:00 diajukan
+      - Jumat 2026-01-09 17:00 ditindaklanjut
+    expect: {sanctions: []}
+  - name: Dipindahkan ke OPD yang tidak ada
+    category: jalan-provinsi
+    timeline:
+      - Jumat 2026-01-09 16:00 diajukan
+      - Jumat 2026-01-09 17:00 dipindahkan ke DINASX
+    expect: {sanctions: []}
+  - name: Dijawab warga tanpa ditanya
+    category: jalan-provinsi
+    timeline:
+      - Jumat 2026-01-09 16:00 diajukan
+      - Jumat 2026-01-09 17:00 dijawab-warga
+    expect: {sanctions: []}
+"""
+
+
+def test_a_case_the_lifecycle_refuses_fails_at_the_refused_line(capsys, rules, monkeypatch):
+    """What production would refuse (409/422), `rules test` refuses too, at that timeline line."""
+    path = rules / "tests" / "refused.yaml"
+    path.write_text(REFUSED_CASES, encoding="utf-8")
+    monkeypatch.setenv("LANG", "id_ID.UTF-8")
+    code, out = run(capsys, "test", "--rules", str(rules))
+    assert code == 1 and "16 contoh, 5 gagal" in out
+    approve = line_of(path, "17:00 disetujui")
+    assert (f"refused.yaml:{approve}: contoh 'Disetujui sebelum ditindaklanjuti': 'disetujui' tidak bisa "
+            "terjadi saat aduan ditugaskan ke OPD; sistem akan menolaknya") in out
+    assert f"refused.yaml:{line_of(path, '09:00 ditindaklanjuti')}: contoh 'Waktu mundur': waktu " in out
+    assert f"refused.yaml:{line_of(path, '17:00 ditindaklanjut')}: contoh 'Kejadian salah eja': kejadian " \
+           "'ditindaklanjut' tidak dikenal" in out
+    assert f"refused.yaml:{line_of(path, 'DINASX')}: contoh 'Dipindahkan ke OPD yang tidak ada': " \
+           "tujuan 'DINASX'" in out
+    assert f"refused.yaml:{line_of(path, 'dijawab-warga')}: contoh 'Dijawab warga tanpa ditanya'" in out
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    code, out = run(capsys, "test", "--rules", str(rules), "-k", "sebelum")
+    assert code == 1 and ("'disetujui' cannot happen while the complaint is assigned to an OPD; "
+                          "the system would refuse it") in out
+
+
+def test_a_named_transfer_target_is_used(capsys, rules):
+    from lampungin.rules.cases import compiled_bundle, parse_entry
+    from lampungin.rules.simulate import play
+    timeline = [parse_entry("Jumat 2026-01-09 16:00 diajukan"),
+                parse_entry("Jumat 2026-01-09 17:00 dipindahkan ke DINKES")]
+    out = play(compiled_bundle(rules), "jalan-provinsi", timeline)
+    assert out.complaint.opd == "DINKES" and [c.opd for c in out.clocks] == ["BMBK", "DINKES"]

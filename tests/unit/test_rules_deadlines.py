@@ -10,10 +10,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from chalicelib.domain.clocks import replay
+from chalicelib.domain.model import Event
 from chalicelib.rules import CalendarLapsed
+from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.rules.bundle import RulesBundle
-from lampungin.rules_cases import compiled_bundle, parse_when
-from lampungin.rules_source import RULES_DIR
+from lampungin.rules.cases import compiled_bundle, parse_when
+from lampungin.rules.source import RULES_DIR
 
 UTC = timezone.utc
 
@@ -64,12 +67,19 @@ def test_working_hours_count_office_hours_only(bundle):
 
 
 def test_pauses_give_back_the_time_they_took(bundle):
+    """The engine the Lambdas run: a pause (waiting for the citizen) is given back, an open pause
+    has no deadline, the 75 % warning moves with the pause."""
     start = wib("Senin 2026-02-02 08:00")
-    pause = (wib("Senin 2026-02-02 20:00"), wib("Rabu 2026-02-04 10:00"))
-    assert bundle.due_at("followup", start, pauses=[pause]) == wib("Rabu 2026-02-04 22:00")
-    assert bundle.due_at("followup", start, pauses=[(pause[0], None)]) is None
-    assert bundle.due_at("followup", start, paused_seconds=3600) == wib("Selasa 2026-02-03 09:00")
-    assert bundle.used_fraction("followup", start, wib("Rabu 2026-02-04 16:00"), pauses=[pause]) == 0.75
+    paused, resumed = wib("Senin 2026-02-02 20:00"), wib("Rabu 2026-02-04 10:00")
+    events = [Event("C", 1, start, "submitted", "citizen", data={"opd": "BMBK"}),
+              Event("C", 2, paused, "info_requested", "operator"),
+              Event("C", 3, resumed, "citizen_replied", "citizen")]
+    schedule = BundleSchedule(bundle)
+    [running] = replay("C", events, schedule)
+    assert running.due_at == wib("Rabu 2026-02-04 22:00") and running.state == "running"
+    assert running.warning_at == wib("Rabu 2026-02-04 16:00")          # 18 of 24 hours used
+    [waiting] = replay("C", events[:2], schedule)
+    assert waiting.state == "paused" and waiting.due_at is None and waiting.remaining_seconds == 12 * 3600
 
 
 def test_time_is_counted_in_wib_not_utc(bundle):

@@ -12,9 +12,9 @@ from chalicelib.rules import RuleActionFailed, RulesError
 from chalicelib.rules.bundle import RulesBundle
 from chalicelib.rules.matchers import DurableMatcher, durable_matcher
 from chalicelib.rules.vocabulary import CATCH_ALL
-from lampungin.rules_cases import compiled_bundle
-from lampungin.rules_compile import compile_bundle
-from lampungin.rules_source import RULES_DIR, load_sources
+from lampungin.rules.cases import compiled_bundle
+from lampungin.rules.compiler import compile_bundle
+from lampungin.rules.source import RULES_DIR, load_sources
 from tests.rules.helpers import edit, rules_copy
 
 AT = datetime(2026, 3, 1, 3, 0, tzinfo=timezone.utc)

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from lampungin.rules_cases import compiled_bundle
-from lampungin.rules_source import RULES_DIR
+from lampungin.rules.cases import compiled_bundle
+from lampungin.rules.source import RULES_DIR
 
 EVALUATIONS = 100_000
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)

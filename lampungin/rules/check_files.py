@@ -6,9 +6,9 @@ import re
 from chalicelib.rules.model import CLOCKS, MODES, SECTORS, SUBJECT_TYPES
 from chalicelib.rules.vocabulary import CLOCK_ACTIONS, STATUSES, TABLE_HIT_POLICIES
 
-from .rules_schema import (Ctx, anything, boolean, check_duplicates, integer, iso_date, list_of,
+from .schema import (Ctx, anything, boolean, check_duplicates, integer, iso_date, list_of,
                            number, one_of, record, text, translation)
-from .rules_source import LineDict, line_of
+from .source import LineDict, line_of
 
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 HHMM = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")

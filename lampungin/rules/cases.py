@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+import copy
+from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
 
-from .rules_messages import Problem
-from .rules_source import RULES_DIR, Sources, line_of, load_sources
-from .rules_timeline import play
+from chalicelib.domain.times import WIB, day_name
+from chalicelib.rules.bundle import RulesBundle
+from chalicelib.rules.sourcehash import source_hash
 
-WIB = timezone(timedelta(hours=7))
+from .compiler import compile_bundle
+from .expect import compare
+from .messages import Problem
+from .simulate import Refused, play
+from .source import RULES_DIR, Sources, line_of, load_sources
 DAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "sabtu": 5, "minggu": 6,
         "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 EVENT_WORDS = {"diajukan": "submitted", "diklaim": "claimed", "ditindaklanjuti": "followed_up",
@@ -33,18 +38,33 @@ class CaseError(ValueError):
 
 def parse_when(text) -> tuple[datetime, str | None]:
     """'Jumat 2026-01-09 16:00 diajukan' -> (aware datetime in WIB, 'submitted')."""
+    at, event, _ = parse_entry(text)
+    return at, event
+
+
+def parse_entry(text) -> tuple[datetime, str | None, str | None]:
+    """'Selasa 2026-04-07 15:00 dipindahkan ke RSUDAM' -> (time in WIB, 'transferred', 'RSUDAM').
+    The target (after the event, `ke` optional) names the OPD of a transfer or the kabupaten/kota
+    of a forward; without it the first other one in routing/ is taken."""
     if isinstance(text, datetime):
-        return (text if text.tzinfo else text.replace(tzinfo=WIB)), None
+        return (text if text.tzinfo else text.replace(tzinfo=WIB)), None, None
     match = WHEN.match(str(text).strip())
     if not match:
         raise CaseError(f"cannot read time {text!r} (write e.g. 'Jumat 2026-01-09 16:00')")
     hours, minutes = (int(x) for x in match["hm"].split(":"))
-    at = datetime.combine(datetime.fromisoformat(match["date"]).date(), time(hours, minutes), WIB)
+    try:
+        at = datetime.combine(datetime.fromisoformat(match["date"]).date(), time(hours, minutes), WIB)
+    except ValueError:
+        raise CaseError(f"there is no {match['date']} {match['hm']}") from None
     day = (match["day"] or "").lower()
     if day and (day not in DAYS or DAYS[day] != at.weekday()):
         raise CaseError(f"{match['date']} is not a {match['day']} (it is weekday {at.strftime('%A')})")
-    rest = match["rest"]
-    return at, (EVENT_WORDS.get(rest.strip().lower(), rest.strip()) if rest else None)
+    words = (match["rest"] or "").split()
+    if not words:
+        return at, None, None
+    event = EVENT_WORDS.get(words[0].lower(), words[0])
+    target = [w for w in words[1:] if w.lower() != "ke"]
+    return at, event, (target[0] if target else None)
 
 
 @dataclass
@@ -83,31 +103,34 @@ def collect(sources: Sources) -> list[Case]:
 
 @lru_cache(maxsize=4)
 def _bundle_for(root: str, version: str):
-    from chalicelib.rules.bundle import RulesBundle
-    from .rules_compile import compile_bundle
     return RulesBundle(compile_bundle(load_sources(Path(root))))
 
 
 def compiled_bundle(rules_dir: Path = RULES_DIR):
     """The bundle compiled in memory from the files as they are now (never a stale build)."""
-    from chalicelib.rules.sourcehash import source_hash
     return _bundle_for(str(rules_dir), source_hash(rules_dir))
 
 
 def run_case(bundle, case: Case) -> Result:
-    from .rules_expect import compare
+    """Play the case through the engine the Lambdas run (simulate.py) and compare."""
     result = Result(case)
+    data = case.data
     try:
-        data = case.data
-        timeline = [parse_when(entry) for entry in data["timeline"]]
-        if any(event is None for _, event in timeline):
+        timeline = [parse_entry(entry) for entry in data["timeline"]]
+        if any(event is None for _, event, _ in timeline):
             raise CaseError("every timeline line needs an event after its time")
         given = data.get("given") or {}
         if data.get("parameters"):
             bundle = with_parameters(bundle, data["parameters"])
+        for i in range(1, len(timeline)):
+            if timeline[i][0] < timeline[i - 1][0]:
+                return _refusal(result, data, i, "case_time_back",
+                                at=_wib(timeline[i][0]), before=_wib(timeline[i - 1][0]))
         outcome = play(bundle, data["category"], timeline,
                        operator_misses=int(given.get("operator_misses", 0)),
                        opd_misses=int(given.get("opd_misses", 0)))
+    except Refused as refused:
+        return _refusal(result, data, refused.index, *_refusal_message(refused))
     except Exception as exc:                 # a broken case is a failure, not a crash
         result.failures.append(Problem(case.file, case.line, "case_error",
                                        {"case": case.name, "detail": f"{type(exc).__name__}: {exc}"}))
@@ -119,14 +142,43 @@ def run_case(bundle, case: Case) -> Result:
     return result
 
 
+STATUS_WORDS = {"assigned": ("ditugaskan ke OPD", "assigned to an OPD"),
+                "waiting_citizen": ("menunggu jawaban warga", "waiting for the citizen"),
+                "followed_up": ("sudah ditindaklanjuti", "followed up"),
+                "resolved": ("selesai", "resolved"), "closed": ("ditutup", "closed"),
+                "forwarded": ("diteruskan", "forwarded"), "rejected": ("ditolak", "rejected")}
+
+
+def _refusal_message(refused: Refused) -> tuple:
+    code = refused.error.code
+    word = next((w for w, e in EVENT_WORDS.items() if e == refused.event), refused.event)
+    if code == "unknown_event":
+        return "case_unknown_event", {"event": word, "known": ", ".join(EVENT_WORDS)}
+    if code in ("unknown_opd", "unknown_jurisdiction", "same_opd"):
+        return "case_unknown_target", {"event": word, "target": refused.error.details.get("value", "")}
+    if code == "first_event_not_submitted":
+        return "case_first_event", {"event": word}
+    status_id, status_en = STATUS_WORDS.get(refused.status, (refused.status, refused.status))
+    return "case_refused", {"event": word, "status_id": status_id, "status_en": status_en}
+
+
+def _refusal(result: Result, data: dict, index: int, code: str, params: dict | None = None, **more) -> Result:
+    """A case the lifecycle would refuse fails at the timeline line of the refused event."""
+    line = line_of(data.get("timeline"), index, result.case.line)
+    result.failures.append(Problem(result.case.file, line, code, {"case": result.case.name, **(params or {}), **more}))
+    return result
+
+
+def _wib(at: datetime) -> str:
+    return f"{day_name(at.date())} {at.astimezone(WIB):%Y-%m-%d %H:%M}"
+
+
 OVERRIDABLE = re.compile(r"^clocks\.(followup|approval)\.(hours|mode)$")
 
 
 def with_parameters(bundle, overrides: dict):
     """The bundle as if these parameters had always had these values ("what if 3 working days?").
     Only clock lengths and modes: they are not compiled into the rulesets."""
-    import copy
-    from chalicelib.rules.bundle import RulesBundle
     data = copy.deepcopy(bundle.data)
     for name, value in overrides.items():
         if not OVERRIDABLE.match(name):
@@ -148,24 +200,3 @@ def fired_rules(sources: Sources) -> tuple[set[str], list[Problem]]:
     for result in run_sources(sources):
         fired |= result.fired
     return fired, problems
-
-
-def run_all(rules_dir: Path, select: str | None = None, verbose: bool = False, lang: str = "id") -> int:
-    sources = load_sources(rules_dir)
-    from .rules_check import static_errors
-    problems = static_errors(sources)
-    if problems:
-        for p in problems:
-            print(p.render(lang))
-        return 1
-    results = run_sources(sources, select)
-    for r in results:
-        if verbose or not r.ok:
-            mark = ("LULUS" if lang == "id" else "PASS") if r.ok else ("GAGAL" if lang == "id" else "FAIL")
-            print(f"{mark} {r.case.file}:{r.case.line} {r.case.name}")
-        for failure in r.failures:
-            print(failure.render(lang))
-    failed = sum(not r.ok for r in results)
-    summary = (f"{len(results)} contoh, {failed} gagal" if lang == "id" else f"{len(results)} cases, {failed} failed")
-    print(summary)
-    return 1 if failed or not results else 0

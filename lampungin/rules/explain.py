@@ -6,8 +6,11 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from .rules_cases import WIB, CaseError, collect, compiled_bundle, run_case
-from .rules_source import load_sources
+from chalicelib.domain.times import day_name, in_wib
+from chalicelib.rules.vocabulary import SANCTION_FIELDS
+
+from .cases import CaseError, collect, compiled_bundle, run_case
+from .source import load_sources
 
 WORDS = {"id": {"event": "kejadian", "matched": "aturan cocok", "none": "tidak ada", "clock": "clock",
                 "starts": "mulai", "due": "tenggat", "params": "parameter", "decision": "keputusan",
@@ -17,8 +20,11 @@ WORDS = {"id": {"event": "kejadian", "matched": "aturan cocok", "none": "tidak a
                 "result": "result", "facts": "facts", "notfound": "no such case: {0}"}}
 
 
-def _wib(at: datetime | None) -> str:
-    return at.astimezone(WIB).strftime("%a %Y-%m-%d %H:%M WIB") if at else "-"
+def _wib(at: datetime | None, lang: str = "id") -> str:
+    if at is None:
+        return "-"
+    local = in_wib(at)
+    return f"{day_name(local.date(), lang)} {local:%Y-%m-%d %H:%M} WIB"
 
 
 def find_case(cases, wanted: str):
@@ -50,17 +56,18 @@ def explain(rules_dir: Path, case: str | None = None, facts: str | None = None, 
     if out is not None:
         print(f"  routing: {out.routing.explanation[lang]}")
         for step in out.steps:
-            print(f"  {_wib(step.at)}  {w['event']}: {step.label}")
+            print(f"  {_wib(step.at, lang)}  {w['event']}: {step.label}")
             print(f"    {w['matched']}: {', '.join(step.fired) or w['none']}")
             for item in step.detail:
-                if hasattr(item, "action"):
-                    print(f"    {w['clock']} {item.clock}: {item.action} ({item.rule_id})")
+                if isinstance(item, tuple):
+                    clock, action, rule_id = item
+                    print(f"    {w['clock']} {clock}: {action} ({rule_id})")
                 else:
                     print(f"    {w['decision']}: {item.rule_id} [{item.level}] {item.explanation[lang]}")
         for clock in out.clocks:
             p = clock.policy
-            print(f"  {w['clock']} {clock.clock}: {w['starts']} {_wib(clock.started_at)}, {w['due']} "
-                  f"{_wib(clock.due_value)}; {p.hours:g} h {p.mode} ({p.params_version}; {p.reference})")
+            print(f"  {w['clock']} {clock.name}: {w['starts']} {_wib(clock.started_at, lang)}, {w['due']} "
+                  f"{_wib(clock.due_at, lang)}; {p.hours:g} h {p.mode} ({p.params_version}; {p.reference})")
     for failure in result.failures:
         print(failure.render(lang))
     return 0 if result.ok else 1
@@ -71,7 +78,6 @@ def _explain_facts(bundle, facts: dict, lang: str) -> int:
     if "at" not in facts:
         raise CaseError('facts need "at", e.g. "2026-01-10T09:00:00+00:00"')
     engine = bundle.engine
-    from chalicelib.rules.vocabulary import SANCTION_FIELDS
     fact, moment = engine.fact(facts, SANCTION_FIELDS)
     fired = engine.match("sanctions", fact)
     print(f"  {w['facts']}: {json.dumps(fact, ensure_ascii=False)}")

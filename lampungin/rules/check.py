@@ -11,12 +11,12 @@ from datetime import date, timedelta
 
 from chalicelib.rules.model import SECTORS
 
-from . import rules_check_files as F
-from .rules_check_rules import rules
-from .rules_compile import compile_parameters
-from .rules_messages import Problem
-from .rules_schema import Ctx, check_file
-from .rules_source import SOURCE_KINDS, Sources, line_of
+from . import check_files as F
+from .check_rules import rules
+from .compiler import compile_parameters
+from .messages import Problem
+from .schema import Ctx, check_file
+from .source import SOURCE_KINDS, Sources, line_of
 
 LAPSE_DAYS = 90
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -128,12 +128,12 @@ def calendar_lapse(sources: Sources, today: date) -> list[Problem]:
 
 def full_check(rules_dir, today: date | None = None) -> list[Problem]:
     """Static checks, then every rule must fire in some case under rules/tests/."""
-    from .rules_source import load_sources
+    from .source import load_sources
     sources = load_sources(rules_dir)
     problems = static_errors(sources, today)
     if problems:
         return problems
-    from .rules_cases import fired_rules
+    from .cases import fired_rules
     fired, case_problems = fired_rules(sources)
-    from .rules_check_rules import unfired
+    from .check_rules import unfired
     return case_problems + unfired(sources, fired)

@@ -3,7 +3,7 @@
 Everything the Lambda needs is resolved here, at build time: routing rows get their rule ids,
 parameters become sorted dated lists, the working calendar gets its holiday dates for the years
 it covers (from `holidays`, national + cuti bersama, then rules/calendar/regional.yaml), and the
-clock and sanction rules become durable_rules rulesets (lampungin/rules_durable.py).
+clock and sanction rules become durable_rules rulesets (lampungin/durable.py).
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from datetime import date
 
 from chalicelib.rules.sourcehash import BUNDLE_FORMAT, generator_id, short_version, source_hash
 
-from . import rules_durable
-from .rules_source import Sources
+from . import durable
+from .source import Sources
 
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 
@@ -99,7 +99,7 @@ def compile_bundle(sources: Sources, built_at: str | None = None) -> dict:
         "parameters": compile_parameters(sources),
         "calendar": compile_calendar(sources),
     }
-    body.update(rules_durable.compile_rules(sources, body["parameters"]))
+    body.update(durable.compile_rules(sources, body["parameters"]))
     content = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
     manifest = {"format": BUNDLE_FORMAT, "version": short_version(full), "source_hash": full,
                 "content_hash": content, "generator": generator_id(), "built_at": built_at,

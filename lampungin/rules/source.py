@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = REPO_ROOT / "rules"
 SOURCE_KINDS = ("routing", "parameters", "calendar", "clocks", "sanctions")
 

@@ -16,8 +16,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .rules_messages import language
-from .rules_source import RULES_DIR
+from chalicelib.rules.bundle import DEFAULT_PATH
+
+from .build import build
+from .cases import run_sources
+from .check import full_check, static_errors
+from .explain import explain
+from .messages import language
+from .source import RULES_DIR, load_sources
 
 
 def _print_problems(problems, lang: str) -> None:
@@ -26,8 +32,6 @@ def _print_problems(problems, lang: str) -> None:
 
 
 def cmd_build(args) -> int:
-    from chalicelib.rules.bundle import DEFAULT_PATH
-    from .rules_build import build
     out = Path(args.out) if args.out else DEFAULT_PATH
     bundle, problems = build(Path(args.rules), out)
     if problems:
@@ -41,7 +45,6 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .rules_check import full_check
     today = date.fromisoformat(args.today) if args.today else None
     problems = full_check(Path(args.rules), today)
     lang = language()
@@ -53,12 +56,29 @@ def cmd_check(args) -> int:
 
 
 def cmd_test(args) -> int:
-    from .rules_cases import run_all
-    return run_all(Path(args.rules), select=args.k, verbose=args.verbose, lang=language())
+    return run_tests(Path(args.rules), select=args.k, verbose=args.verbose, lang=language())
+
+
+def run_tests(rules_dir: Path, select: str | None = None, verbose: bool = False, lang: str = "id") -> int:
+    """`rules test`: the files must pass the static checks first, then every case must pass."""
+    sources = load_sources(rules_dir)
+    problems = static_errors(sources)
+    if problems:
+        _print_problems(problems, lang)
+        return 1
+    results = run_sources(sources, select)
+    for r in results:
+        if verbose or not r.ok:
+            mark = ("LULUS" if lang == "id" else "PASS") if r.ok else ("GAGAL" if lang == "id" else "FAIL")
+            print(f"{mark} {r.case.file}:{r.case.line} {r.case.name}")
+        for failure in r.failures:
+            print(failure.render(lang))
+    failed = sum(not r.ok for r in results)
+    print(f"{len(results)} contoh, {failed} gagal" if lang == "id" else f"{len(results)} cases, {failed} failed")
+    return 1 if failed or not results else 0
 
 
 def cmd_explain(args) -> int:
-    from .rules_explain import explain
     return explain(Path(args.rules), case=args.case, facts=args.facts, lang=language())
 
 

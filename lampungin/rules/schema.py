@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .rules_messages import Problem
-from .rules_source import LineDict, line_of
+from .messages import Problem
+from .source import LineDict, line_of
 
 
 class Ctx:

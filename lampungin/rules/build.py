@@ -13,8 +13,8 @@ from pathlib import Path
 
 from chalicelib.rules.bundle import DEFAULT_PATH, clear_cache
 
-from .rules_compile import compile_bundle
-from .rules_source import RULES_DIR, load_sources
+from .compiler import compile_bundle
+from .source import RULES_DIR, load_sources
 
 
 def build(rules_dir: Path = RULES_DIR, out: Path = DEFAULT_PATH, *, built_at: datetime | None = None,
@@ -22,7 +22,7 @@ def build(rules_dir: Path = RULES_DIR, out: Path = DEFAULT_PATH, *, built_at: da
     """Returns (bundle, errors). Nothing is written when there are errors."""
     sources = load_sources(rules_dir)
     if static_check is None:
-        from .rules_check import static_errors as static_check
+        from .check import static_errors as static_check
     errors = static_check(sources)
     if errors:
         return None, errors

@@ -44,6 +44,16 @@ MESSAGES = {
     "unknown_field": ("fakta '{key}' tidak dikenal (yang ada: {allowed})", "unknown fact '{key}' (known: {allowed})"),
     "unknown_level": ("tingkat '{level}' tidak ada di sanctions/levels.yaml", "level '{level}' is not in sanctions/levels.yaml"),
     "case_failed": ("contoh '{case}' gagal: {detail}", "case '{case}' failed: {detail}"),
+    "case_refused": ("contoh '{case}': '{event}' tidak bisa terjadi saat aduan {status_id}; sistem akan menolaknya",
+                     "case '{case}': '{event}' cannot happen while the complaint is {status_en}; the system would refuse it"),
+    "case_unknown_event": ("contoh '{case}': kejadian '{event}' tidak dikenal (yang ada: {known})",
+                           "case '{case}': unknown event '{event}' (known: {known})"),
+    "case_unknown_target": ("contoh '{case}': tujuan '{target}' untuk '{event}' tidak ada di routing/ (OPD lain atau kabupaten/kota)",
+                            "case '{case}': target '{target}' of '{event}' is not in routing/ (another OPD, or a kabupaten/kota)"),
+    "case_first_event": ("contoh '{case}': linimasa harus dimulai dengan 'diajukan', bukan '{event}'",
+                         "case '{case}': a timeline starts with 'diajukan', not '{event}'"),
+    "case_time_back": ("contoh '{case}': waktu {at} lebih awal dari kejadian sebelumnya ({before})",
+                       "case '{case}': {at} is earlier than the event before it ({before})"),
     "case_error": ("contoh '{case}' tidak bisa dijalankan: {detail}", "case '{case}' could not run: {detail}"),
 }
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from chalicelib.rules.vocabulary import CLOCK_FIELDS, OPERATORS, SANCTION_FIELDS
 
-from .rules_compile import compile_parameters
-from .rules_durable import CompileError, compile_rule, engine_rejects
-from .rules_messages import Problem
-from .rules_schema import Ctx
-from .rules_source import Sources, line_of
+from .compiler import compile_parameters
+from .durable import CompileError, compile_rule, engine_rejects
+from .messages import Problem
+from .schema import Ctx
+from .source import Sources, line_of
 
 
 def rule_files(sources: Sources):

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .rules_source import line_of
+from chalicelib.domain.times import in_wib
+
+from .source import line_of
 
 EXPECT_KEYS = ("routing", "deadlines", "sanctions", "warnings")
 
@@ -15,8 +17,7 @@ EXPECT_KEYS = ("routing", "deadlines", "sanctions", "warnings")
 def _show(at: datetime | None) -> str:
     if at is None:
         return "null"
-    from .rules_cases import WIB
-    return at.astimezone(WIB).strftime("%a %Y-%m-%d %H:%M WIB")
+    return in_wib(at).strftime("%a %Y-%m-%d %H:%M WIB")
 
 
 def compare(expect: dict, outcome, parse_when) -> list[tuple[int | None, str]]:
@@ -30,8 +31,8 @@ def compare(expect: dict, outcome, parse_when) -> list[tuple[int | None, str]]:
             problems.append((line_of(routing, key), f"routing.{key}: expected {want}, got {actual.get(key)}"))
     if "deadlines" in expect:
         problems += _deadlines(expect["deadlines"] or [], outcome, parse_when, line_of(expect, "deadlines"))
-    warnings = [(at, d) for at, d in outcome.decisions if d.table == "warnings"]
-    sanctions = [(at, d) for at, d in outcome.decisions if d.table != "warnings"]
+    warnings = [(v.at, v.sanction) for v in outcome.verdicts if v.sanction.kind == "warning"]
+    sanctions = [(v.at, v.sanction) for v in outcome.verdicts if v.sanction.kind != "warning"]
     for key, got in (("sanctions", sanctions), ("warnings", warnings)):
         if key in expect:
             problems += _decisions(key, expect[key] or [], got, parse_when, line_of(expect, key))
@@ -43,17 +44,17 @@ def _deadlines(wanted: list, outcome, parse_when, line) -> list:
     got = outcome.clocks
     if len(wanted) != len(got):
         problems.append((line, f"deadlines: expected {len(wanted)} clocks, got {len(got)}: "
-                         + "; ".join(f"{c.clock} from {_show(c.started_at)}" for c in got)))
+                         + "; ".join(f"{c.name} from {_show(c.started_at)}" for c in got)))
     for i, (want, clock) in enumerate(zip(wanted, got), start=1):
         line = line_of(wanted, i - 1, line)
-        checks = {"clock": clock.clock, "started": clock.started_at, "due": clock.due_value,
-                  "stopped": clock.stopped_at}
+        checks = {"clock": clock.name, "started": clock.started_at, "due": clock.due_at,
+                  "stopped": clock.ended_at if clock.state == "stopped" else None}
         for key, want_value in want.items():
             have = checks.get(key, "?")
             if key in ("started", "due", "stopped"):
                 want_at = None if want_value is None else parse_when(want_value)[0]
                 if want_at != have:
-                    problems.append((line, f"deadline {i} ({clock.clock}) {key}: expected {_show(want_at)}, "
+                    problems.append((line, f"deadline {i} ({clock.name}) {key}: expected {_show(want_at)}, "
                                            f"got {_show(have)}"))
             elif have != want_value:
                 problems.append((line, f"deadline {i} {key}: expected {want_value}, got {have}"))
@@ -68,7 +69,7 @@ def _decisions(kind: str, wanted: list, got: list, parse_when, line) -> list:
     for i, (want, (at, decision)) in enumerate(zip(wanted, got), start=1):
         line = line_of(wanted, i - 1, line)
         actual = {"rule": decision.rule_id, "level": decision.level, "subject": decision.subject_type,
-                  "notify": decision.notify, "at": at}
+                  "notify": decision.notify[0] if decision.notify else None, "at": at}
         for key, want_value in want.items():
             if key == "at":
                 want_at = parse_when(want_value)[0]

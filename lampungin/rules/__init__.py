@@ -1,0 +1,11 @@
+"""The rules toolchain of policy staff: `rules/` → checked, compiled, tested, explained, built.
+
+    source    reads rules/*.yaml with line numbers        schema/check_*  validate them (file:line)
+    compiler  policy YAML → the bundle (durable.py: rules → durable_rules JSON)
+    build     writes the bundle the Lambdas load           cases/expect    the YAML example cases
+    simulate  plays a case through the domain engine the Lambdas run (clocks.replay, sanction facts)
+    explain   tells a case step by step                    messages        Indonesian/English texts
+    cli       `lampungin rules …`
+
+Imports flow one way: cli → (build, check, cases, explain) → simulate → chalicelib; none back.
+"""

@@ -1,0 +1,182 @@
+"""Play a case's timeline through the engine the Lambdas run, and nothing else.
+
+Each event goes through the complaint lifecycle (`domain.lifecycle.decide`): an event the
+lifecycle refuses (an approval before any follow-up, a reply nobody asked for) fails the case as
+production would refuse the request. Between events the sweep sees the clocks `domain.clocks.replay`
+derives from the timeline so far, exactly as the stream stores them; what it does with a clock is
+`domain.sanctions.sweep_step`, and the sanctions are `services.sweep.assess` — the sweep's own
+function — with repeat misses counted in the monitoring window as the sanctions table would count
+them. The sweep is imagined to run an instant after each warning or due time (the real one runs
+every 5 minutes, so it may issue up to 5 minutes later; what it issues is the same).
+
+After the last event nothing else happens: clocks that still run run out and are missed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from chalicelib.domain import lifecycle
+from chalicelib.domain.clocks import Clock, replay
+from chalicelib.domain.errors import DomainError
+from chalicelib.domain.model import Actor, Complaint, Event, Role
+from chalicelib.domain.sanctions import (MISSED, Sanction, accountable, answering_type, miss_window,
+                                         next_check, subject_key, sweep_step)
+from chalicelib.rules.schedule import BundleSchedule
+from chalicelib.rules.vocabulary import SANCTION_FIELDS
+from chalicelib.services.sweep import assess, rules_moment
+
+CASE_ID = "ADU-CONTOH-0000001"
+CITIZEN = Actor("warga-contoh", Role.CITIZEN, name="Warga Contoh")
+SWEEP_LAG = timedelta(microseconds=1)     # the sweep runs just after the instant it is due
+# who takes each action in a case, and what they write (the lifecycle requires the text fields)
+ACTORS = {"claim": "operator", "follow_up": "operator", "request_info": "operator",
+          "approve": "supervisor", "return": "supervisor", "transfer": "supervisor",
+          "forward": "supervisor", "reject": "supervisor",
+          "reply": "citizen", "rate": "citizen", "reopen": "citizen"}
+TEXT = {"message": "contoh", "reason": "contoh", "question": "contoh", "stars": 4}
+
+
+class Refused(ValueError):
+    """The lifecycle refused an event of the case (production would answer 403/409/422)."""
+
+    def __init__(self, index: int, event: str, error: DomainError, status: str):
+        super().__init__(f"{event}: {error.code} (status {status})")
+        self.index, self.event, self.error, self.status = index, event, error, status
+
+
+@dataclass
+class Step:
+    at: datetime
+    kind: str            # "event" | "warning" | "missed"
+    label: str
+    fired: list = field(default_factory=list)    # rule ids that matched
+    detail: list = field(default_factory=list)   # (clock, action, rule id) or Sanction
+
+
+@dataclass
+class Verdict:
+    at: datetime         # the instant it became due (warning time or due time)
+    sanction: Sanction
+
+
+@dataclass
+class Outcome:
+    routing: object = None
+    complaint: Complaint | None = None
+    clocks: list[Clock] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    fired: set = field(default_factory=set)
+
+
+class _Sweeps:
+    """What the sweep has done so far: flags per clock and the primary sanctions issued."""
+
+    def __init__(self, bundle, operator_misses: int, opd_misses: int):
+        self.bundle, self.given = bundle, {"operator": operator_misses, "opd": opd_misses}
+        self.warned: set[str] = set()
+        self.settled: set[str] = set()
+        self.history: list[tuple[str, datetime]] = []       # (subject key, due) of misses
+
+    def earlier(self, clock: Clock) -> tuple[int, int]:
+        """As services.sweep.earlier_misses counts them; the case's `given` misses are earlier
+        misses of whoever answers (any operator) and of the OPD, inside the window."""
+        since, before = miss_window(clock, int(self.bundle.parameter("sanctions.window_days", clock.due_at)))
+        kind = answering_type(clock)
+
+        def count(key):
+            return sum(1 for k, due in self.history if k == key and since <= due < before)
+        return (self.given[kind] + count(subject_key(kind, accountable(clock, kind))),
+                self.given["opd"] + count(subject_key("opd", clock.opd)))
+
+    def until(self, clocks: list[Clock], complaint: Complaint, end: datetime | None, out: Outcome) -> None:
+        """Every sweep action due before `end` (None: ever after) on these clocks."""
+        while True:
+            pending = []
+            for c in clocks:
+                t = next_check(c, c.key in self.warned, c.key in self.settled)
+                if t is not None and (end is None or t < end):
+                    pending.append((t, c.key, c))
+            if not pending:
+                return
+            t, _, clock = min(pending, key=lambda p: (p[0], p[1]))
+            self._sweep(clock, complaint, t, out)
+
+    def _sweep(self, clock: Clock, complaint: Complaint, t: datetime, out: Outcome) -> None:
+        at = t + SWEEP_LAG
+        step = sweep_step(clock, warned=clock.key in self.warned, settled=clock.key in self.settled, at=at)
+        if step is None:                      # cannot happen: next_check said it was due
+            self.warned.add(clock.key)
+            self.settled.add(clock.key)
+            return
+        issued = assess(self.bundle, clock, complaint, at=at, event=step, earlier=self.earlier(clock))
+        engine = self.bundle.engine
+        facts = issued[0].facts if issued else {}
+        fired = (engine.match("sanctions", engine.fact(facts, SANCTION_FIELDS, rules_moment(clock, step, at))[0])
+                 if facts else [])
+        label = f"{clock.name} {'missed' if step == MISSED else 'warning'}"
+        out.steps.append(Step(t, "missed" if step == MISSED else "warning", label, fired, issued))
+        out.fired.update(fired)
+        out.verdicts.extend(Verdict(t, s) for s in issued)
+        if step == MISSED:
+            self.settled.add(clock.key)
+            self.history.extend((s.subject, s.due_at) for s in issued if s.kind == "sanction")
+        else:
+            self.warned.add(clock.key)
+
+
+def play(bundle, category: str, timeline: list[tuple[datetime, str, str | None]], *,
+         operator_misses: int = 0, opd_misses: int = 0) -> Outcome:
+    """Play `timeline` — (time, event, target) with the first event `submitted` — and report the
+    clocks, warnings, sanctions and every rule that matched on the way."""
+    schedule = BundleSchedule(bundle)
+    routing = bundle.route(category)
+    out = Outcome(routing=routing)
+    (t0, first, _), rest = timeline[0], timeline[1:]
+    if first != "submitted":
+        raise Refused(0, first, DomainError("first_event_not_submitted"), "-")
+    complaint, event = lifecycle.file_complaint(
+        complaint_id=CASE_ID, actor=CITIZEN, at=t0, category=category, sector=routing.sector,
+        opd=routing.opd, title="Contoh", description="Contoh", location=None, visibility="private",
+        anonymous=False, routing_rule=routing.rule_id, rules_version=routing.rules_version)
+    events: list[Event] = [event]
+    sweeps = _Sweeps(bundle, operator_misses, opd_misses)
+    for index, (at, name, target) in enumerate(rest, start=1):
+        sweeps.until(replay(CASE_ID, events, schedule), complaint, at, out)
+        complaint, event = _take(bundle, complaint, index, at, name, target)
+        events.append(event)
+    clocks = replay(CASE_ID, events, schedule)
+    sweeps.until(clocks, complaint, None, out)
+    out.complaint, out.clocks = complaint, clocks
+    replay(CASE_ID, events, schedule, on_event=lambda e, actions: _event_step(out, e, actions))
+    out.steps.sort(key=lambda s: (s.at, s.kind != "event"))
+    return out
+
+
+def _take(bundle, complaint: Complaint, index: int, at: datetime, name: str, target: str | None):
+    action = lifecycle.EVENT_ACTION.get(name)
+    if action is None:
+        raise Refused(index, name, DomainError("unknown_event"), complaint.status.value)
+    who = ACTORS[action.value]
+    actor = CITIZEN if who == "citizen" else Actor(f"{who}-{complaint.opd.lower()}", Role(who), complaint.opd)
+    payload = dict(TEXT)
+    if action == lifecycle.Action.TRANSFER:
+        payload["opd"] = target or next(c for c in sorted(bundle.opds) if c != complaint.opd)
+        if payload["opd"] not in bundle.opds:
+            raise Refused(index, name, DomainError("unknown_opd", value=payload["opd"]), complaint.status.value)
+    elif action == lifecycle.Action.FORWARD:
+        payload["jurisdiction"] = target or sorted(bundle.jurisdictions)[0]
+        if payload["jurisdiction"] not in bundle.jurisdictions:
+            raise Refused(index, name, DomainError("unknown_jurisdiction", value=payload["jurisdiction"]),
+                          complaint.status.value)
+    try:
+        return lifecycle.decide(complaint, action, actor, at, payload)
+    except DomainError as error:
+        raise Refused(index, name, error, complaint.status.value) from None
+
+
+def _event_step(out: Outcome, event: Event, actions: list[tuple]) -> None:
+    fired = [rule_id for _, _, rule_id in actions]
+    out.steps.append(Step(event.at, "event", event.type, fired, list(actions)))
+    out.fired.update(fired)
