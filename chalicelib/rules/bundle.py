@@ -13,7 +13,7 @@ import threading
 from datetime import date, datetime
 from pathlib import Path
 
-from . import deadlines
+from . import clock_time
 from ..domain.clocks import ClockPolicy
 from ..domain.times import local_date
 from .model import Category, ClockAction, Decision, Jurisdiction, Opd, RoutingDecision, StaleBundle
@@ -69,7 +69,7 @@ class RulesBundle:
     # --- clocks and deadlines (rules/parameters/clocks.yaml, rules/calendar) -------------------
     def clock_policy(self, clock: str, started_at: datetime) -> ClockPolicy:
         """The clock's parameters as in force when it started (a later change never applies)."""
-        return deadlines.clock_policy(self.parameters, clock, local_date(started_at))
+        return clock_time.clock_policy(self.parameters, clock, local_date(started_at))
 
     def due_at(self, clock: str | ClockPolicy, started_at: datetime) -> datetime:
         """When a clock started at `started_at` and never paused runs out (the published service
@@ -79,25 +79,25 @@ class RulesBundle:
 
     def add_time(self, start: datetime, seconds: float, mode: str) -> datetime:
         """domain.clocks.Schedule: `start` plus clock time counted in `mode`."""
-        return deadlines.add_time(self.calendar, start, seconds, mode)
+        return clock_time.add_time(self.calendar, start, seconds, mode)
 
     def time_between(self, start: datetime, end: datetime, mode: str) -> float:
         """domain.clocks.Schedule: seconds of clock time counted in `mode` between two instants."""
-        return deadlines.time_between(self.calendar, start, end, mode)
+        return clock_time.time_between(self.calendar, start, end, mode)
 
     def parameter(self, name: str, on: date | datetime):
         return self.parameters.value(name, local_date(on) if isinstance(on, datetime) else on)
 
     def service_levels(self, at: datetime) -> dict:
         """What `GET /v1/rules` publishes: the active version and the deadlines in force at `at`."""
-        return deadlines.service_levels(self, at)
+        return clock_time.service_levels(self, at)
 
     # --- rules engine (rules/clocks, rules/sanctions) ------------------------------------------
     @property
     def engine(self):
         """The durable_rules adapter, built on first use (the API Lambda never pays for it)."""
         if self._engine is None:
-            from .engine import RulesEngine
+            from .engine import RulesEngine   # lazy for cold start: durable_rules loads only here
             self._engine = RulesEngine(self)
         return self._engine
 

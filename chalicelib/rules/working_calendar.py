@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from ..domain.times import WIB, local_date
+from .model import CalendarLapsed
 
 DAY = timedelta(days=1)
 
@@ -38,7 +39,6 @@ class WorkingCalendar:
 
     def is_working_day(self, day: date) -> bool:
         if not self.covers(day):
-            from .model import CalendarLapsed
             raise CalendarLapsed(f"the working calendar covers {self.first_year}-{self.last_year}, "
                                  f"not {day.isoformat()}; extend rules/calendar/calendar.yaml")
         return day.weekday() in self.working_days and day not in self.holidays

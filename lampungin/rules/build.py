@@ -13,6 +13,7 @@ from pathlib import Path
 
 from chalicelib.rules.bundle import DEFAULT_PATH, clear_cache
 
+from .check import static_errors
 from .compiler import compile_bundle
 from .source import RULES_DIR, load_sources
 
@@ -21,9 +22,7 @@ def build(rules_dir: Path = RULES_DIR, out: Path = DEFAULT_PATH, *, built_at: da
           static_check=None) -> tuple[dict | None, list]:
     """Returns (bundle, errors). Nothing is written when there are errors."""
     sources = load_sources(rules_dir)
-    if static_check is None:
-        from .check import static_errors as static_check
-    errors = static_check(sources)
+    errors = (static_check or static_errors)(sources)
     if errors:
         return None, errors
     stamp = (built_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,11 +12,12 @@ from datetime import date, timedelta
 from chalicelib.rules.model import SECTORS
 
 from . import check_files as F
-from .check_rules import rules
+from .cases import fired_rules
+from .check_rules import rules, unfired
 from .compiler import compile_parameters
 from .messages import Problem
 from .schema import Ctx, check_file
-from .source import SOURCE_KINDS, Sources, line_of
+from .source import SOURCE_KINDS, Sources, line_of, load_sources
 
 LAPSE_DAYS = 90
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -128,12 +129,9 @@ def calendar_lapse(sources: Sources, today: date) -> list[Problem]:
 
 def full_check(rules_dir, today: date | None = None) -> list[Problem]:
     """Static checks, then every rule must fire in some case under rules/tests/."""
-    from .source import load_sources
     sources = load_sources(rules_dir)
     problems = static_errors(sources, today)
     if problems:
         return problems
-    from .cases import fired_rules
     fired, case_problems = fired_rules(sources)
-    from .check_rules import unfired
     return case_problems + unfired(sources, fired)

@@ -55,7 +55,7 @@ def compile_parameters(sources: Sources) -> dict:
 
 
 def holiday_dates(calendar: dict, regional: dict) -> dict[str, dict]:
-    import holidays   # build time only
+    import holidays   # lazy: a 2 MB package only `rules build` needs, not check or test
 
     years = range(calendar["years"]["from"], calendar["years"]["until"] + 1)
     days: dict[str, dict] = {}

@@ -9,12 +9,12 @@ A lowest-priority catch-all is added so that no fact ever goes unmatched (STACK-
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 
+from chalicelib.domain.times import WIB
 from chalicelib.rules.vocabulary import (CATCH_ALL, CLOCK_FIELDS, OPERATORS, SANCTION_FIELDS,
                                          TABLE_HIT_POLICIES, plain_number)
 
-WIB = timezone(timedelta(hours=7))
 RULE_PRIORITY, CATCH_ALL_PRIORITY = 1, 1000
 
 
@@ -117,7 +117,7 @@ def compile_rule(rule: dict, parameters: dict, fields: dict) -> dict[str, dict]:
 def engine_rejects(definition: dict) -> str | None:
     """Ask durable_rules itself whether it accepts this ruleset (None: accepted)."""
     try:
-        import durable_rules_engine
+        import durable_rules_engine   # lazy: optional here (no engine: the JSON checks still run)
     except ImportError:          # no engine on this machine: the JSON checks above still ran
         return None
     body = {name: {k: v for k, v in rule.items() if k != "run"} for name, rule in definition.items()}

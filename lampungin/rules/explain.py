@@ -9,7 +9,9 @@ from pathlib import Path
 from chalicelib.domain.times import day_name, in_wib
 from chalicelib.rules.vocabulary import SANCTION_FIELDS
 
-from .cases import CaseError, collect, compiled_bundle, run_case
+from chalicelib.rules.clock_time import MODE_NAMES
+
+from .cases import EVENT_WORDS, CaseError, collect, compiled_bundle, run_case
 from .source import load_sources
 
 WORDS = {"id": {"event": "kejadian", "matched": "aturan cocok", "none": "tidak ada", "clock": "clock",
@@ -18,6 +20,20 @@ WORDS = {"id": {"event": "kejadian", "matched": "aturan cocok", "none": "tidak a
          "en": {"event": "event", "matched": "rules matched", "none": "none", "clock": "clock",
                 "starts": "starts", "due": "due", "params": "parameters", "decision": "decision",
                 "result": "result", "facts": "facts", "notfound": "no such case: {0}"}}
+
+
+CLOCK_NAMES = {"followup": ("tindak lanjut", "follow-up"), "approval": ("persetujuan", "approval")}
+
+
+def _label(step, lang: str) -> str:
+    """What happened, in the reader's language: the case's own event word, or the sweep's act."""
+    i = 0 if lang == "id" else 1
+    if step.kind == "event":
+        return next((w for w, e in EVENT_WORDS.items() if e == step.label), step.label) if i == 0 else step.label
+    clock = CLOCK_NAMES.get(step.label.split()[0], (step.label, step.label))[i]
+    if step.kind == "warning":
+        return f"peringatan {clock}" if i == 0 else f"{clock} warning"
+    return f"tenggat {clock} terlewat" if i == 0 else f"{clock} deadline missed"
 
 
 def _wib(at: datetime | None, lang: str = "id") -> str:
@@ -56,7 +72,7 @@ def explain(rules_dir: Path, case: str | None = None, facts: str | None = None, 
     if out is not None:
         print(f"  routing: {out.routing.explanation[lang]}")
         for step in out.steps:
-            print(f"  {_wib(step.at, lang)}  {w['event']}: {step.label}")
+            print(f"  {_wib(step.at, lang)}  {w['event']}: {_label(step, lang)}")
             print(f"    {w['matched']}: {', '.join(step.fired) or w['none']}")
             for item in step.detail:
                 if isinstance(item, tuple):
@@ -67,7 +83,8 @@ def explain(rules_dir: Path, case: str | None = None, facts: str | None = None, 
         for clock in out.clocks:
             p = clock.policy
             print(f"  {w['clock']} {clock.name}: {w['starts']} {_wib(clock.started_at, lang)}, {w['due']} "
-                  f"{_wib(clock.due_at, lang)}; {p.hours:g} h {p.mode} ({p.params_version}; {p.reference})")
+                  f"{_wib(clock.due_at, lang)}; {p.hours:g} {MODE_NAMES[p.mode][0 if lang == 'id' else 1]} "
+                  f"({p.params_version}; {p.reference})")
     for failure in result.failures:
         print(failure.render(lang))
     return 0 if result.ok else 1

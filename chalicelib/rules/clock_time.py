@@ -1,4 +1,5 @@
-"""Deadline arithmetic over the working calendar, and the service levels the province publishes.
+"""Clock time: the policy a clock starts with, time counted per mode over the working calendar,
+and the service levels the province publishes.
 
 Why pure: the clock engine (domain.clocks.replay) asks this for "start plus N hours of clock time"
 and "clock time between two instants"; none of it may call now(). A clock uses the parameters in
