@@ -1,10 +1,11 @@
 """Complaint ids people can read over the phone: ADU-YYMMDD-XXXXXXX (Crockford base32)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
+
+from .times import WIB
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"   # Crockford: no I, L, O, U
-WIB = timezone(timedelta(hours=7))
 
 
 def complaint_id(at: datetime, random_bits: int) -> str:
