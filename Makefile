@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bundle check bench package vendor clean
+.PHONY: run test lint bundle check bench package vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-vendor.txt pyproject.toml
 	@py=$$(tools/find-python) || exit 1; \
@@ -20,7 +20,12 @@ bundle: $(STAMP)
 run: bundle
 	$(BIN)/lampungin dev --port $(PORT)
 
-test: bundle
+# Lint and types over the whole tree (settings in pyproject.toml): ruff, then mypy.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: bundle lint
 	$(BIN)/lampungin rules check
 	$(BIN)/python -m pytest -q
 
@@ -28,11 +33,11 @@ test: bundle
 # build/package/$(STAGE)/{deployment.zip,sam.json}. Fails loudly if the engine is missing.
 STAGE ?= dev
 package: bundle
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m lampungin.package --stage $(STAGE)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m lampungin.deploy.package --stage $(STAGE)
 
 # Only the engine into vendor/ (before a plain `chalice deploy`).
 vendor: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m lampungin.package --vendor-only
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m lampungin.deploy.package --vendor-only
 
 bench: bundle
 	$(BIN)/python benchmarks/run_all.py

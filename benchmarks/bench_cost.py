@@ -29,11 +29,14 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
+from typing import Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from chalicelib.domain.times import from_storage  # noqa: E402  (pure: reads no environment)
 
 READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
 MISSED, SWEEP = "file (to be missed)", "sweep (25 h later)"
@@ -77,12 +80,17 @@ class CapacityMeter:
         self._cls._make_api_call = self._original
 
 
-def start_store(store: str, home: Path) -> tuple[object, str, float]:
+class Server(Protocol):
+    def start(self) -> str: ...
+    def stop(self) -> None: ...
+
+
+def start_store(store: str, home: Path) -> tuple[Server, str, float]:
     started = time.monotonic()
     if store == "moto":                     # for comparison only: its capacity figures are wrong
         from lampungin.localstack.aws import MotoServer, serialize_moto_dynamodb
         serialize_moto_dynamodb()
-        server = MotoServer()
+        server: Server = MotoServer()
         return server, server.start(), time.monotonic() - started
     from lampungin.localstack import dynamodb_local as ddbl
     try:
@@ -120,7 +128,7 @@ class Lifecycle:
         create_tables(dynamodb, settings)
         os.environ["COMPLAINTS_STREAM_ARN"] = dynamodb.describe_table(
             TableName=settings.table_name("complaints"))["Table"]["LatestStreamArn"]
-        from app import app                       # only now: it reads the environment
+        from app import app  # only now: it reads the environment
         from chalicelib.handlers import on_complaint_changes, run_sweep
         self.app, self.home, self.meter, self.run_sweep = app, home, meter, run_sweep
         self.client = Client(app).__enter__()
@@ -161,7 +169,8 @@ class Lifecycle:
     def work(self, n: int) -> None:
         created, citizen = self.file(n)
         opd, path = self.category["opd"], f"/v1/complaints/{created['id']}"
-        operator, supervisor = self.token("op-bench", "operator", opd), self.token("spv-bench", "supervisor", opd)
+        operator = self.token("op-bench", "operator", opd)
+        supervisor = self.token("spv-bench", "supervisor", opd)
         for step, who, action, body in (("claim", operator, "claim", {}),
                                         ("follow up", operator, "followups", {"message": "Sudah ditangani."}),
                                         ("approve", supervisor, "approve", {"note": "Sesuai."}),
@@ -221,7 +230,7 @@ def main(argv=None) -> int:
             created = [life.file(10_000 + m, MISSED)[0] for m in range(args.misses)]
             sanctions = 0
             if created:
-                at = max(datetime.fromisoformat(c["created_at"].replace("Z", "+00:00")) for c in created)
+                at = max(from_storage(c["created_at"]) for c in created)
                 meter.step = SWEEP
                 from lampungin.localstack.scheduler import scheduled_event
                 result = life.run_sweep(scheduled_event("sweep", at + timedelta(hours=25)))

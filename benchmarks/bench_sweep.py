@@ -16,6 +16,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.update(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="ap-southeast-3",
@@ -26,11 +27,10 @@ from moto import mock_aws  # noqa: E402
 
 from chalicelib.adapters.dynamo.clocks import DynamoClockRepository  # noqa: E402
 from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository  # noqa: E402
-from chalicelib.adapters.dynamo.deadline_models import deadline_models  # noqa: E402
+from chalicelib.adapters.dynamo.models import models_for, to_iso  # noqa: E402
 from chalicelib.adapters.dynamo.sanctions import DynamoSanctionRepository  # noqa: E402
 from chalicelib.adapters.dynamo.sharding import shard_key, shard_of  # noqa: E402
 from chalicelib.adapters.dynamo.tables import create_tables  # noqa: E402
-from chalicelib.adapters.dynamo.models import to_iso  # noqa: E402
 from chalicelib.adapters.notify import LogNotifier  # noqa: E402
 from chalicelib.config import from_env  # noqa: E402
 from chalicelib.domain.lifecycle import file_complaint  # noqa: E402
@@ -69,13 +69,14 @@ def fill(settings, n: int, due_share: float = 0.01):
     due = max(1, int(n * due_share))
     citizen = Actor("warga-bench", Role.CITIZEN)
     for i in range(due):
-        c, e = file_complaint(complaint_id=f"ADU-DUE-{i:06d}", actor=citizen, at=T0, category="pajak-kendaraan",
+        c, e = file_complaint(complaint_id=f"ADU-DUE-{i:06d}", actor=citizen, at=T0,
+                              category="pajak-kendaraan",
                               sector="pajak", opd="BAPENDA", title="Bench", description="Bench complaint",
                               location=None, visibility="private", anonymous=False, routing_rule="r",
                               rules_version=bundle.version)
         deps.complaints.add(c, e)
         reconcile(deps, c.id)
-    Clock = deadline_models(settings.table_prefix, settings.region).Clock
+    Clock: Any = models_for(settings).Clock          # a PynamoDB model class built at run time
     later = to_iso(T0 + timedelta(days=30))
     with Clock.batch_write() as batch:
         for i in range(n - due):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
 from .adapters.telemetry import log_context, sweep_metrics
+from .domain.times import parse_iso
 from .wiring import container
 
 log = logging.getLogger("lampungin.stream")
@@ -23,6 +24,7 @@ def complaint_id_of(record: dict) -> str:
 
 
 def on_complaint_changes(event: dict) -> dict:
+    # lazy: app.py imports this module in every Lambda; only the stream one needs the clock services
     from .services.deadlines import reconcile
 
     deps = container.clock_deps()
@@ -48,11 +50,11 @@ def sweep_time(event: dict) -> datetime:
     text = (event or {}).get("time")
     if not text:
         return container.now()
-    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    return parse_iso(text)          # EventBridge sends `2026-03-02T01:00:00Z`; no offset means UTC
 
 
 def run_sweep(event: dict, remaining_ms: int | None = None) -> dict:
+    # lazy: only the sweep Lambda pays for the sweep service at cold start
     from .services.sweep import sweep
 
     deadline = None

@@ -58,7 +58,7 @@ def asker(assume_yes: bool):
 
 
 def reset_local_data(home, ask) -> None:
-    from .localstack import store
+    from .localstack import store  # lazy: the CLI imports this module for every command
     doomed = store.local_data(home)
     if not doomed:
         print(f"lampungin dev: --reset: no local data in {home}", file=sys.stderr)
@@ -99,8 +99,9 @@ def run(args) -> int:
         raise SystemExit(f"lampungin dev: --port {port} is not a port number")
     sweep_every = args.sweep_every or number_from_env(SWEEP_ENV, "0", float) or None
     retries = number_from_env(RETRIES_ENV, "3")
+    # lazy: moto, boto3, Chalice and the app load only when a stack starts, not for every command
     from .localstack import store as stores
-    from .localstack.stack import Stack, check_port, refuse_second_stack   # heavy imports
+    from .localstack.stack import Stack, check_port, refuse_second_stack
     home = state.state_dir(args.state_dir)
     refuse_second_stack(home)
     check_port(args.host, port)

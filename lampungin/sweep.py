@@ -13,6 +13,8 @@ import os
 import sys
 from datetime import datetime, timezone
 
+from chalicelib.domain.times import parse_iso, to_utc
+
 from .localstack import aws, state
 from .localstack.scheduler import scheduled_event
 
@@ -28,13 +30,14 @@ def register(subparsers) -> None:
 
 
 def parse_at(text: str | None) -> datetime:
+    """`--at` as an aware UTC time; ValueError (one line, for the user) for anything else, including
+    years near datetime's edges (`9999-12-31T23:59:59-14:00` would overflow in UTC)."""
     if text is None:
         return datetime.now(timezone.utc)
     try:
-        at = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"--at {text!r} is not an ISO 8601 time (e.g. 2026-03-02T08:00:00+07:00)") from None
-    return (at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at).astimezone(timezone.utc)
+        return to_utc(parse_iso(text))
+    except ValueError as why:
+        raise ValueError(f"--at {text[:40]!r}: {why} (e.g. 2026-03-02T08:00:00+07:00)") from None
 
 
 def point_at_local_stack(dev: dict) -> None:
@@ -63,6 +66,7 @@ def run(args) -> int:
             return 1
         point_at_local_stack(dev)
         region = dev.get("region", region)
+    # lazy: chalicelib reads its settings from the environment at import, set just above
     from chalicelib.handlers import run_sweep
     event = scheduled_event("sweep", at, region)
     result = run_sweep(event)

@@ -33,6 +33,7 @@ def register(subparsers) -> None:
 def known_opds() -> set[str]:
     """OPD codes of the rules bundle; empty (no check) when the bundle cannot be read."""
     try:
+        # lazy: the CLI imports this module for every command; only `token` reads the bundle
         from chalicelib.rules.bundle import load_bundle
         return set(load_bundle(check=False).opds)
     except Exception:

@@ -29,13 +29,13 @@ class TokenVerifier:
         self._jwks_url, self._jwks_path = jwks_url, jwks_path
         self._issuer, self._audience = issuer, audience
         self._client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600) if jwks_url else None
-        self._keys: dict[str, jwt.PyJWK] | None = None
+        self._keys: dict[str | None, jwt.PyJWK] | None = None
         self._lock = threading.Lock()
 
-    def _file_keys(self) -> dict[str, jwt.PyJWK]:
+    def _file_keys(self) -> dict[str | None, jwt.PyJWK]:
         with self._lock:
             if self._keys is None:
-                with open(self._jwks_path, encoding="utf-8") as fh:
+                with open(self._jwks_path or "", encoding="utf-8") as fh:     # set: no URL
                     jwk_set = jwt.PyJWKSet.from_dict(json.load(fh))
                 self._keys = {k.key_id: k for k in jwk_set.keys}
             return self._keys
@@ -70,9 +70,10 @@ class TokenVerifier:
 def actor_from_claims(claims: dict) -> Actor:
     role_name = claims.get("role")
     if role_name is None:   # Cognito: the first group that names a role
-        role_name = next((g for g in claims.get("cognito:groups", []) if g in Role.__members__.values()), None)
+        groups = claims.get("cognito:groups", [])
+        role_name = next((g for g in groups if g in Role.__members__.values()), None)
     try:
-        role = Role(role_name)
+        role = Role(role_name or "")
     except ValueError:
         raise Unauthenticated("token has no valid role") from None
     opd = claims.get("opd") or claims.get("custom:opd")

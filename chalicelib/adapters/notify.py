@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from typing import Any
 
 log = logging.getLogger("lampungin.outbox")
 
 
 class SnsNotifier:
     def __init__(self, topic_arn: str, region: str):
-        self._topic_arn, self._region, self._client = topic_arn, region, None
+        self._topic_arn, self._region = topic_arn, region
+        self._client: Any = None          # a boto3 SNS client, made on first use
 
     def publish(self, message: dict, dedup_id: str) -> None:
         if self._client is None:
-            import boto3            # only the sweep Lambda pays for this import
+            import boto3  # lazy: only the Lambdas that notify pay boto3's ~150 ms at cold start
             self._client = boto3.client("sns", region_name=self._region)
         self._client.publish(
             TopicArn=self._topic_arn, Message=json.dumps(message, ensure_ascii=False),

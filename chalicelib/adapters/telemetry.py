@@ -22,8 +22,12 @@ import json
 import logging
 import sys
 import time
+import traceback
+from collections.abc import Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from types import MappingProxyType
+from typing import Any
 
 NAMESPACE = "LampungIn"
 METRICS_LOGGER = "lampungin.metrics"
@@ -31,7 +35,8 @@ PERSONAL = frozenset({"name", "phone", "phone_number", "nik", "email", "descript
                       "title", "address", "location", "lat", "lon", "comment", "reason", "question",
                       "note", "body", "text", "reporter", "authorization", "token", "headers"})
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
-_context: contextvars.ContextVar[dict] = contextvars.ContextVar("lampungin_log_context", default={})
+_context: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
+    "lampungin_log_context", default=MappingProxyType({}))      # read-only: each scope sets a new one
 _state = {"stage": None}
 
 
@@ -71,7 +76,6 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, default=str, ensure_ascii=False)
 
     def error(self, exc_info) -> dict:
-        import traceback
         kind, exc, tb = exc_info
         frames = [f"{'/'.join(f.filename.split('/')[-2:])}:{f.lineno} {f.name}"
                   for f in traceback.extract_tb(tb)][-12:]

@@ -1,9 +1,9 @@
 """Deployment path (a): `chalice deploy` of a stage after its infra stack (docs/deploy.md).
 
-    python -m lampungin.deploy stage-config    --stage dev [--stack lampungin-dev-infra]
-    python -m lampungin.deploy check           --stage dev
-    python -m lampungin.deploy stream-settings --stage dev [--stack lampungin-dev-infra]
-    python -m lampungin.deploy all             --stage dev      # the three around `chalice deploy`
+    python -m lampungin.deploy.chalice_deploy stage-config    --stage dev [--stack lampungin-dev-infra]
+    python -m lampungin.deploy.chalice_deploy check           --stage dev
+    python -m lampungin.deploy.chalice_deploy stream-settings --stage dev [--stack lampungin-dev-infra]
+    python -m lampungin.deploy.chalice_deploy all             --stage dev   # all three + chalice deploy
 
 `stage-config` copies the infra stack's outputs (stream ARN, topic, Cognito issuer/JWKS/client…)
 into `.chalice/config.json` for that stage: Chalice reads them as environment variables before it
@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from . import infra
+from .package import PackageError, check_vendored
 
 ROOT = infra.ROOT
 CONFIG = ROOT / ".chalice" / "config.json"
@@ -42,7 +43,7 @@ def default_stack(stage: str) -> str:
 
 
 def _session(region: str | None):
-    import boto3
+    import boto3  # lazy: `check` and `--help` need no AWS SDK (boto3 costs ~150 ms to import)
     return boto3.session.Session(region_name=region)
 
 
@@ -102,7 +103,6 @@ def write_stage_config(stage: str, outputs: dict, params: dict, path: Path = CON
 def check_stage(stage: str, path: Path = CONFIG, vendor: Path | None = ROOT / "vendor") -> list[str]:
     """Everything that would make `chalice deploy --stage` produce a broken stage (vendor=None:
     skip the engine check)."""
-    from .package import PackageError, check_vendored
     problems = []
     config = load_config(path)
     try:
@@ -120,7 +120,7 @@ def check_stage(stage: str, path: Path = CONFIG, vendor: Path | None = ROOT / "v
     if config["stages"][stage].get("autogen_policy", config.get("autogen_policy")) is not False:
         problems.append("autogen_policy must be false: Chalice cannot see PynamoDB's calls")
     elif not policy or not (path.parent / policy).is_file():
-        problems.append(f"no IAM policy file for stage {stage} (python -m lampungin.infra)")
+        problems.append(f"no IAM policy file for stage {stage} (python -m lampungin.deploy.infra)")
     if vendor is not None:
         try:
             check_vendored(vendor)
@@ -166,7 +166,7 @@ def apply_stream_settings(lambda_client, stage: str, stream_arn: str, dlq_arn: s
     done = []
     for mapping in mappings:
         uuid = mapping["UUID"]
-        for attempt in range(attempts):
+        for _ in range(attempts):
             current = lambda_client.get_event_source_mapping(UUID=uuid)
             diff = _differs(current, wanted)
             if not diff:
@@ -213,7 +213,7 @@ def cmd_stream_settings(args) -> int:
     outputs, _ = stack_outputs(session, args.stack or default_stack(args.stage))
     env = stage_env(load_config(_config_path(args)), args.stage)
     stream_arn = env.get("COMPLAINTS_STREAM_ARN")
-    if stream_arn != outputs.get("ComplaintsStreamArn"):
+    if not stream_arn or stream_arn != outputs.get("ComplaintsStreamArn"):
         raise DeployError("the stage config's COMPLAINTS_STREAM_ARN is not the stack's: run stage-config")
     result = apply_stream_settings(session.client("lambda"), args.stage, stream_arn,
                                    outputs["DeadLetterQueueArn"])
@@ -234,7 +234,7 @@ def cmd_all(args) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lampungin.deploy",
+    parser = argparse.ArgumentParser(prog="python -m lampungin.deploy.chalice_deploy",
                                      description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func, help_ in (("stage-config", cmd_stage_config, "write stack outputs into the stage config"),
@@ -245,7 +245,8 @@ def main(argv=None) -> int:
         p.add_argument("--stage", required=True, choices=infra.STAGES)
         p.add_argument("--stack", help="the infra stack (default lampungin-<stage>-infra)")
         p.add_argument("--region", help="AWS region (default: your AWS configuration)")
-        p.add_argument("--project-dir", default=str(ROOT), help="the Chalice project (default: this checkout)")
+        p.add_argument("--project-dir", default=str(ROOT),
+                       help="the Chalice project (default: this checkout)")
         p.set_defaults(func=func)
     args = parser.parse_args(argv)
     try:

@@ -1,7 +1,7 @@
 """infra/ as code: the CloudFormation for what Chalice does not create, generated, never hand-edited.
 
-    .venv/bin/python -m lampungin.infra            # (re)write infra/*.json and .chalice/policy-*.json
-    .venv/bin/python -m lampungin.infra --check    # exit 1 if a checked-in file differs (make test)
+    .venv/bin/python -m lampungin.deploy.infra            # (re)write infra/*.json and .chalice/policy-*.json
+    .venv/bin/python -m lampungin.deploy.infra --check    # exit 1 if a checked-in file differs (make test)
 
 Why generated: the tables come from chalicelib/adapters/dynamo/tables.py, the one source the local
 stack and the tests also create tables from; copying them by hand into YAML is how keys and indexes
@@ -24,10 +24,11 @@ import copy
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from chalicelib.adapters.dynamo.tables import TABLES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP_NAME = "lampungin"
 STAGES = ("dev", "staging", "prod")
 ROLES = ("admin", "inspector", "supervisor", "operator", "citizen")   # precedence order
@@ -36,7 +37,7 @@ STREAMED_TABLE = "complaints"
 FUNCTIONS = {"api": "", "stream": "-complaint_changes", "sweep": "-sweep"}
 METRICS_NAMESPACE = "LampungIn"     # chalicelib/adapters/telemetry.py writes here (EMF)
 
-# What Chalice's @app.on_dynamodb_record cannot say. Applied by lampungin.deploy after
+# What Chalice's @app.on_dynamodb_record cannot say. Applied by lampungin.deploy.chalice_deploy after
 # `chalice deploy` (path a) and by the merge template (path b): one definition for both.
 STREAM_MAPPING_SETTINGS = {
     "FunctionResponseTypes": ["ReportBatchItemFailures"],   # handlers.py returns batchItemFailures
@@ -73,7 +74,7 @@ def table_resource(short: str, spec: dict) -> dict:
     unknown = set(spec) - set(_COPIED) - {"StreamSpecification"}
     if unknown:
         raise ValueError(f"tables.py[{short!r}]: no CloudFormation mapping for {sorted(unknown)}")
-    props = {"TableName": _sub(f"{APP_NAME}-${{Stage}}-{short}")}
+    props: dict[str, Any] = {"TableName": _sub(f"{APP_NAME}-${{Stage}}-{short}")}
     props.update({k: copy.deepcopy(spec[k]) for k in _COPIED if k in spec})
     stream = spec.get("StreamSpecification") or {}
     if stream.get("StreamEnabled"):
@@ -322,7 +323,7 @@ def merge_template() -> dict:
     The functions' settings become references, so nothing from a stack output is copied by hand."""
     env = {"Environment": {"Variables": _app_settings()}}
     res = resources()
-    for which, logical in SAM_FUNCTIONS.items():
+    for logical in SAM_FUNCTIONS.values():
         res[logical] = {"Properties": copy.deepcopy(env)}
     res[SAM_FUNCTIONS["stream"]]["Properties"]["Events"] = {SAM_STREAM_EVENT: {"Properties": {
         "Stream": {"Fn::GetAtt": [_logical(STREAMED_TABLE), "StreamArn"]},
@@ -384,7 +385,8 @@ def render(doc: dict) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lampungin.infra", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m lampungin.deploy.infra",
+                                     description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare instead of write; exit 1 on drift")
     args = parser.parse_args(argv)
     stale = []
@@ -400,7 +402,7 @@ def main(argv=None) -> int:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path.relative_to(ROOT)}")
     if stale:
-        print("stale generated files (run `.venv/bin/python -m lampungin.infra`): "
+        print("stale generated files (run `.venv/bin/python -m lampungin.deploy.infra`): "
               + ", ".join(map(str, stale)), file=sys.stderr)
         return 1
     return 0

@@ -1,7 +1,7 @@
 """`make package`: the Lambda zip for python3.12 x86_64, with the rules engine really inside it.
 
-    .venv/bin/python -m lampungin.package [--stage dev] [--out build/package/dev]
-    .venv/bin/python -m lampungin.package --vendor-only     # before a plain `chalice deploy`
+    .venv/bin/python -m lampungin.deploy.package [--stage dev] [--out build/package/dev]
+    .venv/bin/python -m lampungin.deploy.package --vendor-only     # before a plain `chalice deploy`
 
 Why this exists: durable_rules is an sdist with a C extension. `chalice package` compiles it only
 on Linux x86_64 with a compiler; elsewhere it prints "Could not install dependencies", leaves the
@@ -28,12 +28,13 @@ import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "vendor"
 LAMBDA_PYTHON = (3, 12)
 PLATFORM_TAG = "manylinux_2_17_x86_64"
 ENGINE_FILES = ("durable/__init__.py", "durable/engine.py", "durable/lang.py")
-ENGINE_EXT = re.compile(r"^durable_rules_engine\.cpython-312-x86_64-linux-gnu\.so$")
+ENGINE_SO = "durable_rules_engine.cpython-312-x86_64-linux-gnu.so"
+ENGINE_EXT = re.compile(f"^{re.escape(ENGINE_SO)}$")
 DEFAULT_REGION = "ap-southeast-3"
 
 
@@ -138,7 +139,7 @@ def vendor_engine(wheel: Path, vendor: Path = VENDOR) -> None:
 
 
 def check_vendored(vendor: Path = VENDOR) -> None:
-    """Before a plain `chalice deploy`: is the engine in vendor/? (lampungin.deploy calls this)"""
+    """Before a plain `chalice deploy`: is the engine in vendor/? (chalice_deploy.check_stage asks)"""
     missing = [f for f in ENGINE_FILES if not (vendor / f).is_file()]
     if missing or not any(ENGINE_EXT.match(p.name) for p in vendor.glob("durable_rules_engine.*.so")):
         raise PackageError("vendor/ has no durable_rules build for Lambda: run "
@@ -174,7 +175,7 @@ def verify_zip(zip_path: Path) -> dict:
         ext = [n for n in names if ENGINE_EXT.match(n)]
         problems = [f"{f} (durable_rules)" for f in ENGINE_FILES if f not in names]
         if not ext:
-            problems.append("durable_rules_engine.cpython-312-x86_64-linux-gnu.so (durable_rules' C extension)")
+            problems.append(f"{ENGINE_SO} (durable_rules' C extension)")
         elif zf.read(ext[0])[:4] != b"\x7fELF" or zf.read(ext[0])[18:20] != b"\x3e\x00":
             problems.append(f"{ext[0]} is not an x86_64 ELF library")
         for needed in ("app.py", "chalicelib/rules/bundle/bundle.json"):
@@ -261,7 +262,8 @@ def run(cmd: list, env: dict, failure: str) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lampungin.package", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m lampungin.deploy.package",
+                                     description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--stage", default="dev")
     parser.add_argument("--out", help="output folder (default build/package/<stage>)")
     parser.add_argument("--wheelhouse", default=os.environ.get("LAMPUNGIN_WHEELHOUSE",

@@ -29,7 +29,7 @@ class MotoServer:
     """moto's ThreadedMotoServer on a free loopback port (one process-wide set of backends)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
-        from moto.server import ThreadedMotoServer
+        from moto.server import ThreadedMotoServer  # lazy: `lampungin sweep` imports this module too
         logging.getLogger("werkzeug").setLevel(logging.WARNING)   # no access log per AWS call
         self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
         self.endpoint: str | None = None
@@ -59,7 +59,7 @@ _MOTO_LOCK = threading.RLock()
 def serialize_moto_dynamodb(patch=setattr, names=MOTO_WRITES + MOTO_READS) -> None:
     """Wrap moto's DynamoDB backend methods in one process-wide lock. `patch` is `setattr`
     (the dev stack, for the life of the process) or pytest's `monkeypatch.setattr`."""
-    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models import DynamoDBBackend  # lazy: moto only where it serves
 
     for name in names:
         original = getattr(DynamoDBBackend, name)
@@ -69,7 +69,7 @@ def serialize_moto_dynamodb(patch=setattr, names=MOTO_WRITES + MOTO_READS) -> No
         def serialized(self, *args, _original=original, **kwargs):
             with _MOTO_LOCK:
                 return _original(self, *args, **kwargs)
-        serialized._serialized = True
+        serialized._serialized = True  # type: ignore[attr-defined]
         patch(DynamoDBBackend, name, serialized)
 
 
@@ -99,7 +99,9 @@ def apply_env(env: dict[str, str]) -> None:
 def provision(settings) -> dict[str, str]:
     """Tables from the shared definitions, the complaints stream ARN and the stream's DLQ.
     Idempotent, so a persistent store (DynamoDB Local) can be provisioned on every start."""
+    # lazy: the CLI (`lampungin sweep`) imports this module; boto3 costs ~150 ms
     import boto3
+
     from chalicelib.adapters.dynamo.tables import create_tables
 
     dynamodb = boto3.client("dynamodb")
@@ -118,7 +120,7 @@ class SqsDeadLetters:
     """The stream mapping's on-failure destination: one JSON message per poison record."""
 
     def __init__(self, queue_url: str, client=None):
-        import boto3
+        import boto3  # lazy: as in provision()
         self.queue_url = queue_url
         self.client = client or boto3.client("sqs")
 

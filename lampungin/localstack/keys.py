@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from .state import write_json_atomic
+
 LOCAL_ISSUER = "lampungin-local"
 KEY_FILE = "signing-key.pem"
 JWKS_FILE = "jwks.json"
@@ -64,7 +66,6 @@ def public_jwk(private_key) -> dict:
 
 def ensure_keys(home: Path) -> dict:
     """Key + JWKS on disk (the JWKS is rewritten from the key, so the two always agree)."""
-    from .state import write_json_atomic
     key = load_or_create_key(home)
     jwk = public_jwk(key)
     jwks_path = auth_dir(home) / JWKS_FILE

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
 log = logging.getLogger("lampungin.dev.schedule")
 
@@ -56,7 +57,7 @@ class Scheduler:
         self.name, self.handler, self.period, self.region = name, handler, period, region
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.on_stats = on_stats
-        self.stats = {"schedule": name, "every_seconds": period, "runs": 0, "errors": 0,
+        self.stats: dict[str, Any] = {"schedule": name, "every_seconds": period, "runs": 0, "errors": 0,
                       "last_run_at": None, "last_result": None, "last_error": None}
 
     def fire(self) -> object:

@@ -11,6 +11,7 @@ database; or moto, with its DynamoDB backend serialized as DynamoDB is.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import os
@@ -19,6 +20,11 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+import boto3
+
+from chalicelib.config import from_env
+from chalicelib.rules.bundle import StaleBundle, load_bundle
 
 from . import aws, keys, state
 from . import store as stores
@@ -34,20 +40,19 @@ log = logging.getLogger("lampungin.dev")
 
 def ensure_rules_bundle() -> None:
     """The app refuses a missing or stale bundle; build it here rather than fail on requests."""
-    from chalicelib.rules.bundle import StaleBundle, load_bundle
     try:
         load_bundle()
     except StaleBundle as why:
         print(f"lampungin dev: {why}; building it now", file=sys.stderr)
         try:
-            from ..rules_build import build
+            from ..rules.build import build  # lazy: the rules toolchain only when the bundle is stale
             _, errors = build()
         except Exception as exc:     # the rules tooling itself is broken: say so, in one line
             raise SystemExit(f"lampungin dev: cannot build the rules bundle ({exc!r}); "
                              "run `lampungin rules build` to see why") from None
         if errors:
             raise SystemExit("lampungin dev: the rules do not build:\n" +
-                             "\n".join(map(str, errors)))
+                             "\n".join(map(str, errors))) from None
 
 
 def invoker(app, config, name: str):
@@ -90,24 +95,29 @@ class Stack:
         self.store = store or stores.StorePlan(stores.MEMORY)
         self.stop = threading.Event()
         self.threads: list[threading.Thread] = []
-        self.moto = self.api = self.dev_state = self.dynamodb_local = None
+        self.moto: aws.MotoServer | None = None
+        self.api: ApiServer | None = None
+        self.dev_state: state.DevState | None = None
+        self.dynamodb_local: DynamoDBLocal | None = None
 
     def _start_store(self) -> dict:
         """DynamoDB Local when planned (its endpoint and facts for dev.json), else moto's memory."""
         if self.store.kind != stores.DYNAMODB_LOCAL:
             aws.serialize_moto_dynamodb()
             return {"store": stores.MEMORY}
+        if self.store.java is None or self.store.install is None:
+            raise RuntimeError(f"a {stores.DYNAMODB_LOCAL} store plan needs Java and the install")
         db = stores.db_path(self.home)
-        self.dynamodb_local = DynamoDBLocal(self.store.java, self.store.install, db_path=db,
-                                            log_path=self.home / "dynamodb-local.log")
+        ddb = self.dynamodb_local = DynamoDBLocal(self.store.java, self.store.install, db_path=db,
+                                                  log_path=self.home / "dynamodb-local.log")
         started = time.monotonic()
         try:
-            endpoint = self.dynamodb_local.start()
+            endpoint = ddb.start()
         except Unavailable as why:
             raise SystemExit(f"lampungin dev: {why} (`--store memory` runs without it)") from None
         log.info("DynamoDB Local answered in %.1f s (data in %s)", time.monotonic() - started, db)
         return {"store": stores.DYNAMODB_LOCAL, "dynamodb_endpoint": endpoint,
-                "dynamodb_path": str(db), "dynamodb_pid": self.dynamodb_local.process.pid}
+                "dynamodb_path": str(db), "dynamodb_pid": ddb.process.pid if ddb.process else None}
 
     def start(self) -> None:
         self._refuse_second_stack()
@@ -115,37 +125,36 @@ class Stack:
         ensure_rules_bundle()
         auth = keys.ensure_keys(self.home)
         store = self._start_store()           # first: DynamoDB Local is forked before any thread
-        self.moto = aws.MotoServer()                     # loopback only, whatever --host says
-        endpoint = self.moto.start()
+        moto = self.moto = aws.MotoServer()              # loopback only, whatever --host says
+        endpoint = moto.start()
         aws.apply_env(aws.aws_env(endpoint, dynamodb_endpoint=store.get("dynamodb_endpoint")))
         os.environ.update(AUTH_JWKS_PATH=auth["jwks_path"], AUTH_ISSUER=auth["issuer"],
                           OUTBOX_PATH=str(self.home / "outbox.jsonl"))   # sanctions and warnings
-        from chalicelib.config import from_env
         settings = from_env()
         res = aws.provision(settings)
         os.environ["COMPLAINTS_STREAM_ARN"] = res["stream_arn"]
         app = importlib.import_module("app").app        # only now: it reads the environment
         config = chalice_config(state.project_root())
         try:
-            self.api = ApiServer(app, config, self.host, self.port)
+            api = self.api = ApiServer(app, config, self.host, self.port)
         except OSError as exc:
             raise SystemExit(f"lampungin dev: cannot listen on {self.host}:{self.port}: "
                              f"{exc.strerror or exc}") from None
-        self.dev_state = state.DevState(self.home, {
-            "pid": os.getpid(), "api": self.api.url, "aws_endpoint": endpoint,
+        dev_state = self.dev_state = state.DevState(self.home, {
+            "pid": os.getpid(), "api": api.url, "aws_endpoint": endpoint,
             "region": settings.region, "stage": settings.stage, "table_prefix": settings.table_prefix,
             "stream_arn": res["stream_arn"], "dlq_url": res["dlq_url"], "issuer": auth["issuer"],
             "jwks_path": auth["jwks_path"], "key_path": auth["key_path"], "kid": auth["kid"],
             "outbox_path": os.environ["OUTBOX_PATH"], **store})
         self._start_stream(app, config, res, settings.region)
         self._start_schedules(app, config)
-        self.api.start()
-        self.dev_state.write()
+        api.start()
+        dev_state.write()
         if self.store.kind == stores.DYNAMODB_LOCAL:
             where = f"data kept in {store['dynamodb_path']} (DynamoDB Local)"
         else:
             where = "data in memory only: lost when this stops"
-        print(f"Lampung In is listening on {self.api.url} ({where}; AWS stand-ins at {endpoint}; "
+        print(f"Lampung In is listening on {api.url} ({where}; AWS stand-ins at {endpoint}; "
               f"state in {self.home}). Ctrl-C stops it.", flush=True)
 
     def failure(self) -> str | None:
@@ -170,8 +179,12 @@ class Stack:
             return None
         return FileCheckpoints(stores.db_path(self.home) / CHECKPOINTS_FILE, stream_arn)
 
+    def _report(self, key: str, stats: dict) -> None:
+        """A poller's or scheduler's figures into dev.json (`lampungin dev` prints them)."""
+        if self.dev_state is not None:
+            self.dev_state.update(key, stats)
+
     def _start_stream(self, app, config, res, region: str) -> None:
-        import boto3
         for source in app.event_sources:
             if getattr(source, "stream_arn", None) != res["stream_arn"]:
                 continue
@@ -183,7 +196,7 @@ class Stack:
                 max_retries=self.stream_retries,
                 dead_letter=aws.SqsDeadLetters(res["dlq_url"]),
                 checkpoints=self._checkpoints(source.stream_arn), region=region,
-                on_stats=lambda s, n=source.name: self.dev_state.update(f"stream:{n}", s))
+                on_stats=functools.partial(self._report, f"stream:{source.name}"))
             self._thread(f"stream:{source.name}", poller.run)
 
     def _start_schedules(self, app, config) -> None:
@@ -194,8 +207,7 @@ class Stack:
                             source.name, source.schedule_expression)
                 continue
             scheduler = Scheduler(source.name, invoker(app, config, source.name), period,
-                                  on_stats=lambda s, n=source.name: self.dev_state.update(
-                                      f"schedule:{n}", s))
+                                  on_stats=functools.partial(self._report, f"schedule:{source.name}"))
             self._thread(f"schedule:{source.name}", scheduler.run)
 
     def shutdown(self) -> None:

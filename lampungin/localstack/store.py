@@ -46,7 +46,7 @@ def choose(requested: str | None, ask: Callable[[str], bool]) -> StorePlan:
     if requested == MEMORY:
         return StorePlan(MEMORY)
     try:
-        java = ddbl.find_java()
+        java: ddbl.Java | None = ddbl.find_java()
     except ddbl.JavaMissing as missing:
         offer = ("; or let `lampungin dev --yes` install it with apt-get"
                  if ddbl.can_install_java() else "")

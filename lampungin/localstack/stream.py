@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, MutableMapping
+from typing import Any
 
 from .records import failure_message
 from .shards import Shard, ShardReader
@@ -42,7 +43,7 @@ class StreamPoller:
         self.on_stats, self.clock = on_stats, clock
         self.reader = ShardReader(client, stream_arn, starting_position, self.checkpoints, region)
         self._refreshed_at: float | None = None
-        self.stats = {"invocations": 0, "records_processed": 0, "records_redelivered": 0,
+        self.stats: dict[str, Any] = {"invocations": 0, "records_processed": 0, "records_redelivered": 0,
                       "failed_invocations": 0, "dead_lettered": 0, "last_error": None,
                       "last_sequence_number": None}
 
@@ -79,7 +80,7 @@ class StreamPoller:
             if int(self.checkpoints[shard.id]) >= shard.isolate_until:
                 shard.limit = None
         else:
-            self._failed(shard, batch, failed_at, error, whole)
+            self._failed(shard, batch, failed_at, error or "", whole)
         self._publish()
         return 1
 

@@ -25,14 +25,14 @@ from pathlib import Path
 
 import pytest
 
-from lampungin import deploy, infra
+from lampungin.deploy import chalice_deploy, infra
 from tests.deploy.cfn import Resolver
 
 pytestmark = [pytest.mark.slow,   # moto's CloudFormation warns about each resource type it skips
               pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"
-STACK = deploy.default_stack(STAGE)
+STACK = chalice_deploy.default_stack(STAGE)
 CHALICE = [sys.executable, str(Path(__file__).with_name("chalice_on_moto.py"))]
 
 
@@ -63,7 +63,7 @@ def cognito_from_template(session, template: dict, stage: str) -> dict:
     client_props = resolve(res["UserPoolClient"]["Properties"])
     client_id = idp.create_user_pool_client(**client_props)["UserPoolClient"]["ClientId"]
     resolve.refs["UserPoolClient"] = client_id
-    for logical, spec in res.items():
+    for spec in res.values():
         if spec["Type"] == "AWS::Cognito::UserPoolGroup":
             idp.create_group(**resolve(spec["Properties"]))
     return {key: resolve(out["Value"]) for key, out in template["Outputs"].items()
@@ -79,7 +79,7 @@ def stage(aws_env, tmp_path_factory):
     cfn = session.client("cloudformation")
     cfn.create_stack(StackName=STACK, TemplateBody=json.dumps(template),
                      Parameters=[{"ParameterKey": "Stage", "ParameterValue": STAGE}])
-    outputs, params = deploy.stack_outputs(session, STACK)
+    outputs, params = chalice_deploy.stack_outputs(session, STACK)
     outputs.update(cognito_from_template(session, template, STAGE))
 
     project = tmp_path_factory.mktemp("project")
@@ -91,13 +91,13 @@ def stage(aws_env, tmp_path_factory):
     (project / "requirements.txt").write_text("# see the module docstring\n")
     config = project / ".chalice" / "config.json"
 
-    changed = deploy.write_stage_config(STAGE, outputs, params, config)
-    assert set(changed) == set(deploy.FROM_STACK)
-    assert deploy.write_stage_config(STAGE, outputs, params, config) == {}     # idempotent
-    assert deploy.check_stage(STAGE, config, vendor=None) == []
+    changed = chalice_deploy.write_stage_config(STAGE, outputs, params, config)
+    assert set(changed) == set(chalice_deploy.FROM_STACK)
+    assert chalice_deploy.write_stage_config(STAGE, outputs, params, config) == {}     # idempotent
+    assert chalice_deploy.check_stage(STAGE, config, vendor=None) == []
 
     deployed = chalice(aws_env, project, "deploy", "--stage", STAGE)
-    settings = json.loads(run([sys.executable, "-m", "lampungin.deploy", "stream-settings",
+    settings = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "stream-settings",
                                "--stage", STAGE, "--project-dir", str(project)], aws_env, ROOT))
     return {"session": session, "project": project, "outputs": outputs, "deploy_log": deployed,
             "settings_run": settings, "env": aws_env,
@@ -109,7 +109,7 @@ def functions(session) -> dict:
 
 
 def assert_stream_settings(session, outputs):
-    (mapping,) = deploy.mappings_of(session.client("lambda"), infra.function_name(STAGE, "stream"),
+    (mapping,) = chalice_deploy.mappings_of(session.client("lambda"), infra.function_name(STAGE, "stream"),
                                     outputs["ComplaintsStreamArn"])
     assert mapping["EventSourceArn"] == outputs["ComplaintsStreamArn"]
     assert mapping["BatchSize"] == 100 and mapping["StartingPosition"] == "TRIM_HORIZON"
@@ -170,8 +170,8 @@ def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothi
     assert "Updating lambda function" in log
     after = assert_stream_settings(session, stage["outputs"])
     assert after["UUID"] == before["UUID"]
-    again = json.loads(run([sys.executable, "-m", "lampungin.deploy", "stream-settings", "--stage", STAGE,
-                            "--project-dir", str(project)], env, ROOT))
+    again = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "stream-settings",
+                            "--stage", STAGE, "--project-dir", str(project)], env, ROOT))
     assert again["mappings"] == [{"uuid": before["UUID"], "changed": []}]     # nothing to do
 
     chalice(env, project, "delete", "--stage", STAGE)

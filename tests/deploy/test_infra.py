@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.adapters.dynamo.tables import TABLES
 from chalicelib.domain.model import Role
-from lampungin import deploy, infra
+from lampungin.deploy import chalice_deploy, infra
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = json.loads((ROOT / "infra" / "stack.json").read_text())
@@ -27,7 +27,7 @@ def resources_of(kind: str) -> dict:
 def test_checked_in_files_are_what_the_generator_writes():
     for path, doc in infra.outputs().items():
         assert path.read_text() == infra.render(doc), (
-            f"{path.relative_to(ROOT)} is stale: run `.venv/bin/python -m lampungin.infra`")
+            f"{path.relative_to(ROOT)} is stale: run `.venv/bin/python -m lampungin.deploy.infra`")
 
 
 def test_every_table_of_tables_py_is_in_the_stack_with_its_keys_indexes_and_protection():
@@ -81,7 +81,7 @@ def test_alarms_watch_functions_the_app_really_has():
 
 
 def test_every_app_setting_the_deploy_tool_copies_is_a_stack_output():
-    for name in deploy.FROM_STACK + ("STAGE", "TABLE_PREFIX"):
+    for name in chalice_deploy.FROM_STACK + ("STAGE", "TABLE_PREFIX"):
         assert infra.output_name(name) in STACK["Outputs"], name
 
 

@@ -1,4 +1,4 @@
-"""`make package` (lampungin/package.py): never a zip without the rules engine.
+"""`make package` (lampungin/deploy/package.py): never a zip without the rules engine.
 
 GIVEN no C compiler, or a broken one, WHEN the engine is built THEN it fails at once with a line
 that says what to do, and vendor/ is untouched. GIVEN a zip without the engine (what Chalice leaves
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from lampungin import package
+from lampungin.deploy import package
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE_SO = "durable_rules_engine.cpython-312-x86_64-linux-gnu.so"
@@ -26,14 +26,16 @@ X86_64_ELF = b"\x7fELF" + bytes(14) + b"\x3e\x00"
 
 def vendor_listing():
     vendor = ROOT / "vendor"
-    return sorted((p.relative_to(vendor), p.stat().st_mtime_ns) for p in vendor.rglob("*")) if vendor.exists() else []
+    if not vendor.exists():
+        return []
+    return sorted((p.relative_to(vendor), p.stat().st_mtime_ns) for p in vendor.rglob("*"))
 
 
 def build_engine(tmp_path, **env_changes):
     env = {**os.environ, **env_changes}
     if "CC" not in env_changes:
         env.pop("CC", None)
-    return subprocess.run([sys.executable, "-m", "lampungin.package", "--vendor-only",
+    return subprocess.run([sys.executable, "-m", "lampungin.deploy.package", "--vendor-only",
                            "--wheelhouse", str(tmp_path / "wheelhouse")],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
@@ -99,7 +101,8 @@ def test_deploy_check_wants_the_engine_in_vendor(tmp_path):
 @pytest.mark.slow
 def test_make_package_builds_a_zip_that_works_with_only_itself_on_the_path(tmp_path):
     out = tmp_path / "dev"
-    proc = subprocess.run([sys.executable, "-m", "lampungin.package", "--stage", "dev", "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "lampungin.deploy.package", "--stage", "dev",
+                           "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
     assert proc.returncode == 0, proc.stderr[-4000:]

@@ -14,12 +14,15 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
 import requests
+
+from chalicelib.domain.times import from_storage
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +77,7 @@ class Stack:
         assert done.returncode == 0, done.stderr
         return {"Authorization": f"Bearer {done.stdout.strip()}"}
 
-    def call(self, method: str, path: str, who: dict, body=None, expect=200) -> dict | list:
+    def call(self, method: str, path: str, who: dict, body=None, expect=200) -> Any:     # the JSON body
         response = requests.request(method, f"{self.base}{path}", headers=who, json=body, timeout=10)
         assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
         return response.json()
@@ -184,8 +187,9 @@ def test_an_ignored_complaint_is_sanctioned_by_the_sweep_25_hours_later(stack):
     inspector = stack.token("insp-1", "inspector")
     due = created["deadlines"]["followup_due"]
     assert due is not None
-    assert wait_for(lambda: stack.dev_json().get("stream:complaint_changes", {}).get("records_processed", 0) >= 1)
-    created_at = datetime.fromisoformat(created["created_at"].replace("Z", "+00:00"))
+    assert wait_for(lambda: stack.dev_json().get("stream:complaint_changes", {})
+                    .get("records_processed", 0) >= 1)
+    created_at = from_storage(created["created_at"])
     at = (created_at + timedelta(hours=25)).isoformat()
 
     def sanctions():

@@ -12,12 +12,13 @@ import os
 import signal
 import subprocess
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import boto3
 import pytest
 
+from chalicelib.domain.times import from_storage
 from lampungin.localstack import dynamodb_local as ddbl
 from tests.e2e.test_dev_stack import BIN, Stack, cli, file_complaint, free_port, wait_for
 
@@ -91,8 +92,7 @@ def test_a_complaint_its_clock_and_its_sanction_survive_a_restart_until_reset(ja
         first.call("POST", f"{path}/claim", operator, {})
         assert wait_for(lambda: first.processed() >= 2), first.dev_json()
         assert wait_for(lambda: first.clocks(cid)), "the stream handler stored no clock"
-        at = (datetime.fromisoformat(created["created_at"].replace("Z", "+00:00"))
-              + timedelta(hours=25)).isoformat()
+        at = (from_storage(created["created_at"]) + timedelta(hours=25)).isoformat()
         assert first.sweep(at)["sanctions_issued"] == 1
         clocks = first.clocks(cid)                  # as the sweep left it (settled)
         assert any("settled_at" in c for c in clocks)

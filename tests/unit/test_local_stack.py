@@ -133,6 +133,22 @@ def test_sweep_at_is_read_as_utc(text, expected):
     assert sweep_cmd.parse_at(text) == expected
 
 
+@pytest.mark.parametrize("text", [
+    "9999-12-31T23:59:59-14:00",        # overflows datetime once in UTC
+    "0001-01-01T00:00:00+14:00",
+    "2026-03-0٢T08:00:00",              # a non-ASCII digit
+    "2026-02-30T08:00:00", "monday", "2026-03-02T08:00:00" + "0" * 5000,
+])
+def test_an_impossible_sweep_at_is_one_line_and_exit_2_never_a_traceback(text, tmp_path, capsys):
+    with pytest.raises(ValueError, match=r"^--at '"):
+        sweep_cmd.parse_at(text)
+    args = SimpleNamespace(at=text, state_dir=str(tmp_path), from_env=False)
+    assert sweep_cmd.run(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lampungin sweep: --at ") and err.count("\n") == 1 and len(err) < 300
+    assert "Traceback" not in err
+
+
 def test_a_sweep_without_a_running_stack_says_what_to_do(tmp_path, capsys):
     args = SimpleNamespace(at=None, state_dir=str(tmp_path), from_env=False)
     assert sweep_cmd.run(args) == 1

