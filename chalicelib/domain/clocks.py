@@ -15,12 +15,13 @@ the stream handler, the sweep, the API and `lampungin rules test` all run `repla
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable, Protocol
+from typing import Protocol
 
 from .lifecycle import STATUS_AFTER
-from .model import Event
+from .model import Event, Status
 
 ORDER = ("stop", "pause", "resume", "start")     # within one event: a restart stops first
 
@@ -98,7 +99,14 @@ class Clock:
         return self.due_at is not None and (self.ended_at is None or self.due_at < self.ended_at)
 
     def overdue_at(self, now: datetime) -> bool:
-        return self.missed and self.due_at < now
+        return self.due_at is not None and self.missed and self.due_at < now
+
+    @property
+    def deadline(self) -> datetime:
+        """`due_at` where the caller knows there is one (a missed or running clock)."""
+        if self.due_at is None:
+            raise ValueError(f"clock {self.key} of {self.complaint_id} has no deadline (paused)")
+        return self.due_at
 
     def warn_at(self) -> datetime | None:
         """When the warning-before-deadline is due (only while it runs)."""
@@ -124,7 +132,9 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule,
     `on_event(event, actions)` is told what each event did to the clocks (`rules explain`)."""
     runs: list[_Run] = []
     current: dict[str, _Run] = {}
-    opd = holder = status = None
+    opd: str | None = None
+    holder: str | None = None
+    status: Status | None = None
     for event in sorted({e.seq: e for e in events}.values(), key=lambda e: e.seq):
         before, status = status, STATUS_AFTER.get(event.type) or status
         if event.type == "submitted":
@@ -140,7 +150,7 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule,
         if on_event is not None:
             on_event(event, actions)
         for name, action, *_ in sorted(actions, key=lambda x: ORDER.index(x[1])):
-            run = current.get(name)
+            run = current.get(name)  # type: ignore[assignment]
             if action == "stop" and run:
                 _end(run, event, schedule, stop=True)
                 del current[name]
@@ -199,7 +209,7 @@ def _warning_at(run: _Run, schedule: Schedule) -> datetime | None:
 
 def deadlines(clocks: list[Clock], now: datetime) -> dict:
     """The complaint's `deadlines` and `overdue` fields: the open clocks' due times."""
-    out = {"followup_due": None, "approval_due": None, "overdue": False}
+    out: dict = {"followup_due": None, "approval_due": None, "overdue": False}
     for clock in clocks:
         if clock.state != "stopped":
             out[f"{clock.name}_due"] = clock.due_at

@@ -95,5 +95,5 @@ class Complaint:
     routing_rule: str | None = None    # the routing rule that chose the OPD
     rules_version: str | None = None   # the rules bundle in force when it was routed
 
-    def evolve(self, **changes) -> "Complaint":
+    def evolve(self, **changes) -> Complaint:
         return replace(self, **changes)

@@ -75,7 +75,7 @@ def subject_key(subject_type: str, subject_id: str) -> str:
 
 def miss_window(clock: Clock, window_days: int) -> tuple[datetime, datetime]:
     """Earlier misses count toward escalation when they were due in [due - window, due)."""
-    return clock.due_at - timedelta(days=window_days), clock.due_at
+    return clock.deadline - timedelta(days=window_days), clock.deadline
 
 
 def sweep_step(clock: Clock, *, warned: bool, settled: bool, at: datetime) -> str | None:
@@ -112,7 +112,7 @@ def sanctions_from(clock: Clock, decisions: list[RuleDecision], *, event: str, a
             id=sanction_id(clock.complaint_id, clock, d.rule_id), kind=kind,
             complaint_id=clock.complaint_id, subject_type=d.subject_type,
             subject_id=accountable(clock, d.subject_type), opd=clock.opd, rule_id=d.rule_id,
-            level=d.level, clock=clock.name, clock_key=clock.key, due_at=clock.due_at, issued_at=at,
+            level=d.level, clock=clock.name, clock_key=clock.key, due_at=clock.deadline, issued_at=at,
             hours_late=facts["hours_late"], rules_version=d.rules_version, reference=d.reference,
             explanation=d.explanation, facts=facts, notify=(d.notify,) if d.notify else ()))
     return out
@@ -124,7 +124,7 @@ def sanction_id(complaint_id: str, clock: Clock, rule_id: str) -> str:
 
 def hours_late(clock: Clock, at: datetime) -> float:
     end = clock.ended_at if clock.ended_at is not None and clock.state == "stopped" else at
-    return round(max(0.0, (end - clock.due_at).total_seconds() / 3600), 2)
+    return round(max(0.0, (end - clock.deadline).total_seconds() / 3600), 2)
 
 
 def used_percent(clock: Clock, at: datetime) -> float:
@@ -134,15 +134,16 @@ def used_percent(clock: Clock, at: datetime) -> float:
     return round(100 * (1 - left / budget), 1) if budget else 100.0
 
 
-def next_check(clock: Clock, warned: bool, settled: bool):
+def next_check(clock: Clock, warned: bool, settled: bool) -> datetime | None:
     """When the sweep must look at this clock next, or None: the warning time while it runs and
     no warning went out, and the due time while it can still be (or was) missed and no sanction
     was issued. The sparse index holds only clocks with a next check."""
     if settled:
         return None
-    times = []
-    if clock.state == "running" and not warned and clock.warn_at() is not None:
-        times.append(clock.warn_at())
+    times: list[datetime] = []
+    warn_at = clock.warn_at()
+    if clock.state == "running" and not warned and warn_at is not None:
+        times.append(warn_at)
     if clock.missed:
-        times.append(clock.due_at)
+        times.append(clock.deadline)
     return min(times) if times else None

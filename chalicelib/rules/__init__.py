@@ -54,11 +54,22 @@ DurableMatcher by default, PythonMatcher (same compiled JSON, plain Python) for 
 
 All times are aware datetimes (UTC stored, WIB dates: chalicelib/domain/times.py); nothing here calls now().
 """
-from .bundle import RulesBundle, clear_cache, load_bundle
 from ..domain.clocks import ClockPolicy
-from .model import (CalendarLapsed, Category, ClockAction, Decision, Jurisdiction, Opd,
-                    ParameterLapsed, RoutingDecision, RuleActionFailed, RulesError, StaleBundle,
-                    UnknownCategory)
+from .bundle import RulesBundle, clear_cache, load_bundle
+from .model import (
+                    CalendarLapsed,
+                    Category,
+                    ClockAction,
+                    Decision,
+                    Jurisdiction,
+                    Opd,
+                    ParameterLapsed,
+                    RoutingDecision,
+                    RuleActionFailed,
+                    RulesError,
+                    StaleBundle,
+                    UnknownCategory,
+)
 
 __all__ = ["RulesBundle", "load_bundle", "clear_cache", "CalendarLapsed", "Category", "ClockAction",
            "ClockPolicy", "Decision", "Jurisdiction", "Opd", "ParameterLapsed", "RoutingDecision",

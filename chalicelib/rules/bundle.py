@@ -13,9 +13,9 @@ import threading
 from datetime import date, datetime
 from pathlib import Path
 
-from . import clock_time
 from ..domain.clocks import ClockPolicy
 from ..domain.times import local_date
+from . import clock_time
 from .model import Category, ClockAction, Decision, Jurisdiction, Opd, RoutingDecision, StaleBundle
 from .parameters import Parameters
 from .routing import RoutingTable
@@ -97,7 +97,7 @@ class RulesBundle:
     def engine(self):
         """The durable_rules adapter, built on first use (the API Lambda never pays for it)."""
         if self._engine is None:
-            from .engine import RulesEngine   # lazy for cold start: durable_rules loads only here
+            from .engine import RulesEngine  # lazy for cold start: durable_rules loads only here
             self._engine = RulesEngine(self)
         return self._engine
 

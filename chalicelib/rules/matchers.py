@@ -27,7 +27,7 @@ class DurableMatcher:
     """One per process (see `durable_matcher()`): durable_rules never frees a ruleset name."""
 
     def __init__(self):
-        from durable import engine as durable   # lazy for cold start: the API never loads it
+        from durable import engine as durable  # lazy for cold start: the API never loads it
 
         matcher = self
 

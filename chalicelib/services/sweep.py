@@ -14,10 +14,21 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..domain.clocks import Clock
-from ..domain.sanctions import (MISSED, Sanction, accountable, answering_type, miss_window, next_check,
-                                sanction_facts, sanctions_from, subject_key, sweep_step)
+from ..domain.sanctions import (
+    MISSED,
+    Sanction,
+    accountable,
+    answering_type,
+    miss_window,
+    next_check,
+    sanction_facts,
+    sanctions_from,
+    subject_key,
+    sweep_step,
+)
 from ..domain.times import format_wib
 from .deadlines import ClockDeps, current_clocks
 from .ports import ClockFlags, Notifier, SanctionRepository
@@ -25,11 +36,11 @@ from .ports import ClockFlags, Notifier, SanctionRepository
 log = logging.getLogger("lampungin.sweep")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SweepDeps(ClockDeps):
-    sanctions: SanctionRepository = None
-    notifier: Notifier = None
-    rules: object = None                     # the bundle: .evaluate(facts), .parameter(name, on)
+    sanctions: SanctionRepository
+    notifier: Notifier
+    rules: Any                               # the bundle: .evaluate(facts), .parameter(name, on)
 
 
 @dataclass
@@ -136,7 +147,7 @@ def assess(rules, clock: Clock, complaint, *, at: datetime, event: str,
 
 def rules_moment(clock: Clock, event: str, at: datetime) -> datetime:
     """Which rules apply: those in force when the clock ran out (a miss), or now (a warning)."""
-    return clock.due_at if event == MISSED else at
+    return clock.deadline if event == MISSED else at
 
 
 def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport) -> None:

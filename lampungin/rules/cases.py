@@ -6,9 +6,9 @@ cases are collected by pytest (tests/rules/test_rules_cases.py), so `make test` 
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
-import copy
 from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +20,9 @@ from chalicelib.rules.sourcehash import source_hash
 from .compiler import compile_bundle
 from .expect import compare
 from .messages import Problem
-from .simulate import Refused, play
+from .simulate import Outcome, Refused, play
 from .source import RULES_DIR, Sources, line_of, load_sources
+
 DAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "sabtu": 5, "minggu": 6,
         "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 EVENT_WORDS = {"diajukan": "submitted", "diklaim": "claimed", "ditindaklanjuti": "followed_up",
@@ -84,7 +85,7 @@ class Result:
     case: Case
     failures: list = field(default_factory=list)
     fired: set = field(default_factory=set)
-    outcome: object = None
+    outcome: Outcome | None = None
 
     @property
     def ok(self) -> bool:
@@ -116,8 +117,9 @@ def run_case(bundle, case: Case) -> Result:
     result = Result(case)
     data = case.data
     try:
-        timeline = [parse_entry(entry) for entry in data["timeline"]]
-        if any(event is None for _, event, _ in timeline):
+        entries = [parse_entry(entry) for entry in data["timeline"]]
+        timeline = [(at, event, target) for at, event, target in entries if event is not None]
+        if len(timeline) < len(entries):
             raise CaseError("every timeline line needs an event after its time")
         given = data.get("given") or {}
         if data.get("parameters"):

@@ -45,7 +45,7 @@ def shapes(sources: Sources) -> list[Problem]:
             problems.append(Problem(f"rules/{folder}", 1, "unknown_folder", {"name": folder,
                                     "known": ", ".join(SOURCE_KINDS + ("tests",))}))
     for (kind, name), validator in {**REQUIRED, **OPTIONAL}.items():
-        source = sources.one(kind, name)
+        source = sources.find(kind, name)
         if source is None and (kind, name) in REQUIRED:
             problems.append(Problem(f"rules/{kind}/{name}", 1, "missing_file", {"name": f"{kind}/{name}"}))
         elif source is not None:
@@ -68,7 +68,7 @@ def routing(sources: Sources) -> list[Problem]:
     problems = _duplicates(opd_file, "opds") + _duplicates(sources.one("routing", "jurisdictions.yaml"),
                                                            "jurisdictions")
     opds = {o["code"]: o for o in opd_file.data["opds"]}
-    ctx, rows, seen = Ctx(table_file.rel), table_file.data["categories"], {}
+    ctx, rows, seen = Ctx(table_file.rel), table_file.data["categories"], dict[str, int]()
     for i, row in enumerate(rows):
         line = line_of(rows, i)
         if row["code"] in seen:
@@ -89,7 +89,7 @@ def routing(sources: Sources) -> list[Problem]:
 
 
 def _duplicates(source, key: str) -> list[Problem]:
-    ctx, seen, items = Ctx(source.rel), {}, source.data[key]
+    ctx, seen, items = Ctx(source.rel), dict[str, int](), source.data[key]
     for i, item in enumerate(items):
         if item["code"] in seen:
             ctx.add(line_of(items, i), "duplicate_code", code=item["code"], first=seen[item["code"]])

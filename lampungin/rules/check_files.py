@@ -6,8 +6,20 @@ import re
 from chalicelib.rules.model import CLOCKS, MODES, SECTORS, SUBJECT_TYPES
 from chalicelib.rules.vocabulary import CLOCK_ACTIONS, STATUSES, TABLE_HIT_POLICIES
 
-from .schema import (Ctx, anything, boolean, check_duplicates, integer, iso_date, list_of,
-                           number, one_of, record, text, translation)
+from .schema import (
+    Ctx,
+    anything,
+    boolean,
+    check_duplicates,
+    integer,
+    iso_date,
+    list_of,
+    number,
+    one_of,
+    record,
+    text,
+    translation,
+)
 from .source import LineDict, line_of
 
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")

@@ -22,7 +22,8 @@ def rules(sources: Sources) -> list[Problem]:
     params = compile_parameters(sources)
     levels = {lv["code"] for lv in sources.one("sanctions", "levels.yaml").data["levels"]}
     opds = {o["code"] for o in sources.one("routing", "opds.yaml").data["opds"]}
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
     for source, fields in rule_files(sources):
         ctx, items = Ctx(source.rel), source.data["rules"]
         for i, rule in enumerate(items):
@@ -92,7 +93,7 @@ def unfired(sources: Sources, fired: set[str]) -> list[Problem]:
     problems = []
     for source, _ in rule_files(sources):
         items = source.data["rules"]
-        for i, rule in enumerate(items):
+        for rule in items:
             if rule["id"] not in fired:
                 problems.append(Problem(source.rel, line_of(rule, "id"), "never_fires", {"rule": rule["id"]}))
     return problems

@@ -34,7 +34,7 @@ def _print_problems(problems, lang: str) -> None:
 def cmd_build(args) -> int:
     out = Path(args.out) if args.out else DEFAULT_PATH
     bundle, problems = build(Path(args.rules), out)
-    if problems:
+    if problems or bundle is None:
         _print_problems(problems, language())
         return 1
     m = bundle["manifest"]

@@ -55,7 +55,7 @@ def compile_parameters(sources: Sources) -> dict:
 
 
 def holiday_dates(calendar: dict, regional: dict) -> dict[str, dict]:
-    import holidays   # lazy: a 2 MB package only `rules build` needs, not check or test
+    import holidays  # lazy: a 2 MB package only `rules build` needs, not check or test
 
     years = range(calendar["years"]["from"], calendar["years"]["until"] + 1)
     days: dict[str, dict] = {}
@@ -82,7 +82,7 @@ def _iso(value) -> str:
 
 def compile_calendar(sources: Sources) -> dict:
     calendar = sources.one("calendar", "calendar.yaml").data
-    regional_file = sources.one("calendar", "regional.yaml")
+    regional_file = sources.find("calendar", "regional.yaml")
     hours = {str(WEEKDAYS.index(day)): list(span) for day, span in calendar["working_hours"].items()}
     return {"timezone": calendar["timezone"], "utc_offset_hours": 7,
             "years": [calendar["years"]["from"], calendar["years"]["until"]],

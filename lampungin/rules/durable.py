@@ -12,8 +12,14 @@ import json
 from datetime import date, datetime, time
 
 from chalicelib.domain.times import WIB
-from chalicelib.rules.vocabulary import (CATCH_ALL, CLOCK_FIELDS, OPERATORS, SANCTION_FIELDS,
-                                         TABLE_HIT_POLICIES, plain_number)
+from chalicelib.rules.vocabulary import (
+    CATCH_ALL,
+    CLOCK_FIELDS,
+    OPERATORS,
+    SANCTION_FIELDS,
+    TABLE_HIT_POLICIES,
+    plain_number,
+)
 
 RULE_PRIORITY, CATCH_ALL_PRIORITY = 1, 1000
 
@@ -43,12 +49,12 @@ def periods(rule: dict, parameters: dict) -> list[tuple[date, date | None, dict]
     """Split the rule's effective span into periods with constant parameter values."""
     start, until = rule["effective"]["from"], rule["effective"].get("until")
     names = params_used(rule["when"])
-    cuts = {start}
+    dates = {start}
     for name in names:
         if name not in parameters:
             raise CompileError(rule["id"], f"unknown parameter {name!r}")
-        cuts.update(date.fromisoformat(v["from"]) for v in parameters[name]["values"])
-    cuts = sorted(c for c in cuts if c >= start and (until is None or c < until))
+        dates.update(date.fromisoformat(v["from"]) for v in parameters[name]["values"])
+    cuts = sorted(c for c in dates if c >= start and (until is None or c < until))
     result = []
     for i, lo in enumerate(cuts):
         hi = cuts[i + 1] if i + 1 < len(cuts) else until
@@ -70,7 +76,7 @@ def condition(field: str, spec, values: dict) -> list[dict] | None:
     """durable_rules JSON for one `field: spec` of a `when`; None when it can never match."""
     if not isinstance(spec, dict):
         spec = {"in": spec} if isinstance(spec, list) else {"equals": spec}
-    terms = []
+    terms: list[dict] = []
     for op, operand in spec.items():          # several comparisons on one fact: all must hold
         if isinstance(operand, dict):
             operand = values[operand["param"]]
@@ -117,7 +123,7 @@ def compile_rule(rule: dict, parameters: dict, fields: dict) -> dict[str, dict]:
 def engine_rejects(definition: dict) -> str | None:
     """Ask durable_rules itself whether it accepts this ruleset (None: accepted)."""
     try:
-        import durable_rules_engine   # lazy: optional here (no engine: the JSON checks still run)
+        import durable_rules_engine  # lazy: optional here (no engine: the JSON checks still run)
     except ImportError:          # no engine on this machine: the JSON checks above still ran
         return None
     body = {name: {k: v for k, v in rule.items() if k != "run"} for name, rule in definition.items()}

@@ -22,8 +22,9 @@ def _show(at: datetime | None) -> str:
 
 def compare(expect: dict, outcome, parse_when) -> list[tuple[int | None, str]]:
     """(line, detail) for each difference; the line is the expectation's own line in the file."""
-    problems = [(line_of(expect, k), f"unknown expectation '{k}' (known: {', '.join(EXPECT_KEYS)})")
-                for k in expect if k not in EXPECT_KEYS]
+    known = ", ".join(EXPECT_KEYS)
+    problems: list[tuple[int | None, str]] = [(line_of(expect, k), f"unknown expectation '{k}' (known: {known})")
+                                              for k in expect if k not in EXPECT_KEYS]
     routing = expect.get("routing") or {}
     actual = {"opd": outcome.routing.opd, "sector": outcome.routing.sector, "rule": outcome.routing.rule_id}
     for key, want in routing.items():
@@ -45,7 +46,7 @@ def _deadlines(wanted: list, outcome, parse_when, line) -> list:
     if len(wanted) != len(got):
         problems.append((line, f"deadlines: expected {len(wanted)} clocks, got {len(got)}: "
                          + "; ".join(f"{c.name} from {_show(c.started_at)}" for c in got)))
-    for i, (want, clock) in enumerate(zip(wanted, got), start=1):
+    for i, (want, clock) in enumerate(zip(wanted, got, strict=False), start=1):
         line = line_of(wanted, i - 1, line)
         checks = {"clock": clock.name, "started": clock.started_at, "due": clock.due_at,
                   "stopped": clock.ended_at if clock.state == "stopped" else None}
@@ -66,7 +67,7 @@ def _decisions(kind: str, wanted: list, got: list, parse_when, line) -> list:
     if len(wanted) != len(got):
         listed = "; ".join(f"{d.rule_id} ({d.level}) at {_show(at)}" for at, d in got) or "none"
         problems.append((line, f"{kind}: expected {len(wanted)}, got {len(got)}: {listed}"))
-    for i, (want, (at, decision)) in enumerate(zip(wanted, got), start=1):
+    for i, (want, (at, decision)) in enumerate(zip(wanted, got, strict=False), start=1):
         line = line_of(wanted, i - 1, line)
         actual = {"rule": decision.rule_id, "level": decision.level, "subject": decision.subject_type,
                   "notify": decision.notify[0] if decision.notify else None, "at": at}

@@ -7,9 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 from chalicelib.domain.times import day_name, in_wib
-from chalicelib.rules.vocabulary import SANCTION_FIELDS
-
 from chalicelib.rules.clock_time import MODE_NAMES
+from chalicelib.rules.vocabulary import SANCTION_FIELDS
 
 from .cases import EVENT_WORDS, CaseError, collect, compiled_bundle, run_case
 from .source import load_sources

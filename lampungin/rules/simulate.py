@@ -20,8 +20,17 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.clocks import Clock, replay
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.model import Actor, Complaint, Event, Role
-from chalicelib.domain.sanctions import (MISSED, Sanction, accountable, answering_type, miss_window,
-                                         next_check, subject_key, sweep_step)
+from chalicelib.domain.sanctions import (
+    MISSED,
+    Sanction,
+    accountable,
+    answering_type,
+    miss_window,
+    next_check,
+    subject_key,
+    sweep_step,
+)
+from chalicelib.rules.model import RoutingDecision
 from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.rules.vocabulary import SANCTION_FIELDS
 from chalicelib.services.sweep import assess, rules_moment
@@ -62,7 +71,7 @@ class Verdict:
 
 @dataclass
 class Outcome:
-    routing: object = None
+    routing: RoutingDecision
     complaint: Complaint | None = None
     clocks: list[Clock] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -71,7 +72,7 @@ def display_path(path: Path) -> str:
 class SourceFile:
     path: Path            # absolute
     rel: str              # as shown in messages: rules/routing/categories.yaml
-    data: object = None
+    data: Any = None       # what the YAML holds (LineDict/LineList with line numbers)
     error: tuple[int, str] | None = None   # (line, YAML error) when it did not parse
 
 
@@ -83,8 +84,15 @@ class Sources:
     def of(self, kind: str) -> list[SourceFile]:
         return self.files.get(kind, [])
 
-    def one(self, kind: str, name: str) -> SourceFile | None:
+    def find(self, kind: str, name: str) -> SourceFile | None:
         return next((f for f in self.of(kind) if f.path.name == name), None)
+
+    def one(self, kind: str, name: str) -> SourceFile:
+        """A required file (the static checks report a missing one before anyone asks)."""
+        found = self.find(kind, name)
+        if found is None:
+            raise LookupError(f"{kind}/{name} is missing")
+        return found
 
     def all(self) -> list[SourceFile]:
         return [f for kind in self.files for f in self.files[kind]]

@@ -119,7 +119,7 @@ def test_case_on_the_lambda_path(case):
         got = sorted((s.rule_id, s.level, s.due_at) for s in issued if s.kind != "warning")
         # compare only what the case states (a case may leave out level or time)
         got = [(r, lv if w[1] is not None else None, due if w[2] is not None else None)
-               for (r, lv, due), w in zip(got, want)] if len(got) == len(want) else got
+               for (r, lv, due), w in zip(got, want, strict=True)] if len(got) == len(want) else got
         assert got == want
     if "warnings" in expect:
         want = sorted(e["rule"] for e in expect["warnings"] or [])

@@ -1,7 +1,8 @@
 """Clocks derived from timelines, with a plain 24-hours-a-day schedule."""
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.domain.clocks import ClockPolicy, deadlines, replay
 from chalicelib.domain.lifecycle import TRANSITIONS

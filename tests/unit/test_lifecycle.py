@@ -2,7 +2,8 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.domain.errors import DomainError, Forbidden, Invalid, WrongState
 from chalicelib.domain.lifecycle import TRANSITIONS, Action, allowed_actions, decide, file_complaint

@@ -1,7 +1,15 @@
 """Who sees what: the privacy policy."""
 from chalicelib.domain import policy
-from tests.unit.test_lifecycle import (ADMIN, CITIZEN, INSPECTOR, OPERATOR, OTHER_CITIZEN,
-                                       OTHER_OPERATOR, SUPERVISOR, filed)
+from tests.unit.test_lifecycle import (
+    ADMIN,
+    CITIZEN,
+    INSPECTOR,
+    OPERATOR,
+    OTHER_CITIZEN,
+    OTHER_OPERATOR,
+    SUPERVISOR,
+    filed,
+)
 
 
 def test_private_complaint_is_seen_by_owner_opd_staff_and_oversight_only():

@@ -81,7 +81,8 @@ def test_overlapping_routing_rows(rules):
     edit(path, "  - code: pajak-air-permukaan\n", "  - code: pajak-kendaraan\n")
     [problem] = only(static(rules), "routing_overlap")
     assert problem.line == line_of(path, "code: pajak-kendaraan", 2)
-    assert problem.message("en") == (f"category 'pajak-kendaraan' overlaps line {line_of(path, 'code: pajak-kendaraan')}"
+    first = line_of(path, "code: pajak-kendaraan")
+    assert problem.message("en") == (f"category 'pajak-kendaraan' overlaps line {first}"
                                      " (unique hit policy: one row per category)")
 
 

@@ -13,8 +13,8 @@ import pytest
 from chalicelib.domain.clocks import replay
 from chalicelib.domain.model import Event
 from chalicelib.rules import CalendarLapsed
-from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.rules.bundle import RulesBundle
+from chalicelib.rules.schedule import BundleSchedule
 from lampungin.rules.cases import compiled_bundle, parse_when
 from lampungin.rules.source import RULES_DIR
 

@@ -12,15 +12,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.domain.times import WIB
 from chalicelib.rules.bundle import RulesBundle
 from chalicelib.rules.engine import RulesEngine
 from chalicelib.rules.matchers import PythonMatcher
 from chalicelib.rules.vocabulary import SANCTION_FIELDS
 from lampungin.rules.cases import compiled_bundle, with_parameters
-from lampungin.rules.source import RULES_DIR
 from lampungin.rules.simulate import play
+from lampungin.rules.source import RULES_DIR
 
-from chalicelib.domain.times import WIB
 MINUTE = timedelta(minutes=1)
 BUNDLE = compiled_bundle(RULES_DIR)
 
@@ -76,7 +76,9 @@ def reference_deadlines(data: dict, events) -> list:
     starts = {"followup": {"submitted", "transferred", "returned", "reopened"}, "approval": {"followed_up"}}
     stops = {"followup": {"followed_up", "forwarded", "rejected"},
              "approval": {"approved", "returned", "transferred", "forwarded", "rejected"}}
-    clocks, open_, status = [], {}, None
+    clocks: list[dict] = []
+    open_: dict[str, dict] = {}
+    status = None
     for at, event, _ in events:
         new_status = AFTER.get(event, "assigned") if event != "submitted" else "assigned"
         new_status = new_status or status
