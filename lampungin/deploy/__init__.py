@@ -1,7 +1,9 @@
 """The deploy tooling: everything between a checkout and a running stage, none of it in the Lambda.
 
 * `infra` — generates infra/*.json (CloudFormation) and .chalice/policy-*.json from tables.py:
-  `python -m lampungin.deploy.infra [--check]`.
+  `python -m lampungin.deploy.infra [--check]`. Its parts: `conventions` (stages, names, stream
+  settings), `resources` (tables, bucket, DLQ, topics, user pool), `alarms`, `app_settings` (the
+  app's environment and the stack outputs that carry it) and `policy` (the Lambdas' IAM policy).
 * `package` — `make package` / `make vendor`: the manylinux durable_rules build vendored, the
   Chalice zip refused unless the engine is inside, and the unpacked zip smoke-run:
   `python -m lampungin.deploy.package [--stage dev | --vendor-only]`.

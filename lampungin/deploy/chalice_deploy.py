@@ -9,7 +9,7 @@
 into `.chalice/config.json` for that stage: Chalice reads them as environment variables before it
 imports app.py, and the stream ARN must be real then. `check` refuses to deploy with placeholders
 left or without the engine in vendor/. `stream-settings` gives the stream's event source mapping
-what `@app.on_dynamodb_record` cannot say (infra.STREAM_MAPPING_SETTINGS and the on-failure
+what `@app.on_dynamodb_record` cannot say (conventions.STREAM_MAPPING_SETTINGS and the on-failure
 destination, the DLQ); Chalice's later deploys update only batch size and window, so the settings
 stay, and running it again changes nothing.
 """
@@ -22,10 +22,11 @@ import sys
 import time
 from pathlib import Path
 
-from . import infra
+from . import conventions
+from .app_settings import output_name
 from .package import PackageError, check_vendored
 
-ROOT = infra.ROOT
+ROOT = conventions.ROOT
 CONFIG = ROOT / ".chalice" / "config.json"
 PLACEHOLDER = "UNSET"
 FROM_STACK = ("COMPLAINTS_STREAM_ARN", "NOTIFY_TOPIC_ARN", "ATTACHMENTS_BUCKET", "AUTH_ISSUER",
@@ -39,7 +40,7 @@ class DeployError(Exception):
 
 
 def default_stack(stage: str) -> str:
-    return f"{infra.APP_NAME}-{stage}-infra"
+    return f"{conventions.APP_NAME}-{stage}-infra"
 
 
 def _session(region: str | None):
@@ -82,13 +83,13 @@ def write_stage_config(stage: str, outputs: dict, params: dict, path: Path = CON
     config = load_config(path)
     env = stage_env(config, stage)
     for name in ("STAGE", "TABLE_PREFIX"):
-        expected = outputs.get(infra.output_name(name))
+        expected = outputs.get(output_name(name))
         if expected is not None and env.get(name) != expected:
             raise DeployError(f"{name} is {env.get(name)!r} in .chalice/config.json but the stack "
                               f"says {expected!r}: fix the config (names must match the tables)")
     changed = {}
     for name in FROM_STACK:
-        key = infra.output_name(name)
+        key = output_name(name)
         if key not in outputs:
             raise DeployError(f"the stack has no output {key} (for {name}); is it infra/stack.json?")
         if env.get(name) != outputs[key]:
@@ -114,8 +115,8 @@ def check_stage(stage: str, path: Path = CONFIG, vendor: Path | None = ROOT / "v
         if not value or PLACEHOLDER in value:
             problems.append(f"{name} is not set for stage {stage}: run "
                             f"`tools/stage-config --stage {stage}`")
-    if env.get("TABLE_PREFIX") and env["TABLE_PREFIX"] != infra.table_prefix(stage):
-        problems.append(f"TABLE_PREFIX must be {infra.table_prefix(stage)!r} (infra names and IAM policy)")
+    if env.get("TABLE_PREFIX") and env["TABLE_PREFIX"] != conventions.table_prefix(stage):
+        problems.append(f"TABLE_PREFIX must be {conventions.table_prefix(stage)!r} (infra names and IAM policy)")
     policy = config["stages"][stage].get("iam_policy_file") or config.get("iam_policy_file")
     if config["stages"][stage].get("autogen_policy", config.get("autogen_policy")) is not False:
         problems.append("autogen_policy must be false: Chalice cannot see PynamoDB's calls")
@@ -131,7 +132,7 @@ def check_stage(stage: str, path: Path = CONFIG, vendor: Path | None = ROOT / "v
 
 # --- stream-settings ---------------------------------------------------------------------------
 def wanted_mapping(dlq_arn: str) -> dict:
-    return {**infra.STREAM_MAPPING_SETTINGS,
+    return {**conventions.STREAM_MAPPING_SETTINGS,
             "DestinationConfig": {"OnFailure": {"Destination": dlq_arn}}}
 
 
@@ -157,7 +158,7 @@ def mappings_of(lambda_client, function: str, stream_arn: str) -> list[dict]:
 def apply_stream_settings(lambda_client, stage: str, stream_arn: str, dlq_arn: str, *,
                           attempts: int = 30, delay: float = 2.0) -> list[dict]:
     """Idempotent: updates only what differs; waits while a mapping is Creating/Updating."""
-    function = infra.function_name(stage, "stream")
+    function = conventions.function_name(stage, "stream")
     wanted = wanted_mapping(dlq_arn)
     mappings = mappings_of(lambda_client, function, stream_arn)
     if not mappings:
@@ -242,7 +243,7 @@ def main(argv=None) -> int:
                               ("stream-settings", cmd_stream_settings, "apply the event-source settings"),
                               ("all", cmd_all, "stage-config, check, chalice deploy, stream-settings")):
         p = sub.add_parser(name, help=help_)
-        p.add_argument("--stage", required=True, choices=infra.STAGES)
+        p.add_argument("--stage", required=True, choices=conventions.STAGES)
         p.add_argument("--stack", help="the infra stack (default lampungin-<stage>-infra)")
         p.add_argument("--region", help="AWS region (default: your AWS configuration)")
         p.add_argument("--project-dir", default=str(ROOT),

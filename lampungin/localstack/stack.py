@@ -30,8 +30,9 @@ from . import aws, keys, state
 from . import store as stores
 from .checkpoints import FILE as CHECKPOINTS_FILE
 from .checkpoints import FileCheckpoints
-from .dynamodb_local import DynamoDBLocal, Unavailable
+from .dynamodb_local import DynamoDBLocal
 from .httpserver import ApiServer, chalice_config, lambda_context
+from .notices import Unavailable
 from .scheduler import Scheduler, rate_seconds, schedules_of
 from .stream import StreamPoller
 

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import dynamodb_local as ddbl
+from . import dynamodb_local_install as installer
+from . import java as jre
+from .notices import Unavailable, say
 
 MEMORY, DYNAMODB_LOCAL = "memory", "dynamodb-local"
 STORES = (DYNAMODB_LOCAL, MEMORY)
@@ -30,7 +32,7 @@ BANNER = "\n".join(("*" * (len(_LINE) + 6), f"*  {_LINE}  *", "*" * (len(_LINE) 
 @dataclass(frozen=True)
 class StorePlan:
     kind: str
-    java: ddbl.Java | None = None
+    java: jre.Java | None = None
     install: Path | None = None      # the unpacked DynamoDB Local
     why_memory: str | None = None    # set when DynamoDB Local was wanted but cannot run
 
@@ -46,32 +48,32 @@ def choose(requested: str | None, ask: Callable[[str], bool]) -> StorePlan:
     if requested == MEMORY:
         return StorePlan(MEMORY)
     try:
-        java: ddbl.Java | None = ddbl.find_java()
-    except ddbl.JavaMissing as missing:
+        java: jre.Java | None = jre.find_java()
+    except jre.JavaMissing as missing:
         offer = ("; or let `lampungin dev --yes` install it with apt-get"
-                 if ddbl.can_install_java() else "")
-        ddbl.say(f"{missing}{offer}")
+                 if jre.can_install_java() else "")
+        say(f"{missing}{offer}")
         java = _installed_java(ask)
         if java is None:
             return _memory_instead(requested, "Java is missing")
     try:
-        install = ddbl.ensure_installed()
-    except ddbl.Unavailable as why:
-        ddbl.say(str(why))
+        install = installer.ensure_installed()
+    except Unavailable as why:
+        say(str(why))
         return _memory_instead(requested, "DynamoDB Local could not be fetched")
     return StorePlan(DYNAMODB_LOCAL, java, install)
 
 
-def _installed_java(ask) -> ddbl.Java | None:
-    if not ddbl.can_install_java() or not ask("Install Java now with apt-get?"):
+def _installed_java(ask) -> jre.Java | None:
+    if not jre.can_install_java() or not ask("Install Java now with apt-get?"):
         return None
-    if not ddbl.install_java():
-        ddbl.say("apt-get could not install Java")
+    if not jre.install_java():
+        say("apt-get could not install Java")
         return None
     try:
-        return ddbl.find_java()
-    except ddbl.JavaMissing as still:
-        ddbl.say(str(still))
+        return jre.find_java()
+    except jre.JavaMissing as still:
+        say(str(still))
         return None
 
 

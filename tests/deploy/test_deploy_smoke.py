@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from lampungin.deploy import chalice_deploy, infra
+from chalicelib.adapters.dynamo.tables import TABLES
+from lampungin.deploy import chalice_deploy, conventions
 from tests.deploy.cfn import Resolver
 
 pytestmark = [pytest.mark.slow,   # moto's CloudFormation warns about each resource type it skips
@@ -109,11 +110,11 @@ def functions(session) -> dict:
 
 
 def assert_stream_settings(session, outputs):
-    (mapping,) = chalice_deploy.mappings_of(session.client("lambda"), infra.function_name(STAGE, "stream"),
+    (mapping,) = chalice_deploy.mappings_of(session.client("lambda"), conventions.function_name(STAGE, "stream"),
                                     outputs["ComplaintsStreamArn"])
     assert mapping["EventSourceArn"] == outputs["ComplaintsStreamArn"]
     assert mapping["BatchSize"] == 100 and mapping["StartingPosition"] == "TRIM_HORIZON"
-    for key, value in infra.STREAM_MAPPING_SETTINGS.items():
+    for key, value in conventions.STREAM_MAPPING_SETTINGS.items():
         assert mapping[key] == value, key
     assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == outputs["DeadLetterQueueArn"]
     return mapping
@@ -121,7 +122,7 @@ def assert_stream_settings(session, outputs):
 
 def test_the_three_functions_run_python312_with_the_stage_settings(stage):
     fns = functions(stage["session"])
-    names = {infra.function_name(STAGE, w): w for w in infra.FUNCTIONS}
+    names = {conventions.function_name(STAGE, w): w for w in conventions.FUNCTIONS}
     assert set(fns) == set(names)
     per_function = stage["config"]["lambda_functions"]
     chalice_names = {"api": "api_handler", "stream": "complaint_changes", "sweep": "sweep"}
@@ -131,10 +132,10 @@ def test_the_three_functions_run_python312_with_the_stage_settings(stage):
         assert (fn["MemorySize"], fn["Timeout"]) == (wanted["lambda_memory_size"], wanted["lambda_timeout"])
         env = fn["Environment"]["Variables"]
         assert env["COMPLAINTS_STREAM_ARN"] == stage["outputs"]["ComplaintsStreamArn"]
-        assert env["TABLE_PREFIX"] == infra.table_prefix(STAGE) and env["STAGE"] == STAGE
+        assert env["TABLE_PREFIX"] == conventions.table_prefix(STAGE) and env["STAGE"] == STAGE
         assert env["AUTH_AUDIENCE"] == stage["outputs"]["AuthAudience"]
     concurrency = stage["session"].client("lambda").get_function_concurrency(
-        FunctionName=infra.function_name(STAGE, "sweep"))
+        FunctionName=conventions.function_name(STAGE, "sweep"))
     assert concurrency.get("ReservedConcurrentExecutions") == per_function["sweep"].get(
         "reserved_concurrency")     # staging/prod: 1, sweeps never overlap; dev: none (new accounts)
 
@@ -142,7 +143,7 @@ def test_the_three_functions_run_python312_with_the_stage_settings(stage):
 def test_the_stream_mapping_has_the_settings_chalice_cannot_set(stage):
     assert_stream_settings(stage["session"], stage["outputs"])
     (applied,) = stage["settings_run"]["mappings"]
-    assert set(applied["changed"]) == set(infra.STREAM_MAPPING_SETTINGS) | {"DestinationConfig"}
+    assert set(applied["changed"]) == set(conventions.STREAM_MAPPING_SETTINGS) | {"DestinationConfig"}
 
 
 def test_the_sweep_is_scheduled_every_five_minutes(stage):
@@ -150,7 +151,7 @@ def test_the_sweep_is_scheduled_every_five_minutes(stage):
     rules = [r for r in events.list_rules()["Rules"] if r["Name"].startswith(f"lampungin-{STAGE}-")]
     assert [r["ScheduleExpression"] for r in rules] == ["rate(5 minutes)"]
     (target,) = events.list_targets_by_rule(Rule=rules[0]["Name"])["Targets"]
-    assert target["Arn"] == functions(stage["session"])[infra.function_name(STAGE, "sweep")]["FunctionArn"]
+    assert target["Arn"] == functions(stage["session"])[conventions.function_name(STAGE, "sweep")]["FunctionArn"]
 
 
 def test_the_rest_api_serves_every_route_of_the_app(stage):
@@ -180,7 +181,7 @@ def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothi
     assert [a for a in session.client("apigateway").get_rest_apis()["items"]] == []
 
     ddb, cfn = session.client("dynamodb"), session.client("cloudformation")
-    tables = [f"{infra.table_prefix(STAGE)}{short}" for short in infra.TABLES]
+    tables = [f"{conventions.table_prefix(STAGE)}{short}" for short in TABLES]
     assert all(ddb.describe_table(TableName=t)["Table"]["DeletionProtectionEnabled"] for t in tables)
     with pytest.raises(ddb.exceptions.ClientError, match="DeletionProtection"):
         ddb.delete_table(TableName=tables[0])
@@ -192,5 +193,5 @@ def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothi
         ddb.update_table(TableName=table, DeletionProtectionEnabled=False)
     cfn.delete_stack(StackName=STACK)
     left = [t for t in session.client("dynamodb").list_tables()["TableNames"]
-            if t.startswith(infra.table_prefix(STAGE))]
+            if t.startswith(conventions.table_prefix(STAGE))]
     assert left == []

