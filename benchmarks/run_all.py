@@ -11,7 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RUNS = [["bench_rules.py"], ["bench_sweep.py", "1000", "10000"]]
-EXTRA = ["bench_cost.py"]           # present once DynamoDB Local is part of the stack
+EXTRA = ["bench_cost.py", "bench_listing.py"]   # on DynamoDB Local (they say so and skip without Java)
 
 
 def main() -> int:

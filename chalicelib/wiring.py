@@ -3,14 +3,19 @@ reuse them) and lets tests swap in fakes. Handlers ask it; nothing else construc
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 
 from .config import Settings, settings
 from .domain.ids import complaint_id
+from .domain.times import UTC
+from .services.complaints import Deps
+from .services.deadlines import ClockDeps
+from .services.sanctions import SanctionDeps
+from .services.sweep import SweepDeps
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_complaint_id(at: datetime) -> str:
@@ -50,6 +55,7 @@ class Container:
     @property
     def repo(self):
         def build():
+            # lazy: pynamodb costs ~140 ms of cold start, paid only by a Lambda that reads the store
             from .adapters.dynamo.complaints import DynamoComplaintRepository
             return DynamoComplaintRepository(self.settings)
         return self._get("repo", build)
@@ -57,6 +63,7 @@ class Container:
     @property
     def rules(self):
         def build():
+            # lazy: reading and checking the bundle is cold start work only its users pay for
             from .rules.bundle import load_bundle
             return load_bundle()
         return self._get("rules", build)
@@ -64,6 +71,7 @@ class Container:
     @property
     def verifier(self):
         def build():
+            # lazy: the JWT and crypto libraries are cold start cost for the HTTP Lambda only
             from .adapters.auth import TokenVerifier
             s = self.settings
             return TokenVerifier(jwks_url=s.auth_jwks_url, jwks_path=s.auth_jwks_path,
@@ -81,6 +89,7 @@ class Container:
     @property
     def clocks(self):
         def build():
+            # lazy: pynamodb (cold start), as for the complaints repository
             from .adapters.dynamo.clocks import DynamoClockRepository
             return DynamoClockRepository(self.settings)
         return self._get("clocks", build)
@@ -88,6 +97,7 @@ class Container:
     @property
     def sanctions(self):
         def build():
+            # lazy: pynamodb (cold start), as for the complaints repository
             from .adapters.dynamo.sanctions import DynamoSanctionRepository
             return DynamoSanctionRepository(self.settings)
         return self._get("sanctions", build)
@@ -95,6 +105,7 @@ class Container:
     @property
     def notifier(self):
         def build():
+            # lazy: only the stream and the sweep notify; the HTTP Lambda never loads it
             from .adapters import notify
             s = self.settings
             if s.notify_topic_arn:
@@ -108,23 +119,24 @@ class Container:
     def schedule(self):
         """Deadline arithmetic and clock rules over the bundle; kept warm (it memoises)."""
         def build():
+            # lazy: only clock users need deadline arithmetic (and, with it, the bundle)
             from .rules.schedule import BundleSchedule
             return BundleSchedule(self.rules)
         return self._get("schedule", build)
 
-    def clock_deps(self):
-        from .services.deadlines import ClockDeps
+    def clock_deps(self) -> ClockDeps:
         return ClockDeps(complaints=self.repo, clocks=self.clocks, schedule=self.schedule,
                          rules_version=self.rules.version, now=self.now)
 
-    def sweep_deps(self):
-        from .services.sweep import SweepDeps
+    def sweep_deps(self) -> SweepDeps:
         return SweepDeps(complaints=self.repo, clocks=self.clocks, schedule=self.schedule,
                          rules_version=self.rules.version, now=self.now, sanctions=self.sanctions,
                          notifier=self.notifier, rules=self.rules)
 
-    def deps(self):
-        from .services.complaints import Deps
+    def sanction_deps(self) -> SanctionDeps:
+        return SanctionDeps(sanctions=self.sanctions, opds=self.rules.opds)
+
+    def deps(self) -> Deps:
         return Deps(repo=self.repo, rules=self.rules, now=self.now, new_id=self.new_id,
                     daily_limit=self.settings.daily_complaint_limit)
 

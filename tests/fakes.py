@@ -1,20 +1,37 @@
 """Hand-written in-memory fakes of the ports in chalicelib/services/ports.py.
 
 The same contract suite (tests/integration/test_complaint_repository.py) runs against these and
-against DynamoDB, so services can be unit-tested here and trusted there.
+against DynamoDB, so services can be unit-tested here and trusted there. Every fake counts its
+calls (`calls`, by method name): one call stands for one store request, which is how tests show
+that a listing costs a bounded number of them per page.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+import functools
+import re
 import threading
+from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import timezone
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.model import Complaint, Event
-from chalicelib.services.ports import BadCursor, DuplicateRequest, ListQuery, Page
+from chalicelib.domain.times import iso_utc
+from chalicelib.services.paging import check_limit, decode_cursor, encode_cursor, query_tag
+from chalicelib.services.ports import DuplicateRequest, ListQuery, Page
+
+# the position, as DynamoDB's `created_key`: "<created_at, fixed-width UTC>#<id>"
+CREATED_KEY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z#[^#\s]{1,64}")
+POSITION = {"v": 1, "q": str, "after": CREATED_KEY}
+
+
+def counted(method):
+    """Count a call to a store method in `self.calls` (one call = one store request)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        self.calls[method.__name__] += 1
+        return method(self, *args, **kwargs)
+    return wrapper
 
 
 def _utc(value):
@@ -25,9 +42,10 @@ def _utc(value):
                         updated_at=value.updated_at.astimezone(timezone.utc))
 
 
-def _order(c: Complaint) -> tuple:
-    """Newest first means descending (created_at, id): the same total order as DynamoDB's keys."""
-    return c.created_at.astimezone(timezone.utc), c.id
+def _order(c: Complaint) -> str:
+    """Newest first means descending (created_at, id): the same total order as DynamoDB's
+    `created_key`, and the same string."""
+    return f"{iso_utc(c.created_at)}#{c.id}"
 
 
 class FakeComplaintRepository:
@@ -35,8 +53,10 @@ class FakeComplaintRepository:
         self.complaints: dict[str, Complaint] = {}
         self.events: dict[str, dict[int, Event]] = {}
         self.idempotency: dict[str, tuple[str, str | None]] = {}
+        self.calls: Counter = Counter()
         self._lock = threading.Lock()   # the contract's atomicity, also under threads
 
+    @counted
     def add(self, complaint: Complaint, event: Event, idempotency_key: str | None = None,
             request_hash: str | None = None) -> None:
         if complaint.version != 1:
@@ -51,9 +71,17 @@ class FakeComplaintRepository:
             if idempotency_key is not None:
                 self.idempotency[idempotency_key] = (complaint.id, request_hash)
 
+    @counted
     def get(self, complaint_id: str) -> Complaint | None:
         return self.complaints.get(complaint_id)
 
+    @counted
+    def get_many(self, complaint_ids: list[str]) -> dict[str, Complaint]:
+        if len(set(complaint_ids)) > 100:
+            raise ValueError("at most 100 keys per batch read")
+        return {cid: self.complaints[cid] for cid in complaint_ids if cid in self.complaints}
+
+    @counted
     def save(self, complaint: Complaint, event: Event) -> None:
         with self._lock:
             stored = self.complaints.get(complaint.id)
@@ -63,14 +91,14 @@ class FakeComplaintRepository:
             self.complaints[complaint.id] = _utc(complaint)
             self.events.setdefault(event.complaint_id, {})[event.seq] = _utc(event)
 
+    @counted
     def timeline(self, complaint_id: str) -> list[Event]:
         events = self.events.get(complaint_id, {})
         return [events[seq] for seq in sorted(events)]
 
+    @counted
     def list(self, query: ListQuery) -> Page:
-        if not 1 <= query.limit <= 100:
-            raise ValueError("limit must be 1..100")
-        signature = [query.opd, query.reporter, query.status]
+        check_limit(query.limit)
         matching = sorted(
             (c for c in self.complaints.values()
              if (query.opd is None or c.opd == query.opd)
@@ -78,26 +106,16 @@ class FakeComplaintRepository:
              and (query.status is None or c.status.value == query.status)),
             key=_order, reverse=True)
         if query.cursor is not None:
-            after = _decode(query.cursor, signature)
+            after = decode_cursor(query.cursor, {**POSITION, "q": _tag(query)})["after"]
             matching = [c for c in matching if _order(c) < after]
         page = matching[:query.limit]
         more = len(matching) > query.limit
-        return Page(page, _encode(_order(page[-1]), signature) if more else None)
+        return Page(page, self.cursor_after(query, page[-1]) if more else None)
+
+    def cursor_after(self, query: ListQuery, complaint: Complaint) -> str:
+        """Not a store call: the position is the complaint's own key."""
+        return encode_cursor({"v": 1, "q": _tag(query), "after": _order(complaint)})
 
 
-def _encode(after: tuple, signature: list) -> str:
-    raw = json.dumps({"q": signature, "at": after[0].isoformat(), "id": after[1]})
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode(cursor: str, signature: list) -> tuple:
-    try:
-        data = json.loads(base64.b64decode(cursor, altchars=b"-_", validate=True))
-        if data["q"] != signature:
-            raise BadCursor("cursor from another query")
-        at = datetime.fromisoformat(data["at"])
-        if at.tzinfo is None or not isinstance(data["id"], str):
-            raise BadCursor("bad position")
-        return at.astimezone(timezone.utc), data["id"]
-    except (ValueError, TypeError, KeyError, binascii.Error):
-        raise BadCursor("unreadable cursor") from None
+def _tag(query: ListQuery) -> str:
+    return query_tag(query.opd, query.reporter, query.status)

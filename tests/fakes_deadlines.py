@@ -1,38 +1,36 @@
-"""Hand-written in-memory fakes of the clock and sanction repositories and the notifier."""
+"""Hand-written in-memory fakes of the clock and sanction repositories and the notifier.
+
+Like tests/fakes.py they count their calls (`calls`, by method name; one call = one store
+request), and page with the one cursor codec (services/paging.py) as the DynamoDB adapters do.
+"""
 from __future__ import annotations
 
-import json
 import threading
-from datetime import datetime
+from collections import Counter
 from dataclasses import asdict
 
-from chalicelib.services.ports import BadCursor, ClockFlags, DueClock, Page
-
-
-def _offset(cursor) -> int:
-    if not cursor:
-        return 0
-    if not str(cursor).isdigit():
-        raise BadCursor(cursor)
-    return int(cursor)
-
-
-def shard_of(complaint_id: str, shards: int = 16) -> int:
-    from chalicelib.adapters.dynamo.sharding import shard_of as real
-    return real(complaint_id, shards)
+from chalicelib.adapters.dynamo.sharding import shard_of
+from chalicelib.domain.times import from_storage, iso_utc
+from chalicelib.services.paging import check_limit, decode_cursor, encode_cursor, query_tag
+from chalicelib.services.ports import ClockFlags, DueClock, Page
+from tests.fakes import counted
 
 
 class FakeClockRepository:
     shards = 16
 
     def __init__(self):
-        self.items: dict[tuple[str, str], dict] = {}
+        self.items: dict[tuple[str, str], dict] = {}       # the clocks, by (complaint, clock key)
+        self.summary_items: dict[str, dict] = {}          # the per-complaint summaries
+        self.calls: Counter = Counter()
         self._lock = threading.Lock()
 
+    @counted
     def flags(self, complaint_id):
         return {k: ClockFlags(v.get("warned_at"), v.get("settled_at"), v.get("basis_seq", 0))
                 for (cid, k), v in self.items.items() if cid == complaint_id}
 
+    @counted
     def put(self, clock, *, basis_seq, next_check_at, rules_version):
         with self._lock:
             item = self.items.get((clock.complaint_id, clock.key), {})
@@ -43,6 +41,7 @@ class FakeClockRepository:
             self.items[(clock.complaint_id, clock.key)] = item
             return True
 
+    @counted
     def mark(self, complaint_id, clock_key, *, next_check_at, warned_at=None, settled_at=None):
         with self._lock:
             item = self.items.setdefault((complaint_id, clock_key), {})
@@ -52,38 +51,60 @@ class FakeClockRepository:
             if settled_at is not None:
                 item["settled_at"] = settled_at
 
+    @counted
     def due(self, shard, until, cursor, limit):
         """Keyset pagination, as DynamoDB's LastEvaluatedKey: continue after the last key seen,
         so clocks that left the index meanwhile do not shift the page."""
-        hits = sorted((v["next_check_at"].isoformat(), cid, k) for (cid, k), v in self.items.items()
+        hits = sorted((iso_utc(v["next_check_at"]), cid, k) for (cid, k), v in self.items.items()
                       if v.get("next_check_at") is not None and v["next_check_at"] <= until
                       and shard_of(cid) == shard)
         if cursor:
-            try:
-                after = tuple(json.loads(cursor))
-            except ValueError:
-                raise BadCursor(cursor) from None
-            hits = [h for h in hits if h > after]
+            pos = decode_cursor(cursor, {"next_check_at": str, "complaint_id": str, "clock_key": str})
+            hits = [h for h in hits if h > (pos["next_check_at"], pos["complaint_id"], pos["clock_key"])]
         page = hits[:limit]
-        items = [DueClock(cid, k, datetime.fromisoformat(at)) for at, cid, k in page]
-        return Page(items, json.dumps(list(page[-1])) if len(hits) > limit else None)
+        items = [DueClock(cid, k, from_storage(at)) for at, cid, k in page]
+        nxt = None
+        if len(hits) > limit:
+            at, cid, k = page[-1]
+            nxt = encode_cursor({"next_check_at": at, "complaint_id": cid, "clock_key": k})
+        return Page(items, nxt)
 
+    @counted
     def overdue_in(self, opd, now, limit=500):
         rows = sorted((v["clock"].due_at, cid) for (cid, k), v in self.items.items()
                       if "clock" in v and v["clock"].opd == opd and v["clock"].state != "stopped"
                       and v["clock"].due_at is not None and v["clock"].due_at < now)
         return [(cid, due) for due, cid in rows[:limit]]
 
+    @counted
     def for_opd(self, opd, since):
         return [v["clock"] for v in self.items.values() if "clock" in v and v["clock"].opd == opd
                 and v["clock"].started_at >= since]
+
+    @counted
+    def put_summary(self, complaint_id, summary, *, rules_version):
+        with self._lock:
+            stored = self.summary_items.get(complaint_id)
+            if stored is not None and stored["summary"].basis_seq > summary.basis_seq:
+                return False
+            self.summary_items[complaint_id] = {"summary": summary, "rules_version": rules_version}
+            return True
+
+    @counted
+    def summaries(self, complaint_ids):
+        if len(set(complaint_ids)) > 100:
+            raise ValueError("at most 100 keys per batch read")
+        return {cid: self.summary_items[cid]["summary"] for cid in complaint_ids
+                if cid in self.summary_items}
 
 
 class FakeSanctionRepository:
     def __init__(self):
         self.items: dict[str, dict] = {}
+        self.calls: Counter = Counter()
         self._lock = threading.Lock()
 
+    @counted
     def add(self, sanction):
         with self._lock:
             if sanction.id in self.items:
@@ -91,27 +112,38 @@ class FakeSanctionRepository:
             self.items[sanction.id] = {"sanction": sanction, "notified_at": None}
             return True
 
+    @counted
     def get(self, sanction_id):
         item = self.items.get(sanction_id)
         return None if item is None else {**asdict(item["sanction"]), "notified_at": item["notified_at"]}
 
+    @counted
     def count_misses(self, subject, since, before):
         return sum(1 for v in self.items.values() if v["sanction"].kind == "sanction"
                    and v["sanction"].subject == subject and since <= v["sanction"].due_at < before)
 
+    @counted
     def mark_notified(self, sanction_id, at):
         self.items[sanction_id]["notified_at"] = at
 
+    @counted
     def list(self, *, complaint=None, opd=None, subject_type=None, since=None, kind="sanction",
              limit=20, cursor=None):
+        check_limit(limit)
         rows = [v["sanction"] for v in self.items.values()]
         rows = [s for s in rows if s.kind == kind or kind == "all"]
         rows = [s for s in rows if (complaint is None or s.complaint_id == complaint)
                 and (opd is None or s.opd == opd) and (subject_type is None or s.subject_type == subject_type)
                 and (since is None or s.issued_at >= since)]
-        rows.sort(key=lambda s: (s.issued_at, s.id), reverse=True)
-        start = _offset(cursor)
-        return Page(rows[start:start + limit], str(start + limit) if start + limit < len(rows) else None)
+        keys = sorted(((f"{iso_utc(s.issued_at)}#{s.id}", s) for s in rows), key=lambda r: r[0],
+                      reverse=True)
+        tag = query_tag(complaint, opd, subject_type, since and iso_utc(since), kind)
+        if cursor:
+            after = decode_cursor(cursor, {"q": tag, "issued_key": str})["issued_key"]
+            keys = [r for r in keys if r[0] < after]
+        page = keys[:limit]
+        nxt = encode_cursor({"q": tag, "issued_key": page[-1][0]}) if len(keys) > limit else None
+        return Page([s for _, s in page], nxt)
 
     def all(self):
         return [v["sanction"] for v in self.items.values()]

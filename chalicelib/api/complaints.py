@@ -1,19 +1,24 @@
 """Complaint routes of CONTRACT.md. Each parses, calls one service, shapes the response."""
 from __future__ import annotations
 
+import re
+
 from chalice import Blueprint
 
+from ..domain.commands import FileComplaint
 from ..domain.lifecycle import Action
 from ..domain.model import Status
 from ..services import complaints as service
+from ..services.deadlines import complaint_deadlines
 from ..wiring import container
 from . import schemas
 from .errors import ApiError, invalid
 from .http import JSON_CONTENT_TYPES, endpoint
-from .queries import page_limit
+from .queries import page_limit, parse_bool
 from .views import ACTION_PATHS, complaint_view, event_view
 
 api = Blueprint(__name__)
+VERSION = re.compile(r"[0-9]{1,9}")
 
 ACTION_BODIES = {
     Action.CLAIM: schemas.Empty, Action.FOLLOW_UP: schemas.FollowUp, Action.APPROVE: schemas.Approve,
@@ -24,7 +29,7 @@ ACTION_BODIES = {
 
 
 def _view(call, complaint):
-    from ..services.deadlines import complaint_deadlines
+    """One complaint, as just read or changed: its deadlines from a fresh replay."""
     return complaint_view(complaint, call.actor, complaint_deadlines(container.clock_deps(), complaint))
 
 
@@ -34,8 +39,8 @@ def file_complaint(call):
     key = call.header("idempotency-key")
     if key is not None and not (0 < len(key) <= 128 and key.isascii() and key.isprintable()):
         raise ApiError(400, "invalid_idempotency_key")
-    complaint, created = service.submit(container.deps(), call.actor,
-                                        call.body.model_dump(exclude_none=True), key)
+    command = FileComplaint.from_request(call.body.model_dump(exclude_none=True))
+    complaint, created = service.submit(container.deps(), call.actor, command, key)
     headers = {"Location": f"/v1/complaints/{complaint.id}"}
     if not created:
         headers["Idempotent-Replayed"] = "true"
@@ -48,26 +53,12 @@ def list_complaints(call):
     status = call.query("status")
     if status is not None and status not in Status.__members__.values():
         raise invalid("status", "not_allowed_value", expected=", ".join(s.value for s in Status))
-    overdue = call.query("overdue")
-    if overdue not in (None, "true", "false"):
-        raise invalid("overdue", "not_allowed_value", expected="true, false")
-    opd = call.query("opd")
-    if overdue == "true":
-        page = _overdue(call, status, opd)
-    else:
-        page = service.list_complaints(container.deps(), call.actor, status=status, opd=opd,
-                                       limit=page_limit(call), cursor=call.query("cursor"))
-    items = [_view(call, c) for c in page.items]
-    if overdue == "false":
-        items = [i for i in items if not i["overdue"]]
-    return {"items": items, "next": page.next}
-
-
-def _overdue(call, status, opd):
-    from ..services.deadlines import overdue_queue
-    scope = service.listing_opds(container.deps(), call.actor, opd)
-    return overdue_queue(container.clock_deps(), call.actor, opds=scope, status=status,
-                         limit=page_limit(call), cursor=call.query("cursor"))
+    page = service.list_complaints(container.deps(), container.clock_deps(), call.actor,
+                                   status=status, opd=call.query("opd"),
+                                   overdue=parse_bool(call, "overdue"), limit=page_limit(call),
+                                   cursor=call.query("cursor"))
+    return {"items": [complaint_view(i.complaint, call.actor, i.deadlines) for i in page.items],
+            "next": page.next}
 
 
 @api.route("/v1/complaints/{complaint_id}", methods=["GET"])
@@ -94,7 +85,7 @@ def _if_match(call) -> int | None:
     if text is None:
         return None
     text = text.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 9:
+    if not VERSION.fullmatch(text):           # ASCII digits only: "²".isdigit() is true
         raise ApiError(400, "invalid_if_match")
     return int(text)
 

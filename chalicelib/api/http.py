@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from chalice import Response
 
@@ -28,7 +29,7 @@ JSON_CONTENT_TYPES = ["*/*"]      # we check the media type ourselves, to answer
 
 @dataclass
 class Call:
-    request: object
+    request: Any                  # chalice.app.Request
     actor: Actor | None
     body: object
     lang: str

@@ -6,6 +6,7 @@ import time
 
 from chalice import Blueprint
 
+from ..services.stats import league_table
 from ..wiring import container
 from .http import endpoint
 
@@ -60,21 +61,4 @@ container.on_reset.append(lambda: _table.update(value=None))   # tests swap stor
 
 
 def _league_table() -> dict:
-    from ..services.stats import opd_table
-    sanctions = container.sanctions
-
-    def sanctions_for(opd, since):
-        return sum(1 for _ in all_pages(lambda cur: sanctions.list(opd=opd, since=since, kind="sanction",
-                                                                     limit=100, cursor=cur)))
-    return opd_table(container.rules.opds, container.clocks.for_opd, sanctions_for, container.now())
-
-
-def all_pages(fetch):
-    """Every item of a paged listing (the few OPD-level counts the league table needs)."""
-    cursor = None
-    while True:
-        page = fetch(cursor)
-        yield from page.items
-        cursor = page.next
-        if not cursor:
-            return
+    return league_table(container.rules.opds, container.clocks, container.sanctions, container.now())

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime
 
 from ..domain import policy
 from ..domain.lifecycle import Action, allowed_actions
 from ..domain.model import Actor, Complaint, Event
-
+from ..domain.times import to_utc
 
 # The URL segment of each action: POST /v1/complaints/{id}/<segment>
 ACTION_PATHS = {
@@ -19,9 +19,11 @@ ACTION_PATHS = {
 
 
 def iso(at: datetime | None) -> str | None:
+    """What the API shows: UTC with a Z and no needless microseconds (`2026-11-28T02:00:00Z`);
+    frontends render it in WIB. Storage uses domain/times.iso_utc (fixed width) instead."""
     if at is None:
         return None
-    return at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return to_utc(at).isoformat().replace("+00:00", "Z")
 
 
 def complaint_view(c: Complaint, actor: Actor, deadlines: dict | None = None) -> dict:
@@ -58,7 +60,7 @@ def complaint_view(c: Complaint, actor: Actor, deadlines: dict | None = None) ->
 
 
 def event_view(e: Event, actor: Actor, c: Complaint) -> dict:
-    view = {"at": iso(e.at), "type": e.type, "actor_role": e.actor_role, "note": e.note}
+    view: dict = {"at": iso(e.at), "type": e.type, "actor_role": e.actor_role, "note": e.note}
     if policy.shows_actor_ids(actor, c, e):
         view["actor_id"] = e.actor_id
     if e.data:

@@ -11,9 +11,10 @@ API shows gets its `deadlines` and `overdue` from `summary_deadlines` alone.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .clocks import Clock
@@ -39,7 +40,7 @@ class DeadlineSummary:
 NO_OPEN_CLOCKS = DeadlineSummary(0)
 
 
-def summarise(clocks: Iterable["Clock"], basis_seq: int) -> DeadlineSummary:
+def summarise(clocks: Iterable[Clock], basis_seq: int) -> DeadlineSummary:
     """The open (not stopped) clocks, in the order the timeline started them."""
     return DeadlineSummary(basis_seq, tuple(OpenDeadline(c.name, c.due_at, c.missed)
                                             for c in clocks if c.state != "stopped"))

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Callable
 
 from ..domain import lifecycle, policy
+from ..domain.commands import FileComplaint
 from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from ..domain.ids import plausible_id
 from ..domain.lifecycle import Action
-from ..domain.model import Actor, Complaint, Event, Location, Role
-from .ports import ComplaintRepository, DuplicateRequest, ListQuery, Page
+from ..domain.model import Actor, Complaint, Event, Role
+from .deadlines import ClockDeps, overdue_queue, with_deadlines
+from .paging import fill_page
+from .ports import ComplaintRepository, DuplicateRequest, ListQuery, Page, RoutingRules
 
 
 @dataclass
 class Deps:
     repo: ComplaintRepository
-    rules: object                        # chalicelib.rules.bundle.RulesBundle
+    rules: RoutingRules                  # the rules bundle (chalicelib.rules.bundle.RulesBundle)
     now: Callable[[], datetime]          # aware UTC
     new_id: Callable[[datetime], str]
     daily_limit: int = 20                # complaints one citizen may file in 24 hours
@@ -42,26 +45,25 @@ def request_hash(request: dict) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def submit(deps: Deps, actor: Actor, request: dict, idempotency_key: str | None = None
+def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: str | None = None
            ) -> tuple[Complaint, bool]:
     """File a complaint and route it at once. Returns (complaint, created); created is False when
     the Idempotency-Key was seen before and the first complaint is returned instead."""
     if actor.role != Role.CITIZEN:
         raise Forbidden("forbidden", action="submit")
     scoped_key = f"{actor.sub}#{idempotency_key}" if idempotency_key else None
-    digest = request_hash(request)
+    digest = request_hash(command.as_request())
     try:
-        decision = deps.rules.route(request["category"])
+        decision = deps.rules.route(command.category)
     except LookupError:
-        raise Invalid("unknown_category", field="category", value=request["category"]) from None
+        raise Invalid("unknown_category", field="category", value=command.category) from None
     at = deps.now()
     check_daily_limit(deps, actor, at)
-    loc = request.get("location")
     complaint, event = lifecycle.file_complaint(
-        complaint_id=deps.new_id(at), actor=actor, at=at, category=request["category"],
-        sector=decision.sector, opd=decision.opd, title=request["title"],
-        description=request["description"], location=Location(**loc) if loc else None,
-        visibility=request.get("visibility", "private"), anonymous=request.get("anonymous", False),
+        complaint_id=deps.new_id(at), actor=actor, at=at, category=command.category,
+        sector=decision.sector, opd=decision.opd, title=command.title,
+        description=command.description, location=command.location,
+        visibility=command.visibility, anonymous=command.anonymous,
         routing_rule=decision.rule_id, rules_version=decision.rules_version,
         routing_explanation=decision.explanation,
     )
@@ -108,14 +110,29 @@ def timeline(deps: Deps, actor: Actor, complaint_id: str) -> tuple[Complaint, li
     return complaint, deps.repo.timeline(complaint_id)
 
 
-def list_complaints(deps: Deps, actor: Actor, *, status: str | None, opd: str | None,
-                    limit: int, cursor: str | None) -> Page:
-    """Citizens see their own, OPD staff their OPD's, inspectors and admins everything."""
+def list_complaints(deps: Deps, clock_deps: ClockDeps, actor: Actor, *, status: str | None,
+                    opd: str | None, overdue: bool | None = None, limit: int,
+                    cursor: str | None) -> Page:
+    """Citizens see their own, OPD staff their OPD's, inspectors and admins everything; each item
+    a `deadlines.Listed` (the complaint with its deadlines), in bounded store calls per page.
+
+    `overdue` filters before paging: full pages of the complaints that are (or are not) overdue,
+    newest first. For staff and oversight `overdue=True` is the queue of the open-clocks index,
+    most overdue first; a citizen's own few complaints are filtered like `overdue=False`."""
+    opds = listing_opds(deps, actor, opd)          # refuses another OPD's or an unknown one
     scope = policy.listing_scope(actor)
-    listing_opds(deps, actor, opd)          # refuses another OPD's or an unknown one
+    if overdue is True and "reporter" not in scope:
+        return overdue_queue(clock_deps, actor, opds=opds, status=status, limit=limit, cursor=cursor)
     query = ListQuery(opd=scope.get("opd", opd), reporter=scope.get("reporter"), status=status,
-                      limit=limit, cursor=cursor)
-    return deps.repo.list(query)
+                      limit=limit)
+
+    def fetch(after: str | None) -> Page:
+        page = deps.repo.list(replace(query, cursor=after))
+        return Page(with_deadlines(clock_deps, page.items), page.next)
+
+    keep = None if overdue is None else (lambda item: item.deadlines["overdue"] is overdue)
+    return fill_page(fetch, limit=limit, cursor=cursor, keep=keep,
+                     cursor_after=lambda item: deps.repo.cursor_after(query, item.complaint))
 
 
 def listing_opds(deps: Deps, actor: Actor, opd: str | None) -> list[str]:

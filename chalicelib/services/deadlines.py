@@ -1,29 +1,45 @@
-"""Keeping clocks in step with complaints (the stream handler's use case).
+"""Keeping clocks in step with complaints (the stream handler's use case), and reading them back.
 
 For each change the handler re-reads the complaint's timeline (stream images can be stale),
-replays it into clocks and stores them; since the result depends only on the timeline, duplicate,
-late or out-of-order records are harmless.
+replays it into clocks and stores them, with one summary of the open clocks per complaint; since
+the result depends only on the timeline, duplicate, late or out-of-order records are harmless.
+
+Reads: one complaint (GET, POST, actions) replays its timeline, so what a user just did shows at
+once. A list reads the stored summaries of its whole page in one batch and replays only the
+complaints the stream has not caught up with yet (normally none): bounded calls per page.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from ..domain import policy
-from ..domain.clocks import Clock, deadlines, replay
-from ..domain.model import Status
+from ..domain.clocks import Clock, Schedule, replay
+from ..domain.deadline_summary import NO_OPEN_CLOCKS, summarise, summary_deadlines
+from ..domain.model import Complaint, Status
 from ..domain.sanctions import next_check
-from .ports import BadCursor, ClockFlags, ClockRepository, ComplaintRepository, ListQuery, Page
+from ..domain.times import iso_utc
+from .paging import MAX_LIMIT, check_limit, decode_cursor, encode_cursor
+from .ports import ClockFlags, ClockRepository, ComplaintRepository, Page
 
 
 @dataclass
 class ClockDeps:
     complaints: ComplaintRepository
     clocks: ClockRepository
-    schedule: object                   # domain.clocks.Schedule
+    schedule: Schedule                 # deadline arithmetic and clock rules (the bundle's)
     rules_version: str
     now: Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A complaint as a list shows it: with its `deadlines` and `overdue` fields."""
+
+    complaint: Complaint
+    deadlines: dict
 
 
 def current_clocks(deps: ClockDeps, complaint_id: str) -> tuple[list[Clock], int]:
@@ -33,7 +49,7 @@ def current_clocks(deps: ClockDeps, complaint_id: str) -> tuple[list[Clock], int
 
 
 def reconcile(deps: ClockDeps, complaint_id: str) -> list[Clock]:
-    """Store the complaint's clocks as its timeline now implies. Returns them."""
+    """Store the complaint's clocks, and their summary, as its timeline now implies."""
     clocks, basis = current_clocks(deps, complaint_id)
     flags = deps.clocks.flags(complaint_id)
     for clock in clocks:
@@ -41,45 +57,74 @@ def reconcile(deps: ClockDeps, complaint_id: str) -> list[Clock]:
         deps.clocks.put(clock, basis_seq=basis,
                         next_check_at=next_check(clock, f.warned_at is not None, f.settled_at is not None),
                         rules_version=deps.rules_version)
+    deps.clocks.put_summary(complaint_id, summarise(clocks, basis), rules_version=deps.rules_version)
     return clocks
 
 
-NO_OPEN_CLOCKS = frozenset({Status.RESOLVED, Status.CLOSED, Status.FORWARDED, Status.REJECTED})
+CLOSED = frozenset({Status.RESOLVED, Status.CLOSED, Status.FORWARDED, Status.REJECTED})
 
 
-def complaint_deadlines(deps: ClockDeps, complaint) -> dict:
-    """`deadlines` and `overdue` for the API, computed from the timeline (never stale). A complaint
-    in a status where no clock runs costs no read (most of any long list)."""
-    if complaint.status in NO_OPEN_CLOCKS:
-        return deadlines([], deps.now())
-    clocks, _ = current_clocks(deps, complaint.id)
-    return deadlines(clocks, deps.now())
+def complaint_deadlines(deps: ClockDeps, complaint: Complaint) -> dict:
+    """`deadlines` and `overdue` of one complaint, from its timeline (never stale). A complaint in
+    a status where no clock runs costs no read."""
+    if complaint.status in CLOSED:
+        return summary_deadlines(NO_OPEN_CLOCKS, deps.now())
+    clocks, basis = current_clocks(deps, complaint.id)
+    return summary_deadlines(summarise(clocks, basis), deps.now())
+
+
+def with_deadlines(deps: ClockDeps, complaints: list[Complaint]) -> list[Listed]:
+    """A page of complaints with their deadlines: one batch read of the stored summaries; a
+    complaint whose summary is missing or older than the complaint is replayed (correctness
+    first: right after a change the stream may not have run yet)."""
+    now = deps.now()
+    open_ids = [c.id for c in complaints if c.status not in CLOSED]
+    stored = deps.clocks.summaries(open_ids) if open_ids else {}
+    out = []
+    for c in complaints:
+        summary = NO_OPEN_CLOCKS if c.status in CLOSED else stored.get(c.id)
+        if summary is None or (c.status not in CLOSED and not summary.is_current_for(c.version)):
+            clocks, basis = current_clocks(deps, c.id)
+            summary = summarise(clocks, basis)
+        out.append(Listed(c, summary_deadlines(summary, now)))
+    return out
+
+
+QUEUE_CURSOR = {"due": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z"),
+                "id": str}
+MAX_QUEUE_READS = 5                    # batch reads of complaints per overdue-queue request
 
 
 def overdue_queue(deps: ClockDeps, actor, *, opds: list[str], status: str | None, limit: int,
                   cursor: str | None) -> Page:
-    """`GET /v1/complaints?overdue=true`: the caller's complaints whose clock ran out, most
-    overdue first, from the sparse index of open clocks (the queue an operator works from).
-    Citizens' own complaints are few: their newest are checked one by one instead."""
-    start = _offset(cursor)
-    if policy.listing_scope(actor).get("reporter"):
-        mine = deps.complaints.list(ListQuery(reporter=actor.sub, status=status, limit=100)).items
-        late = [c for c in mine if complaint_deadlines(deps, c)["overdue"]]
-    else:
-        due = sorted((d, cid) for opd in opds for cid, d in deps.clocks.overdue_in(opd, deps.now()))
-        late, seen = [], set()
-        for _, cid in due:
-            c = deps.complaints.get(cid) if cid not in seen else None
-            seen.add(cid)
-            if c and policy.can_see(actor, c) and (status is None or c.status.value == status):
-                late.append(c)
-    page = late[start:start + limit]
-    return Page(page, str(start + limit) if start + limit < len(late) else None)
-
-
-def _offset(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
-    if not cursor.isdigit() or len(cursor) > 9:
-        raise BadCursor(cursor)
-    return int(cursor)
+    """`GET /v1/complaints?overdue=true` for staff and oversight: the complaints of `opds` whose
+    clock ran out, most overdue first, from the sparse index of open clocks (the queue an
+    operator works from). Cost: one index query per OPD, then one batch read of the page's
+    complaints and one of their summaries (a few more when entries drop out: at most
+    MAX_QUEUE_READS rounds). The cursor is the queue position (due time, id) of the last entry
+    examined, so entries that leave the queue meanwhile do not shift the next page."""
+    check_limit(limit)
+    after = None
+    if cursor is not None:
+        pos = decode_cursor(cursor, QUEUE_CURSOR)
+        after = (pos["due"], pos["id"])
+    now, seen, queue = deps.now(), set(), []
+    entries = sorted((iso_utc(d), cid) for opd in opds for cid, d in deps.clocks.overdue_in(opd, now))
+    for due, cid in entries:
+        if cid not in seen and (after is None or (due, cid) > after):
+            queue.append((due, cid))
+        seen.add(cid)                  # a complaint stays at its most overdue position
+    taken: list[Listed] = []
+    examined = 0
+    for _ in range(MAX_QUEUE_READS):
+        chunk = queue[examined:examined + min(MAX_LIMIT, limit - len(taken))]
+        if not chunk:                  # the page is full, or the queue is exhausted
+            break
+        found = deps.complaints.get_many([cid for _, cid in chunk])
+        visible = [c for c in (found.get(cid) for _, cid in chunk) if c is not None
+                   and policy.can_see(actor, c) and (status is None or c.status.value == status)]
+        # the index can be a change behind (followed up a moment ago): show only what is overdue
+        taken += [item for item in with_deadlines(deps, visible) if item.deadlines["overdue"]]
+        examined += len(chunk)
+    nxt = queue[examined - 1] if examined < len(queue) else None
+    return Page(taken, encode_cursor({"due": nxt[0], "id": nxt[1]}) if nxt else None)

@@ -1,10 +1,17 @@
 """What the services need from the outside world, as protocols. Adapters implement them;
-tests use hand-written fakes (tests/fakes.py). The same contract suite runs against both."""
+tests use hand-written fakes (tests/fakes.py). The same contract suite runs against both.
+
+Reads are bounded per page: a listing costs one query, and whatever it needs per item comes
+from one batch read of the whole page (`get_many`, `summaries`), never one call per item."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
+from ..domain.clocks import Clock
+from ..domain.deadline_summary import DeadlineSummary
 from ..domain.model import Complaint, Event
 
 
@@ -28,14 +35,15 @@ class ListQuery:
 class DuplicateRequest(Exception):
     """An Idempotency-Key was used before: carries the first complaint's id and request hash."""
 
-    def __init__(self, complaint_id: str, request_hash: str):
+    def __init__(self, complaint_id: str, request_hash: str | None):
         super().__init__(complaint_id)
         self.complaint_id = complaint_id
         self.request_hash = request_hash
 
 
 class BadCursor(Exception):
-    """The cursor was not one this repository produced (tampered, truncated, other query)."""
+    """The cursor was not one this listing produced (tampered, truncated, other query): 400.
+    services/paging.py is the one codec that raises it."""
 
 
 class ComplaintRepository(Protocol):
@@ -46,6 +54,9 @@ class ComplaintRepository(Protocol):
 
     def get(self, complaint_id: str) -> Complaint | None: ...
 
+    def get_many(self, complaint_ids: list[str]) -> dict[str, Complaint]:
+        """The complaints that exist among up to a page of ids, read in one batch (consistent)."""
+
     def save(self, complaint: Complaint, event: Event) -> None:
         """Store the complaint and one new event atomically, only if the stored version is
         `complaint.version - 1`; otherwise raise domain.errors.Conflict and store nothing."""
@@ -54,7 +65,12 @@ class ComplaintRepository(Protocol):
         """Events oldest first."""
 
     def list(self, query: ListQuery) -> Page:
-        """Newest first. Raises BadCursor for a cursor it did not produce."""
+        """Newest first, `query.limit` (1..100) at most, one store query for an unfiltered index.
+        Raises BadCursor for a cursor it did not produce for this query."""
+
+    def cursor_after(self, query: ListQuery, complaint: Complaint) -> str:
+        """A cursor for `query` that continues right after `complaint` (an item it listed), so a
+        caller that filters a page can stop in the middle of it."""
 
 
 @dataclass(frozen=True)
@@ -91,11 +107,20 @@ class ClockRepository(Protocol):
     def due(self, shard: int, until, cursor: str | None, limit: int) -> Page:
         """Clocks of one index shard whose next check is at or before `until` (DueClock items)."""
 
-    def overdue_in(self, opd: str, now, limit: int = 500) -> list[tuple[str, object]]:
+    def overdue_in(self, opd: str, now, limit: int = 500) -> list[tuple[str, datetime]]:
         """(complaint id, due time) of the OPD's open clocks past due, most overdue first."""
 
-    def for_opd(self, opd: str, since) -> list[dict]:
+    def for_opd(self, opd: str, since) -> list[Clock]:
         """Clocks an OPD was accountable for that started since `since` (statistics)."""
+
+    def put_summary(self, complaint_id: str, summary: DeadlineSummary, *, rules_version: str) -> bool:
+        """Store the complaint's open-clock summary (the stream handler). Ignored (False) when one
+        from a longer timeline is stored. It is not a clock: flags, due, overdue_in and for_opd
+        never see it."""
+
+    def summaries(self, complaint_ids: list[str]) -> dict[str, DeadlineSummary]:
+        """Stored summaries of up to a page of complaints in one batch read; a complaint whose
+        summary is missing (not streamed yet, or unreadable) is absent from the result."""
 
 
 class SanctionRepository(Protocol):
@@ -116,3 +141,16 @@ class SanctionRepository(Protocol):
 class Notifier(Protocol):
     def publish(self, message: dict, dedup_id: str) -> None:
         """Deliver a notification at least once; `dedup_id` lets receivers drop repeats."""
+
+
+class RoutingRules(Protocol):
+    """What the complaint services ask of the rules bundle: routing and the known OPDs and
+    kabupaten/kota (rules/routing)."""
+
+    @property
+    def opds(self) -> Mapping[str, Any]: ...
+
+    @property
+    def jurisdictions(self) -> Mapping[str, Any]: ...
+
+    def route(self, category_code: str) -> Any: ...

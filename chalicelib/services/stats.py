@@ -7,8 +7,12 @@ thin; OPDs with fewer than MIN_EVIDENCE decided clocks are listed but marked, no
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from statistics import median
+
+from .paging import MAX_LIMIT, all_pages
+from .ports import ClockRepository, SanctionRepository
 
 Z95 = 1.96
 MIN_EVIDENCE = 10
@@ -43,7 +47,7 @@ def clock_summary(clocks, name: str, now: datetime) -> dict:
             "median_hours": round(median(durations), 1) if durations else None}
 
 
-def opd_table(opds: dict, clocks_for, sanctions_for, now: datetime, window_days: int = WINDOW_DAYS) -> dict:
+def opd_table(opds: Mapping, clocks_for, sanctions_for, now: datetime, window_days: int = WINDOW_DAYS) -> dict:
     since = now - timedelta(days=window_days)
     rows = []
     for code, opd in opds.items():
@@ -65,3 +69,14 @@ def opd_table(opds: dict, clocks_for, sanctions_for, now: datetime, window_days:
     return {"window_days": window_days, "since": since.isoformat(), "method":
             "rank by the 95% Wilson lower bound of the on-time rate of decided clocks; "
             f"OPDs with fewer than {MIN_EVIDENCE} decided clocks are not ranked", "opds": rows}
+
+
+def league_table(opds: Mapping[str, object], clocks: ClockRepository, sanctions: SanctionRepository,
+                 now: datetime, window_days: int = WINDOW_DAYS) -> dict:
+    """`GET /v1/stats/opds`: every OPD's recent clocks (one index query each) and its primary
+    sanctions in the window, counted page by page."""
+    def sanctions_for(opd: str, since: datetime) -> int:
+        return sum(1 for _ in all_pages(lambda cursor: sanctions.list(
+            complaint=None, opd=opd, subject_type=None, since=since, kind="sanction",
+            limit=MAX_LIMIT, cursor=cursor)))
+    return opd_table(opds, clocks.for_opd, sanctions_for, now, window_days)

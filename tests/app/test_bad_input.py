@@ -38,7 +38,8 @@ def test_missing_fields_limits_and_unknown_fields(api):
                                 {**NEW, "title": "x" * 201, "description": "   ", "colour": "red",
                                  "location": {"lat": 91, "lon": 0}}), 422, "validation_failed")
     assert {d["field"]: d["code"] for d in err["details"]} == {
-        "title": "too_long", "description": "too_short", "colour": "unknown_field", "location.lat": "out_of_range"}
+        "title": "too_long", "description": "too_short", "colour": "unknown_field",
+        "location.lat": "out_of_range"}
 
 
 def test_body_that_is_not_an_object_is_422(api):

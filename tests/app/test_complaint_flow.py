@@ -51,7 +51,8 @@ def test_full_flow_to_closed_with_timeline(api, clock):
     status, timeline = api.get(f"{path}/timeline", CITIZEN)
     assert status == 200
     assert [e["type"] for e in timeline] == ["submitted", "claimed", "followed_up", "approved", "rated"]
-    assert timeline[2]["note"] == "NIB sudah diterbitkan hari ini." and timeline[2]["actor_role"] == "operator"
+    assert timeline[2]["note"] == "NIB sudah diterbitkan hari ini."
+    assert timeline[2]["actor_role"] == "operator"
     assert all(set(e) >= {"at", "type", "actor_role", "note"} for e in timeline)
     assert "actor_id" not in timeline[1]          # citizens never see staff ids
 
@@ -59,7 +60,8 @@ def test_full_flow_to_closed_with_timeline(api, clock):
 def test_request_info_reply_return_reopen_transfer_forward_reject(api):
     cid = file(api)["id"]
     p = f"/v1/complaints/{cid}"
-    assert api.post(f"{p}/request-info", OPERATOR, {"question": "Nomor NIB?"})[1]["status"] == "waiting_citizen"
+    status = api.post(f"{p}/request-info", OPERATOR, {"question": "Nomor NIB?"})[1]["status"]
+    assert status == "waiting_citizen"
     assert api.post(f"{p}/replies", CITIZEN, {"message": "1234"})[1]["status"] == "assigned"
     api.post(f"{p}/followups", OPERATOR, {"message": "cek"})
     assert api.post(f"{p}/return", SUPERVISOR, {"reason": "belum cukup"})[1]["status"] == "assigned"
@@ -140,7 +142,8 @@ def test_the_routing_decision_is_recorded_with_rule_version_and_explanation(api)
     c = file(api)
     [submitted] = api.get(f"/v1/complaints/{c['id']}/timeline", CITIZEN)[1]
     data = submitted["data"]
-    assert data["routing_rule"] == c["routing"]["rule_id"] and data["rules_version"] == c["routing"]["rules_version"]
+    assert data["routing_rule"] == c["routing"]["rule_id"]
+    assert data["rules_version"] == c["routing"]["rules_version"]
     assert OPD in data["explanation"]["id"] and OPD in data["explanation"]["en"]
 
 
@@ -164,9 +167,11 @@ def test_overdue_queue_is_most_overdue_first_and_scoped(api, clock):
     assert [c["id"] for c in page["items"]] == [first] and page["next"]
     page = api.get(f"/v1/complaints?overdue=true&limit=1&cursor={page['next']}", OPERATOR)[1]
     assert [c["id"] for c in page["items"]] == [second] and page["next"] is None
-    assert [c["id"] for c in api.get("/v1/complaints?overdue=true", INSPECTOR)[1]["items"]] == [first, second, other]
-    assert [c["id"] for c in api.get("/v1/complaints?overdue=true&opd=BAPENDA", INSPECTOR)[1]["items"]] == [other]
-    assert [c["id"] for c in api.get("/v1/complaints?overdue=true", CITIZEN)[1]["items"]] == [other, second, first]
+    def ids(path, who):
+        return [c["id"] for c in api.get(path, who)[1]["items"]]
+    assert ids("/v1/complaints?overdue=true", INSPECTOR) == [first, second, other]
+    assert ids("/v1/complaints?overdue=true&opd=BAPENDA", INSPECTOR) == [other]
+    assert ids("/v1/complaints?overdue=true", CITIZEN) == [other, second, first]
     assert api.get("/v1/complaints?overdue=true&cursor=x", OPERATOR)[0] == 400
 
 

@@ -4,7 +4,8 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.app.conftest import ADMIN, CITIZEN, INSPECTOR, staff
 

@@ -19,8 +19,8 @@ from tests.app.test_complaint_flow import NEW, file
 from tests.app.test_sanctions_api import invoke, scheduled, stream_event
 
 NIK, PHONE, NAME = "1871012345670001", "0812-3456-7890", "Siti Rahayu Binti Ahmad"
-PERSONAL = {**NEW, "title": f"Aduan {NAME}",
-            "description": f"Saya {NAME}, NIK {NIK}, telp {PHONE}: NIB belum terbit."}
+PERSONAL: dict = {**NEW, "title": f"Aduan {NAME}",
+                   "description": f"Saya {NAME}, NIK {NIK}, telp {PHONE}: NIB belum terbit."}
 
 
 @pytest.fixture

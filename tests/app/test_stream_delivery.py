@@ -24,7 +24,8 @@ def outcome(api, clock):
     clocks = {k: (v["clock"].state, v["clock"].due_at, v.get("next_check_at"))
               for k, v in container.clocks.items.items()}
     report = run_sweep({"time": (clock.at + timedelta(days=10)).isoformat()})
-    sanctions = sorted((s["complaint_id"], s["rule_id"]) for s in api.get("/v1/sanctions?limit=100", ADMIN)[1]["items"])
+    listed = api.get("/v1/sanctions?limit=100", ADMIN)[1]["items"]
+    sanctions = sorted((s["complaint_id"], s["rule_id"]) for s in listed)
     return clocks, report["sanctions_issued"], sanctions
 
 

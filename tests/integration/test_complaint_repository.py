@@ -19,10 +19,10 @@ import pytest
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.lifecycle import Action, decide, file_complaint
 from chalicelib.domain.model import Actor, Location, Role
+from chalicelib.domain.times import WIB
 from chalicelib.services.ports import BadCursor, DuplicateRequest, ListQuery
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
-WIB = timezone(timedelta(hours=7))
 _serial = itertools.count(1)
 
 
@@ -160,7 +160,7 @@ def test_concurrent_saves_exactly_one_wins(repo, serializable_moto):
     for round_ in range(3):
         barrier = threading.Barrier(8)
 
-        def attempt(i):
+        def attempt(i, round_=round_, barrier=barrier):
             loaded = repo.get(c.id)
             new, event = decide(loaded, Action.CLAIM, operator(sub=f"op-{round_}-{i}"), T0)
             barrier.wait()
@@ -234,7 +234,8 @@ QUERIES = [
     {}, {"opd": "DINKES"}, {"opd": "DISDIK", "status": "assigned"},
     {"opd": "DINKES", "status": "followed_up"}, {"status": "waiting_citizen"},
     {"reporter": "warga-1"}, {"reporter": "warga-2", "status": "assigned"},
-    {"reporter": "warga-1", "opd": "DISDIK"}, {"reporter": "warga-1", "opd": "DINKES", "status": "followed_up"},
+    {"reporter": "warga-1", "opd": "DISDIK"},
+    {"reporter": "warga-1", "opd": "DINKES", "status": "followed_up"},
     {"opd": "NOPE"}, {"reporter": "nobody"}, {"status": "closed"},
 ]
 
@@ -245,7 +246,11 @@ def _expected(world, opd=None, reporter=None, status=None):
                          and (status is None or c.status == status))
 
 
-@pytest.mark.parametrize("filters", QUERIES, ids=lambda q: ",".join(f"{k}={v}" for k, v in q.items()) or "all")
+def _query_id(q: dict) -> str:
+    return ",".join(f"{k}={v}" for k, v in q.items()) or "all"
+
+
+@pytest.mark.parametrize("filters", QUERIES, ids=_query_id)
 def test_each_listing_is_newest_first_and_complete(repo, world, filters):
     page = repo.list(ListQuery(**filters, limit=100))
     assert page.items == _expected(world, **filters)
@@ -330,3 +335,22 @@ def test_timeline_is_oldest_first(repo):
         events.append(ev)
     assert repo.timeline(c.id) == events
     assert [ev.seq for ev in events] == list(range(1, 14))
+
+
+def test_a_cursor_after_any_listed_item_resumes_right_after_it(repo, world):
+    """What a caller that filters a page relies on: it may stop in the middle of a page."""
+    query = ListQuery(opd="DINKES", limit=5)
+    expected = _expected(world, opd="DINKES")
+    for i, complaint in enumerate(expected[:5]):
+        rest = repo.list(replace(query, cursor=repo.cursor_after(query, complaint)))
+        assert rest.items == expected[i + 1:i + 6]
+    with pytest.raises(BadCursor):       # a position made for one query is refused by another
+        repo.list(ListQuery(opd="DISDIK", limit=5, cursor=repo.cursor_after(query, expected[0])))
+
+
+def test_get_many_reads_a_page_of_complaints_at_once(repo, world):
+    ids = [c.id for c in world] + ["ADU-000000-NOPE"]
+    assert repo.get_many(ids) == {c.id: c for c in world}
+    assert repo.get_many([]) == {}
+    with pytest.raises(ValueError):
+        repo.get_many([f"ADU-{i}" for i in range(101)])

@@ -93,8 +93,9 @@ def test_supervisors_approving_at_once_one_wins(dynamo_repo):
 def test_approval_racing_a_transfer_one_wins_nothing_lost(dynamo_repo):
     for round_ in range(5):
         cid = followed_up(dynamo_repo, round_ + 1)
+        transfer = {"opd": "RSUDAM", "reason": "RS"}
         results = run(dynamo_repo, cid, [(SUPERVISORS[0], Action.APPROVE, {}),
-                                          (SUPERVISORS[1], Action.TRANSFER, {"opd": "RSUDAM", "reason": "RS"})])
+                                          (SUPERVISORS[1], Action.TRANSFER, transfer)])
         winners = [r for r in results if not isinstance(r, Exception)]
         assert len(winners) == 1
         assert [type(r) for r in results if r is not winners[0]] == [Conflict]

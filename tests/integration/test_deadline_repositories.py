@@ -8,12 +8,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chalicelib.domain.clocks import Clock, ClockPolicy
+from chalicelib.domain.deadline_summary import DeadlineSummary, OpenDeadline
 from chalicelib.domain.sanctions import Sanction
 from tests.integration.conftest import STORES, use_store
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 H = timedelta(hours=1)
-POLICY = ClockPolicy(24.0, "calendar", frozenset({"waiting_citizen"}), 75.0, {"hours": "Pasal 7"}, "followup@2025-01-01")
+POLICY = ClockPolicy(24.0, "calendar", frozenset({"waiting_citizen"}), 75.0, {"hours": "Pasal 7"},
+                     "followup@2025-01-01")
 
 
 def clock(cid="ADU-1", seq=1, state="running", due=T0 + 24 * H, ended=None, opd="DINKES"):
@@ -66,7 +68,8 @@ def test_clock_round_trip_and_due_index(repos):
 
 def test_a_clock_from_a_shorter_timeline_never_overwrites(repos):
     clocks, _ = repos
-    assert clocks.put(clock(state="stopped", ended=T0 + 5 * H), basis_seq=5, next_check_at=None, rules_version="v")
+    assert clocks.put(clock(state="stopped", ended=T0 + 5 * H), basis_seq=5, next_check_at=None,
+                      rules_version="v")
     assert not clocks.put(clock(), basis_seq=3, next_check_at=T0, rules_version="v")
     assert due_all(clocks, T0 + 100 * H) == []
 
@@ -133,3 +136,41 @@ def test_overdue_queue_of_an_opd(repos):
     clocks.put(clock("ADU-B", state="stopped", due=T0 + H, ended=T0 + 3 * H), basis_seq=2,
                next_check_at=None, rules_version="v")                     # followed up late
     assert [cid for cid, _ in clocks.overdue_in("DINKES", T0 + 5 * H)] == ["ADU-A"]
+
+
+def summary(basis, *due_hours):
+    return DeadlineSummary(basis, tuple(OpenDeadline("followup", T0 + h * H if h is not None else None, True)
+                                        for h in due_hours))
+
+
+def test_summaries_round_trip_in_one_batch_and_never_roll_back(repos):
+    clocks, _ = repos
+    assert clocks.put_summary("ADU-1", summary(2, 24), rules_version="v1")
+    assert clocks.put_summary("ADU-2", summary(1, None), rules_version="v1")
+    assert clocks.put_summary("ADU-3", DeadlineSummary(4), rules_version="v1")
+    assert not clocks.put_summary("ADU-1", summary(1, 5), rules_version="v1")     # a late record
+    assert clocks.put_summary("ADU-1", summary(2, 24), rules_version="v2")        # the same again
+    got = clocks.summaries(["ADU-1", "ADU-2", "ADU-3", "ADU-NONE", "ADU-1"])
+    assert got == {"ADU-1": summary(2, 24), "ADU-2": summary(1, None), "ADU-3": DeadlineSummary(4)}
+    assert clocks.summaries([]) == {}
+
+
+def test_the_summary_is_not_a_clock(repos):
+    """The sweep's flags, its due index, the overdue queue and the statistics never see it."""
+    clocks, _ = repos
+    clocks.put(clock("ADU-1"), basis_seq=1, next_check_at=T0, rules_version="v")
+    clocks.put_summary("ADU-1", summary(1, 24), rules_version="v")
+    assert set(clocks.flags("ADU-1")) == {"followup#000001"}
+    assert due_all(clocks, T0 + 100 * H) == [("ADU-1", "followup#000001")]
+    assert [cid for cid, _ in clocks.overdue_in("DINKES", T0 + 100 * H)] == ["ADU-1"]
+    assert [c.key for c in clocks.for_opd("DINKES", T0 - H)] == ["followup#000001"]
+
+
+def test_a_page_of_summaries_is_one_batch_of_at_most_100(repos):
+    clocks, _ = repos
+    ids = [f"ADU-{i:03d}" for i in range(101)]
+    for cid in ids[:90]:
+        clocks.put_summary(cid, summary(1, 24), rules_version="v")
+    assert set(clocks.summaries(ids[:100])) == set(ids[:90])
+    with pytest.raises(ValueError):
+        clocks.summaries(ids)

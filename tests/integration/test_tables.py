@@ -2,19 +2,18 @@
 and creating the tables from it must give what the app and the streams rely on."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from chalicelib.adapters.dynamo.models import models_for
-from chalicelib.adapters.dynamo.tables import (COMPLAINT_INDEXES, TABLES, create_tables,
-                                               table_definitions)
+from chalicelib.adapters.dynamo.tables import COMPLAINT_INDEXES, TABLES, create_tables, table_definitions
 from chalicelib.config import from_env
+from chalicelib.domain.times import WIB
 
 
 def _models_by_table(settings):
-    from chalicelib.adapters.dynamo.deadline_models import deadline_models
-    m, d = models_for(settings), deadline_models(settings.table_prefix, settings.region)
+    m = models_for(settings)
     return {"complaints": m.Complaint, "timeline": m.Event, "idempotency": m.Idempotency,
-            "clocks": d.Clock, "sanctions": d.Sanction}
+            "clocks": m.Clock, "sanctions": m.Sanction}
 
 
 def _keys(schema):
@@ -37,6 +36,20 @@ def test_every_table_has_a_model_with_the_same_keys_and_indexes(settings):
                     for g in spec.get("GlobalSecondaryIndexes", [])}
         assert gsis == declared
         assert not schema["local_secondary_indexes"]
+
+
+def test_the_clock_summary_shares_the_clocks_table_and_no_index_sees_it(settings):
+    """The summary item lives beside the clocks under the same keys, and carries none of the
+    attributes an index of the clocks table is keyed on (so the sweep and the queues skip it)."""
+    m = models_for(settings)
+    summary, clock = m.ClockSummary._get_schema(), m.Clock._get_schema()
+    assert m.ClockSummary.Meta.table_name == m.Clock.Meta.table_name
+    assert _keys(summary["key_schema"]) == _keys(clock["key_schema"])
+    assert not summary["global_secondary_indexes"]
+    index_keys = {k["AttributeName"] for g in TABLES["clocks"]["GlobalSecondaryIndexes"]
+                  for k in g["KeySchema"]}
+    table_keys = {k["AttributeName"] for k in TABLES["clocks"]["KeySchema"]}
+    assert not (index_keys - table_keys) & set(m.ClockSummary.get_attributes())
 
 
 def test_the_repository_queries_the_indexes_the_table_declares(settings):
@@ -86,7 +99,7 @@ def test_times_are_stored_as_fixed_width_utc_iso(dynamodb, settings):
     from chalicelib.domain.lifecycle import file_complaint
     from chalicelib.domain.model import Actor, Role
 
-    at = datetime(2026, 11, 2, 8, 0, tzinfo=timezone(timedelta(hours=7)))   # 08:00 WIB
+    at = datetime(2026, 11, 2, 8, 0, tzinfo=WIB)   # 08:00 WIB
     complaint, event = file_complaint(
         complaint_id="ADU-261102-0000001", actor=Actor("warga-1", Role.CITIZEN), at=at,
         category="pajak-kendaraan", sector="pajak", opd="BAPENDA", title="t", description="d",

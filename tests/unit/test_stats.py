@@ -48,3 +48,24 @@ def test_three_perfect_complaints_do_not_top_thirty_good_ones():
 def test_wilson_lower_bound():
     assert wilson_lower(0, 0) == 0.0
     assert 0.0 < wilson_lower(5, 10) < 0.5 < wilson_lower(95, 100) < 0.95
+
+
+def test_the_league_table_service_reads_clocks_and_counts_sanctions_page_by_page():
+    from chalicelib.domain.sanctions import Sanction
+    from chalicelib.services.stats import league_table
+    from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository
+
+    clocks, sanctions = FakeClockRepository(), FakeSanctionRepository()
+    for i in range(12):
+        clocks.put(followup(f"B{i}", "BIG", 2), basis_seq=2, next_check_at=None, rules_version="v")
+    for n in range(230):                         # more than two pages of 100
+        sanctions.add(Sanction(
+            id=f"S{n:03d}", kind="sanction", complaint_id=f"B{n % 12}", subject_type="operator",
+            subject_id="op-1", opd="BIG", rule_id="r", level="teguran-lisan", clock="followup",
+            clock_key="followup#000001", due_at=T0, issued_at=T0 + n * H / 10, hours_late=1.0,
+            rules_version="v", reference="", explanation={}, facts={}))
+    opds = {code: SimpleNamespace(name=code) for code in ("BIG", "NONE")}
+    rows = {r["opd"]: r for r in league_table(opds, clocks, sanctions, T0 + 30 * 24 * H)["opds"]}
+    assert rows["BIG"]["sanctions"] == 230 and rows["BIG"]["complaints"] == 12
+    assert rows["BIG"]["rank"] == 1 and rows["NONE"]["sanctions"] == 0
+    assert sanctions.calls["list"] == 3 + 1 and clocks.calls["for_opd"] == 2

@@ -1,29 +1,44 @@
-"""Clocks on DynamoDB: derived state written by the stream handler, flags by the sweep."""
+"""Clocks on DynamoDB: derived state written by the stream handler, flags by the sweep, and one
+summary item per complaint that listings read in one BatchGetItem per page."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+import dataclasses
+import re
+from datetime import datetime
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from ...domain.clocks import Clock, ClockPolicy
-from ...services.ports import BadCursor, ClockFlags, DueClock, Page
-from .deadline_models import deadline_models
-from .models import from_iso, to_iso
+from ...domain.deadline_summary import DeadlineSummary, OpenDeadline
+from ...services.paging import decode_cursor, encode_cursor
+from ...services.ports import ClockFlags, DueClock, Page
+from .batch import batch_get
+from .models import from_iso, models_for, to_iso
 from .sharding import SHARDS, shard_key, shard_of
+from .tables import SUMMARY_KEY
 
 FAILED = "ConditionalCheckFailedException"
+STORED_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+CLOCK_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}#[0-9]{1,12}")
+DUE_CURSOR = {"complaint_id": str, "clock_key": CLOCK_KEY, "next_check_at": STORED_TIME}
 
 
 def _policy_json(p: ClockPolicy) -> dict:
-    return {"hours": p.hours, "mode": p.mode, "pause_in": sorted(p.pause_in),
-            "warn_at_percent": p.warn_at_percent, "references": p.references, "since": p.since}
+    """Every field the policy has (rules may add some): sets become sorted lists."""
+    out = {}
+    for f in dataclasses.fields(p):
+        value = getattr(p, f.name)
+        out[f.name] = sorted(value) if isinstance(value, (set, frozenset)) else value
+    return out
 
 
 def _policy(d: dict) -> ClockPolicy:
-    return ClockPolicy(d["hours"], d["mode"], frozenset(d["pause_in"]), d.get("warn_at_percent"),
-                       d.get("references", {}), d.get("since", ""))
+    """Tolerant: keys this code does not know are ignored, older items get the defaults."""
+    known = {f.name for f in dataclasses.fields(ClockPolicy)}
+    values = {"warn_at_percent": None, "references": {}, "since": "",
+              **{k: v for k, v in d.items() if k in known}}
+    values["pause_in"] = frozenset(values.get("pause_in", ()))
+    return ClockPolicy(**values)
 
 
 def clock_from_item(i) -> Clock:
@@ -32,15 +47,27 @@ def clock_from_item(i) -> Clock:
                  i.state, i.due_at, float(i.remaining_seconds), i.ended_at, i.ended_by, i.holder)
 
 
+def summary_from_item(i) -> DeadlineSummary | None:
+    """None for an item this code cannot read: the listing then replays that complaint."""
+    try:
+        return DeadlineSummary(int(i.basis_seq), tuple(
+            OpenDeadline(str(d["clock"]), from_iso(d["due_at"]) if d.get("due_at") else None,
+                         bool(d["missed"])) for d in i.open))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 class DynamoClockRepository:
     shards = SHARDS
 
     def __init__(self, settings):
-        self._M = deadline_models(settings.table_prefix, settings.region).Clock
+        m = models_for(settings)
+        self._M, self._S = m.Clock, m.ClockSummary
 
     def flags(self, complaint_id: str) -> dict[str, ClockFlags]:
         return {i.clock_key: ClockFlags(i.warned_at, i.settled_at, int(i.basis_seq or 0))
-                for i in self._M.query(complaint_id, consistent_read=True)}
+                for i in self._M.query(complaint_id, consistent_read=True)
+                if i.clock_key != SUMMARY_KEY}
 
     def put(self, clock: Clock, *, basis_seq: int, next_check_at, rules_version: str) -> bool:
         M = self._M
@@ -88,14 +115,18 @@ class DynamoClockRepository:
                 raise
 
     def due(self, shard: int, until, cursor: str | None, limit: int) -> Page:
-        start = _decode(cursor) if cursor else None
+        start = None
+        if cursor:
+            pos = decode_cursor(cursor, DUE_CURSOR)
+            start = {name: {"S": value} for name, value in pos.items()}
+            start["sweep_shard"] = {"S": shard_key(shard)}      # the shard is the caller's, always
         results = self._M.due_index.query(shard_key(shard), self._M.next_check_at <= to_iso(until),
                                           limit=limit, last_evaluated_key=start)
         items = [DueClock(i.complaint_id, i.clock_key, from_iso(i.next_check_at)) for i in results]
         last = results.last_evaluated_key
-        return Page(items, _encode(last) if last else None)
+        return Page(items, encode_cursor({k: last[k]["S"] for k in DUE_CURSOR}) if last else None)
 
-    def overdue_in(self, opd: str, now, limit: int = 500) -> list[tuple[str, object]]:
+    def overdue_in(self, opd: str, now, limit: int = 500) -> list[tuple[str, datetime]]:
         """(complaint id, due time) of the OPD's open clocks that ran out before `now`, most
         overdue first — one query on the sparse `open_by_opd` index."""
         M = self._M
@@ -106,13 +137,29 @@ class DynamoClockRepository:
         return [clock_from_item(i) for i in
                 self._M.by_opd_index.query(opd, self._M.started_at >= to_iso(since))]
 
+    def put_summary(self, complaint_id: str, summary: DeadlineSummary, *, rules_version: str) -> bool:
+        """Like `put`: a summary from a shorter timeline never replaces a newer one."""
+        S = self._S
+        item = S(complaint_id, SUMMARY_KEY, basis_seq=summary.basis_seq, rules_version=rules_version,
+                 open=[{"clock": d.clock, "due_at": to_iso(d.due_at) if d.due_at else None,
+                        "missed": d.missed} for d in summary.open])
+        try:
+            item.save(condition=S.basis_seq.does_not_exist() | (S.basis_seq <= summary.basis_seq))
+        except PutError as exc:
+            if exc.cause_response_code == FAILED:
+                return False
+            raise
+        return True
 
-def _encode(key: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
-
-
-def _decode(cursor: str) -> dict:
-    try:
-        return json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error):
-        raise BadCursor(cursor) from None
+    def summaries(self, complaint_ids: list[str]) -> dict[str, DeadlineSummary]:
+        """The stored summaries of a page of complaints (at most 100): one BatchGetItem,
+        eventually consistent (the caller compares basis_seq with the complaint's version
+        anyway). Keys still unprocessed after the bounded retry, like unreadable items, are
+        simply absent: the caller replays those complaints."""
+        keys = [{"complaint_id": {"S": cid}, "clock_key": {"S": SUMMARY_KEY}}
+                for cid in dict.fromkeys(complaint_ids)]
+        if not keys:
+            return {}
+        items, _unprocessed = batch_get(self._S, keys)
+        found = ((i.complaint_id, summary_from_item(i)) for i in items)
+        return {cid: summary for cid, summary in found if summary is not None}

@@ -3,13 +3,11 @@
 Every write is one TransactWrite: the complaint, its timeline event and, on filing, the
 idempotency record succeed or fail together, so a lost update or an orphan event cannot happen.
 Listing picks the narrowest index for the filters (tables.py explains the indexes) and returns
-an opaque cursor that names the item to continue after and the query it belongs to.
+an opaque cursor that names the item to continue after and the query it belongs to; any item of a
+page can be such a position (`cursor_after`), so a filtering caller may stop mid-page.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 
 from pynamodb.connection import Connection
@@ -18,14 +16,16 @@ from pynamodb.transactions import TransactWrite
 
 from ...domain.errors import Conflict
 from ...domain.model import Complaint, Event
-from ...services.ports import BadCursor, DuplicateRequest, ListQuery, Page
-from .models import (complaint_from_item, complaint_item, event_from_item, event_item,
-                     models_for)
+from ...services.paging import check_limit, decode_cursor, encode_cursor, query_tag
+from ...services.ports import DuplicateRequest, ListQuery, Page
+from .batch import batch_get
+from .clocks import STORED_TIME
+from .models import complaint_from_item, complaint_item, created_key, event_from_item, event_item, models_for
 from .tables import COMPLAINT_INDEXES, FEED_ALL
 
 FAILED = "ConditionalCheckFailed"
 CURSOR_VERSION = 1
-CREATED_KEY = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[^#]+")
+CREATED_KEY = re.compile(STORED_TIME.pattern + r"#[!-\"$-~]{1,64}")    # time#id, no '#' in the id
 
 
 class DynamoComplaintRepository:
@@ -80,19 +80,31 @@ class DynamoComplaintRepository:
         items = self._m.Event.query(complaint_id, scan_index_forward=True, consistent_read=True)
         return [event_from_item(i) for i in items]   # the iterator follows every page
 
+    def get_many(self, complaint_ids: list[str]) -> dict[str, Complaint]:
+        """Consistent reads of a page of complaints (at most 100) in one BatchGetItem; what
+        stays unprocessed after the bounded retry is read one by one (correctness first)."""
+        keys = [{"id": {"S": cid}} for cid in dict.fromkeys(complaint_ids)]
+        if not keys:
+            return {}
+        items, unprocessed = batch_get(self._m.Complaint, keys, consistent_read=True)
+        found = {i.id: complaint_from_item(i) for i in items}
+        for key in unprocessed:
+            complaint = self.get(key["id"]["S"])
+            if complaint is not None:
+                found[complaint.id] = complaint
+        return found
+
     def list(self, query: ListQuery) -> Page:
-        if not 1 <= query.limit <= 100:
-            raise ValueError("limit must be 1..100")
+        check_limit(query.limit)
         index_name, hash_value, filters = _plan(query)
         m = self._m
         condition = None
         for attr, value in filters.items():
             term = getattr(m.Complaint, attr) == value
             condition = term if condition is None else condition & term
-        signature = [index_name, hash_value, filters]
         start = None
         if query.cursor is not None:
-            after = _decode(query.cursor, signature)
+            after = _decode(query.cursor, query)
             start = {"id": {"S": after.split("#", 1)[1]},
                      COMPLAINT_INDEXES[index_name]: {"S": hash_value}, "created_key": {"S": after}}
         # Ask for one more than a page: if it comes, there is a next page (no empty last page).
@@ -101,11 +113,12 @@ class DynamoComplaintRepository:
             limit=query.limit + 1, page_size=100 if filters else query.limit + 1,
             last_evaluated_key=start)
         items = [*results]
-        page = items[:query.limit]
-        next_cursor = None
-        if len(items) > query.limit:
-            next_cursor = _encode(page[-1].created_key, signature)
-        return Page([complaint_from_item(i) for i in page], next_cursor)
+        page = [complaint_from_item(i) for i in items[:query.limit]]
+        more = len(items) > query.limit
+        return Page(page, self.cursor_after(query, page[-1]) if more else None)
+
+    def cursor_after(self, query: ListQuery, complaint: Complaint) -> str:
+        return encode_cursor({"v": CURSOR_VERSION, "q": _tag(query), "after": created_key(complaint)})
 
 
 def _codes(exc: TransactWriteError) -> list[str | None]:
@@ -126,24 +139,12 @@ def _plan(q: ListQuery) -> tuple[str, str, dict]:
     return "feed", FEED_ALL, {}
 
 
-def _encode(after: str, signature: list) -> str:
-    raw = json.dumps({"v": CURSOR_VERSION, "q": signature, "after": after}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+def _tag(q: ListQuery) -> str:
+    return query_tag(*_plan(q))
 
 
-def _decode(cursor: str, signature: list) -> str:
+def _decode(cursor: str, query: ListQuery) -> str:
     """The `created_key` to continue after. A cursor is only good for the query that made it:
     the partition is always the current query's, so a cursor can never widen what is read."""
-    try:
-        raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
-        data = json.loads(raw)
-    except (ValueError, TypeError, binascii.Error):
-        raise BadCursor("unreadable cursor") from None
-    if not isinstance(data, dict) or set(data) != {"v", "q", "after"}:
-        raise BadCursor("not a cursor")
-    if data["v"] != CURSOR_VERSION or data["q"] != signature:
-        raise BadCursor("cursor from another query")
-    after = data["after"]
-    if not isinstance(after, str) or not CREATED_KEY.fullmatch(after):
-        raise BadCursor("bad position")
-    return after
+    pos = decode_cursor(cursor, {"v": CURSOR_VERSION, "q": _tag(query), "after": CREATED_KEY})
+    return pos["after"]

@@ -1,37 +1,49 @@
-"""PynamoDB models of the tables in `tables.py`, and their mapping to the domain.
+"""PynamoDB models of every table in `tables.py`, and their mapping to the domain.
 
 Table names come from Settings at run time (each stage, and each test, has its own prefix), so
 the models are built by a factory and cached per (prefix, region) instead of being declared at
-import. The complaint carries a VersionAttribute: PynamoDB turns every put into "only if the
-stored version is what I loaded" and writes version + 1, which is the optimistic lock.
+import. Their indexes are built from tables.TABLES itself, so a model cannot query an index the
+table does not declare. The complaint carries a VersionAttribute: PynamoDB turns every put into
+"only if the stored version is what I loaded" and writes version + 1, which is the optimistic lock.
+
+A clock item carries the derived clock (from the timeline) and the sweep's flags; `sweep_shard` +
+`next_check_at` exist only while the sweep must look at it, which makes the `due` index sparse.
+The clock summary (one per complaint, `clock_key` = tables.SUMMARY_KEY) shares the clocks table
+under its own small model: the listing reads it, nothing else does.
 
 Times are stored as fixed-width UTC ISO-8601 with a 'Z' (e.g. 2026-11-28T04:30:00.000000Z):
-lexical order is time order, which the `created_key` range keys rely on.
+lexical order is time order, which the `created_key` range keys rely on (domain/times.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import datetime
+from functools import cache
 
-from pynamodb.attributes import (Attribute, BooleanAttribute, JSONAttribute, MapAttribute,
-                                 NumberAttribute, UnicodeAttribute, VersionAttribute)
+from pynamodb.attributes import (
+    Attribute,
+    BooleanAttribute,
+    JSONAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
 from pynamodb.constants import STRING
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from ...domain.model import Complaint, Event, Location, Rating, Reporter, Status
-from .tables import COMPLAINT_INDEXES, FEED_ALL
+from ...domain.times import from_storage, iso_utc
+from .tables import COMPLAINT_INDEXES, FEED_ALL, TABLES
 
 
 def to_iso(at: datetime) -> str:
-    if at.tzinfo is None:
-        raise ValueError("naive datetime: the domain's times are timezone-aware")
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return iso_utc(at)
 
 
 def from_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(timezone.utc)
+    return from_storage(text)
 
 
 def created_key(complaint: Complaint) -> str:
@@ -65,28 +77,44 @@ class Models:
     Complaint: type
     Event: type
     Idempotency: type
-    indexes: dict        # index name -> the complaint model's GlobalSecondaryIndex
+    Clock: type
+    ClockSummary: type
+    Sanction: type
+    indexes: dict        # complaint index name -> the complaint model's GlobalSecondaryIndex
 
 
 def models_for(settings) -> Models:
     return _build(settings.table_prefix, settings.region)
 
 
-def _gsi(index_name: str, hash_attr: str) -> GlobalSecondaryIndex:
-    meta = type("Meta", (), {"index_name": index_name, "projection": AllProjection()})
-    body = {"Meta": meta, hash_attr: UnicodeAttribute(hash_key=True),
-            "created_key": UnicodeAttribute(range_key=True)}
-    return type(f"{index_name}_gsi", (GlobalSecondaryIndex,), body)()
+PROJECTIONS = {"ALL": AllProjection, "KEYS_ONLY": KeysOnlyProjection}
 
 
-@lru_cache(maxsize=None)
+def _indexes(short: str) -> dict:
+    """`<name>_index` attributes for every GSI tables.TABLES declares on `short` (all keys are
+    strings there)."""
+    out = {}
+    for g in TABLES[short].get("GlobalSecondaryIndexes", []):
+        name = g["IndexName"]
+        meta = type("Meta", (), {"index_name": name,
+                                 "projection": PROJECTIONS[g["Projection"]["ProjectionType"]]()})
+        body: dict[str, object] = {"Meta": meta}
+        for key in g["KeySchema"]:
+            body[key["AttributeName"]] = UnicodeAttribute(hash_key=key["KeyType"] == "HASH",
+                                                          range_key=key["KeyType"] == "RANGE")
+        out[f"{name}_index"] = type(f"{short}_{name}_gsi", (GlobalSecondaryIndex,), body)()
+    return out
+
+
+@cache
 def _build(prefix: str, region: str) -> Models:
-    def meta(short):
+    def model(class_name: str, short: str, indexed: bool = True, **attrs) -> type:
         # No `host`: endpoints come from AWS_ENDPOINT_URL_DYNAMODB, which TransactWrite honours too.
-        return type("Meta", (), {"table_name": f"{prefix}{short}", "region": region})
+        meta = type("Meta", (), {"table_name": f"{prefix}{short}", "region": region})
+        return type(class_name, (Model,), {"Meta": meta, **attrs, **(_indexes(short) if indexed else {})})
 
-    complaint_attrs = dict(
-        Meta=meta("complaints"),
+    complaint = model(
+        "ComplaintItem", "complaints",
         id=UnicodeAttribute(hash_key=True),
         status=UnicodeAttribute(), category=UnicodeAttribute(), sector=UnicodeAttribute(),
         opd=UnicodeAttribute(), title=UnicodeAttribute(), description=UnicodeAttribute(),
@@ -97,25 +125,42 @@ def _build(prefix: str, region: str) -> Models:
         jurisdiction=UnicodeAttribute(null=True), rating=RatingMap(null=True),
         routing_rule=UnicodeAttribute(null=True), rules_version=UnicodeAttribute(null=True),
         # derived, for the indexes only
-        opd_status=UnicodeAttribute(), created_key=UnicodeAttribute(), feed=UnicodeAttribute(),
-    )
-    complaint_attrs.update({f"{name}_index": _gsi(name, h) for name, h in COMPLAINT_INDEXES.items()})
-    event_attrs = dict(
-        Meta=meta("timeline"),
+        opd_status=UnicodeAttribute(), created_key=UnicodeAttribute(), feed=UnicodeAttribute())
+    event = model(
+        "EventItem", "timeline",
         complaint_id=UnicodeAttribute(hash_key=True), seq=NumberAttribute(range_key=True),
         at=UTCTimeAttribute(), type=UnicodeAttribute(), actor_role=UnicodeAttribute(),
         actor_id=UnicodeAttribute(null=True), note=UnicodeAttribute(null=True),
-        data=JSONAttribute(),   # free-form per event type; JSON round-trips None and lists exactly
-    )
-    idempotency_attrs = dict(
-        Meta=meta("idempotency"),
+        data=JSONAttribute())   # free-form per event type; JSON round-trips None and lists exactly
+    idempotency = model(
+        "IdempotencyItem", "idempotency",
         key=UnicodeAttribute(hash_key=True), complaint_id=UnicodeAttribute(),
-        request_hash=UnicodeAttribute(null=True), created_at=UTCTimeAttribute(),
-    )
-    complaint = type("ComplaintItem", (Model,), complaint_attrs)
-    return Models(Complaint=complaint,
-                  Event=type("EventItem", (Model,), event_attrs),
-                  Idempotency=type("IdempotencyItem", (Model,), idempotency_attrs),
+        request_hash=UnicodeAttribute(null=True), created_at=UTCTimeAttribute())
+    def clock_keys() -> dict:       # each model gets its own attribute instances
+        return dict(complaint_id=UnicodeAttribute(hash_key=True),
+                    clock_key=UnicodeAttribute(range_key=True))
+
+    clock = model(
+        "ClockItem", "clocks", **clock_keys(),
+        name=UnicodeAttribute(), opd=UnicodeAttribute(), started_at=UnicodeAttribute(),
+        state=UnicodeAttribute(), due_at=UTCTimeAttribute(null=True),
+        ended_at=UTCTimeAttribute(null=True), ended_by=UnicodeAttribute(null=True),
+        holder=UnicodeAttribute(null=True), remaining_seconds=NumberAttribute(),
+        policy=JSONAttribute(), basis_seq=NumberAttribute(), rules_version=UnicodeAttribute(),
+        warned_at=UTCTimeAttribute(null=True), settled_at=UTCTimeAttribute(null=True),
+        sweep_shard=UnicodeAttribute(null=True), next_check_at=UnicodeAttribute(null=True),
+        open_opd=UnicodeAttribute(null=True), open_due=UnicodeAttribute(null=True))
+    summary = model(
+        "ClockSummaryItem", "clocks", indexed=False, **clock_keys(),
+        open=JSONAttribute(), basis_seq=NumberAttribute(), rules_version=UnicodeAttribute())
+    sanction = model(
+        "SanctionItem", "sanctions",
+        id=UnicodeAttribute(hash_key=True), kind=UnicodeAttribute(),
+        complaint_id=UnicodeAttribute(), subject=UnicodeAttribute(), opd=UnicodeAttribute(),
+        subject_type=UnicodeAttribute(), issued_key=UnicodeAttribute(), due_key=UnicodeAttribute(),
+        body=JSONAttribute(), notified_at=UTCTimeAttribute(null=True))
+    return Models(Complaint=complaint, Event=event, Idempotency=idempotency, Clock=clock,
+                  ClockSummary=summary, Sanction=sanction,
                   # the model binds its own copies of the indexes: use those
                   indexes={name: getattr(complaint, f"{name}_index") for name in COMPLAINT_INDEXES})
 

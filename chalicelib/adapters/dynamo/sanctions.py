@@ -1,19 +1,20 @@
 """Sanctions on DynamoDB: one item per decision under its deterministic id (conditional put)."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+import re
 from dataclasses import asdict
 
 from pynamodb.exceptions import PutError
 
 from ...domain.sanctions import Sanction
-from ...services.ports import BadCursor, Page
-from .deadline_models import deadline_models
-from .models import from_iso, to_iso
+from ...services.paging import check_limit, decode_cursor, encode_cursor, query_tag
+from ...services.ports import Page
+from .clocks import STORED_TIME
+from .models import from_iso, models_for, to_iso
 
 FAILED = "ConditionalCheckFailedException"
+ISSUED_KEY = re.compile(STORED_TIME.pattern + r"#[ -~]{1,200}")
+HASH_ATTR = {"by_complaint": "complaint_id", "by_opd": "opd", "feed": "kind"}
 
 
 def sanction_body(s: Sanction) -> dict:
@@ -33,7 +34,7 @@ def sanction_from_body(b: dict) -> Sanction:
 
 class DynamoSanctionRepository:
     def __init__(self, settings):
-        self._M = deadline_models(settings.table_prefix, settings.region).Sanction
+        self._M = models_for(settings).Sanction
 
     def add(self, s: Sanction) -> bool:
         M = self._M
@@ -66,7 +67,10 @@ class DynamoSanctionRepository:
 
     def list(self, *, complaint=None, opd=None, subject_type=None, since=None, kind="sanction",
              limit=20, cursor=None) -> Page:
+        """Newest first on the narrowest index; a cursor names the last item shown and is good
+        only for the query that made it."""
         M = self._M
+        check_limit(limit)
         if complaint:
             index, hash_value, filters = M.by_complaint_index, complaint, {"opd": opd}
         elif opd:
@@ -79,8 +83,15 @@ class DynamoSanctionRepository:
             if value is not None:
                 term = getattr(M, attr) == value
                 condition = term if condition is None else condition & term
-        range_condition = M.issued_key >= to_iso(since) if since else None
-        start = _decode(cursor, index.Meta.index_name, hash_value) if cursor else None
+        since_key = to_iso(since) if since else None
+        range_condition = M.issued_key >= since_key if since_key else None
+        name = index.Meta.index_name
+        tag = query_tag(name, hash_value, sorted(filters.items()), since_key)
+        start = None
+        if cursor:
+            pos = decode_cursor(cursor, {"q": tag, "id": str, "issued_key": ISSUED_KEY})
+            start = {"id": {"S": pos["id"]}, "issued_key": {"S": pos["issued_key"]},
+                     HASH_ATTR[name]: {"S": hash_value}}
         results = index.query(hash_value, range_condition, filter_condition=condition,
                               scan_index_forward=False, limit=limit + 1, page_size=100,
                               last_evaluated_key=start)
@@ -88,21 +99,5 @@ class DynamoSanctionRepository:
         page = items[:limit]
         nxt = None
         if len(items) > limit:
-            last = page[-1]
-            nxt = _encode({"index": index.Meta.index_name, "hash": hash_value, "id": last.id,
-                           "issued_key": last.issued_key})
+            nxt = encode_cursor({"q": tag, "id": page[-1].id, "issued_key": page[-1].issued_key})
         return Page([sanction_from_body(i.body) for i in page], nxt)
-
-
-def _encode(d: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(d, separators=(",", ":")).encode()).decode()
-
-
-def _decode(cursor: str, index_name: str, hash_value: str) -> dict:
-    try:
-        d = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        assert d["index"] == index_name and d["hash"] == hash_value
-    except (ValueError, binascii.Error, KeyError, AssertionError, TypeError):
-        raise BadCursor(cursor) from None
-    hash_attr = {"by_complaint": "complaint_id", "by_opd": "opd", "feed": "kind"}[index_name]
-    return {"id": {"S": d["id"]}, "issued_key": {"S": d["issued_key"]}, hash_attr: {"S": hash_value}}

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import copy
 
-from .deadline_tables import DEADLINE_TABLES
-
 S, N = "S", "N"
 PAY_PER_REQUEST = "PAY_PER_REQUEST"
 FEED_ALL = "all"     # the one value of `feed`
@@ -38,6 +36,11 @@ def _keys(hash_attr: str, range_attr: str | None = None) -> list[dict]:
 
 def _attrs(**types: str) -> list[dict]:
     return [{"AttributeName": name, "AttributeType": t} for name, t in types.items()]
+
+
+def _gsi(name: str, hash_attr: str, range_attr: str, projection: str = "ALL") -> dict:
+    return {"IndexName": name, "KeySchema": _keys(hash_attr, range_attr),
+            "Projection": {"ProjectionType": projection}}
 
 
 # index name -> hash attribute; the range attribute is always `created_key`.
@@ -55,11 +58,8 @@ TABLES: dict[str, dict] = {
         "KeySchema": _keys("id"),
         "AttributeDefinitions": _attrs(id=S, created_key=S,
                                        **{h: S for h in COMPLAINT_INDEXES.values()}),
-        "GlobalSecondaryIndexes": [
-            {"IndexName": name, "KeySchema": _keys(hash_attr, "created_key"),
-             "Projection": {"ProjectionType": "ALL"}}
-            for name, hash_attr in COMPLAINT_INDEXES.items()
-        ],
+        "GlobalSecondaryIndexes": [_gsi(name, hash_attr, "created_key")
+                                   for name, hash_attr in COMPLAINT_INDEXES.items()],
         "BillingMode": PAY_PER_REQUEST,
         "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     },
@@ -76,9 +76,34 @@ TABLES: dict[str, dict] = {
         "AttributeDefinitions": _attrs(key=S),
         "BillingMode": PAY_PER_REQUEST,
     },
+    # Deadline clocks, one item per clock a complaint has had, plus one summary item per
+    # complaint (clock_key SUMMARY_KEY: its open clocks, for listings; it carries no index
+    # attribute, so no index sees it). `due` is sparse (only clocks the sweep must look at) and
+    # sharded by complaint (sharding.py) so no partition runs hot; `open_by_opd` is sparse too:
+    # only clocks that still run (or were paused after running out), by OPD and due time, so an
+    # OPD's overdue queue is one range query on it.
+    "clocks": {
+        "KeySchema": _keys("complaint_id", "clock_key"),
+        "AttributeDefinitions": _attrs(complaint_id=S, clock_key=S, sweep_shard=S, next_check_at=S,
+                                       opd=S, started_at=S, open_opd=S, open_due=S),
+        "GlobalSecondaryIndexes": [_gsi("due", "sweep_shard", "next_check_at", "KEYS_ONLY"),
+                                   _gsi("by_opd", "opd", "started_at"),
+                                   _gsi("open_by_opd", "open_opd", "open_due", "KEYS_ONLY")],
+        "BillingMode": PAY_PER_REQUEST,
+    },
+    # Sanctions, warnings and reports under deterministic ids (conditional puts).
+    "sanctions": {
+        "KeySchema": _keys("id"),
+        "AttributeDefinitions": _attrs(id=S, complaint_id=S, issued_key=S, opd=S, subject=S,
+                                       due_key=S, kind=S),
+        "GlobalSecondaryIndexes": [_gsi("by_complaint", "complaint_id", "issued_key"),
+                                   _gsi("by_opd", "opd", "issued_key"),
+                                   _gsi("by_subject", "subject", "due_key"),
+                                   _gsi("feed", "kind", "issued_key")],
+        "BillingMode": PAY_PER_REQUEST,
+    },
 }
-# Deadline clocks (sparse, sharded `due` index for the sweep) and sanctions: deadline_tables.py.
-TABLES.update(DEADLINE_TABLES)
+SUMMARY_KEY = "summary"     # the clock_key of a complaint's summary item (clock keys hold a '#')
 
 
 def table_definitions(settings) -> dict[str, dict]:
