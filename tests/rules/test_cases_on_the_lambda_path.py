@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.clocks import replay
+from chalicelib.domain.commands import FileComplaint
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.model import Actor, Role
 from chalicelib.domain.sanctions import Sanction
@@ -92,8 +93,7 @@ def test_case_on_the_lambda_path(case):
     (first_at, first, _), rest = timeline[0], timeline[1:]
     assert first == "submitted"
     world.now = first_at
-    complaint, _ = service.submit(world.deps, CITIZEN, {"category": data["category"],
-                                                        "title": "Contoh kasus", "description": case.name})
+    complaint, _ = service.submit(world.deps, CITIZEN, FileComplaint(data["category"], "Contoh kasus", case.name))
     opd = complaint.opd
     given = data.get("given") or {}
     for operator in (f"{opd}:desk", world.actor("operator", opd).sub):   # whoever answers

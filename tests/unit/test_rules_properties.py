@@ -98,15 +98,19 @@ def reference_deadlines(data: dict, events) -> list:
         status = new_status
     out = []
     for clock in clocks:
-        if clock["pauses"] and clock["pauses"][-1][1] is None:
-            out.append((clock["name"], clock["start"], None))
-            continue
+        # a pause never ended (the clock was stopped or the timeline ends while it waits): no
+        # deadline, unless the time had already run out before the pause began (then it is missed)
+        open_from = clock["pauses"][-1][0] if clock["pauses"] and clock["pauses"][-1][1] is None else None
+        closed = [(lo, hi) for lo, hi in clock["pauses"] if hi is not None]
         on = clock["start"].astimezone(WIB).date()
         mode = param(data, f"clocks.{clock['name']}.mode", on)
         left = round(param(data, f"clocks.{clock['name']}.hours", on) * 60)
-        minute = clock["start"]
-        while left > 0:
-            if counts(data, minute, mode) and not any(lo <= minute < hi for lo, hi in clock["pauses"]):
+        minute: datetime | None = clock["start"]
+        while left > 0 and minute is not None:
+            if open_from is not None and minute >= open_from:
+                minute = None
+                break
+            if counts(data, minute, mode) and not any(lo <= minute < hi for lo, hi in closed):
                 left -= 1
             minute += MINUTE
         out.append((clock["name"], clock["start"], minute))
@@ -163,3 +167,14 @@ def test_durable_rules_and_the_python_reading_agree(facts):
     fact, _ = durable.fact(facts, SANCTION_FIELDS)
     assert sorted(durable.match("sanctions", fact)) == sorted(python.match("sanctions", fact))
     assert [d.rule_id for d in durable.evaluate(facts)] == [d.rule_id for d in python.evaluate(facts)]
+
+
+def test_a_clock_that_ran_out_before_a_pause_that_never_ends_keeps_its_due_time():
+    """Found by the property above: the reference said "no deadline" for a paused clock, the
+    engine said "missed at 10:00". The engine is right (the time ran out before the pause)."""
+    bundle = with_parameters(BUNDLE, {"clocks.followup.hours": 1})
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=WIB)
+    events = [(start, "submitted", None), (start + timedelta(hours=2), "info_requested", None)]
+    [clock] = play(bundle, "jalan-provinsi", events).clocks
+    assert (clock.state, clock.due_at, clock.missed) == ("paused", start + timedelta(hours=1), True)
+    assert reference_deadlines(bundle.data, events) == [("followup", start, start + timedelta(hours=1))]

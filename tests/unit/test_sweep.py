@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from chalicelib.domain.commands import FileComplaint
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.model import Actor, Role
 from chalicelib.rules.bundle import load_bundle
@@ -48,7 +49,7 @@ class World:
 
     def file(self, at_hours=0.0):
         self.now = T0 + at_hours * H
-        c, _ = service.submit(self.deps, CITIZEN, dict(NEW))
+        c, _ = service.submit(self.deps, CITIZEN, FileComplaint.from_request(NEW))
         self.stream(c.id)
         return c.id
 

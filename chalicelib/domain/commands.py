@@ -1,0 +1,40 @@
+"""Typed commands: what a caller asks the services to do, validated at the HTTP edge.
+
+Why: a `dict` payload between the API and the services leaves every service to guess keys and
+defaults (`request.get("visibility", "private")`); a command says it once. Modelled on cosmicpython's
+domain/commands.py. Lifecycle actions keep their small payload (one text field, a target), whose
+required fields the transition table itself declares.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Location
+
+
+@dataclass(frozen=True)
+class FileComplaint:
+    """A citizen files a complaint (POST /v1/complaints)."""
+
+    category: str
+    title: str
+    description: str
+    location: Location | None = None
+    visibility: str = "private"         # "private" | "public"
+    anonymous: bool = False
+
+    @classmethod
+    def from_request(cls, request: dict) -> FileComplaint:
+        loc = request.get("location")
+        return cls(category=request["category"], title=request["title"], description=request["description"],
+                   location=Location(**loc) if loc else None,
+                   visibility=request.get("visibility", "private"), anonymous=request.get("anonymous", False))
+
+    def as_request(self) -> dict:
+        """The request as filed, without empty fields: what an Idempotency-Key is bound to."""
+        out: dict = {"category": self.category, "title": self.title, "description": self.description,
+                     "visibility": self.visibility, "anonymous": self.anonymous}
+        if self.location is not None:
+            loc = {"lat": self.location.lat, "lon": self.location.lon, "address": self.location.address}
+            out["location"] = {k: v for k, v in loc.items() if v is not None}
+        return out
