@@ -94,7 +94,7 @@ def setup(endpoint: str, n: int):
     from chalicelib.rules.bundle import load_bundle
     from chalicelib.rules.schedule import BundleSchedule
     from chalicelib.services import complaints as service
-    from chalicelib.services.deadlines import ClockDeps
+    from chalicelib.services.clocks import ClockDeps
 
     settings = from_env({"STAGE": "bench", "AWS_REGION": "ap-southeast-3",
                          "TABLE_PREFIX": f"bench-{uuid.uuid4().hex[:8]}-"})
@@ -133,7 +133,7 @@ def main() -> int:
     args = parser.parse_args()
     from chalicelib.domain.model import Actor, Role
     from chalicelib.services import complaints as service
-    from chalicelib.services.deadlines import complaint_deadlines, reconcile
+    from chalicelib.services.clocks import complaint_deadlines, reconcile
     from chalicelib.services.ports import ListQuery
 
     with tempfile.TemporaryDirectory(prefix="bench-listing-") as home:

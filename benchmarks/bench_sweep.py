@@ -37,7 +37,7 @@ from chalicelib.domain.lifecycle import file_complaint  # noqa: E402
 from chalicelib.domain.model import Actor, Role  # noqa: E402
 from chalicelib.rules.bundle import load_bundle  # noqa: E402
 from chalicelib.rules.schedule import BundleSchedule  # noqa: E402
-from chalicelib.services.deadlines import reconcile  # noqa: E402
+from chalicelib.services.clocks import reconcile  # noqa: E402
 from chalicelib.services.sweep import SweepDeps, sweep  # noqa: E402
 
 T0 = datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc)

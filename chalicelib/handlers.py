@@ -25,7 +25,7 @@ def complaint_id_of(record: dict) -> str:
 
 def on_complaint_changes(event: dict) -> dict:
     # lazy: app.py imports this module in every Lambda; only the stream one needs the clock services
-    from .services.deadlines import reconcile
+    from .services.clocks import reconcile
 
     deps = container.clock_deps()
     failures, done = [], set()

@@ -8,8 +8,8 @@ from datetime import datetime
 from .config import Settings, settings
 from .domain.ids import complaint_id
 from .domain.times import UTC
+from .services.clocks import ClockDeps
 from .services.complaints import Deps
-from .services.deadlines import ClockDeps
 from .services.sanctions import SanctionDeps
 from .services.sweep import SweepDeps
 

@@ -9,7 +9,7 @@ from ..domain.commands import FileComplaint
 from ..domain.lifecycle import Action
 from ..domain.model import Status
 from ..services import complaints as service
-from ..services.deadlines import complaint_deadlines
+from ..services.clocks import complaint_deadlines
 from ..wiring import container
 from . import schemas
 from .errors import ApiError, invalid

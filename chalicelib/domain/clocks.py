@@ -205,13 +205,3 @@ def _warning_at(run: _Run, schedule: Schedule) -> datetime | None:
     if left_to_warning <= 0:
         return run.running_since
     return schedule.add_time(run.running_since, left_to_warning, run.policy.mode)
-
-
-def deadlines(clocks: list[Clock], now: datetime) -> dict:
-    """The complaint's `deadlines` and `overdue` fields: the open clocks' due times."""
-    out: dict = {"followup_due": None, "approval_due": None, "overdue": False}
-    for clock in clocks:
-        if clock.state != "stopped":
-            out[f"{clock.name}_due"] = clock.due_at
-            out["overdue"] = out["overdue"] or clock.overdue_at(now)
-    return out

@@ -14,10 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .clocks import Clock
+from .clocks import Clock
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from ..domain.ids import plausible_id
 from ..domain.lifecycle import Action
 from ..domain.model import Actor, Complaint, Event, Role
-from .deadlines import ClockDeps, overdue_queue, with_deadlines
+from .clocks import ClockDeps, overdue_queue, with_deadlines
 from .paging import fill_page
 from .ports import ComplaintRepository, DuplicateRequest, ListQuery, Page, RoutingRules
 

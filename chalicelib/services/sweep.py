@@ -30,7 +30,7 @@ from ..domain.sanctions import (
     sweep_step,
 )
 from ..domain.times import format_wib
-from .deadlines import ClockDeps, current_clocks
+from .clocks import ClockDeps, current_clocks
 from .ports import ClockFlags, Notifier, SanctionRepository
 
 log = logging.getLogger("lampungin.sweep")

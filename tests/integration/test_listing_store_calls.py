@@ -14,7 +14,7 @@ from chalicelib.domain.model import Actor, Role
 from chalicelib.rules.bundle import load_bundle
 from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.services import complaints as service
-from chalicelib.services.deadlines import ClockDeps, complaint_deadlines, reconcile
+from chalicelib.services.clocks import ClockDeps, complaint_deadlines, reconcile
 from tests.integration.conftest import STORES, use_store
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)

@@ -19,7 +19,7 @@ from chalicelib.domain.model import Actor, Role
 from chalicelib.domain.sanctions import Sanction
 from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.services import complaints as service
-from chalicelib.services.deadlines import reconcile
+from chalicelib.services.clocks import reconcile
 from chalicelib.services.sweep import SweepDeps, sweep
 from lampungin.rules.cases import collect, compiled_bundle, parse_entry, parse_when, with_parameters
 from lampungin.rules.source import RULES_DIR, load_sources

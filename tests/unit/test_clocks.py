@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.clocks import ClockPolicy, deadlines, replay
+from chalicelib.domain.clocks import ClockPolicy, replay
+from chalicelib.domain.deadline_summary import summarise, summary_deadlines
 from chalicelib.domain.lifecycle import TRANSITIONS
 from chalicelib.domain.model import Event
 from chalicelib.rules.bundle import load_bundle
@@ -101,7 +102,7 @@ def test_return_and_transfer_restart_the_followup_clock():
 def test_forward_and_reject_stop_everything():
     for end in ("forwarded", "rejected"):
         assert all(c.state == "stopped" and not c.missed for c in clocks((2, "info_requested"), (3, end)))
-        assert deadlines(clocks((5, "followed_up"), (6, end)), T0 + 100 * H) == {
+        assert summary_deadlines(summarise(clocks((5, "followed_up"), (6, end)), 7), T0 + 100 * H) == {
             "followup_due": None, "approval_due": None, "overdue": False}
 
 

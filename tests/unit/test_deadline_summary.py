@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.clocks import deadlines, replay
+from chalicelib.domain.clocks import Clock, replay
 from chalicelib.domain.deadline_summary import (
     NO_OPEN_CLOCKS,
     DeadlineSummary,
@@ -24,6 +24,17 @@ from chalicelib.rules.schedule import BundleSchedule
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)       # Friday 09:00 WIB
 H = timedelta(hours=1)
 SCHEDULE = BundleSchedule(load_bundle())
+
+
+def deadlines(clocks: list[Clock], now: datetime) -> dict:
+    """The reference, straight from the replayed clocks: each open clock's due time, overdue
+    when one of them ran out before `now`."""
+    out: dict = {"followup_due": None, "approval_due": None, "overdue": False}
+    for clock in clocks:
+        if clock.state != "stopped":
+            out[f"{clock.name}_due"] = clock.due_at
+            out["overdue"] = out["overdue"] or clock.overdue_at(now)
+    return out
 
 
 def timeline(steps):

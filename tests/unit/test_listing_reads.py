@@ -16,7 +16,7 @@ from chalicelib.domain.model import Actor, Role
 from chalicelib.rules.bundle import load_bundle
 from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.services import complaints as service
-from chalicelib.services.deadlines import ClockDeps, complaint_deadlines, reconcile
+from chalicelib.services.clocks import ClockDeps, complaint_deadlines, reconcile
 from tests.fakes import FakeComplaintRepository
 from tests.fakes_deadlines import FakeClockRepository
 

@@ -14,7 +14,7 @@ from chalicelib.domain.model import Actor, Role
 from chalicelib.rules.bundle import load_bundle
 from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.services import complaints as service
-from chalicelib.services.deadlines import reconcile
+from chalicelib.services.clocks import reconcile
 from chalicelib.services.sweep import SweepDeps, sweep
 from tests.fakes import FakeComplaintRepository
 from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository, RecordingNotifier
