@@ -3,7 +3,7 @@ and the repositories.
 
 Every test gets its own TABLE_PREFIX, so tables (and the PynamoDB models cached per prefix)
 never leak between tests. DynamoDB Local is one process for the whole session (in memory; the
-download is cached under .local/cache/, see lampungin/localstack/dynamodb_local.py); where it and
+download is cached under .local/cache/, see lampungin/localstack/dynamodb_local_install.py); where it and
 moto disagree, DynamoDB Local is the reference. Without Java the DynamoDB Local cases are skipped
 with the reason, except in CI (`CI` set), where that is a failure.
 """
