@@ -17,8 +17,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden_scope": ("Anda hanya dapat melihat data OPD Anda sendiri.",
                         "You can only see your own OPD's data."),
     "not_found": ("Data tidak ditemukan.", "Not found."),
-    "wrong_state": ("Tindakan ini tidak dapat dilakukan pada aduan berstatus '{status}'.",
-                    "This action is not possible on a complaint in status '{status}'."),
+    "wrong_state": ("Tindakan ini tidak dapat dilakukan pada aduan yang {status}.",
+                    "This action is not possible on a complaint that is {status}."),
     "conflict": ("Aduan baru saja diubah oleh orang lain. Muat ulang lalu coba lagi.",
                  "The complaint was just changed by someone else. Reload and try again."),
     "idempotency_key_reused": ("Idempotency-Key ini sudah dipakai untuk permintaan lain.",
@@ -79,9 +79,19 @@ def pick_language(accept_language: str | None) -> str:
     return best
 
 
+# How a person reads a status (a code never appears inside an Indonesian sentence).
+STATUS_WORDS = {"assigned": ("menunggu tindak lanjut", "waiting for a follow-up"),
+                "waiting_citizen": ("menunggu jawaban warga", "waiting for the citizen"),
+                "followed_up": ("menunggu persetujuan", "waiting for approval"),
+                "resolved": ("sudah selesai", "resolved"), "closed": ("sudah ditutup", "closed"),
+                "forwarded": ("sudah diteruskan", "forwarded"), "rejected": ("sudah ditolak", "rejected")}
+
+
 def render(catalog: dict, code: str, lang: str, **params) -> str:
     pair = catalog.get(code) or MESSAGES["internal"]
     text = pair[1] if lang == "en" else pair[0]
+    if params.get("status") in STATUS_WORDS:
+        params = {**params, "status": STATUS_WORDS[params["status"]][1 if lang == "en" else 0]}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

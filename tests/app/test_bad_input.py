@@ -80,7 +80,9 @@ def test_other_opd_and_other_citizen_get_404(api):
 def test_wrong_state_is_409_and_changes_nothing(api):
     c = file(api)
     err = assert_error(api.post(f"/v1/complaints/{c['id']}/approve", SUPERVISOR, {}), 409, "wrong_state")
-    assert "assigned" in err["message"]
+    assert err["message"] == "Tindakan ini tidak dapat dilakukan pada aduan yang menunggu tindak lanjut."
+    _, body = api.post(f"/v1/complaints/{c['id']}/approve", SUPERVISOR, {}, headers={"Accept-Language": "en"})
+    assert body["error"]["message"] == "This action is not possible on a complaint that is waiting for a follow-up."
     after = api.get(f"/v1/complaints/{c['id']}", CITIZEN)[1]
     assert after["version"] == 1 and after["status"] == "assigned"
     assert len(api.get(f"/v1/complaints/{c['id']}/timeline", CITIZEN)[1]) == 1
