@@ -24,6 +24,9 @@ from .lifecycle import STATUS_AFTER
 from .model import Event, Status
 
 ORDER = ("stop", "pause", "resume", "start")     # within one event: a restart stops first
+# Events after which one operator holds the complaint and answers for its open clocks: their own
+# claim, or the supervisor's assignment (the operator named in its data), exactly alike.
+TAKES = ("claimed", "assigned_to")
 
 
 @dataclass(frozen=True)
@@ -141,8 +144,8 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule,
             opd = event.data.get("opd")
         elif event.type == "transferred":
             opd, holder = event.data.get("to_opd", opd), None
-        elif event.type == "claimed" or (event.type == "followed_up" and holder is None):
-            holder = event.actor_id
+        elif event.type in TAKES or (event.type == "followed_up" and holder is None):
+            holder = event.data.get("operator") if event.type == "assigned_to" else event.actor_id
             for run in current.values():       # a claim makes the claimer answer for open clocks
                 run.holder = holder
         b, a = (before.value if before else None), (status.value if status else None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from .errors import Forbidden, Invalid, WrongState
+from .errors import Conflict, Forbidden, Invalid, WrongState
 from .model import Actor, Complaint, Event, Location, Rating, Reporter, Role, Status
 
 S = Status
@@ -29,6 +29,8 @@ class Action(StrEnum):
     REPLY = "reply"
     RATE = "rate"
     REOPEN = "reopen"
+    ASSIGN = "assign"            # the supervisor gives the complaint to one of the OPD's operators
+    NOTE = "note"                # staff write a note on the timeline (nothing else changes)
 
 
 class Party(StrEnum):
@@ -37,6 +39,7 @@ class Party(StrEnum):
     OWNER = "owner"
     OPERATOR = "operator"
     SUPERVISOR = "supervisor"
+    INSPECTOR = "inspector"      # province-wide oversight: reads, and may write staff notes
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,15 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.REPLY:        _t((S.WAITING_CITIZEN,), S.ASSIGNED, (P.OWNER,), "citizen_replied", "message"),
     Action.RATE:         _t((S.RESOLVED,), S.CLOSED, (P.OWNER,), "rated", "comment"),
     Action.REOPEN:       _t((S.RESOLVED,), S.ASSIGNED, (P.OWNER,), "reopened", "reason"),
+    Action.ASSIGN:       _t(OPEN_FOR_OPD, None, (P.SUPERVISOR,), "assigned_to"),
+    Action.NOTE:         _t(tuple(S), None, (P.OPERATOR, P.SUPERVISOR, P.INSPECTOR), "staff_note", "note"),
 }
+
+# In `followed_up` the follow-up waits for the OPD's approval, and only the supervisor decides it:
+# whatever moves the complaint on from there (approve, return, transfer, forward, reject) is the
+# supervisor's alone, so nobody can end the approval clock around them. Actions that move nothing
+# (a staff note) stay open to their parties.
+DECIDED_BY: dict[Status, frozenset[Party]] = {S.FOLLOWED_UP: frozenset({P.SUPERVISOR})}
 
 # The status each timeline event leads to (None: unchanged) — the one event → status map.
 STATUS_AFTER: dict[str, Status | None] = {"submitted": S.ASSIGNED,
@@ -85,6 +96,8 @@ REQUIRED_FIELDS: dict[Action, tuple[str, ...]] = {
     Action.REPLY: ("message",),
     Action.RATE: ("stars",),
     Action.REOPEN: ("reason",),
+    Action.ASSIGN: ("operator",),
+    Action.NOTE: ("note",),
 }
 
 
@@ -97,31 +110,59 @@ def parties_of(actor: Actor, complaint: Complaint) -> frozenset[Party]:
         parties.add(Party.OPERATOR)
     if actor.role == Role.SUPERVISOR and actor.opd == complaint.opd:
         parties.add(Party.SUPERVISOR)
+    if actor.role == Role.INSPECTOR:
+        parties.add(Party.INSPECTOR)
     return frozenset(parties)
 
 
+def parties_for(action: Action, status: Status) -> frozenset[Party]:
+    """Who may take `action` in `status`: the table's parties, narrowed by DECIDED_BY when the
+    action moves the complaint."""
+    rule = TRANSITIONS[action]
+    if rule.target is not None and status in DECIDED_BY:
+        return rule.parties & DECIDED_BY[status]
+    return rule.parties
+
+
+def changes_nothing(complaint: Complaint, action: Action, actor: Actor, payload: dict | None = None) -> bool:
+    """Claiming one's own claim again, or assigning the operator who already has it, changes
+    nothing (CONTRACT.md, Additions): no new version, no event. Ask after `decide` accepted it."""
+    if action == Action.CLAIM:
+        return complaint.assignee == actor.sub
+    if action == Action.ASSIGN:
+        return complaint.assignee == (payload or {}).get("operator")
+    return False
+
+
 def allowed_actions(actor: Actor, complaint: Complaint) -> list[Action]:
-    """The actions this actor could take now (for frontends: which buttons to show)."""
+    """The actions this actor could take now (for frontends: which buttons to show). A claimed
+    complaint offers no claim: to another operator it is 409, to its holder it changes nothing."""
     mine = parties_of(actor, complaint)
-    return [a for a, t in TRANSITIONS.items() if complaint.status in t.sources and t.parties & mine]
+    return [a for a, t in TRANSITIONS.items()
+            if complaint.status in t.sources and parties_for(a, complaint.status) & mine
+            and not (a == Action.CLAIM and complaint.assignee is not None)]
 
 
 def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
            payload: dict | None = None) -> tuple[Complaint, Event]:
     """Apply one action. Returns the new complaint (version + 1) and its timeline event.
 
-    Raises Forbidden when the actor is not a party that may take the action, WrongState when the
-    complaint's status does not allow it, Invalid when the payload lacks what the action needs.
+    Raises Forbidden when the actor is not a party that may take the action (in this status),
+    WrongState when the complaint's status does not allow it, Invalid when the payload lacks what
+    the action needs, Conflict `already_claimed` when another operator holds the complaint.
     """
     payload = payload or {}
     rule = TRANSITIONS[action]
-    if not rule.parties & parties_of(actor, complaint):
+    may = parties_for(action, complaint.status) if complaint.status in rule.sources else rule.parties
+    if not may & parties_of(actor, complaint):
         raise Forbidden("forbidden", action=action.value)
     if complaint.status not in rule.sources:
         raise WrongState("wrong_state", action=action.value, status=complaint.status.value)
     for name in REQUIRED_FIELDS.get(action, ()):
         if payload.get(name) in (None, ""):
             raise Invalid("required", field=name)
+    if action == Action.CLAIM and complaint.assignee not in (None, actor.sub):
+        raise Conflict("already_claimed")      # the supervisor reassigns with `assign`
 
     changes: dict = {"updated_at": at, "version": complaint.version + 1}
     if rule.target is not None:
@@ -129,11 +170,16 @@ def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
     data: dict = {}
     if action == Action.CLAIM:
         changes["assignee"] = actor.sub
+    elif action == Action.ASSIGN:
+        changes["assignee"] = payload["operator"]
+        data = {"operator": payload["operator"]}
     elif action == Action.TRANSFER:
         if payload["opd"] == complaint.opd:
             raise Invalid("same_opd", field="opd")
         changes.update(opd=payload["opd"], assignee=None)
         data = {"from_opd": complaint.opd, "to_opd": payload["opd"]}
+        if complaint.status == S.FOLLOWED_UP:    # the supervisor's decision on the follow-up
+            data["decides_approval"] = True
     elif action == Action.FORWARD:
         changes["jurisdiction"] = payload["jurisdiction"]
         data = {"jurisdiction": payload["jurisdiction"]}
@@ -156,6 +202,7 @@ def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
         actor_id=actor.sub,
         note=payload.get(rule.note_field) if rule.note_field else None,
         data=data,
+        source_ip=actor.source_ip,
     )
     return new, event
 
@@ -177,5 +224,6 @@ def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: s
     event = Event(complaint_id=complaint_id, seq=1, at=at, type="submitted",
                   actor_role=actor.role.value, actor_id=actor.sub,
                   data={"opd": opd, "category": category, "routing_rule": routing_rule,
-                        "rules_version": rules_version, "explanation": routing_explanation})
+                        "rules_version": rules_version, "explanation": routing_explanation},
+                  source_ip=actor.source_ip)
     return complaint, event

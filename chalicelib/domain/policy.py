@@ -2,12 +2,131 @@
 
 Complaints are private unless the reporter made them public; an anonymous reporter's identity is
 never shown to staff. A caller who may not see a complaint is told it does not exist (404).
+
+Everything shown of a complaint and of its timeline is an allow-list: a field reaches a caller
+only when a table below names the caller's *audience* for it, so a field or event type added later
+reaches nobody until someone decides here who may read it. The audiences (what the caller is to
+this one complaint): `owner` (the citizen who filed it), `opd_staff` (operator or supervisor of
+its current OPD), `oversight` (inspector, admin), `other_staff` (staff of another OPD),
+`other_citizen` (a signed-in citizen who did not file it), `public` (no token). Below, "staff" is
+opd_staff + oversight and "case" is the owner + staff.
+
+Timeline (EVENTS; CONTRACT.md, Additions): a caller gets an event only if its audience is in the
+event's first column, and then `at`, `type`, `label`, `actor_role` and `note` (null unless the
+second column allows it) and only the data fields the third allows. `actor_id` is a staff member's
+to staff only (citizens see the role), a citizen's only to who may know the reporter (the owner;
+staff unless anonymous).
+
+    event            who gets it   who reads its note              data: who reads each field
+    submitted        everyone      (no note)                       opd, category, routing_*: everyone
+    claimed          everyone      (no note)                       -
+    assigned_to      everyone      (no note)                       operator: staff
+    followed_up      everyone      case: the answer to the owner   -
+    approved         everyone      staff: supervisor to operator   -
+    returned         everyone      staff: the return reason        -
+    transferred      everyone      case                            from_opd, to_opd, decides_approval: everyone
+    forwarded        everyone      case                            jurisdiction: everyone
+    rejected         everyone      case                            -
+    info_requested   everyone      case: the question to the owner -
+    citizen_replied  case          case: the citizen's words       -
+    rated            everyone      case: the citizen's comment     stars: case
+    reopened         everyone      case: the citizen's reason      -
+    staff_note       staff         staff                           -
+    anything else    nobody
+
+A citizen's reply is withheld whole from everyone outside the case (not even "they answered"); a
+staff note likewise from everyone but staff. The other events are steps anyone who may see the
+complaint may know happened (its status shows them anyway), without the words.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from .model import Actor, Complaint, Event, Role
 
 OVERSIGHT = frozenset({Role.INSPECTOR, Role.ADMIN})
+
+
+class Audience(StrEnum):
+    OWNER = "owner"
+    OPD_STAFF = "opd_staff"
+    OVERSIGHT = "oversight"
+    OTHER_STAFF = "other_staff"
+    OTHER_CITIZEN = "other_citizen"
+    PUBLIC = "public"
+
+
+A = Audience
+EVERYONE = frozenset(Audience)
+STAFF = frozenset({A.OPD_STAFF, A.OVERSIGHT})
+CASE = STAFF | {A.OWNER}
+NOBODY: frozenset[Audience] = frozenset()
+IDENTITY = "identity"      # who may know the reporter: the owner; staff unless anonymous
+PUBLISHED = "published"    # the reporter's own text: everyone if they made it public, else the case
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Who gets one event type, who reads its note, and who reads each field of its data."""
+
+    event: frozenset[Audience]
+    note: frozenset[Audience] = NOBODY
+    data: dict[str, frozenset[Audience]] = field(default_factory=dict)
+
+
+EVENTS: dict[str, Shown] = {
+    "submitted": Shown(EVERYONE, data=dict.fromkeys(
+        ("opd", "category", "routing_rule", "rules_version", "explanation"), EVERYONE)),
+    "claimed": Shown(EVERYONE),
+    "assigned_to": Shown(EVERYONE, data={"operator": STAFF}),
+    "followed_up": Shown(EVERYONE, CASE),
+    "approved": Shown(EVERYONE, STAFF),
+    "returned": Shown(EVERYONE, STAFF),
+    "transferred": Shown(EVERYONE, CASE, dict.fromkeys(("from_opd", "to_opd", "decides_approval"), EVERYONE)),
+    "forwarded": Shown(EVERYONE, CASE, {"jurisdiction": EVERYONE}),
+    "rejected": Shown(EVERYONE, CASE),
+    "info_requested": Shown(EVERYONE, CASE),
+    "citizen_replied": Shown(CASE, CASE),
+    "rated": Shown(EVERYONE, CASE, {"stars": CASE}),
+    "reopened": Shown(EVERYONE, CASE),
+    "staff_note": Shown(STAFF, STAFF),
+}
+
+# The complaint view's fields (api/views.complaint_view): any field not listed is shown to nobody.
+COMPLAINT_FIELDS: dict[str, frozenset[Audience] | str] = {
+    **dict.fromkeys(("id", "status", "category", "sector", "opd", "visibility", "anonymous",
+                     "created_at", "updated_at", "deadlines", "overdue", "version", "jurisdiction",
+                     "routing", "actions"), EVERYONE),
+    **dict.fromkeys(("title", "description", "location"), PUBLISHED),
+    "rating": CASE,             # its comment is the citizen's words
+    "assignee": STAFF,          # a staff member's id
+    "reporter": IDENTITY,
+}
+
+
+def audience(actor: Actor | None, complaint: Complaint) -> Audience:
+    if actor is None:
+        return A.PUBLIC
+    if is_owner(actor, complaint):
+        return A.OWNER
+    if is_opd_staff(actor, complaint):
+        return A.OPD_STAFF
+    if actor.role in OVERSIGHT:
+        return A.OVERSIGHT
+    if actor.role in (Role.OPERATOR, Role.SUPERVISOR):
+        return A.OTHER_STAFF
+    return A.OTHER_CITIZEN if actor.role == Role.CITIZEN else A.PUBLIC
+
+
+def _who(spec: frozenset[Audience] | str, complaint: Complaint) -> frozenset[Audience]:
+    if isinstance(spec, frozenset):
+        return spec
+    if spec == IDENTITY:
+        return frozenset({A.OWNER}) if complaint.anonymous else CASE
+    if spec == PUBLISHED:
+        return EVERYONE if complaint.visibility == "public" else CASE
+    return NOBODY
 
 
 def is_owner(actor: Actor, complaint: Complaint) -> bool:
@@ -26,21 +145,33 @@ def can_see(actor: Actor | None, complaint: Complaint) -> bool:
     return complaint.visibility == "public" and actor.role == Role.CITIZEN
 
 
-def shows_reporter(actor: Actor, complaint: Complaint) -> bool:
+def shows_reporter(actor: Actor | None, complaint: Complaint) -> bool:
     """The owner always sees themselves; staff and oversight only when not anonymous."""
-    if is_owner(actor, complaint):
-        return True
-    if complaint.anonymous:
-        return False
-    return is_opd_staff(actor, complaint) or actor.role in OVERSIGHT
+    return audience(actor, complaint) in _who(IDENTITY, complaint)
 
 
-def shows_actor_ids(actor: Actor, complaint: Complaint, event: Event) -> bool:
-    """Timeline actor ids: staff ids are shown to staff and oversight; a citizen's id only when
-    the reporter would be shown. Citizens never see staff ids (they see the role)."""
-    if event.actor_role == Role.CITIZEN.value:
-        return shows_reporter(actor, complaint)
-    return actor.role != Role.CITIZEN
+def complaint_fields(actor: Actor | None, complaint: Complaint) -> frozenset[str]:
+    """The fields of the complaint view this caller may read (the others are shown as null)."""
+    who = audience(actor, complaint)
+    return frozenset(name for name, spec in COMPLAINT_FIELDS.items() if who in _who(spec, complaint))
+
+
+def sees_event(actor: Actor | None, complaint: Complaint, event: Event) -> bool:
+    rule = EVENTS.get(event.type)
+    return rule is not None and audience(actor, complaint) in rule.event
+
+
+def visible_event(actor: Actor | None, complaint: Complaint, event: Event) -> Event | None:
+    """The event as this caller may see it, built from the allowed parts only (None: not at all)."""
+    if not sees_event(actor, complaint, event):
+        return None
+    rule, who = EVENTS[event.type], audience(actor, complaint)
+    ids = IDENTITY if event.actor_role == Role.CITIZEN.value else STAFF
+    return Event(complaint_id=event.complaint_id, seq=event.seq, at=event.at, type=event.type,
+                 actor_role=event.actor_role,
+                 actor_id=event.actor_id if who in _who(ids, complaint) else None,
+                 note=event.note if who in rule.note else None,
+                 data={k: v for k, v in event.data.items() if who in rule.data.get(k, NOBODY)})
 
 
 def listing_scope(actor: Actor) -> dict:
@@ -60,3 +191,8 @@ def sanction_scope(actor: Actor) -> dict | None:
     if actor.role in OVERSIGHT:
         return {}
     return None
+
+
+def can_read_audit(actor: Actor) -> bool:
+    """The audit trail is for oversight: inspectors and admins (CONTRACT.md, Oversight)."""
+    return actor.role in OVERSIGHT

@@ -12,6 +12,7 @@ from typing import Protocol
 from .clocks import Clock
 
 OPERATOR_DESK = "desk"     # the OPD's operator desk answers when nobody claimed the complaint
+PERSON, DESK, AGENCY = "person", OPERATOR_DESK, "opd"   # the values of the `answering` fact
 PRIMARY_TABLES = ("operator", "opd")   # the sanctions files whose decision is the one per miss
 MISSED, PROGRESS = "missed", "progress"  # the two things the sweep tells the sanction rules
 
@@ -61,6 +62,17 @@ def answering_type(clock: Clock) -> str:
     return "operator" if clock.name == "followup" else "opd"
 
 
+def answering(clock: Clock) -> str:
+    """What answers for the clock, as the sanction rules see it (the `answering` fact): a named
+    operator who claimed or was assigned the complaint (PERSON), the OPD's shared operator desk
+    when nobody did (DESK), or the OPD itself for the approval clock (AGENCY). A desk is not a
+    person: rules/sanctions escalate its repeat misses to the OPD head, never to a personal
+    written reprimand (sanction.desk.repeat)."""
+    if answering_type(clock) != "operator":
+        return AGENCY
+    return PERSON if clock.holder else DESK
+
+
 def accountable(clock: Clock, subject_type: str) -> str:
     """Who a decision about this clock names: the operator who held the complaint (else the OPD's
     operator desk) for an operator decision, the OPD for an OPD decision."""
@@ -94,8 +106,10 @@ def sanction_facts(clock: Clock, *, event: str, at: datetime, sector: str, categ
     """The facts the sanction rules see (rules/sanctions vocabulary) for one clock at `at`.
 
     `misses` counts the misses of whoever answers for the clock within the monitoring window,
-    this one included; `opd_misses` counts the OPD's approval misses, this one included."""
+    this one included; `opd_misses` counts the OPD's approval misses, this one included;
+    `answering` says whether a person, the OPD's desk or the OPD answers for it."""
     return {"event": event, "clock": clock.name, "opd": clock.opd, "subject_type": answering_type(clock),
+            "answering": answering(clock),
             "sector": sector, "category": category,
             "hours_late": hours_late(clock, at) if event == MISSED else 0,
             "used_percent": used_percent(clock, at),

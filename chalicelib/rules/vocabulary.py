@@ -29,6 +29,12 @@ SANCTION_FIELDS = {
               "missed (deadline passed) or progress (time running)"),
     "clock": ("text", "followup atau approval", "followup or approval"),
     "subject_type": ("text", "operator atau opd: siapa pemegang clock", "operator or opd: who holds the clock"),
+    "answering": ("text", "siapa yang menjawab clock: person (operator yang mengklaim atau ditugaskan), "
+                  "desk (meja operator OPD: belum ada yang mengklaim; bukan perorangan) atau opd "
+                  "(OPD, untuk clock persetujuan)",
+                  "who answers for the clock: person (the operator who claimed or was assigned it), "
+                  "desk (the OPD's operator desk: nobody claimed it; not a person) or opd (the OPD, "
+                  "for the approval clock)"),
     "misses": ("number", "jumlah tenggat terlewat oleh subjek yang sama dalam jangka waktu "
                "sanctions.window_days, termasuk yang ini",
                "deadlines missed by the same subject within sanctions.window_days, this one included"),
@@ -42,7 +48,8 @@ SANCTION_FIELDS = {
 }
 
 TIMELINE_EVENTS = ("submitted", "claimed", "followed_up", "approved", "returned", "transferred",
-                   "forwarded", "rejected", "info_requested", "citizen_replied", "rated", "reopened")
+                   "forwarded", "rejected", "info_requested", "citizen_replied", "rated", "reopened",
+                   "assigned_to", "staff_note")
 STATUSES = ("assigned", "waiting_citizen", "followed_up", "resolved", "closed", "forwarded", "rejected")
 SANCTION_EVENTS = ("missed", "progress")
 CLOCK_ACTIONS = ("stop", "pause", "resume", "start")     # the order they are applied in

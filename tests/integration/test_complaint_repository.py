@@ -161,7 +161,8 @@ def test_concurrent_saves_exactly_one_wins(repo, serializable_moto):
         barrier = threading.Barrier(8)
 
         def attempt(i, round_=round_, barrier=barrier):
-            loaded = repo.get(c.id)
+            # each round claims afresh (the lifecycle refuses a claim over a claim: 409)
+            loaded = repo.get(c.id).evolve(assignee=None)
             new, event = decide(loaded, Action.CLAIM, operator(sub=f"op-{round_}-{i}"), T0)
             barrier.wait()
             try:

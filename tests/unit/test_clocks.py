@@ -173,3 +173,54 @@ def test_a_follow_up_exactly_at_the_due_time_is_on_time():
     assert not f.missed
     [running] = clocks()
     assert not running.overdue_at(T0 + 24 * H) and running.overdue_at(T0 + 24 * H + timedelta(seconds=1))
+
+
+def test_an_assigned_operator_answers_for_the_open_clock_like_a_claimer():
+    events = timeline((1, "claimed"), (2, "assigned_to", {"operator": "op-9"}))
+    events[1] = Event("C1", 2, T0 + H, "claimed", "operator", actor_id="op-7")
+    [followup] = replay("C1", events, CalendarSchedule())
+    assert followup.holder == "op-9" and followup.state == "running"
+    # and keeps answering after a return restarts the clock, until a transfer clears it
+    events += timeline((3, "followed_up"), (4, "returned"))[1:]
+    events = [Event(e.complaint_id, i, e.at, e.type, e.actor_role, e.actor_id, e.note, e.data)
+              for i, e in enumerate(events, start=1)]
+    assert [c.holder for c in replay("C1", events, CalendarSchedule())] == ["op-9", "op-9", "op-9"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["claimed", "followed_up", "approved", "returned", "info_requested",
+                                 "citizen_replied", "transferred", "reopened", "staff_note",
+                                 "assigned_to"]), max_size=12),
+       st.sets(st.integers(0, 12)))
+def test_staff_notes_move_no_clock_whatever_the_rules_say(kinds, notes_after):
+    """rules/clocks start, stop, pause or resume nothing on a staff note (its only match, the
+    pause rule in waiting_citizen, meets a clock already paused): a timeline with notes gives the
+    clocks of the same timeline without them. The note keeps its own seq, as every event does."""
+    sources = {t.event: t.sources for t in TRANSITIONS.values()}
+    targets = {t.event: t.target for t in TRANSITIONS.values()}
+    status, steps = "assigned", []
+    for i, kind in enumerate(kinds):
+        if status not in {s.value for s in sources[kind]}:
+            continue
+        data = {"to_opd": "RSUDAM"} if kind == "transferred" else (
+            {"operator": "op-3"} if kind == "assigned_to" else {})
+        steps.append((i + 1, kind, data))
+        status = targets[kind].value if targets[kind] else status
+    with_notes = timeline(*steps)
+    for i in sorted(notes_after, reverse=True):
+        if i < len(with_notes):
+            at = with_notes[i].at + timedelta(minutes=1)
+            with_notes.insert(i + 1, Event("C1", 0, at, "staff_note", "inspector", note="catatan"))
+    with_notes = [Event(e.complaint_id, n, e.at, e.type, e.actor_role, e.actor_id, e.note, e.data)
+                  for n, e in enumerate(with_notes, start=1)]
+    without = [e for e in with_notes if e.type != "staff_note"]
+    schedule = RulesDrivenCalendar()
+
+    def shape(clocks):
+        return [(c.name, c.opd, c.started_at, c.state, c.due_at, c.remaining_seconds, c.holder, c.ended_at,
+                 c.ended_by) for c in clocks]
+    assert shape(replay("C1", with_notes, schedule)) == shape(replay("C1", without, schedule))
+    for e in with_notes:
+        if e.type == "staff_note":
+            for status in ("assigned", "followed_up", "resolved", "closed"):
+                assert schedule.clock_actions("staff_note", status, status, e.at) == []

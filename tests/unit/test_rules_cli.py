@@ -127,7 +127,7 @@ def test_a_case_the_lifecycle_refuses_fails_at_the_refused_line(capsys, rules, m
     path.write_text(REFUSED_CASES, encoding="utf-8")
     monkeypatch.setenv("LANG", "id_ID.UTF-8")
     code, out = run(capsys, "test", "--rules", str(rules))
-    assert code == 1 and "16 contoh, 5 gagal" in out
+    assert code == 1 and "17 contoh, 5 gagal" in out
     approve = line_of(path, "17:00 disetujui")
     assert (f"refused.yaml:{approve}: contoh 'Disetujui sebelum ditindaklanjuti': 'disetujui' tidak bisa "
             "terjadi saat aduan ditugaskan ke OPD; sistem akan menolaknya") in out

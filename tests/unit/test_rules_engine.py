@@ -28,6 +28,7 @@ def bundle():
 def missed(clock="followup", **extra):
     subject = "operator" if clock == "followup" else "opd"
     return {"event": "missed", "clock": clock, "subject_type": subject, "misses": 1, "opd_misses": 1,
+            "answering": "person" if clock == "followup" else "opd",     # as sanction_facts says
             "hours_late": 2.5, "opd": "DINKES", "at": AT, **extra}
 
 
