@@ -20,6 +20,13 @@ class Settings:
     max_body_bytes: int
     cors_allow_origin: str          # the web frontend's origin ("*" when any may call)
     daily_complaint_limit: int      # complaints one citizen may file in 24 hours (429 beyond)
+    # Request throttling per warm Lambda (api/throttle.py), requests a second and burst; a rate or
+    # burst of 0 turns that throttle off. API Gateway's stage throttling (infra/) is the real limit.
+    throttle_token_rate: float      # per bearer token
+    throttle_token_burst: int
+    throttle_ip_rate: float         # per source IP (a school or an office shares one)
+    throttle_ip_burst: int
+    throttle_max_keys: int          # buckets kept of each kind (least recently used go first)
     notify_topic_arn: str | None    # SNS topic for sanctions and warnings (production)
     outbox_path: str | None         # local: JSON-lines file the outbox appends to
 
@@ -45,6 +52,11 @@ def from_env(env=None) -> Settings:
         max_body_bytes=int(env.get("MAX_BODY_BYTES", str(64 * 1024))),
         cors_allow_origin=env.get("CORS_ALLOW_ORIGIN", "*"),
         daily_complaint_limit=min(100, max(1, int(env.get("DAILY_COMPLAINT_LIMIT", "20")))),
+        throttle_token_rate=max(0.0, float(env.get("THROTTLE_TOKEN_RATE", "10"))),
+        throttle_token_burst=max(0, int(env.get("THROTTLE_TOKEN_BURST", "30"))),
+        throttle_ip_rate=max(0.0, float(env.get("THROTTLE_IP_RATE", "50"))),
+        throttle_ip_burst=max(0, int(env.get("THROTTLE_IP_BURST", "100"))),
+        throttle_max_keys=max(1, int(env.get("THROTTLE_MAX_KEYS", "10000"))),
         notify_topic_arn=env.get("NOTIFY_TOPIC_ARN") or None,
         outbox_path=env.get("OUTBOX_PATH") or None,
     )

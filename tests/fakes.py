@@ -12,13 +12,21 @@ import re
 import threading
 from collections import Counter
 from dataclasses import replace
-from datetime import timezone
+from datetime import datetime, timezone
 
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.model import Complaint, Event
 from chalicelib.domain.times import iso_utc
 from chalicelib.services.paging import check_limit, decode_cursor, encode_cursor, query_tag
-from chalicelib.services.ports import DuplicateRequest, ListQuery, Page
+from chalicelib.services.ports import (
+    DuplicateRequest,
+    FilingContended,
+    FirstRequest,
+    ListQuery,
+    Page,
+    Quota,
+    QuotaClaim,
+)
 
 # the position, as DynamoDB's `created_key`: "<created_at, fixed-width UTC>#<id>"
 CREATED_KEY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z#[^#\s]{1,64}")
@@ -53,23 +61,45 @@ class FakeComplaintRepository:
         self.complaints: dict[str, Complaint] = {}
         self.events: dict[str, dict[int, Event]] = {}
         self.idempotency: dict[str, tuple[str, str | None]] = {}
+        self.quotas: dict[str, dict[int, datetime]] = {}     # key -> slot -> time
         self.calls: Counter = Counter()
         self._lock = threading.Lock()   # the contract's atomicity, also under threads
 
     @counted
     def add(self, complaint: Complaint, event: Event, idempotency_key: str | None = None,
-            request_hash: str | None = None) -> None:
+            request_hash: str | None = None, quota: QuotaClaim | None = None) -> None:
         if complaint.version != 1:
             raise ValueError("a new complaint starts at version 1")
+        if quota is not None and not 0 <= quota.slot < 100:      # as the DynamoDB model's slots
+            raise ValueError(f"quota slot {quota.slot} out of range")
         with self._lock:
             if idempotency_key is not None and idempotency_key in self.idempotency:
                 raise DuplicateRequest(*self.idempotency[idempotency_key])
+            if quota is not None and not self._slot_free(quota):
+                raise FilingContended("filing_contended", complaint_id=complaint.id)
             if complaint.id in self.complaints or event.seq in self.events.get(event.complaint_id, {}):
                 raise Conflict("conflict", complaint_id=complaint.id)
             self.complaints[complaint.id] = _utc(complaint)
             self.events.setdefault(event.complaint_id, {})[event.seq] = _utc(event)
             if idempotency_key is not None:
                 self.idempotency[idempotency_key] = (complaint.id, request_hash)
+            if quota is not None:
+                taken = self.quotas.setdefault(quota.key, {})
+                taken[quota.slot] = quota.at.astimezone(timezone.utc)
+
+    @counted
+    def first_request(self, idempotency_key: str) -> FirstRequest | None:
+        first = self.idempotency.get(idempotency_key)
+        return FirstRequest(*first) if first is not None else None
+
+    @counted
+    def quota(self, key: str) -> Quota:
+        with self._lock:
+            return Quota(key, dict(self.quotas.get(key, {})))
+
+    def _slot_free(self, claim: QuotaClaim) -> bool:
+        taken = self.quotas.get(claim.key, {}).get(claim.slot)
+        return taken is None or taken <= claim.free_before
 
     @counted
     def get(self, complaint_id: str) -> Complaint | None:

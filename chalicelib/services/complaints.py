@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -14,9 +17,23 @@ from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from ..domain.ids import plausible_id
 from ..domain.lifecycle import Action
 from ..domain.model import Actor, Complaint, Event, Role
+from .audit import record_read
 from .clocks import ClockDeps, overdue_queue, with_deadlines
 from .paging import fill_page
-from .ports import ComplaintRepository, DuplicateRequest, ListQuery, Page, RoutingRules
+from .ports import (
+    AuditLog,
+    ComplaintRepository,
+    DuplicateRequest,
+    FilingContended,
+    FirstRequest,
+    ListQuery,
+    Page,
+    QuotaClaim,
+    RoutingRules,
+)
+
+DAY = timedelta(hours=24)       # the daily limit's window: the last 24 hours, not a calendar day
+BACKOFF_BASE, BACKOFF_CAP = 0.02, 0.25     # seconds: jittered pause before filing attempt n
 
 
 @dataclass
@@ -26,15 +43,44 @@ class Deps:
     now: Callable[[], datetime]          # aware UTC
     new_id: Callable[[datetime], str]
     daily_limit: int = 20                # complaints one citizen may file in 24 hours
+    sleep: Callable[[float], None] = time.sleep     # the pause between contended filing attempts
+    filing_attempts: int = 8             # tries of one filing when the citizen's quota is contended
 
 
-def check_daily_limit(deps: Deps, actor: Actor, at: datetime) -> None:
-    """Refuse the (limit+1)-th complaint within 24 hours: one query of at most `limit` items on
-    the citizen's own index, newest first."""
-    recent = deps.repo.list(ListQuery(reporter=actor.sub, limit=deps.daily_limit)).items
-    if len(recent) >= deps.daily_limit and recent[-1].created_at > at - timedelta(hours=24):
-        retry_after = recent[-1].created_at + timedelta(hours=24) - at
-        raise RateLimited("rate_limited", retry_after=int(retry_after.total_seconds()) + 1)
+def scoped_key(sub: str, idempotency_key: str) -> str:
+    """The stored form of (caller, Idempotency-Key): a hash of the JSON pair, so ("a#b", "c") and
+    ("a", "b#c") stay two keys (a plain "sub#key" made them one, and replayed one citizen's
+    complaint to another)."""
+    return "idem:" + _digest(["idempotency-key", sub, idempotency_key])
+
+
+def quota_key(sub: str) -> str:
+    """The key of the citizen's quota item (beside the idempotency records, under another prefix
+    so the two can never meet; hashed, so no key carries a subject in clear)."""
+    return "quota:" + _digest(["daily-quota", sub])
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256(json.dumps(parts).encode("ascii")).hexdigest()   # ASCII JSON: any str
+
+
+def check_daily_limit(deps: Deps, actor: Actor, at: datetime) -> QuotaClaim:
+    """A claim on a free slot of the citizen's quota for a filing at `at`, for the filing's own
+    transaction (which stores it only if the slot is still free then); RateLimited when
+    `daily_limit` filings are already inside the last 24 hours, with `retry_after` the seconds
+    until the oldest of them leaves the window.
+
+    Why slots and not a list with a version: filings that read the same quota conflict only when
+    they pick the same slot (a random free one), so a burst costs few retried transactions. Every
+    slot counts towards the limit, so a lowered limit holds at once; a raised one adds slots."""
+    quota = deps.repo.quota(quota_key(actor.sub))
+    start = at - DAY
+    recent = sorted(t for t in quota.slots.values() if t > start)
+    if len(recent) >= deps.daily_limit:
+        frees_at = recent[len(recent) - deps.daily_limit] + DAY
+        raise RateLimited("rate_limited", retry_after=max(1, math.ceil((frees_at - at).total_seconds())))
+    free = [i for i in range(deps.daily_limit) if not quota.slots.get(i, start) > start]
+    return QuotaClaim(quota.key, random.choice(free), at, start)   # free: fewer than limit are taken
 
 
 class IdempotencyKeyReused(Exception):
@@ -42,23 +88,32 @@ class IdempotencyKeyReused(Exception):
 
 
 def request_hash(request: dict) -> str:
-    return hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """What an Idempotency-Key is bound to. ASCII JSON, so any string (even a lone surrogate that
+    JSON can carry) hashes instead of failing to encode."""
+    return hashlib.sha256(json.dumps(request, sort_keys=True).encode("ascii")).hexdigest()
 
 
 def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: str | None = None
            ) -> tuple[Complaint, bool]:
     """File a complaint and route it at once. Returns (complaint, created); created is False when
-    the Idempotency-Key was seen before and the first complaint is returned instead."""
+    the Idempotency-Key was used before and the first complaint is returned instead.
+
+    A replay is answered before routing and before the daily limit: a citizen at the limit who
+    retries gets their complaint back, not 429. The limit is a condition of the filing's own
+    transaction (the quota, `check_daily_limit`): when a concurrent filing by the same citizen
+    wins, this one re-reads and decides again, at most `filing_attempts` times with jittered
+    backoff, and then answers 409 filing_contended; it never stores a filing beyond the limit."""
     if actor.role != Role.CITIZEN:
         raise Forbidden("forbidden", action="submit")
-    scoped_key = f"{actor.sub}#{idempotency_key}" if idempotency_key else None
+    key = scoped_key(actor.sub, idempotency_key) if idempotency_key else None
     digest = request_hash(command.as_request())
+    if (first := _replayed(deps, key, digest)) is not None:
+        return first, False
     try:
         decision = deps.rules.route(command.category)
     except LookupError:
         raise Invalid("unknown_category", field="category", value=command.category) from None
     at = deps.now()
-    check_daily_limit(deps, actor, at)
     complaint, event = lifecycle.file_complaint(
         complaint_id=deps.new_id(at), actor=actor, at=at, category=command.category,
         sector=decision.sector, opd=decision.opd, title=command.title,
@@ -67,16 +122,35 @@ def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: st
         routing_rule=decision.rule_id, rules_version=decision.rules_version,
         routing_explanation=decision.explanation,
     )
-    try:
-        deps.repo.add(complaint, event, scoped_key, digest)
-    except DuplicateRequest as dup:
-        if dup.request_hash != digest:
-            raise IdempotencyKeyReused() from None
-        first = deps.repo.get(dup.complaint_id)
-        if first is None:            # cannot happen: both were written in one transaction
-            raise NotFound("not_found") from None
-        return first, False
-    return complaint, True
+    for attempt in range(deps.filing_attempts):
+        if attempt:
+            deps.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt)))
+            if (first := _replayed(deps, key, digest)) is not None:   # the winner had our key
+                return first, False
+        quota = check_daily_limit(deps, actor, at)
+        try:
+            deps.repo.add(complaint, event, key, digest, quota)
+        except DuplicateRequest as dup:
+            return _first_complaint(deps, FirstRequest(dup.complaint_id, dup.request_hash), digest), False
+        except FilingContended:
+            continue
+        return complaint, True
+    raise FilingContended("filing_contended")
+
+
+def _replayed(deps: Deps, key: str | None, digest: str) -> Complaint | None:
+    """The first complaint filed under `key`, if any (IdempotencyKeyReused for another body)."""
+    first = deps.repo.first_request(key) if key is not None else None
+    return _first_complaint(deps, first, digest) if first is not None else None
+
+
+def _first_complaint(deps: Deps, first: FirstRequest, digest: str) -> Complaint:
+    if first.request_hash != digest:
+        raise IdempotencyKeyReused()
+    complaint = deps.repo.get(first.complaint_id)
+    if complaint is None:            # cannot happen: both were written in one transaction
+        raise NotFound("not_found")
+    return complaint
 
 
 def get(deps: Deps, actor: Actor, complaint_id: str) -> Complaint:
@@ -88,26 +162,64 @@ def get(deps: Deps, actor: Actor, complaint_id: str) -> Complaint:
     return complaint
 
 
+def read(deps: Deps, audit: AuditLog, actor: Actor, complaint_id: str) -> Complaint:
+    """`get` for a person looking at the complaint (GET one, its timeline): a staff or oversight
+    read of a private complaint goes into the audit trail before the content is returned."""
+    complaint = get(deps, actor, complaint_id)
+    record_read(audit, actor, complaint, deps.now())
+    return complaint
+
+
 def act(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload: dict,
         expected_version: int | None = None) -> Complaint:
     """Take one lifecycle action. A concurrent change makes this raise Conflict (409), never a
     silent overwrite; a wrong state raises WrongState (409) and changes nothing. With
-    `expected_version` (If-Match), the action applies only to the version the caller looked at."""
+    `expected_version` (If-Match), the action applies only to the version the caller looked at.
+    An action that changes nothing (re-claiming one's own claim) returns the complaint as stored."""
+    return record(deps, actor, complaint_id, action, payload, expected_version)[0]
+
+
+def record(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload: dict,
+           expected_version: int | None = None) -> tuple[Complaint, Event | None]:
+    """`act`, also returning the timeline event it recorded (None when nothing changed)."""
     complaint = get(deps, actor, complaint_id)
     if expected_version is not None and expected_version != complaint.version:
         raise Conflict("conflict", expected=expected_version, current=complaint.version)
     new, event = lifecycle.decide(complaint, action, actor, deps.now(), payload)
+    if lifecycle.changes_nothing(complaint, action, actor, payload):
+        return complaint, None
     if action == Action.TRANSFER and new.opd not in deps.rules.opds:
         raise Invalid("unknown_opd", field="opd", value=new.opd)
     if action == Action.FORWARD and new.jurisdiction not in deps.rules.jurisdictions:
         raise Invalid("unknown_jurisdiction", field="jurisdiction", value=new.jurisdiction)
     deps.repo.save(new, event)
-    return new
+    return new, event
+
+
+def add_note(deps: Deps, actor: Actor, complaint_id: str, note: str,
+             expected_version: int | None = None) -> tuple[Complaint, Event]:
+    """A staff note (POST /v1/complaints/{id}/notes): an event of the complaint's timeline with
+    its own seq, like every other, so the complaint's version moves by one; its status does not
+    and no clock does (rules/clocks start, stop, pause or resume nothing on a `staff_note`)."""
+    complaint, event = record(deps, actor, complaint_id, Action.NOTE, {"note": note}, expected_version)
+    if event is None:                  # cannot happen: a note always changes the timeline
+        raise Conflict("conflict")
+    return complaint, event
 
 
 def timeline(deps: Deps, actor: Actor, complaint_id: str) -> tuple[Complaint, list[Event]]:
+    """The events this caller may see, oldest first (domain/policy decides per event type); a
+    caller who may not see an event does not learn it exists."""
     complaint = get(deps, actor, complaint_id)
-    return complaint, deps.repo.timeline(complaint_id)
+    return complaint, [e for e in deps.repo.timeline(complaint_id) if policy.sees_event(actor, complaint, e)]
+
+
+def read_timeline(deps: Deps, audit: AuditLog, actor: Actor, complaint_id: str
+                  ) -> tuple[Complaint, list[Event]]:
+    """`timeline` for a person, audited like `read`."""
+    complaint, events = timeline(deps, actor, complaint_id)
+    record_read(audit, actor, complaint, deps.now())
+    return complaint, events
 
 
 def list_complaints(deps: Deps, clock_deps: ClockDeps, actor: Actor, *, status: str | None,

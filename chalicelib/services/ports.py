@@ -6,12 +6,13 @@ from one batch read of the whole page (`get_many`, `summaries`), never one call 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from ..domain.clocks import Clock
 from ..domain.deadline_summary import DeadlineSummary
+from ..domain.errors import Conflict
 from ..domain.model import Complaint, Event
 
 
@@ -41,6 +42,41 @@ class DuplicateRequest(Exception):
         self.request_hash = request_hash
 
 
+@dataclass(frozen=True)
+class FirstRequest:
+    """What an Idempotency-Key was first used for: the complaint it created and the request's hash."""
+
+    complaint_id: str
+    request_hash: str | None
+
+
+@dataclass(frozen=True)
+class Quota:
+    """One citizen's daily limit as numbered slots (0 .. limit-1), stored under an opaque `key`
+    (services/complaints.quota_key): each slot holds the time of the filing that last took it.
+    A slot whose time has left the 24-hour window is free again."""
+
+    key: str
+    slots: Mapping[int, datetime] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QuotaClaim:
+    """A filing's claim on one slot of a quota: stored (as `at`) only if the slot is empty or
+    holds a time at or before `free_before`, the start of the window."""
+
+    key: str
+    slot: int
+    at: datetime
+    free_before: datetime
+
+
+class FilingContended(Conflict):
+    """A filing's transaction was cancelled because a concurrent one took the same quota slot or
+    used the same idempotency item first: nothing was stored. Re-read and decide again
+    (services/complaints.submit does, a bounded number of times)."""
+
+
 class BadCursor(Exception):
     """The cursor was not one this listing produced (tampered, truncated, other query): 400.
     services/paging.py is the one codec that raises it."""
@@ -48,9 +84,20 @@ class BadCursor(Exception):
 
 class ComplaintRepository(Protocol):
     def add(self, complaint: Complaint, event: Event, idempotency_key: str | None = None,
-            request_hash: str | None = None) -> None:
+            request_hash: str | None = None, quota: QuotaClaim | None = None) -> None:
         """Store a new complaint and its first event atomically. With an idempotency key (already
-        scoped to the caller), a second use raises DuplicateRequest and stores nothing."""
+        scoped to the caller), a second use raises DuplicateRequest and stores nothing.
+
+        With `quota`, the claimed slot is written in the same transaction, only if it is still
+        free (see QuotaClaim); otherwise nothing is stored and FilingContended is raised, as it is
+        when a concurrent transaction on the quota or the idempotency item cancelled this one.
+        DuplicateRequest wins over both."""
+
+    def first_request(self, idempotency_key: str) -> FirstRequest | None:
+        """What the (scoped) key was first used for, read consistently; None when unused."""
+
+    def quota(self, key: str) -> Quota:
+        """The quota stored under `key`, read consistently (no slots taken when none is stored)."""
 
     def get(self, complaint_id: str) -> Complaint | None: ...
 
@@ -154,3 +201,15 @@ class RoutingRules(Protocol):
     def jurisdictions(self) -> Mapping[str, Any]: ...
 
     def route(self, category_code: str) -> Any: ...
+
+
+class AuditLog(Protocol):
+    """The append-only audit trail (adapters/dynamo/audit.py; tests/fakes_audit.py)."""
+
+    def append(self, entry) -> bool:
+        """Store an entry under its id; False when that id is already there (nothing changes)."""
+
+    def existing(self, ids: list[str]) -> set[str]: ...
+
+    def list(self, *, complaint: str | None, actor: str | None, since, limit: int,
+             cursor: str | None) -> Page: ...

@@ -104,3 +104,75 @@ def test_approval_racing_a_transfer_one_wins_nothing_lost(dynamo_repo):
         events = dynamo_repo.timeline(cid)
         assert len(events) == 3 and events[-1].type in ("approved", "transferred")
 
+
+
+# --- the daily limit under a race -----------------------------------------------------------------
+
+FILING_STORES = ["fake", *STORES]
+NEW = {"category": "izin-berusaha", "title": "NIB belum terbit", "description": "Sudah tiga minggu."}
+
+
+@pytest.fixture(params=FILING_STORES)
+def filing_repo(request, settings):
+    if request.param == "fake":
+        from tests.fakes import FakeComplaintRepository
+        return FakeComplaintRepository()
+    from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository
+    if request.param == "dynamo":
+        request.getfixturevalue("serializable_moto")
+    use_store(request, request.param)
+    return DynamoComplaintRepository(settings)
+
+
+def file_at_once(repo, n: int, limit: int) -> list:
+    """`n` filings by one citizen, released together from a barrier; the result or error of each."""
+    from itertools import count
+
+    from chalicelib.domain.commands import FileComplaint
+    from chalicelib.rules.bundle import load_bundle
+
+    serial = count(1)
+    deps = Deps(repo=repo, rules=load_bundle(), now=lambda: T0, daily_limit=limit,
+                new_id=lambda at: f"ADU-261127-{next(serial):07d}")
+    command = FileComplaint.from_request(NEW)
+    # Warm the store's clients first (PynamoDB creates them lazily, and 50 threads would each make
+    # one at once): the race is between the filings, not between client constructors.
+    service.submit(deps, Actor("warga-lain", Role.CITIZEN), command)
+    barrier, results = threading.Barrier(n), [None] * n
+
+    def attempt(i):
+        barrier.wait(timeout=30)
+        try:
+            results[i] = service.submit(deps, CITIZEN, command)
+        except Exception as exc:       # recorded, asserted by the caller
+            results[i] = exc
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+def test_fifty_parallel_filings_by_one_citizen_store_at_most_the_daily_limit(filing_repo):
+    """Finding: forty parallel filings by one citizen all got 201 (the limit was read, then
+    written). Now the limit is a condition of the filing's own transaction."""
+    from chalicelib.domain.errors import RateLimited
+    from chalicelib.services.ports import ListQuery
+
+    limit = 20
+    results = file_at_once(filing_repo, 50, limit)
+    created = [r for r in results if isinstance(r, tuple)]
+    limited = [r for r in results if isinstance(r, RateLimited)]
+    contended = [r for r in results if isinstance(r, Conflict)]
+    print(f"\n50 parallel filings, limit {limit}: {len(created)} × 201, {len(limited)} × 429, "
+          f"{len(contended)} × 409")
+    assert len(created) + len(limited) + len(contended) == 50, [r for r in results if not isinstance(
+        r, (tuple, RateLimited, Conflict))]
+    stored = filing_repo.list(ListQuery(reporter=CITIZEN.sub, limit=100)).items
+    assert 1 <= len(created) == len(stored) <= limit
+    assert {c.id for c, _ in created} == {c.id for c in stored}
+    assert len(filing_repo.quota(service.quota_key(CITIZEN.sub)).slots) == len(created)
+    assert all(e.code == "filing_contended" for e in contended)
+    assert all(0 < e.details["retry_after"] <= 24 * 3600 for e in limited)

@@ -1,7 +1,9 @@
 """ComplaintRepository on DynamoDB (see services/ports.py for the contract).
 
 Every write is one TransactWrite: the complaint, its timeline event and, on filing, the
-idempotency record succeed or fail together, so a lost update or an orphan event cannot happen.
+idempotency record and the citizen's daily quota succeed or fail together, so a lost update, an
+orphan event or a filing beyond the daily limit cannot happen (a filing takes one slot of the
+citizen's quota item, on condition that the slot is still free).
 Listing picks the narrowest index for the filters (tables.py explains the indexes) and returns
 an opaque cursor that names the item to continue after and the query it belongs to; any item of a
 page can be such a position (`cursor_after`), so a filtering caller may stop mid-page.
@@ -17,13 +19,33 @@ from pynamodb.transactions import TransactWrite
 from ...domain.errors import Conflict
 from ...domain.model import Complaint, Event
 from ...services.paging import check_limit, decode_cursor, encode_cursor, query_tag
-from ...services.ports import DuplicateRequest, ListQuery, Page
+from ...services.ports import (
+    DuplicateRequest,
+    FilingContended,
+    FirstRequest,
+    ListQuery,
+    Page,
+    Quota,
+    QuotaClaim,
+)
 from .batch import batch_get
 from .clocks import STORED_TIME
-from .models import complaint_from_item, complaint_item, created_key, event_from_item, event_item, models_for
+from .models import (
+    QUOTA_SLOTS,
+    complaint_from_item,
+    complaint_item,
+    created_key,
+    event_from_item,
+    event_item,
+    from_iso,
+    models_for,
+    quota_slot,
+    to_iso,
+)
 from .tables import COMPLAINT_INDEXES, FEED_ALL
 
 FAILED = "ConditionalCheckFailed"
+CONTENDED = frozenset({FAILED, "TransactionConflict"})   # another filing got there first
 CURSOR_VERSION = 1
 CREATED_KEY = re.compile(STORED_TIME.pattern + r"#[!-\"$-~]{1,64}")    # time#id, no '#' in the id
 
@@ -36,26 +58,52 @@ class DynamoComplaintRepository:
         self._connection = Connection(region=settings.region)
 
     def add(self, complaint: Complaint, event: Event, idempotency_key: str | None = None,
-            request_hash: str | None = None) -> None:
+            request_hash: str | None = None, quota: QuotaClaim | None = None) -> None:
         if complaint.version != 1:
             raise ValueError("a new complaint starts at version 1")
         m = self._m
+        slots = ["complaint", "event"]        # the transaction's items, in order
         try:
             with TransactWrite(connection=self._connection) as tx:
                 tx.save(complaint_item(m, complaint, None), condition=m.Complaint.id.does_not_exist())
                 tx.save(event_item(m, event), condition=m.Event.complaint_id.does_not_exist())
                 if idempotency_key is not None:
+                    slots.append("idempotency")
                     tx.save(m.Idempotency(idempotency_key, complaint_id=complaint.id,
                                           request_hash=request_hash, created_at=complaint.created_at),
                             condition=m.Idempotency.key.does_not_exist())
+                if quota is not None:         # the slot, only if it is still free
+                    slots.append("quota")
+                    slot = getattr(m.Quota, quota_slot(quota.slot))
+                    tx.update(m.Quota(quota.key), actions=[slot.set(to_iso(quota.at))],
+                              condition=slot.does_not_exist() | (slot <= to_iso(quota.free_before)))
         except TransactWriteError as exc:
             codes = _codes(exc)
-            if idempotency_key is not None and codes[2:3] == [FAILED]:
-                first = m.Idempotency.get(idempotency_key, consistent_read=True)
-                raise DuplicateRequest(first.complaint_id, first.request_hash) from None
+            reasons = dict(zip(slots, codes, strict=False))   # no reasons: not a cancellation
+            if reasons.get("idempotency") == FAILED and idempotency_key is not None:
+                first = self.first_request(idempotency_key)
+                if first is not None:
+                    raise DuplicateRequest(first.complaint_id, first.request_hash) from None
+            if CONTENDED & {reasons.get("idempotency"), reasons.get("quota")}:
+                raise FilingContended("filing_contended", complaint_id=complaint.id) from None
             if any(codes):
                 raise Conflict("conflict", complaint_id=complaint.id) from None
             raise
+
+    def first_request(self, idempotency_key: str) -> FirstRequest | None:
+        try:
+            item = self._m.Idempotency.get(idempotency_key, consistent_read=True)
+        except self._m.Idempotency.DoesNotExist:
+            return None
+        return FirstRequest(item.complaint_id, item.request_hash)
+
+    def quota(self, key: str) -> Quota:
+        try:
+            item = self._m.Quota.get(key, consistent_read=True)
+        except self._m.Quota.DoesNotExist:
+            return Quota(key)
+        taken = {i: getattr(item, quota_slot(i)) for i in range(QUOTA_SLOTS)}
+        return Quota(key, {i: from_iso(at) for i, at in taken.items() if at is not None})
 
     def get(self, complaint_id: str) -> Complaint | None:
         try:
