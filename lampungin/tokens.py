@@ -7,6 +7,7 @@ production, in the plain form the verifier reads locally: `sub`, `role`, `opd` (
 """
 from __future__ import annotations
 
+import re
 import sys
 
 from chalicelib.domain.model import STAFF_ROLES, Role
@@ -14,7 +15,13 @@ from chalicelib.domain.model import STAFF_ROLES, Role
 from .localstack import keys, state
 
 DEFAULT_TTL = 12 * 3600
+MAX_TTL = 31 * 24 * 3600
 ROLES = [r.value for r in Role]
+# What the API's verifier accepts (chalicelib/adapters/auth.py): a token it would refuse is an
+# error here, not a token that fails later with a 401.
+SUB = re.compile(r"[\x21-\x7e]{1,128}")
+OPD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+TTL = re.compile(r"[0-9]{1,9}")
 
 
 def register(subparsers) -> None:
@@ -24,8 +31,8 @@ def register(subparsers) -> None:
     p.add_argument("--role", required=True, help="|".join(ROLES))
     p.add_argument("--opd", help="the OPD code (required for operator and supervisor)")
     p.add_argument("--name", help="display name")
-    p.add_argument("--ttl", type=int, default=DEFAULT_TTL, metavar="SECONDS",
-                   help=f"lifetime in seconds (default {DEFAULT_TTL})")
+    p.add_argument("--ttl", default=str(DEFAULT_TTL), metavar="SECONDS",
+                   help=f"lifetime in seconds (default {DEFAULT_TTL}, at most {MAX_TTL})")
     p.add_argument("--state-dir", help=f"where the key lives (default ${state.HOME_ENV} or .local/)")
     p.set_defaults(func=run)
 
@@ -43,14 +50,21 @@ def known_opds() -> set[str]:
 def claims_from(args) -> dict:
     """The token's claims, or ValueError with the one line to show."""
     if args.role not in ROLES:
-        raise ValueError(f"--role must be one of {', '.join(ROLES)} (got {args.role!r})")
+        raise ValueError(f"--role must be one of {', '.join(ROLES)} (got {args.role[:40]!r})")
     if not args.sub.strip():
         raise ValueError("--sub must not be empty")
-    if args.ttl <= 0:
-        raise ValueError("--ttl must be a positive number of seconds")
+    if not SUB.fullmatch(args.sub):
+        raise ValueError("--sub must be 1-128 visible ASCII characters, no spaces")
+    ttl = str(args.ttl)
+    if not TTL.fullmatch(ttl) or not 0 < int(ttl) <= MAX_TTL:
+        raise ValueError(f"--ttl must be a positive number of seconds, at most {MAX_TTL}")
     role = Role(args.role)
     if role in STAFF_ROLES and not args.opd:
         raise ValueError(f"--opd CODE is required for role {role.value} (see GET /v1/opds)")
+    if args.opd and not OPD.fullmatch(args.opd):
+        raise ValueError(f"--opd must be an OPD code such as DINKES (got {args.opd[:40]!r})")
+    if args.name is not None and not (0 < len(args.name) <= 256 and args.name.isprintable()):
+        raise ValueError("--name must be 1-256 printable characters")
     claims = {"sub": args.sub, "role": role.value}
     if role in STAFF_ROLES:            # other roles are not scoped to an OPD: the claim would be ignored
         known = known_opds()
@@ -74,5 +88,5 @@ def run(args) -> int:
         issuer = state.read_dev_state(home).get("issuer") or issuer
     except state.StackNotRunning:
         pass                       # fine: a stack started later reuses this key and issuer
-    print(keys.mint_token(home, claims, args.ttl, issuer=issuer))
+    print(keys.mint_token(home, claims, int(str(args.ttl)), issuer=issuer))
     return 0

@@ -29,6 +29,14 @@ class TestKeys:
             claims["opd"] = opd
         return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": self.kid})
 
+    def signed(self, claims: dict, ttl: int = 3600) -> str:
+        """A validly signed token carrying exactly `claims` (plus iss/iat/exp unless given): for
+        claims of any JSON type, as a compromised or misconfigured issuer could send."""
+        now = int(time.time())
+        payload = json.dumps({"iss": ISSUER, "iat": now, "exp": now + ttl, **claims}).encode()
+        # PyJWS, not jwt.encode: PyJWT refuses to *sign* some ill-typed claims (`"iss": [...]`)
+        return jwt.PyJWS().encode(payload, self.private, algorithm="RS256", headers={"kid": self.kid})
+
     def headers(self, sub: str, role: str, opd: str | None = None, **extra) -> dict:
         return {"Authorization": f"Bearer {self.token(sub, role, opd, **extra)}",
                 "Content-Type": "application/json"}

@@ -7,6 +7,7 @@ Production: the Cognito user pool's JWKS URL and issuer (set per stage); Cognito
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import jwt
@@ -53,8 +54,10 @@ class TokenVerifier:
         return keys[kid].key
 
     def verify(self, authorization: str | None) -> Actor:
-        if not authorization or not authorization.lower().startswith("bearer "):
+        if not isinstance(authorization, str) or not authorization.lower().startswith("bearer "):
             raise Unauthenticated("missing bearer token")
+        if len(authorization) > MAX_TOKEN_CHARS or not authorization.isascii():
+            raise Unauthenticated("malformed bearer token")
         token = authorization[7:].strip()
         try:
             claims = jwt.decode(
@@ -62,24 +65,67 @@ class TokenVerifier:
                 audience=self._audience,
                 options={"require": ["exp", "sub"], "verify_aud": self._audience is not None},
             )
-        except (jwt.PyJWTError, ValueError, OSError) as exc:
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError, OSError) as exc:
+            # TypeError: PyJWT 2.15 raises it for a signed `"iss": [...]`; whatever the token
+            # holds, a token that cannot be verified is a 401, never a 500
             raise Unauthenticated(str(exc)) from None
         return actor_from_claims(claims)
 
 
+# What a claim may look like before anything reads it. A validly signed token can still carry
+# any JSON (`"cognito:groups": 5`, `"opd": ["X"]`, `"cognito:groups": {"admin": 1}`): every claim
+# used is checked for its type and shape first, and a token with a malformed one is refused (401),
+# never half-read.
+MAX_TOKEN_CHARS = 8192
+MAX_GROUPS = 100
+_SUB = re.compile(r"[\x21-\x7e]{1,128}")                       # printable ASCII, no spaces
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")       # an OPD or government code
+_NAME_MAX = 256
+
+
+def _claim(claims: dict, name: str, pattern: re.Pattern | None = None, max_len: int = 0) -> str | None:
+    """A string claim, or None when absent (or null/empty); Unauthenticated for anything else."""
+    value = claims.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise Unauthenticated(f"claim {name} must be a string")
+    if pattern is not None and not pattern.fullmatch(value):
+        raise Unauthenticated(f"claim {name} is malformed")
+    if max_len and (len(value) > max_len or not value.isprintable()):
+        raise Unauthenticated(f"claim {name} is malformed")
+    return value
+
+
+def _groups(claims: dict) -> list[str]:
+    """Cognito's `cognito:groups`: a list of strings (absent: no groups)."""
+    groups = claims.get("cognito:groups")
+    if groups is None:
+        return []
+    if not isinstance(groups, list) or len(groups) > MAX_GROUPS or not all(
+            isinstance(g, str) and 0 < len(g) <= 128 for g in groups):
+        raise Unauthenticated("claim cognito:groups must be a list of group names")
+    return groups
+
+
 def actor_from_claims(claims: dict) -> Actor:
-    role_name = claims.get("role")
+    if not isinstance(claims, dict):
+        raise Unauthenticated("claims must be an object")
+    sub = _claim(claims, "sub", _SUB)
+    if sub is None:
+        raise Unauthenticated("token has no subject")
+    role_name = _claim(claims, "role", max_len=32)
+    groups = _groups(claims)
     if role_name is None:   # Cognito: the first group that names a role
-        groups = claims.get("cognito:groups", [])
         role_name = next((g for g in groups if g in Role.__members__.values()), None)
     try:
         role = Role(role_name or "")
     except ValueError:
         raise Unauthenticated("token has no valid role") from None
-    opd = claims.get("opd") or claims.get("custom:opd")
+    local_opd, cognito_opd = _claim(claims, "opd", _CODE), _claim(claims, "custom:opd", _CODE)
+    opd = local_opd or cognito_opd
+    _claim(claims, "government", _CODE)          # not read yet: refused when malformed all the same
+    name = _claim(claims, "name", max_len=_NAME_MAX)
     if role in OPD_ROLES and not opd:
         raise Unauthenticated("operator and supervisor tokens need an opd")
-    sub = claims.get("sub")
-    if not isinstance(sub, str) or not sub:
-        raise Unauthenticated("token has no subject")
-    return Actor(sub=sub, role=role, opd=opd if role in OPD_ROLES else None, name=claims.get("name"))
+    return Actor(sub=sub, role=role, opd=opd if role in OPD_ROLES else None, name=name)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import ApiError, field_error
 
@@ -24,10 +25,55 @@ def _text(min_length: int, max_length: int):
     return Field(min_length=min_length, max_length=max_length)
 
 
+# What DynamoDB can store (STACK-NOTES): a non-zero magnitude below 1E-130 is "Number underflow",
+# a 500 if it reaches the store. 1e-200 is a valid latitude to pydantic; not to the table.
+DYNAMO_MIN_MAGNITUDE = 1e-130
+
+
+DYNAMO_MAX_MAGNITUDE = 1e126           # and at most 38 significant digits: integers below 10**38
+DYNAMO_MAX_INT = 10 ** 38
+
+
+def storable(value):
+    if value is not None and value != 0 and abs(value) < DYNAMO_MIN_MAGNITUDE:
+        raise PydanticCustomError("number_underflow", "magnitude below {limit}", {"limit": "1e-130"})
+    return value
+
+
+def _fits_dynamodb(value) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return abs(value) < DYNAMO_MAX_INT
+    if isinstance(value, float):
+        return value == 0 or DYNAMO_MIN_MAGNITUDE <= abs(value) < DYNAMO_MAX_MAGNITUDE
+    return True
+
+
+def unstorable_number(data) -> str | None:
+    """The path (`a.b.0`) of the first number in decoded JSON that DynamoDB could not store, for
+    every body whatever its model: a field added later is covered without a validator of its own."""
+    stack = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{i}" if path else str(i), v) for i, v in enumerate(value))
+        elif not _fits_dynamodb(value):
+            return path
+    return None
+
+
 class LocationIn(_Body):
     lat: StrictFloat | StrictInt | None = Field(default=None, ge=-90, le=90)
     lon: StrictFloat | StrictInt | None = Field(default=None, ge=-180, le=180)
     address: str | None = Field(default=None, max_length=300)
+
+    @field_validator("lat", "lon")
+    @classmethod
+    def _storable(cls, value):
+        return storable(value)
 
 
 class NewComplaint(_Body):
@@ -78,10 +124,43 @@ class RatingIn(_Body):
     comment: str | None = Field(default=None, max_length=REASON_MAX)
 
 
+class Assign(_Body):
+    """POST /v1/complaints/{id}/assign (the OPD's supervisor): the operator's `sub` (token claim)
+    becomes the assignee, and answers for the open follow-up clock as a claimer would. 200 with
+    the complaint; assigning the operator who already has it changes nothing (same version)."""
+
+    operator: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@+-]*$")
+
+
+class Note(_Body):
+    """POST /v1/complaints/{id}/notes (operator or supervisor of the OPD, inspector): a staff
+    note. 201 with the new timeline event (TimelineEvent: type `staff_note`), `ETag` the
+    complaint's new version and `Location` its timeline; status and deadlines do not change.
+    Only staff and oversight ever read it (domain/policy.py)."""
+
+    note: str = _text(1, TEXT_MAX)
+
+
+class TimelineEvent(BaseModel):
+    """One element of GET /v1/complaints/{id}/timeline (response shape, for the OpenAPI): only
+    the events and fields domain/policy.py lets the caller see. `note` is null when the caller
+    may not read it; `actor_id` and `data` appear only when the caller may read them."""
+
+    at: str                                  # ISO-8601 UTC
+    type: str                                # submitted, claimed, assigned_to, ..., staff_note
+    label: str = Field(description="the event's human name in the caller's language (Accept-Language)")
+    actor_role: str
+    note: str | None = None
+    actor_id: str | None = None
+    data: dict | None = Field(default=None, description="per type: transferred {from_opd, to_opd, "
+                              "decides_approval?}, assigned_to {operator}, forwarded {jurisdiction}, ...")
+
+
 _PYDANTIC_CODES = {
     "missing": "required", "string_too_short": "too_short", "string_too_long": "too_long",
     "extra_forbidden": "unknown_field", "literal_error": "not_allowed_value",
     "greater_than_equal": "out_of_range", "less_than_equal": "out_of_range",
+    "number_underflow": "out_of_range",
 }
 _EXPECTED = {"string_type": "string", "bool_type": "boolean", "int_type": "integer",
              "float_type": "number", "model_type": "object", "dict_type": "object"}
@@ -92,6 +171,9 @@ def parse(model: type[_Body], data) -> _Body:
     detail per offending field."""
     if not isinstance(data, dict):
         raise ApiError(422, "validation_failed", [field_error("", "wrong_type", expected="object")])
+    bad = unstorable_number(data)
+    if bad is not None:
+        raise ApiError(422, "validation_failed", [field_error(bad, "out_of_range")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:

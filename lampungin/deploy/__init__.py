@@ -8,8 +8,12 @@
   Chalice zip refused unless the engine is inside, and the unpacked zip smoke-run:
   `python -m lampungin.deploy.package [--stage dev | --vendor-only]`.
 * `chalice_deploy` — deployment path (a) around `chalice deploy`: the stage config from the infra
-  stack's outputs, the pre-deploy check, the stream settings Chalice cannot set:
-  `python -m lampungin.deploy.chalice_deploy {stage-config,check,stream-settings,all}` (tools/*).
+  stack's outputs, the pre-deploy check, the deploy itself (through `chalice_cli`), the stream
+  settings Chalice cannot set, the API's throttling:
+  `python -m lampungin.deploy.chalice_deploy {stage-config,check,deploy,stream-settings,api-settings,all}`.
+* `gateway` — API Gateway's own answers in the contract's shape and the ANY methods for 405s, for
+  both deployment paths; `chalice_cli` runs Chalice's CLI with them.
+* `supply_chain` — `make audit`: pip-audit over the pins and the environment.
 
 docs/deploy.md is the walk-through. It reads chalicelib (the tables), chalicelib never reads it,
 and `chalice package` never ships it (only app.py, chalicelib/ and vendor/).

@@ -3,7 +3,9 @@
     python -m lampungin.deploy.chalice_deploy stage-config    --stage dev [--stack lampungin-dev-infra]
     python -m lampungin.deploy.chalice_deploy check           --stage dev
     python -m lampungin.deploy.chalice_deploy stream-settings --stage dev [--stack lampungin-dev-infra]
-    python -m lampungin.deploy.chalice_deploy all             --stage dev   # all three + chalice deploy
+    python -m lampungin.deploy.chalice_deploy deploy          --stage dev   # chalice deploy (chalice_cli)
+    python -m lampungin.deploy.chalice_deploy api-settings    --stage dev
+    python -m lampungin.deploy.chalice_deploy all             --stage dev   # all of them, in order
 
 `stage-config` copies the infra stack's outputs (stream ARN, topic, Cognito issuer/JWKS/client…)
 into `.chalice/config.json` for that stage: Chalice reads them as environment variables before it
@@ -11,7 +13,10 @@ imports app.py, and the stream ARN must be real then. `check` refuses to deploy 
 left or without the engine in vendor/. `stream-settings` gives the stream's event source mapping
 what `@app.on_dynamodb_record` cannot say (conventions.STREAM_MAPPING_SETTINGS and the on-failure
 destination, the DLQ); Chalice's later deploys update only batch size and window, so the settings
-stay, and running it again changes nothing.
+stay, and running it again changes nothing. `deploy` runs `chalice deploy` through chalice_cli.py,
+which gives the REST API our gateway responses and ANY methods (gateway.py); `api-settings` then
+checks they are there and sets the stage's throttling (conventions.API_THROTTLING), which API
+Gateway keeps across later deploys: running it again changes nothing.
 """
 from __future__ import annotations
 
@@ -188,6 +193,59 @@ def apply_stream_settings(lambda_client, stage: str, stream_arn: str, dlq_arn: s
     return done
 
 
+# --- api-settings ------------------------------------------------------------------------------
+def deployed_rest_api(stage: str, project_dir: Path) -> dict:
+    """The REST API `chalice deploy --stage` recorded in .chalice/deployed/<stage>.json."""
+    path = project_dir / ".chalice" / "deployed" / f"{stage}.json"
+    try:
+        resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
+    except (OSError, ValueError, KeyError):
+        raise DeployError(f"no deployment recorded in {path}: run `chalice deploy` first") from None
+    api = next((r for r in resources if r.get("resource_type") == "rest_api"), None)
+    if api is None:
+        raise DeployError(f"{path} has no REST API")
+    return api
+
+
+def throttling_operations(current: dict, stage: str) -> list[dict]:
+    """The patch operations that give every method of the API Gateway stage the throttling of
+    conventions.API_THROTTLING[stage]; none when it already has it."""
+    wanted = conventions.API_THROTTLING[stage]
+    have = current.get("*/*") or {}
+    ops = []
+    if have.get("throttlingRateLimit") != float(wanted["rate"]):
+        ops.append({"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(wanted["rate"])})
+    if have.get("throttlingBurstLimit") != int(wanted["burst"]):
+        ops.append({"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(wanted["burst"])})
+    return ops
+
+
+def missing_any_methods(gateway_client, rest_api_id: str) -> list[str]:
+    """Paths with a Lambda method but no ANY method: the API was deployed without chalice_cli
+    (a plain `chalice deploy`), so other methods get API Gateway's 403 instead of our 405."""
+    pages = gateway_client.get_paginator("get_resources").paginate(restApiId=rest_api_id,
+                                                                 embed=["methods"])
+    missing = []
+    for page in pages:
+        for res in page["items"]:
+            methods = set(res.get("resourceMethods") or {})
+            if methods - {"OPTIONS"} and "ANY" not in methods:
+                missing.append(res["path"])
+    return sorted(missing)
+
+
+def apply_api_settings(gateway_client, stage: str, rest_api_id: str, api_stage: str) -> dict:
+    missing = missing_any_methods(gateway_client, rest_api_id)
+    if missing:
+        raise DeployError(f"the REST API has no ANY method on {', '.join(missing[:5])}: it was deployed "
+                          f"by a plain `chalice deploy`; deploy with `tools/deploy --stage {stage}`")
+    current = gateway_client.get_stage(restApiId=rest_api_id, stageName=api_stage).get("methodSettings", {})
+    ops = throttling_operations(current, stage)
+    if ops:
+        gateway_client.update_stage(restApiId=rest_api_id, stageName=api_stage, patchOperations=ops)
+    return {"rest_api_id": rest_api_id, "stage": api_stage, "changed": [op["path"] for op in ops]}
+
+
 # --- commands ----------------------------------------------------------------------------------
 def _config_path(args) -> Path:
     return Path(args.project_dir) / ".chalice" / "config.json"
@@ -222,16 +280,31 @@ def cmd_stream_settings(args) -> int:
     return 0
 
 
+def cmd_deploy(args) -> int:
+    """`chalice deploy --stage` with the REST API's gateway responses and ANY methods (chalice_cli)."""
+    proc = subprocess.run([sys.executable, "-m", "lampungin.deploy.chalice_cli", "--project-dir",
+                           str(args.project_dir), "deploy", "--stage", args.stage], cwd=ROOT)
+    return proc.returncode
+
+
+def cmd_api_settings(args) -> int:
+    config = load_config(_config_path(args))
+    api_stage = config.get("api_gateway_stage", "api")
+    api = deployed_rest_api(args.stage, Path(args.project_dir))
+    result = apply_api_settings(_session(args.region).client("apigateway"), args.stage,
+                                api["rest_api_id"], api_stage)
+    print(json.dumps({"stage": args.stage, "api": result}))
+    return 0
+
+
 def cmd_all(args) -> int:
     cmd_stage_config(args)
     if cmd_check(args):
         return 1
-    chalice = Path(sys.executable).parent / "chalice"
-    proc = subprocess.run([str(chalice), "--project-dir", str(args.project_dir), "deploy",
-                           "--stage", args.stage])
-    if proc.returncode != 0:
-        return proc.returncode
-    return cmd_stream_settings(args)
+    code = cmd_deploy(args)
+    if code != 0:
+        return code
+    return cmd_stream_settings(args) or cmd_api_settings(args)
 
 
 def main(argv=None) -> int:
@@ -241,7 +314,9 @@ def main(argv=None) -> int:
     for name, func, help_ in (("stage-config", cmd_stage_config, "write stack outputs into the stage config"),
                               ("check", cmd_check, "refuse a stage that would deploy broken"),
                               ("stream-settings", cmd_stream_settings, "apply the event-source settings"),
-                              ("all", cmd_all, "stage-config, check, chalice deploy, stream-settings")):
+                              ("deploy", cmd_deploy, "chalice deploy, with the REST API's own answers"),
+                              ("api-settings", cmd_api_settings, "check the REST API, set the stage throttling"),
+                              ("all", cmd_all, "stage-config, check, deploy, stream-settings, api-settings")):
         p = sub.add_parser(name, help=help_)
         p.add_argument("--stage", required=True, choices=conventions.STAGES)
         p.add_argument("--stack", help="the infra stack (default lampungin-<stage>-infra)")

@@ -25,6 +25,20 @@ STREAM_MAPPING_SETTINGS = {
 }
 
 
+# API Gateway stage throttling (requests per second, steady and burst), per stage: applied to every
+# method of the stage by the merge template (path b, MethodSettings) and by `chalice_deploy
+# api-settings` (path a). Beyond it API Gateway answers 429 in the contract's shape (gateway.py),
+# before a Lambda runs. Why these numbers: a new account runs at most 10 Lambdas at once (shared
+# by the API, the stream and the sweep); at ~100 ms a request, prod's 50/s steady keeps the API
+# inside that instead of failing with 502s, and the burst absorbs a page load's parallel calls.
+# The app's own per-caller limits (chalicelib/api/throttle.py) work inside these.
+API_THROTTLING = {
+    "dev": {"rate": 10, "burst": 20},
+    "staging": {"rate": 20, "burst": 40},
+    "prod": {"rate": 50, "burst": 100},
+}
+
+
 def table_prefix(stage: str) -> str:
     return f"{APP_NAME}-{stage}-"
 

@@ -30,7 +30,8 @@ from pathlib import Path
 
 from .alarms import alarms
 from .app_settings import app_settings, stack_outputs
-from .conventions import ROOT, STAGES, STREAM_MAPPING_SETTINGS, STREAMED_TABLE, logical_table
+from .conventions import API_THROTTLING, ROOT, STAGES, STREAM_MAPPING_SETTINGS, STREAMED_TABLE, logical_table
+from .gateway import SAM_REST_API, gateway_responses
 from .policy import lambda_policy
 from .resources import bucket, queues_and_topics, tables, user_pool
 
@@ -77,6 +78,35 @@ SAM_FUNCTIONS = {"api": "APIHandler", "stream": "ComplaintChanges", "sweep": "Sw
 SAM_STREAM_EVENT = "ComplaintChangesDynamodbEventSource"
 
 
+def stage_api_settings() -> dict:
+    """Per stage: the throttling of conventions.API_THROTTLING and the CORS origin the stage's
+    app answers with (CORS_ALLOW_ORIGIN in .chalice/config.json, `*` when unset), as a
+    CloudFormation mapping keyed by the Stage parameter."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    out = {}
+    for stage in STAGES:
+        env = config.get("stages", {}).get(stage, {}).get("environment_variables", {})
+        out[stage] = {"RateLimit": API_THROTTLING[stage]["rate"], "BurstLimit": API_THROTTLING[stage]["burst"],
+                      "CorsOrigin": f"'{env.get('CORS_ALLOW_ORIGIN') or '*'}'"}
+    return out
+
+
+def _stage_setting(name: str) -> dict:
+    return {"Fn::FindInMap": ["StageApi", {"Ref": "Stage"}, name]}
+
+
+def rest_api_settings() -> dict:
+    """What the merge template adds to Chalice's REST API: the gateway responses in the
+    contract's shape (gateway.py) and the stage's throttling for every method."""
+    return {"Properties": {
+        "DefinitionBody": {"x-amazon-apigateway-gateway-responses":
+                           gateway_responses(_stage_setting("CorsOrigin"))},
+        "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*",
+                            "ThrottlingRateLimit": _stage_setting("RateLimit"),
+                            "ThrottlingBurstLimit": _stage_setting("BurstLimit")}],
+    }}
+
+
 def merge_template() -> dict:
     """Deep-merged by Chalice into its SAM template: one stack with the app and its resources.
     The functions' settings become references, so nothing from a stack output is copied by hand."""
@@ -90,8 +120,9 @@ def merge_template() -> dict:
         "DestinationConfig": {"OnFailure": {
             "Type": "SQS", "Destination": {"Fn::GetAtt": ["StreamDeadLetterQueue", "Arn"]}}},
     }}}
-    return {"Parameters": PARAMETERS, "Conditions": CONDITIONS, "Resources": res,
-            "Outputs": stack_outputs()}
+    res[SAM_REST_API] = rest_api_settings()
+    return {"Parameters": PARAMETERS, "Conditions": CONDITIONS, "Mappings": {"StageApi": stage_api_settings()},
+            "Resources": res, "Outputs": stack_outputs()}
 
 
 # --- files --------------------------------------------------------------------------------------

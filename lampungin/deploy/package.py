@@ -28,6 +28,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from .gateway import extend_sam
+
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "vendor"
 LAMBDA_PYTHON = (3, 12)
@@ -162,7 +164,15 @@ def chalice_package(stage: str, out: Path) -> Path:
     if "Could not install dependencies" in proc.stdout + proc.stderr:
         raise PackageError("Chalice could not install some dependencies (listed above) and left "
                            "them out of the zip; refusing to ship it.")
+    add_any_methods(out / "sam.json")
     return out / "deployment.zip"
+
+
+def add_any_methods(sam_path: Path) -> None:
+    """Every route's path also takes ANY method to the API Lambda, which answers 405 in the
+    contract's shape (gateway.py): the part of the REST API that follows the route table."""
+    sam = json.loads(sam_path.read_text(encoding="utf-8"))
+    sam_path.write_text(json.dumps(extend_sam(sam), indent=2) + "\n", encoding="utf-8")
 
 
 def verify_zip(zip_path: Path) -> dict:

@@ -83,8 +83,11 @@ def _fetch(workdir: Path) -> Path:
         npm_failed = got
     url = _registry() + TARBALL
     target = workdir / Path(TARBALL).name
+    if not url.startswith(("https://", "http://")):
+        raise Unavailable(f"{npm_failed or 'no npm'}; the npm registry {url[:80]!r} is not an http(s) URL")
     try:
-        with urllib.request.urlopen(url, timeout=60) as response, open(target, "wb") as out:
+        # noqa below: the scheme is checked just above (no file: or custom schemes)
+        with urllib.request.urlopen(url, timeout=60) as response, open(target, "wb") as out:  # noqa: S310
             shutil.copyfileobj(response, out, 1 << 20)
     except OSError as exc:
         before = f"{npm_failed}; then " if npm_failed else ""

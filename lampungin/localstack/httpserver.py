@@ -5,15 +5,36 @@
 thread it can shut down. The request path is Chalice's own: its LocalGateway turns HTTP into the
 API Gateway proxy event and calls the same `app` object Lambda calls. `create_local_server`
 re-classes the app so `current_request` is thread-local; the server is threaded.
+
+Two things differ from `chalice local`, both for the contract (CONTRACT.md, Additions):
+* a path no route matches answers 404 in the contract's error shape (chalice.local, like API
+  Gateway, answers 403 "Missing Authentication Token" and repeats a bearer token in it); a known
+  path with another method reaches the app, whose middleware answers 405 (chalicelib/api/http.py);
+* the listen backlog is 128, not socketserver's 5: about 20 simultaneous new connections were
+  reset with 5 (STACK-NOTES).
 """
 from __future__ import annotations
 
 import json
 import threading
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from chalice.config import Config
-from chalice.local import LambdaContext, create_local_server
+from chalice.local import (
+    ChaliceRequestHandler,
+    CustomLocalChalice,
+    LambdaContext,
+    LocalChalice,
+    LocalDevServer,
+    LocalGateway,
+    RouteMatcher,
+    ThreadedHTTPServer,
+)
+
+from chalicelib.api.http import unknown_route
+
+LISTEN_BACKLOG = 128
 
 
 def chalice_config(project_dir: Path, function_name: str = "api_handler"):
@@ -37,11 +58,48 @@ def lambda_context(config, function_name: str) -> LambdaContext:
                          max_runtime_ms=timeout * 1000)
 
 
+class ContractGateway(LocalGateway):
+    """chalice.local's API Gateway emulation, answering an unknown path as production does once
+    its gateway responses are mapped (lampungin/deploy/gateway.py): 404, our shape, no echo."""
+
+    def __init__(self, app_object, config) -> None:
+        super().__init__(app_object, config)
+        self._paths = RouteMatcher(list(app_object.routes))
+
+    def handle_request(self, method, path, headers, body):
+        try:
+            self._paths.match_route(path)
+        except ValueError:
+            return unknown_route(headers)
+        return super().handle_request(method, path, headers, body)
+
+
+class ContractRequestHandler(ChaliceRequestHandler):
+    def __init__(self, request, client_address, server, app_object, config) -> None:
+        # ChaliceRequestHandler.__init__ with our gateway: the request is handled inside
+        # BaseHTTPRequestHandler.__init__, so the gateway must exist before it runs
+        self.local_gateway = ContractGateway(app_object, config)
+        BaseHTTPRequestHandler.__init__(self, request, client_address, server)
+
+
+class BacklogServer(ThreadedHTTPServer):
+    request_queue_size = LISTEN_BACKLOG      # socketserver's default is 5
+
+
+def local_server(app, config, host: str, port: int) -> LocalDevServer:
+    """chalice.local.create_local_server with our gateway and backlog; binds the port."""
+    if not isinstance(app, LocalChalice):    # create_local_server's re-classing, done once
+        CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+        app.__class__ = CustomLocalChalice
+    return LocalDevServer(app, config, host, port, handler_cls=ContractRequestHandler,
+                          server_cls=BacklogServer)
+
+
 class ApiServer:
     """Binds in the constructor (a busy port fails before anything else starts)."""
 
     def __init__(self, app, config, host: str, port: int):
-        self._dev = create_local_server(app, config, host, port)
+        self._dev = local_server(app, config, host, port)
         self.host, self.port = self._dev.server.server_address[:2]
         self._thread = threading.Thread(target=self._dev.server.serve_forever,
                                         name="http", daemon=True)

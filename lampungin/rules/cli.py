@@ -45,7 +45,12 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    today = date.fromisoformat(args.today) if args.today else None
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        print(f"lampungin rules check: --today must be a date, YYYY-MM-DD (got {args.today[:40]!r})",
+              file=sys.stderr)
+        return 2
     problems = full_check(Path(args.rules), today)
     lang = language()
     if problems:
@@ -88,6 +93,16 @@ def cmd_whatif(args) -> int:
     return 2
 
 
+def _with_rules_dir(name: str, func):
+    """A missing --rules folder is a usage error (one line, exit 2), not a traceback."""
+    def run(args) -> int:
+        if not Path(args.rules).is_dir():
+            print(f"lampungin rules {name}: --rules {args.rules[:200]!r} is not a folder", file=sys.stderr)
+            return 2
+        return func(args)
+    return run
+
+
 def register(subparsers) -> None:
     rules = subparsers.add_parser("rules", help="check, test, explain and build the rules in rules/")
     sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -95,7 +110,7 @@ def register(subparsers) -> None:
     def add(name, func, help_text):
         parser = sub.add_parser(name, help=help_text)
         parser.add_argument("--rules", default=str(RULES_DIR), help="the rules folder (default: rules/)")
-        parser.set_defaults(func=func)
+        parser.set_defaults(func=_with_rules_dir(name, func))
         return parser
 
     check = add("check", cmd_check, "validate everything under rules/ (file:line: message)")

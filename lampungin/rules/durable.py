@@ -165,7 +165,8 @@ def compile_rules(sources, parameters: dict) -> dict:
                       for rank, lv in enumerate(source.data["levels"])]
             continue
         policy = source.data["hit_policy"]
-        assert policy in TABLE_HIT_POLICIES, policy
+        if policy not in TABLE_HIT_POLICIES:       # `rules check` refuses it first; never skipped by -O
+            raise ValueError(f"{source.rel}: unknown hit_policy {policy!r}")
         tables[source.path.stem] = {"hit_policy": policy}
         sanction_rules += [_meta(r, source.path.stem, source.rel) for r in source.data["rules"]]
     raw = {r["id"]: r for r in _raw_rules(sources)}

@@ -3,11 +3,14 @@ facts and parameter values, and what the hit policy made of them - the "why" beh
 from __future__ import annotations
 
 import json
+import re
+import sys
 from datetime import datetime
 from pathlib import Path
 
-from chalicelib.domain.times import day_name, in_wib
+from chalicelib.domain.times import day_name, in_wib, parse_iso
 from chalicelib.rules.clock_time import MODE_NAMES
+from chalicelib.rules.model import RulesError
 from chalicelib.rules.vocabulary import SANCTION_FIELDS
 
 from .cases import EVENT_WORDS, CaseError, collect, compiled_bundle, run_case
@@ -42,11 +45,14 @@ def _wib(at: datetime | None, lang: str = "id") -> str:
     return f"{day_name(local.date(), lang)} {local:%Y-%m-%d %H:%M} WIB"
 
 
+_NUMBER = re.compile(r"[0-9]{1,6}")       # ASCII: "²".isdigit() is true and int("²") fails
+
+
 def find_case(cases, wanted: str):
     """By FILE[:N] (N = the case's line or its 1-based position in the file) or by name."""
     file, _, number = wanted.partition(":")
     in_file = [c for c in cases if Path(c.file).name in (file, f"{file}.yaml") or c.file == file]
-    if in_file and number.isdigit():
+    if in_file and _NUMBER.fullmatch(number):
         n = int(number)
         return next((c for c in in_file if c.line == n), in_file[n - 1] if 0 < n <= len(in_file) else None)
     if in_file and not number:
@@ -54,13 +60,57 @@ def find_case(cases, wanted: str):
     return next((c for c in cases if wanted.lower() in c.name.lower()), None)
 
 
+class FactsError(ValueError):
+    """`--facts` that cannot be one sanction evaluation: the one line to show, exit 2."""
+
+
+def parse_facts(text: str) -> dict:
+    """`--facts` as the engine takes them: a JSON object of strings, numbers and booleans with an
+    ISO 8601 `at` (FactsError otherwise: bad JSON, NaN, another type, an impossible time)."""
+    try:
+        facts = json.loads(text, parse_constant=lambda name: _refuse(f"{name} is not a number JSON allows"))
+    except (ValueError, RecursionError) as exc:
+        raise FactsError(f"not JSON ({str(exc)[:80]}); e.g. "
+                         '\'{"event": "missed", "clock": "followup", "at": "2026-01-10T09:00:00+00:00"}\'') from None
+    if not isinstance(facts, dict):
+        raise FactsError("must be a JSON object of facts")
+    for name, value in facts.items():
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            raise FactsError(f"fact {name[:40]!r} must be a string, a number or true/false")
+    if not isinstance(facts.get("at"), str):
+        raise FactsError('facts need "at", e.g. "2026-01-10T09:00:00+00:00"')
+    try:
+        parse_iso(facts["at"])
+    except ValueError as why:
+        raise FactsError(f'"at": {why}') from None
+    return facts
+
+
+def _refuse(message: str):
+    raise ValueError(message)
+
+
+def _usage_error(message: str) -> int:
+    print(f"lampungin rules explain: --facts: {message}", file=sys.stderr)
+    return 2
+
+
 def explain(rules_dir: Path, case: str | None = None, facts: str | None = None, lang: str = "id") -> int:
     w = WORDS[lang]
+    parsed = None
+    if facts is not None:
+        try:
+            parsed = parse_facts(facts)
+        except FactsError as why:
+            return _usage_error(str(why))
     sources = load_sources(rules_dir)
     bundle = compiled_bundle(sources.root)
     print(f"rules {bundle.version}")
-    if facts:
-        return _explain_facts(bundle, json.loads(facts), lang)
+    if parsed is not None:
+        try:
+            return _explain_facts(bundle, parsed, lang)
+        except (RulesError, CaseError) as why:
+            return _usage_error(str(why).splitlines()[0][:200])
     found = find_case(collect(sources), case or "")
     if found is None:
         print(w["notfound"].format(case))

@@ -1,6 +1,9 @@
 """Every bad input in the contract's list gets the right status and error code, in the contract's
 shape, in Indonesian by default and English on request — and changes nothing."""
 import json
+from urllib.parse import quote
+
+import pytest
 
 from tests.app.conftest import CITIZEN, CITIZEN_2, INSPECTOR, staff
 from tests.app.test_complaint_flow import NEW, OPERATOR, SUPERVISOR, file
@@ -140,3 +143,98 @@ def test_the_21st_complaint_in_24_hours_is_429_with_retry_after(api, clock):
     assert api.post("/v1/complaints", CITIZEN_2, NEW)[0] == 201          # per citizen
     clock.advance(hours=24)
     assert api.post("/v1/complaints", CITIZEN, NEW)[0] == 201
+
+
+# --- issue 10: routes that do not exist (CONTRACT.md, Additions) ----------------------------------
+def test_an_unknown_path_is_404_in_our_shape_and_never_repeats_the_token(api, keys):
+    token = keys.token("insp-1", "inspector")
+    for path in ("/v1/nope", "/", "/v2/complaints", "/v1/complaints/ADU-1/nope", "/v1/healthz"):
+        resp = api.client.http.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert resp.status_code == 404, path
+        assert token.encode() not in resp.body and b"Authorization" not in resp.body
+        err = assert_error((resp.status_code, json.loads(resp.body)), 404, "route_not_found")
+        assert err["message"] == "Alamat ini tidak ada di API Lampung In." and err["details"] == []
+    _, body = api.call("GET", "/v1/nope", headers={"Accept-Language": "en"})
+    assert body["error"]["message"] == "There is no such address in the Lampung In API."
+
+
+def test_another_method_on_a_known_path_is_405_with_allow_in_our_shape(api, keys):
+    token = keys.token("insp-1", "inspector")
+    for method, path, allowed in (("DELETE", "/v1/health", "GET"), ("PUT", "/v1/complaints", "GET"),
+                                  ("GET", "/v1/complaints/ADU-1/claim", "POST"),
+                                  ("PATCH", "/v1/complaints/ADU-1", "GET")):
+        resp = api.client.http.request(method, path, headers={"Authorization": f"Bearer {token}",
+                                                              "Accept-Language": "en"})
+        err = assert_error((resp.status_code, json.loads(resp.body)), 405, "method_not_allowed")
+        assert set(resp.headers["Allow"].replace(" ", "").split(",")) >= {allowed}
+        assert err["message"].startswith("This HTTP method is not supported") and allowed in err["message"]
+        assert token.encode() not in resp.body
+    _, body = api.call("DELETE", "/v1/health")
+    assert body["error"]["message"].startswith("Metode HTTP ini tidak didukung")
+
+
+def test_chalices_own_errors_never_repeat_a_request_header(api):
+    """Chalice's 415 said "Unsupported media type: <the Content-Type sent>"; ours names nothing."""
+    from chalicelib.api.http import contract_errors
+
+    class Req:
+        headers = {"accept-language": "en"}
+
+    from chalice import Response
+
+    for status, code in ((415, "unsupported_media_type"), (400, "bad_request"), (500, "internal"),
+                         (404, "route_not_found"), (418, "bad_request")):
+        chalice_says = Response(body={"Code": "X", "Message": "Unsupported media type: secret/token"},
+                                status_code=status)
+        ours = contract_errors(Req(), lambda _, said=chalice_says: said)
+        payload = json.loads(ours.body)
+        assert ours.status_code == status and payload["error"]["code"] == code
+        assert "secret" not in ours.body
+    untouched = Response(body={"status": "ok"}, status_code=200)
+    assert contract_errors(Req(), lambda _: untouched) is untouched
+
+
+# --- issue 10: each finding, in process (tests/integration/test_no_5xx_dynamodb_local.py repeats
+# them over real HTTP on DynamoDB Local) ---------------------------------------------------------
+def test_a_latitude_below_what_dynamodb_stores_is_422(api):
+    for lat in (1e-200, 5e-324, -1e-131):
+        err = assert_error(api.post("/v1/complaints", CITIZEN, {**NEW, "location": {"lat": lat, "lon": 0}}), 422,
+                           "validation_failed")
+        assert [(d["field"], d["code"]) for d in err["details"]] == [("location.lat", "out_of_range")]
+    assert api.post("/v1/complaints", CITIZEN, {**NEW, "location": {"lat": 1e-130, "lon": 0}})[0] == 201
+
+
+def test_any_number_dynamodb_cannot_store_is_422_whatever_the_field(api):
+    cid = file(api)["id"]
+    for raw, field in (('{"stars": 1e-200}', "stars"), ('{"stars": 1e200}', "stars"),
+                       ('{"stars": 100000000000000000000000000000000000000000}', "stars")):
+        err = assert_error(api.post(f"/v1/complaints/{cid}/rating", CITIZEN, raw=raw), 422, "validation_failed")
+        assert err["details"][0]["field"] == field
+
+
+@pytest.mark.parametrize("value", ["²", "a" * 1025, "x\x00y", "ü"])
+def test_every_query_parameter_is_bounded_printable_ascii(api, value):
+    for path in ("/v1/complaints?opd={}", "/v1/complaints?status={}", "/v1/sanctions?complaint={}",
+                 "/v1/sanctions?kind={}", "/v1/audit?actor={}"):
+        who = INSPECTOR
+        status, body = api.get(path.format(quote(value, safe="")), who)
+        assert status == 422, (path, body)
+
+
+def test_an_overlong_header_is_400_naming_it_not_repeating_it(api):
+    err = assert_error(api.post("/v1/complaints", CITIZEN, NEW, headers={"Idempotency-Key": "k" * 9000}), 400,
+                       "invalid_header")
+    assert "Idempotency-Key" in err["message"] or "idempotency-key" in err["message"]
+    assert "kkkk" not in json.dumps(err)
+
+
+def test_a_path_part_no_id_could_have_is_404(api):
+    for part in ("%C2%B2", "a" * 200):
+        assert_error(api.get(f"/v1/complaints/{part}", CITIZEN), 404, "not_found")
+    assert_error(api.get("/v1/complaints/" + "a" * 200), 401, "unauthenticated")   # the token first
+
+
+def test_an_overlong_or_non_ascii_bearer_token_is_401(api):
+    for token in ("a" * 9000, "²³.¹.⁴"):
+        assert_error(api.call("GET", "/v1/complaints", headers={"Authorization": f"Bearer {token}"}), 401,
+                     "unauthenticated")

@@ -5,10 +5,15 @@ nothing behind.
 
 Adaptations for moto (test code only, each where it is needed):
 * chalice_on_moto.py: Chalice's Swagger 2.0 is rewritten to an OpenAPI 3 header for moto's
-  ImportRestApi/PutRestApi.
+  ImportRestApi/PutRestApi (after lampungin/deploy/chalice_cli.py added the gateway responses and
+  ANY methods, as in a real deployment); moto ignores gateway responses, so the test reads them
+  from the documents sent.
 * moto's CloudFormation skips Cognito (and alarms, bucket policy), so the user pool is created
   through the Cognito API from the template's own definition and its outputs evaluated from the
   template's Outputs.
+* moto's CreateDeployment replaces the API Gateway stage, and with it the throttling that
+  `api-settings` set (API Gateway keeps a stage's settings across deployments): after the redeploy
+  the test runs `api-settings` again, as tools/deploy does after every deploy.
 * moto's stack update does not change a table's DeletionProtectionEnabled: the test turns it off
   per table after the stack update that would do it in AWS.
 * The deployed project is a copy of app.py, chalicelib/ and .chalice/ with an empty
@@ -97,12 +102,16 @@ def stage(aws_env, tmp_path_factory):
     assert chalice_deploy.write_stage_config(STAGE, outputs, params, config) == {}     # idempotent
     assert chalice_deploy.check_stage(STAGE, config, vendor=None) == []
 
+    bodies = tmp_path_factory.mktemp("swagger")
+    aws_env = {**aws_env, "CHALICE_ON_MOTO_BODIES": str(bodies)}
     deployed = chalice(aws_env, project, "deploy", "--stage", STAGE)
     settings = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "stream-settings",
                                "--stage", STAGE, "--project-dir", str(project)], aws_env, ROOT))
+    api_settings = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "api-settings",
+                                   "--stage", STAGE, "--project-dir", str(project)], aws_env, ROOT))
     return {"session": session, "project": project, "outputs": outputs, "deploy_log": deployed,
-            "settings_run": settings, "env": aws_env,
-            "config": json.loads(config.read_text())["stages"][STAGE]}
+            "settings_run": settings, "api_settings_run": api_settings, "env": aws_env,
+            "swagger": bodies, "config": json.loads(config.read_text())["stages"][STAGE]}
 
 
 def functions(session) -> dict:
@@ -164,6 +173,38 @@ def test_the_rest_api_serves_every_route_of_the_app(stage):
     assert "Rest API URL" in stage["deploy_log"]
 
 
+def rest_api(session) -> dict:
+    (api,) = [a for a in session.client("apigateway").get_rest_apis()["items"] if a["name"] == "lampungin"]
+    return api
+
+
+def assert_stage_throttling(session):
+    gateway = session.client("apigateway")
+    settings = gateway.get_stage(restApiId=rest_api(session)["id"], stageName="api")["methodSettings"]["*/*"]
+    wanted = conventions.API_THROTTLING[STAGE]
+    assert (settings["throttlingRateLimit"], settings["throttlingBurstLimit"]) == (wanted["rate"], wanted["burst"])
+
+
+def test_every_route_takes_any_other_method_to_the_app_and_the_gateway_answers_in_our_shape(stage):
+    """Another method on a known path reaches the app (its 405); API Gateway's own answers (an
+    unknown path, throttling, …) are the contract's shape and never echo a header."""
+    from app import app as chalice_app
+    from lampungin.deploy import gateway
+
+    client = stage["session"].client("apigateway")
+    resources = client.get_resources(restApiId=rest_api(stage["session"])["id"], limit=500)["items"]
+    by_path = {r["path"]: set(r.get("resourceMethods") or {}) for r in resources}
+    for route, methods in chalice_app.routes.items():
+        assert set(methods) | {"ANY"} <= by_path[route], route
+    sent = [json.loads(p.read_text()) for p in stage["swagger"].glob("*.json")]
+    assert sent, "no Swagger document reached API Gateway"
+    for doc in sent:
+        assert doc[gateway.RESPONSES] == gateway.gateway_responses("'*'")
+    assert stage["api_settings_run"]["api"]["changed"] == ["/*/*/throttling/rateLimit",
+                                                           "/*/*/throttling/burstLimit"]
+    assert_stage_throttling(stage["session"])
+
+
 def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothing(stage):
     session, env, project = stage["session"], stage["env"], stage["project"]
     before = assert_stream_settings(session, stage["outputs"])
@@ -174,6 +215,14 @@ def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothi
     again = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "stream-settings",
                             "--stage", STAGE, "--project-dir", str(project)], env, ROOT))
     assert again["mappings"] == [{"uuid": before["UUID"], "changed": []}]     # nothing to do
+    # moto's CreateDeployment replaces the stage and its settings (API Gateway keeps them): the
+    # api-settings step that tools/deploy runs after every deploy puts them back, then has nothing to do
+    run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "api-settings", "--stage", STAGE,
+         "--project-dir", str(project)], env, ROOT)
+    assert_stage_throttling(session)
+    api_again = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "api-settings",
+                                "--stage", STAGE, "--project-dir", str(project)], env, ROOT))
+    assert api_again["api"]["changed"] == []
 
     chalice(env, project, "delete", "--stage", STAGE)
     assert functions(session) == {}

@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.adapters.dynamo.tables import TABLES
 from chalicelib.domain.model import Role
-from lampungin.deploy import app_settings, chalice_deploy, conventions, infra, resources
+from lampungin.deploy import app_settings, chalice_deploy, conventions, gateway, infra, package, resources
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = json.loads((ROOT / "infra" / "stack.json").read_text())
@@ -140,7 +140,9 @@ def test_chalice_package_with_the_merge_template_is_one_stack_that_lints_clean(t
                           capture_output=True, text=True, env={**__import__("os").environ,
                                                                "AWS_DEFAULT_REGION": "ap-southeast-3"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    package.add_any_methods(out / "sam.json")                 # what `make package` does next
     sam = json.loads((out / "sam.json").read_text())
+    assert_rest_api_answers_in_the_contracts_shape(sam["Resources"]["RestAPI"]["Properties"])
     for logical in infra.SAM_FUNCTIONS.values():          # the merge hit Chalice's own resources
         assert sam["Resources"][logical]["Type"] == "AWS::Serverless::Function", logical
         env = sam["Resources"][logical]["Properties"]["Environment"]["Variables"]
@@ -153,3 +155,80 @@ def test_chalice_package_with_the_merge_template_is_one_stack_that_lints_clean(t
     assert sam["Resources"]["Sweep"]["Properties"]["Tracing"] == "Active"      # prod: xray on
     lint = subprocess.run([str(CFN_LINT), str(out / "sam.json")], capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+# --- issue 10: API Gateway's own answers, 405s and throttling ------------------------------------
+def assert_rest_api_answers_in_the_contracts_shape(rest_api: dict) -> None:
+    """The packaged REST API (path b): every route's path has an ANY method on the API Lambda
+    (so another method reaches the app's 405), the gateway responses are ours, the stage throttles."""
+    import app as app_module
+
+    paths = rest_api["DefinitionBody"]["paths"]
+    for route in app_module.app.routes:
+        methods = paths[route]
+        assert methods[gateway.ANY]["x-amazon-apigateway-integration"] == next(
+            m["x-amazon-apigateway-integration"] for k, m in methods.items() if k not in ("options", gateway.ANY))
+    responses = rest_api["DefinitionBody"][gateway.RESPONSES]
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED"} <= set(responses)
+    (settings,) = rest_api["MethodSettings"]
+    assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+
+
+def test_every_gateway_response_is_the_contracts_shape_and_echoes_nothing():
+    responses = gateway.gateway_responses("'*'")
+    assert {"MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
+    for kind, response in responses.items():
+        (template,) = response["responseTemplates"].values()
+        assert "$" not in template, kind          # no $context.error.message: it repeats the token
+        err = json.loads(template)["error"]
+        assert set(err) == {"code", "message", "details"} and err["message"] and err["details"] == []
+        assert not any("method.request" in str(v) for v in response["responseParameters"].values()), kind
+        assert response["responseParameters"]["gatewayresponse.header.Content-Language"] == "'id'"
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
+    assert json.loads(responses["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"]["application/json"])[
+        "error"]["code"] == "route_not_found"
+    assert responses["THROTTLED"]["responseParameters"]["gatewayresponse.header.Retry-After"] == "'1'"
+    assert "statusCode" not in responses["DEFAULT_4XX"]      # keeps API Gateway's own 4xx status
+
+
+def test_the_gateway_404_is_what_the_app_answers_locally():
+    from chalicelib.api.http import unknown_route
+
+    local = unknown_route({})
+    template = gateway.gateway_responses("'*'")["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"]
+    assert json.loads(local["body"]) == json.loads(template["application/json"])
+
+
+def test_the_merge_template_maps_the_gateway_responses_and_throttles_each_stage():
+    merge = json.loads((ROOT / "infra" / "chalice-merge.json").read_text())
+    rest_api = merge["Resources"][gateway.SAM_REST_API]["Properties"]
+    assert rest_api["DefinitionBody"][gateway.RESPONSES] == gateway.gateway_responses(
+        {"Fn::FindInMap": ["StageApi", {"Ref": "Stage"}, "CorsOrigin"]})
+    (settings,) = rest_api["MethodSettings"]
+    assert settings["ThrottlingRateLimit"] == {"Fn::FindInMap": ["StageApi", {"Ref": "Stage"}, "RateLimit"]}
+    for stage in conventions.STAGES:
+        row = merge["Mappings"]["StageApi"][stage]
+        wanted = conventions.API_THROTTLING[stage]
+        assert (row["RateLimit"], row["BurstLimit"]) == (wanted["rate"], wanted["burst"])
+        assert 0 < row["RateLimit"] <= row["BurstLimit"]
+        origin = CONFIG["stages"][stage]["environment_variables"].get("CORS_ALLOW_ORIGIN") or "*"
+        assert row["CorsOrigin"] == f"'{origin}'"
+
+
+def test_any_methods_copy_the_routes_lambda_integration_and_leave_options_alone():
+    doc = {"paths": {
+        "/v1/x/{id}": {"get": {"parameters": [{"name": "id", "in": "path"}], "responses": {},
+                               "x-amazon-apigateway-integration": {"type": "aws_proxy", "uri": "U"}},
+                       "options": {"x-amazon-apigateway-integration": {"type": "mock", "responses": {
+                           "default": {"responseParameters": {
+                               "method.response.header.Access-Control-Allow-Origin": "'https://web'"}}}}}},
+        "/mock-only": {"options": {"x-amazon-apigateway-integration": {"type": "mock"}}}}}
+    out = gateway.extend_swagger(doc)
+    any_op = out["paths"]["/v1/x/{id}"][gateway.ANY]
+    assert any_op["x-amazon-apigateway-integration"] == {"type": "aws_proxy", "uri": "U"}
+    assert any_op["parameters"] == [{"name": "id", "in": "path"}]
+    assert gateway.ANY not in out["paths"]["/mock-only"] and gateway.ANY not in doc["paths"]["/v1/x/{id}"]
+    assert out[gateway.RESPONSES]["DEFAULT_4XX"]["responseParameters"][
+        "gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://web'"
+    assert gateway.extend_swagger(out) == out                   # idempotent

@@ -111,6 +111,9 @@ def test_make_package_builds_a_zip_that_works_with_only_itself_on_the_path(tmp_p
     assert report["decisions"] == ["sanction.operator.miss"] and report["strays"] == []
     assert set(report["app_functions"]) >= {"complaint_changes", "sweep"}
     assert report["zip_bytes"] < 50 * 2**20            # Lambda's limit for a direct zip upload
+    from tests.deploy.test_infra import assert_rest_api_answers_in_the_contracts_shape
+    sam = json.loads((out / "sam.json").read_text())   # ANY methods added, gateway responses merged
+    assert_rest_api_answers_in_the_contracts_shape(sam["Resources"]["RestAPI"]["Properties"])
     with zipfile.ZipFile(out / "deployment.zip") as zf:
         names = set(zf.namelist())
     assert not any(n.startswith(("tests/", "lampungin/", "rules/")) for n in names)   # tooling stays out

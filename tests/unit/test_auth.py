@@ -37,3 +37,93 @@ def test_issuer_and_audience_are_checked(tmp_path):
             verifier.verify(f"Bearer {bad}")
     with pytest.raises(Unauthenticated):
         verifier.verify("Basic dXNlcjpwYXNz")
+
+
+# --- issue 10: claims are checked by type before anything reads them ---------------------------
+# Each of these, validly signed, was a 500 or (the dict of groups) an admin.
+MALFORMED_CLAIMS = [
+    {"sub": "u", "cognito:groups": 5},
+    {"sub": "u", "cognito:groups": {"admin": 1}},
+    {"sub": "u", "cognito:groups": "admin"},
+    {"sub": "u", "cognito:groups": ["citizen", 7]},
+    {"sub": "u", "cognito:groups": [["admin"]]},
+    {"sub": "u", "role": "operator", "opd": ["X"]},
+    {"sub": "u", "role": "operator", "opd": {"DINKES": True}},
+    {"sub": "u", "role": "supervisor", "custom:opd": 12},
+    {"sub": "u", "role": "operator", "opd": "DINKES", "custom:opd": ["X"]},
+    {"sub": "u", "role": "operator", "opd": "x" * 65},
+    {"sub": "u", "role": "operator", "opd": "DIN KES"},
+    {"sub": "u", "role": "citizen", "opd": ["X"]},           # ignored for a citizen, but malformed
+    {"sub": "u", "role": ["admin"]},
+    {"sub": "u", "role": {"admin": 1}},
+    {"sub": "u", "role": 1},
+    {"sub": "u", "role": True},
+    {"sub": 5, "role": "citizen"},
+    {"sub": ["u"], "role": "citizen"},
+    {"sub": "u" * 129, "role": "citizen"},
+    {"sub": "warga\n1", "role": "citizen"},
+    {"sub": "wärga", "role": "citizen"},
+    {"sub": "u", "role": "citizen", "name": {"first": "Budi"}},
+    {"sub": "u", "role": "citizen", "name": "x" * 257},
+    {"sub": "u", "role": "inspector", "government": ["LAMPUNG"]},
+]
+
+
+@pytest.mark.parametrize("claims", MALFORMED_CLAIMS, ids=lambda c: repr(c)[:60])
+def test_a_signed_token_with_a_malformed_claim_is_refused(tmp_path, claims):
+    keys = TestKeys(tmp_path / "jwks.json")
+    verifier = TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER)
+    with pytest.raises(Unauthenticated):
+        verifier.verify(f"Bearer {keys.signed(claims)}")
+    with pytest.raises(Unauthenticated):
+        actor_from_claims(claims)
+
+
+def test_cognito_groups_must_be_a_list_to_name_a_role():
+    """`{"admin": 1}` iterates as its keys: it once made an admin."""
+    with pytest.raises(Unauthenticated):
+        actor_from_claims({"sub": "u", "cognito:groups": {"admin": 1}})
+    assert actor_from_claims({"sub": "u", "cognito:groups": ["admin"]}).role == Role.ADMIN
+    assert actor_from_claims({"sub": "u", "cognito:groups": ["x", "citizen", "admin"]}).role == Role.CITIZEN
+
+
+def test_null_and_empty_optional_claims_are_absent():
+    actor = actor_from_claims({"sub": "u", "role": "citizen", "opd": None, "name": "", "custom:opd": ""})
+    assert (actor.opd, actor.name) == (None, None)
+    staff = actor_from_claims({"sub": "u", "role": "operator", "opd": "", "custom:opd": "BANDARLAMPUNG.DINKES"})
+    assert staff.opd == "BANDARLAMPUNG.DINKES"
+
+
+@pytest.mark.parametrize("header", [
+    "Bearer " + "a" * 9000,                 # bounded before any decoding
+    "Bearer ²³.¹.⁴",                        # non-ASCII
+    "Bearer ", "Bearer", "bearer  ", "Bearer a.b.c", "Bearer ..", "Bearer e30.e30.e30",
+])
+def test_malformed_authorization_headers_are_unauthenticated(tmp_path, header):
+    keys = TestKeys(tmp_path / "jwks.json")
+    with pytest.raises(Unauthenticated):
+        TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER).verify(header)
+
+
+@pytest.mark.parametrize("claims", [
+    {"sub": "u", "role": "citizen", "exp": "soon"},
+    {"sub": "u", "role": "citizen", "iat": [1]},
+    {"sub": "u", "role": "citizen", "nbf": {"a": 1}},
+    {"sub": "u", "role": "citizen", "iss": ["x"]},           # PyJWT raised TypeError: a 500
+    {"sub": "u", "role": "citizen", "iss": [ISSUER]},
+    {"sub": "u", "role": "citizen", "iss": 7},
+])
+def test_registered_claims_of_the_wrong_type_are_unauthenticated(tmp_path, claims):
+    keys = TestKeys(tmp_path / "jwks.json")
+    for audience in (None, "app-client"):
+        verifier = TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER, audience=audience)
+        with pytest.raises(Unauthenticated):
+            verifier.verify(f"Bearer {keys.signed({**claims, 'aud': 'app-client'})}")
+
+
+@pytest.mark.parametrize("aud", [5, [["app-client"]], {"app-client": 1}, None, ["other"]])
+def test_an_audience_of_the_wrong_type_is_unauthenticated_where_the_audience_is_checked(tmp_path, aud):
+    keys = TestKeys(tmp_path / "jwks.json")
+    verifier = TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER, audience="app-client")
+    with pytest.raises(Unauthenticated):
+        verifier.verify(f"Bearer {keys.signed({'sub': 'u', 'role': 'citizen', 'aud': aud})}")

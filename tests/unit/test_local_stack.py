@@ -154,3 +154,52 @@ def test_a_sweep_without_a_running_stack_says_what_to_do(tmp_path, capsys):
     assert sweep_cmd.run(args) == 1
     assert "no local stack is running" in capsys.readouterr().err
     assert sweep_cmd.run(SimpleNamespace(at="monday", state_dir=str(tmp_path), from_env=False)) == 2
+
+
+# --- issue 10: the local HTTP server takes a burst of new connections --------------------------------
+def test_the_local_server_answers_50_simultaneous_new_connections_without_a_reset_or_a_retry():
+    """socketserver's listen backlog of 5 dropped or reset the connections of a burst (STACK-NOTES:
+    resets from about 20); a dropped SYN is retried after a second, so with a backlog of 5 the
+    slowest of 50 took over 4 s here, with 128 about 0.1 s. Every connection must be answered, none
+    reset, the slowest in well under the one-second SYN retry. 127.0.0.1 only; bounded in time."""
+    import socket
+    import time
+    from pathlib import Path
+
+    from app import app
+    from chalicelib.rules.bundle import load_bundle
+    from chalicelib.wiring import container
+    from lampungin.localstack.httpserver import LISTEN_BACKLOG, ApiServer, chalice_config
+
+    assert LISTEN_BACKLOG >= 50
+    container.override(rules=load_bundle(check=False))
+    server = ApiServer(app, chalice_config(Path(__file__).resolve().parents[2]), "127.0.0.1", 0)
+    server.start()
+    n, barrier, results = 50, threading.Barrier(50, timeout=10), []
+
+    def one():
+        with socket.socket() as s:
+            s.settimeout(10)
+            barrier.wait()
+            started = time.monotonic()
+            try:
+                s.connect((server.host, server.port))
+                s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                data = b""
+                while chunk := s.recv(65536):
+                    data += chunk
+                results.append((data.split(b"\r\n", 1)[0], time.monotonic() - started))
+            except OSError as exc:            # ConnectionResetError, refused, timeout
+                results.append((type(exc).__name__.encode(), time.monotonic() - started))
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+    finally:
+        server.stop()
+        container.reset()
+    assert [r[0] for r in results] == [b"HTTP/1.1 200 OK"] * n
+    assert max(r[1] for r in results) < 0.9, sorted(round(r[1], 2) for r in results)[-5:]

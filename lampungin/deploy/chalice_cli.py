@@ -1,0 +1,62 @@
+"""`chalice` as deployment path (a) runs it: Chalice's own CLI, with the REST API's answers in the
+contract's shape added to the Swagger document it sends (gateway.py).
+
+    .venv/bin/python -m lampungin.deploy.chalice_cli --project-dir . deploy --stage dev
+
+Chalice 1.34 has no setting for API Gateway's gateway responses or an ANY method, and builds the
+REST API from a Swagger document it sends with `ImportRestApi` (first deploy) and `PutRestApi`
+(mode overwrite, every later deploy): whatever is not in that document is gone after a redeploy.
+So the document itself gets them, through botocore's public event hooks (`before-parameter-build`),
+on every deploy: the API's gateway responses and its ANY methods always come with the routes they
+belong to, in the same deployment. `chalice_deploy all` (tools/deploy) runs Chalice this way; a
+plain `chalice deploy` would leave API Gateway's defaults (and `chalice_deploy api-settings` then
+refuses the stage, saying so).
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from .gateway import extend_swagger
+
+OPERATIONS = ("ImportRestApi", "PutRestApi")
+
+
+def extend_body(params, **_) -> None:
+    """botocore `before-parameter-build` handler: the Swagger body, extended (idempotent)."""
+    raw = params.get("body")
+    if raw is None:
+        return
+    doc = json.loads(raw)
+    if isinstance(doc, dict) and isinstance(doc.get("paths"), dict):
+        params["body"] = json.dumps(extend_swagger(doc)).encode()
+
+
+def install() -> None:
+    """Every botocore session Chalice's CLI creates registers `extend_body`."""
+    # lazy: chalice's CLI (click, the deployer) is deploy-time only, never imported by the app
+    from chalice.cli import factory
+
+    original = factory.create_botocore_session
+
+    def create_botocore_session(*args, **kwargs):
+        session = original(*args, **kwargs)
+        for op in OPERATIONS:
+            session.register(f"before-parameter-build.api-gateway.{op}", extend_body)
+        return session
+
+    factory.create_botocore_session = create_botocore_session
+
+
+def main(argv: list[str] | None = None) -> int:
+    install()
+    # lazy: as above
+    from chalice.cli import main as chalice_main
+
+    if argv is not None:
+        sys.argv = ["chalice", *argv]
+    return int(chalice_main() or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

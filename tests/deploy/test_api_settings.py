@@ -1,0 +1,58 @@
+"""`chalice_deploy api-settings` (deployment path a), on moto in-process: it refuses a REST API
+that a plain `chalice deploy` made (no ANY methods: other methods would get API Gateway's 403, not
+the app's 405) and sets the stage's throttling once."""
+from __future__ import annotations
+
+import pytest
+
+from lampungin.deploy import chalice_deploy, conventions
+
+
+@pytest.fixture
+def apigateway(monkeypatch):
+    import boto3
+    from moto import mock_aws
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "ap-southeast-3"}.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with mock_aws():
+        yield boto3.client("apigateway", region_name="ap-southeast-3")
+
+
+def rest_api_with(client, methods: list[str]) -> str:
+    api = client.create_rest_api(name="lampungin")["id"]
+    root = client.get_resources(restApiId=api)["items"][0]["id"]
+    res = client.create_resource(restApiId=api, parentId=root, pathPart="health")["id"]
+    for method in methods:
+        client.put_method(restApiId=api, resourceId=res, httpMethod=method, authorizationType="NONE")
+        client.put_integration(restApiId=api, resourceId=res, httpMethod=method, type="MOCK")
+    client.create_deployment(restApiId=api, stageName="api")
+    return api
+
+
+def test_a_rest_api_without_any_methods_is_refused_with_what_to_do(apigateway):
+    api = rest_api_with(apigateway, ["GET", "OPTIONS"])
+    with pytest.raises(chalice_deploy.DeployError, match=r"/health.*tools/deploy --stage dev"):
+        chalice_deploy.apply_api_settings(apigateway, "dev", api, "api")
+
+
+def test_the_stage_throttling_is_set_once(apigateway):
+    api = rest_api_with(apigateway, ["GET", "ANY", "OPTIONS"])
+    first = chalice_deploy.apply_api_settings(apigateway, "prod", api, "api")
+    assert first["changed"] == ["/*/*/throttling/rateLimit", "/*/*/throttling/burstLimit"]
+    settings = apigateway.get_stage(restApiId=api, stageName="api")["methodSettings"]["*/*"]
+    wanted = conventions.API_THROTTLING["prod"]
+    assert (settings["throttlingRateLimit"], settings["throttlingBurstLimit"]) == (wanted["rate"], wanted["burst"])
+    assert chalice_deploy.apply_api_settings(apigateway, "prod", api, "api")["changed"] == []
+
+
+def test_the_rest_api_is_read_from_chalices_deployed_record(tmp_path):
+    with pytest.raises(chalice_deploy.DeployError, match="chalice deploy"):
+        chalice_deploy.deployed_rest_api("dev", tmp_path)
+    (tmp_path / ".chalice" / "deployed").mkdir(parents=True)
+    (tmp_path / ".chalice" / "deployed" / "dev.json").write_text(
+        '{"resources": [{"name": "rest_api", "resource_type": "rest_api", "rest_api_id": "abc"}]}')
+    assert chalice_deploy.deployed_rest_api("dev", tmp_path)["rest_api_id"] == "abc"
