@@ -25,6 +25,7 @@ os.environ.update(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from chalicelib.adapters.dynamo.audit import DynamoAuditLog  # noqa: E402
 from chalicelib.adapters.dynamo.clocks import DynamoClockRepository  # noqa: E402
 from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository  # noqa: E402
 from chalicelib.adapters.dynamo.models import models_for, to_iso  # noqa: E402
@@ -93,7 +94,7 @@ def sweep_deps(settings, bundle):
     return SweepDeps(complaints=DynamoComplaintRepository(settings), clocks=DynamoClockRepository(settings),
                      schedule=BundleSchedule(bundle), rules_version=bundle.version,
                      now=lambda: T0, sanctions=DynamoSanctionRepository(settings), notifier=LogNotifier(),
-                     rules=bundle)
+                     rules=bundle, audit=DynamoAuditLog(settings))
 
 
 def run(n: int) -> dict:

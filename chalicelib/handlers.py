@@ -24,10 +24,11 @@ def complaint_id_of(record: dict) -> str:
 
 
 def on_complaint_changes(event: dict) -> dict:
-    # lazy: app.py imports this module in every Lambda; only the stream one needs the clock services
+    # lazy: app.py imports this module in every Lambda; only the stream one needs these services
+    from .services.audit import record_timeline
     from .services.clocks import reconcile
 
-    deps = container.clock_deps()
+    deps, audit = container.clock_deps(), container.audit
     failures, done = [], set()
     for record in event.get("Records", []):
         seq = (record.get("dynamodb") or {}).get("SequenceNumber")
@@ -36,7 +37,9 @@ def on_complaint_changes(event: dict) -> dict:
             complaint_id = complaint_id_of(record)
             if complaint_id not in done:        # one batch often holds several changes of one complaint
                 with log_context(complaint_id=complaint_id, sequence_number=seq):
-                    reconcile(deps, complaint_id)
+                    events = deps.complaints.timeline(complaint_id)   # read once, fresh (images go stale)
+                    record_timeline(audit, events)                    # the audit trail of each change
+                    reconcile(deps, complaint_id, events)
                 done.add(complaint_id)
         except Exception:
             log.exception("stream record failed",

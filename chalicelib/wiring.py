@@ -79,6 +79,18 @@ class Container:
         return self._get("verifier", build)
 
     @property
+    def throttle(self):
+        """Request buckets per IP and per token, kept warm with the container (api/throttle.py)."""
+        def build():
+            # lazy: only the HTTP Lambda throttles; stream and sweep Lambdas never build it
+            from .api.throttle import Rate, Throttle
+            s = self.settings
+            return Throttle(per_ip=Rate(s.throttle_ip_rate, s.throttle_ip_burst),
+                            per_token=Rate(s.throttle_token_rate, s.throttle_token_burst),
+                            max_keys=s.throttle_max_keys)
+        return self._get("throttle", build)
+
+    @property
     def now(self):
         return self._get("now", lambda: utc_now)
 
@@ -101,6 +113,14 @@ class Container:
             from .adapters.dynamo.sanctions import DynamoSanctionRepository
             return DynamoSanctionRepository(self.settings)
         return self._get("sanctions", build)
+
+    @property
+    def audit(self):
+        def build():
+            # lazy: pynamodb (cold start), as for the complaints repository
+            from .adapters.dynamo.audit import DynamoAuditLog
+            return DynamoAuditLog(self.settings)
+        return self._get("audit", build)
 
     @property
     def notifier(self):
@@ -131,7 +151,7 @@ class Container:
     def sweep_deps(self) -> SweepDeps:
         return SweepDeps(complaints=self.repo, clocks=self.clocks, schedule=self.schedule,
                          rules_version=self.rules.version, now=self.now, sanctions=self.sanctions,
-                         notifier=self.notifier, rules=self.rules)
+                         notifier=self.notifier, rules=self.rules, audit=self.audit)
 
     def sanction_deps(self) -> SanctionDeps:
         return SanctionDeps(sanctions=self.sanctions, opds=self.rules.opds)

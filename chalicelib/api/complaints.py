@@ -1,8 +1,6 @@
 """Complaint routes of CONTRACT.md. Each parses, calls one service, shapes the response."""
 from __future__ import annotations
 
-import re
-
 from chalice import Blueprint
 
 from ..domain.commands import FileComplaint
@@ -12,19 +10,19 @@ from ..services import complaints as service
 from ..services.clocks import complaint_deadlines
 from ..wiring import container
 from . import schemas
-from .errors import ApiError, invalid
+from .errors import invalid
 from .http import JSON_CONTENT_TYPES, endpoint
-from .queries import page_limit, parse_bool
-from .views import ACTION_PATHS, complaint_view, event_view
+from .queries import idempotency_key, if_match, page_limit, parse_bool
+from .views import ACTION_PATHS, complaint_view, timeline_view
 
 api = Blueprint(__name__)
-VERSION = re.compile(r"[0-9]{1,9}")
 
 ACTION_BODIES = {
     Action.CLAIM: schemas.Empty, Action.FOLLOW_UP: schemas.FollowUp, Action.APPROVE: schemas.Approve,
     Action.RETURN: schemas.Reason, Action.TRANSFER: schemas.Transfer, Action.FORWARD: schemas.Forward,
     Action.REJECT: schemas.Reason, Action.REQUEST_INFO: schemas.RequestInfo,
     Action.REPLY: schemas.Reply, Action.RATE: schemas.RatingIn, Action.REOPEN: schemas.Reason,
+    Action.ASSIGN: schemas.Assign,
 }
 
 
@@ -36,9 +34,7 @@ def _view(call, complaint):
 @api.route("/v1/complaints", methods=["POST"], content_types=JSON_CONTENT_TYPES)
 @endpoint(api, body_model=schemas.NewComplaint)
 def file_complaint(call):
-    key = call.header("idempotency-key")
-    if key is not None and not (0 < len(key) <= 128 and key.isascii() and key.isprintable()):
-        raise ApiError(400, "invalid_idempotency_key")
+    key = idempotency_key(call)
     command = FileComplaint.from_request(call.body.model_dump(exclude_none=True))
     complaint, created = service.submit(container.deps(), call.actor, command, key)
     headers = {"Location": f"/v1/complaints/{complaint.id}"}
@@ -64,30 +60,33 @@ def list_complaints(call):
 @api.route("/v1/complaints/{complaint_id}", methods=["GET"])
 @endpoint(api)
 def get_complaint(call, complaint_id):
-    complaint = service.get(container.deps(), call.actor, complaint_id)
+    complaint = service.read(container.deps(), container.audit, call.actor, complaint_id)
     return 200, _view(call, complaint), _etag(complaint)
 
 
 @api.route("/v1/complaints/{complaint_id}/timeline", methods=["GET"])
 @endpoint(api)
 def get_timeline(call, complaint_id):
-    complaint, events = service.timeline(container.deps(), call.actor, complaint_id)
-    return [event_view(e, call.actor, complaint) for e in events]
+    complaint, events = service.read_timeline(container.deps(), container.audit, call.actor, complaint_id)
+    return timeline_view(events, call.actor, complaint, call.lang)
+
+
+@api.route("/v1/complaints/{complaint_id}/notes", methods=["POST"], content_types=JSON_CONTENT_TYPES)
+@endpoint(api, body_model=schemas.Note)
+def add_note(call, complaint_id):
+    """201 with the note as the caller's timeline shows it (schemas.TimelineEvent), `ETag` the
+    complaint's new version (schemas.Note)."""
+    complaint, event = service.add_note(container.deps(), call.actor, complaint_id, call.body.note,
+                                        expected_version=_if_match(call))
+    [shown] = timeline_view([event], call.actor, complaint, call.lang)    # staff see their notes
+    return 201, shown, {**_etag(complaint), "Location": f"/v1/complaints/{complaint.id}/timeline"}
 
 
 def _etag(complaint) -> dict:
     return {"ETag": f'"{complaint.version}"'}
 
 
-def _if_match(call) -> int | None:
-    """`If-Match: 3` (or `"3"`): act only on version 3 of the complaint, else 409."""
-    text = call.header("if-match")
-    if text is None:
-        return None
-    text = text.strip().removeprefix("W/").strip('"')
-    if not VERSION.fullmatch(text):           # ASCII digits only: "²".isdigit() is true
-        raise ApiError(400, "invalid_if_match")
-    return int(text)
+_if_match = if_match      # `If-Match: 3` (or `"3"`): version 3 or 409; parsed in queries.py, with every header
 
 
 def _action_route(action: Action):
@@ -103,4 +102,5 @@ def _action_route(action: Action):
 
 
 for _action in Action:
-    _action_route(_action)
+    if _action != Action.NOTE:          # its own route above: 201 with the event
+        _action_route(_action)

@@ -38,6 +38,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Too many complaints in 24 hours. Try again in {retry_after} seconds."),
     "internal": ("Terjadi kesalahan pada server. Coba lagi.", "Something went wrong on our side. Try again."),
     "rules_unavailable": ("Aturan tidak tersedia.", "The rules bundle is not available."),
+    "filing_contended": ("Terlalu banyak aduan Anda dikirim bersamaan. Coba lagi sebentar lagi.",
+                         "Too many of your complaints were sent at the same time. Try again shortly."),
+    "too_many_requests": ("Terlalu banyak permintaan. Coba lagi dalam {retry_after} detik.",
+                          "Too many requests. Try again in {retry_after} seconds."),
 }
 
 # Field-level messages (details[]), keyed by our own short codes.
@@ -96,3 +100,42 @@ def render(catalog: dict, code: str, lang: str, **params) -> str:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+# Errors for requests no route takes (CONTRACT.md, Additions: "Errors for routes that do not exist"),
+# and what API Gateway answers itself (lampungin/deploy/gateway.py maps its gateway responses to these).
+MESSAGES.update({
+    "route_not_found": ("Alamat ini tidak ada di API Lampung In.", "There is no such address in the Lampung In API."),
+    "method_not_allowed": ("Metode HTTP ini tidak didukung di alamat ini (yang didukung: {allowed}).",
+                           "This HTTP method is not supported at this address (supported: {allowed})."),
+    "bad_request": ("Permintaan tidak sah.", "The request is not valid."),
+    "invalid_header": ("Header {header} tidak sah atau terlalu panjang.", "The {header} header is not valid or too long."),
+    "service_unavailable": ("Layanan sedang tidak tersedia. Coba lagi sebentar lagi.",
+                            "The service is unavailable right now. Try again shortly."),
+})
+
+
+# A timeline event's `label`: its human name, by event type (api/views.event_label picks one).
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    "submitted": ("Aduan diajukan", "Complaint submitted"),
+    "claimed": ("Diklaim oleh operator", "Claimed by an operator"),
+    "assigned_to": ("Ditugaskan kepada operator", "Assigned to an operator"),
+    "followed_up": ("Ditindaklanjuti", "Followed up"),
+    "approved": ("Tindak lanjut disetujui", "Follow-up approved"),
+    "returned": ("Dikembalikan kepada operator", "Returned to the operator"),
+    "transferred": ("Dipindahkan ke OPD lain", "Transferred to another OPD"),
+    "transferred.decides_approval": ("Dipindahkan ke OPD lain oleh supervisor sebagai keputusan atas tindak lanjut",
+                                     "Transferred to another OPD by the supervisor, deciding the follow-up's approval"),
+    "forwarded": ("Diteruskan ke kabupaten/kota", "Forwarded to a regency or city"),
+    "rejected": ("Aduan ditolak", "Complaint rejected"),
+    "info_requested": ("Pelapor dimintai informasi", "Information requested from the reporter"),
+    "citizen_replied": ("Pelapor menjawab", "The reporter replied"),
+    "rated": ("Dinilai oleh pelapor", "Rated by the reporter"),
+    "reopened": ("Dibuka kembali oleh pelapor", "Reopened by the reporter"),
+    "staff_note": ("Catatan petugas", "Staff note"),
+    "": ("Perubahan aduan", "Complaint update"),          # an event type without a label of its own
+}
+MESSAGES.update({
+    "already_claimed": ("Aduan ini sudah diklaim operator lain. Supervisor OPD dapat menugaskannya ulang.",
+                        "This complaint is already claimed by another operator. The OPD's supervisor can reassign it."),
+})

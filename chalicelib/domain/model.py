@@ -38,6 +38,7 @@ class Actor:
     role: Role
     opd: str | None = None
     name: str | None = None
+    source_ip: str | None = None     # where the request came from (the audit trail records it)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Event:
     actor_id: str | None = None
     note: str | None = None
     data: dict = field(default_factory=dict)
+    source_ip: str | None = None     # for the audit trail only: no view shows it (domain/policy)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from datetime import datetime
 from ..domain import policy
 from ..domain.clocks import Clock, Schedule, replay
 from ..domain.deadline_summary import NO_OPEN_CLOCKS, summarise, summary_deadlines
-from ..domain.model import Complaint, Status
+from ..domain.model import Complaint, Event, Status
 from ..domain.sanctions import next_check
 from ..domain.times import iso_utc
 from .paging import MAX_LIMIT, check_limit, decode_cursor, encode_cursor
@@ -42,15 +42,18 @@ class Listed:
     deadlines: dict
 
 
-def current_clocks(deps: ClockDeps, complaint_id: str) -> tuple[list[Clock], int]:
-    events = deps.complaints.timeline(complaint_id)
+def current_clocks(deps: ClockDeps, complaint_id: str, events: list[Event] | None = None
+                   ) -> tuple[list[Clock], int]:
+    if events is None:
+        events = deps.complaints.timeline(complaint_id)
     basis = max((e.seq for e in events), default=0)
     return replay(complaint_id, events, deps.schedule), basis
 
 
-def reconcile(deps: ClockDeps, complaint_id: str) -> list[Clock]:
-    """Store the complaint's clocks, and their summary, as its timeline now implies."""
-    clocks, basis = current_clocks(deps, complaint_id)
+def reconcile(deps: ClockDeps, complaint_id: str, events: list[Event] | None = None) -> list[Clock]:
+    """Store the complaint's clocks, and their summary, as its timeline (`events`, else read
+    now) implies."""
+    clocks, basis = current_clocks(deps, complaint_id, events)
     flags = deps.clocks.flags(complaint_id)
     for clock in clocks:
         f = flags.get(clock.key, ClockFlags())

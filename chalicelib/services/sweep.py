@@ -30,8 +30,9 @@ from ..domain.sanctions import (
     sweep_step,
 )
 from ..domain.times import format_wib
+from .audit import record_sanction
 from .clocks import ClockDeps, current_clocks
-from .ports import ClockFlags, Notifier, SanctionRepository
+from .ports import AuditLog, ClockFlags, Notifier, SanctionRepository
 
 log = logging.getLogger("lampungin.sweep")
 
@@ -40,6 +41,7 @@ log = logging.getLogger("lampungin.sweep")
 class SweepDeps(ClockDeps):
     sanctions: SanctionRepository
     notifier: Notifier
+    audit: AuditLog
     rules: Any                               # the bundle: .evaluate(facts), .parameter(name, on)
 
 
@@ -151,8 +153,10 @@ def rules_moment(clock: Clock, event: str, at: datetime) -> datetime:
 
 
 def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport) -> None:
-    """Conditional put, then notify (at least once; the sanction id is the dedup key)."""
+    """Conditional put, audit entry, then notify (each at least once and idempotent: the
+    sanction id is the key of all three)."""
     created = deps.sanctions.add(sanction)
+    record_sanction(deps.audit, sanction)
     if created:
         if sanction.kind == "warning":
             report.warnings_sent += 1

@@ -6,13 +6,14 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from chalice.test import Client
 
 from app import app
 from chalicelib.adapters.auth import TokenVerifier
 from chalicelib.rules.bundle import load_bundle
 from chalicelib.wiring import container
+from tests.contract_client import ContractClient
 from tests.fakes import FakeComplaintRepository
+from tests.fakes_audit import FakeAuditLog
 from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository, RecordingNotifier
 from tests.keys import ISSUER, TestKeys
 
@@ -36,7 +37,7 @@ def keys(tmp_path_factory):
 class Api:
     """A small driver: speaks JSON as a frontend would, returns (status, body)."""
 
-    def __init__(self, client: Client, keys: TestKeys):
+    def __init__(self, client: ContractClient, keys: TestKeys):
         self.client, self.keys = client, keys
 
     def call(self, method, path, who=None, body=None, raw=None, headers=None):
@@ -66,9 +67,9 @@ def repo():
 @pytest.fixture
 def api(keys, clock, repo):
     container.override(repo=repo, rules=load_bundle(), now=clock, clocks=FakeClockRepository(),
-                       sanctions=FakeSanctionRepository(), notifier=RecordingNotifier(),
+                       sanctions=FakeSanctionRepository(), notifier=RecordingNotifier(), audit=FakeAuditLog(),
                        verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER))
-    with Client(app) as client:
+    with ContractClient(app) as client:
         yield Api(client, keys)
     container.reset()
 
@@ -92,6 +93,7 @@ def dynamo_api(keys, clock, monkeypatch):
     import boto3
     from moto import mock_aws
 
+    from chalicelib.adapters.dynamo.audit import DynamoAuditLog
     from chalicelib.adapters.dynamo.clocks import DynamoClockRepository
     from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository
     from chalicelib.adapters.dynamo.sanctions import DynamoSanctionRepository
@@ -109,8 +111,9 @@ def dynamo_api(keys, clock, monkeypatch):
         create_tables(boto3.client("dynamodb", region_name="ap-southeast-3"), settings)
         container.override(repo=DynamoComplaintRepository(settings), clocks=DynamoClockRepository(settings),
                            sanctions=DynamoSanctionRepository(settings), rules=load_bundle(), now=clock,
+                           audit=DynamoAuditLog(settings),
                            notifier=RecordingNotifier(), settings=settings,
                            verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER))
-        with Client(app) as client:
+        with ContractClient(app) as client:
             yield Api(client, keys)
         container.reset()

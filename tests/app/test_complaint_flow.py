@@ -53,7 +53,8 @@ def test_full_flow_to_closed_with_timeline(api, clock):
     assert [e["type"] for e in timeline] == ["submitted", "claimed", "followed_up", "approved", "rated"]
     assert timeline[2]["note"] == "NIB sudah diterbitkan hari ini."
     assert timeline[2]["actor_role"] == "operator"
-    assert all(set(e) >= {"at", "type", "actor_role", "note"} for e in timeline)
+    assert all(set(e) >= {"at", "type", "label", "actor_role", "note"} for e in timeline)
+    assert timeline[3]["note"] is None            # the supervisor's note is for staff (domain/policy)
     assert "actor_id" not in timeline[1]          # citizens never see staff ids
 
 

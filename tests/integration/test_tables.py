@@ -13,7 +13,7 @@ from chalicelib.domain.times import WIB
 def _models_by_table(settings):
     m = models_for(settings)
     return {"complaints": m.Complaint, "timeline": m.Event, "idempotency": m.Idempotency,
-            "clocks": m.Clock, "sanctions": m.Sanction}
+            "clocks": m.Clock, "sanctions": m.Sanction, "audit": m.Audit}
 
 
 def _keys(schema):

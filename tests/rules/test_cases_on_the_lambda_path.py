@@ -24,6 +24,7 @@ from chalicelib.services.sweep import SweepDeps, sweep
 from lampungin.rules.cases import collect, compiled_bundle, parse_entry, parse_when, with_parameters
 from lampungin.rules.source import RULES_DIR, load_sources
 from tests.fakes import FakeComplaintRepository
+from tests.fakes_audit import FakeAuditLog
 from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository, RecordingNotifier
 
 TICK = timedelta(minutes=5)
@@ -55,12 +56,13 @@ class Province:
         self.now, self.bundle = None, bundle
         self.complaints, self.clocks = FakeComplaintRepository(), FakeClockRepository()
         self.sanctions, self.notifier = FakeSanctionRepository(), RecordingNotifier()
+        self.audit = FakeAuditLog()
         self.deps = service.Deps(repo=self.complaints, rules=bundle, now=lambda: self.now,
                                  new_id=lambda at: "ADU-CASE-0000001", daily_limit=100)
         self.sweep_deps = SweepDeps(complaints=self.complaints, clocks=self.clocks,
                                     schedule=BundleSchedule(bundle), rules_version=bundle.version,
                                     now=lambda: self.now, sanctions=self.sanctions,
-                                    notifier=self.notifier, rules=bundle)
+                                    notifier=self.notifier, audit=self.audit, rules=bundle)
 
     def actor(self, who, opd):
         return CITIZEN if who == "citizen" else Actor(f"{who}-{opd.lower()}", Role(who), opd)

@@ -17,6 +17,7 @@ from chalicelib.services import complaints as service
 from chalicelib.services.clocks import reconcile
 from chalicelib.services.sweep import SweepDeps, sweep
 from tests.fakes import FakeComplaintRepository
+from tests.fakes_audit import FakeAuditLog
 from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository, RecordingNotifier
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)     # Tuesday 09:00 WIB
@@ -35,13 +36,14 @@ class World:
         self.clocks = FakeClockRepository()
         self.sanctions = FakeSanctionRepository()
         self.notifier = RecordingNotifier()
+        self.audit = FakeAuditLog()
         self.counter = 0
         self.deps = service.Deps(repo=self.complaints, rules=self.bundle, now=lambda: self.now,
                                  new_id=self._id)
         self.sweep_deps = SweepDeps(complaints=self.complaints, clocks=self.clocks,
                                     schedule=BundleSchedule(self.bundle), rules_version=self.bundle.version,
                                     now=lambda: self.now, sanctions=self.sanctions,
-                                    notifier=self.notifier, rules=self.bundle)
+                                    notifier=self.notifier, audit=self.audit, rules=self.bundle)
 
     def _id(self, at):
         self.counter += 1
@@ -245,3 +247,16 @@ def test_notifications_name_the_recipients_and_give_the_time_in_wib(world):
     assert dedup == message["id"]
     assert message["due_at_wib"] == "25-11-2026 09:00 WIB"
     assert {"operator:DPMPTSP:desk", "opd-head:DPMPTSP", "INSPEKTORAT"} <= set(message["recipients"])
+
+
+def test_every_sanction_and_warning_is_in_the_audit_trail_once(world):
+    """GIVEN an ignored complaint, WHEN the sweep runs (and runs again), THEN the audit trail holds
+    one entry per warning and sanction, by the system, and a second sweep adds nothing."""
+    cid = world.file()
+    for hours in (19, 25, 26):
+        world.sweep(hours)
+    issued = world.sanctions.all()
+    entries = world.audit.all()
+    assert issued and sorted(e.id for e in entries) == sorted(f"sanction:{s.id}" for s in issued)
+    assert {e.action for e in entries} == {f"{s.kind}_issued" for s in issued}
+    assert all(e.actor_role == "system" and e.complaint_id == cid for e in entries)

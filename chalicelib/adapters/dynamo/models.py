@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from pynamodb.attributes import (
     Attribute,
@@ -44,6 +45,16 @@ def to_iso(at: datetime) -> str:
 
 def from_iso(text: str) -> datetime:
     return from_storage(text)
+
+
+QUOTA_SLOTS = 100       # the most filings a day config.py allows: one attribute per slot
+
+
+def quota_slot(i: int) -> str:
+    """The attribute of quota slot `i` ("s0" .. "s99"): top-level, so one slot is one condition."""
+    if not 0 <= i < QUOTA_SLOTS:
+        raise ValueError(f"quota slot {i} out of range")
+    return f"s{i}"
 
 
 def created_key(complaint: Complaint) -> str:
@@ -77,9 +88,11 @@ class Models:
     Complaint: type
     Event: type
     Idempotency: type
+    Quota: type          # a citizen's daily-limit window, beside the idempotency records
     Clock: type
     ClockSummary: type
     Sanction: type
+    Audit: type
     indexes: dict        # complaint index name -> the complaint model's GlobalSecondaryIndex
 
 
@@ -131,11 +144,15 @@ def _build(prefix: str, region: str) -> Models:
         complaint_id=UnicodeAttribute(hash_key=True), seq=NumberAttribute(range_key=True),
         at=UTCTimeAttribute(), type=UnicodeAttribute(), actor_role=UnicodeAttribute(),
         actor_id=UnicodeAttribute(null=True), note=UnicodeAttribute(null=True),
-        data=JSONAttribute())   # free-form per event type; JSON round-trips None and lists exactly
+        # data: free-form per event type; JSON round-trips None and lists exactly
+        data=JSONAttribute(), source_ip=UnicodeAttribute(null=True))
     idempotency = model(
         "IdempotencyItem", "idempotency",
         key=UnicodeAttribute(hash_key=True), complaint_id=UnicodeAttribute(),
         request_hash=UnicodeAttribute(null=True), created_at=UTCTimeAttribute())
+    slots: dict[str, Any] = {quota_slot(i): UnicodeAttribute(null=True) for i in range(QUOTA_SLOTS)}
+    quota = model(      # same table, keys "quota:<hash>" (services/complaints.quota_key)
+        "DailyQuotaItem", "idempotency", key=UnicodeAttribute(hash_key=True), **slots)   # stored times
     def clock_keys() -> dict:       # each model gets its own attribute instances
         return dict(complaint_id=UnicodeAttribute(hash_key=True),
                     clock_key=UnicodeAttribute(range_key=True))
@@ -159,8 +176,14 @@ def _build(prefix: str, region: str) -> Models:
         complaint_id=UnicodeAttribute(), subject=UnicodeAttribute(), opd=UnicodeAttribute(),
         subject_type=UnicodeAttribute(), issued_key=UnicodeAttribute(), due_key=UnicodeAttribute(),
         body=JSONAttribute(), notified_at=UTCTimeAttribute(null=True))
-    return Models(Complaint=complaint, Event=event, Idempotency=idempotency, Clock=clock,
-                  ClockSummary=summary, Sanction=sanction,
+    audit = model(
+        "AuditItem", "audit",
+        id=UnicodeAttribute(hash_key=True), at=UTCTimeAttribute(), at_key=UnicodeAttribute(),
+        feed=UnicodeAttribute(), actor_role=UnicodeAttribute(), actor_id=UnicodeAttribute(null=True),
+        action=UnicodeAttribute(), complaint_id=UnicodeAttribute(null=True),
+        source_ip=UnicodeAttribute(null=True))
+    return Models(Complaint=complaint, Event=event, Idempotency=idempotency, Quota=quota, Clock=clock,
+                  ClockSummary=summary, Sanction=sanction, Audit=audit,
                   # the model binds its own copies of the indexes: use those
                   indexes={name: getattr(complaint, f"{name}_index") for name in COMPLAINT_INDEXES})
 
@@ -199,9 +222,11 @@ def complaint_from_item(i) -> Complaint:
 
 def event_item(m: Models, e: Event):
     return m.Event(complaint_id=e.complaint_id, seq=e.seq, at=e.at, type=e.type,
-                   actor_role=e.actor_role, actor_id=e.actor_id, note=e.note, data=dict(e.data))
+                   actor_role=e.actor_role, actor_id=e.actor_id, note=e.note, data=dict(e.data),
+                   source_ip=e.source_ip)
 
 
 def event_from_item(i) -> Event:
     return Event(complaint_id=i.complaint_id, seq=int(i.seq), at=i.at, type=i.type,
-                 actor_role=i.actor_role, actor_id=i.actor_id, note=i.note, data=i.data or {})
+                 actor_role=i.actor_role, actor_id=i.actor_id, note=i.note, data=i.data or {},
+                 source_ip=i.source_ip)

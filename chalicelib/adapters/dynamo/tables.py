@@ -69,8 +69,10 @@ TABLES: dict[str, dict] = {
         "AttributeDefinitions": _attrs(complaint_id=S, seq=N),
         "BillingMode": PAY_PER_REQUEST,
     },
-    # Idempotency-Key (scoped to the caller) -> the complaint it created. Kept forever: the
-    # contract says a repeat never makes a second complaint, so no TTL.
+    # Idempotency-Key (stored as a hash of caller and key) -> the complaint it created. Kept
+    # forever: the contract says a repeat never makes a second complaint, so no TTL. Also one
+    # quota item per citizen ("quota:" + hash): the filing times of the last 24 hours in slots,
+    # claimed in the filing's own transaction, so the daily limit holds under races.
     "idempotency": {
         "KeySchema": _keys("key"),
         "AttributeDefinitions": _attrs(key=S),
@@ -100,6 +102,17 @@ TABLES: dict[str, dict] = {
                                    _gsi("by_opd", "opd", "issued_key"),
                                    _gsi("by_subject", "subject", "due_key"),
                                    _gsi("feed", "kind", "issued_key")],
+        "BillingMode": PAY_PER_REQUEST,
+    },
+    # The audit trail (GET /v1/audit): append-only, ids deterministic where the audited thing has
+    # one (a timeline event, a sanction). `at_key` = "<at as UTC ISO>#<id>" sorts newest first;
+    # `feed` is the one value "all" (the whole trail without a Scan), as on `complaints`.
+    "audit": {
+        "KeySchema": _keys("id"),
+        "AttributeDefinitions": _attrs(id=S, at_key=S, feed=S, complaint_id=S, actor_id=S),
+        "GlobalSecondaryIndexes": [_gsi("feed", "feed", "at_key"),
+                                   _gsi("by_complaint", "complaint_id", "at_key"),
+                                   _gsi("by_actor", "actor_id", "at_key")],
         "BillingMode": PAY_PER_REQUEST,
     },
 }

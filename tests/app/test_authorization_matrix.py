@@ -1,0 +1,256 @@
+"""The authorization matrix (issue 10 part 6): every route of the Chalice app against every kind of
+caller, from one table.
+
+`EXPECTED[(method, path)]` gives, per caller relation, the outcome class: "allow" (any 2xx) or the
+exact status (401, 403, 404, ...). The table must name exactly the routes the app has, so a new route
+without an entry fails the build. Each cell then sends one valid request, on a freshly filed
+(private) complaint brought into a state where the action is possible, and checks the outcome; a
+caller that is not allowed must also leave the complaint as it was (same version). The intent is
+"0 unexpected allows": any 2xx where the table says otherwise fails its cell.
+
+Where the code disagrees with CONTRACT.md the cell holds the contract's answer and is marked
+xfail(strict=True) with the reason (DISAGREEMENTS), so fixing the code turns it into a pass.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from app import app
+from tests.app.conftest import ADMIN, CITIZEN, CITIZEN_2, INSPECTOR, staff
+from tests.app.test_complaint_flow import NEW, OPD
+from tests.keys import TestKeys
+
+OTHER_OPD = "DINKES"
+TRANSFER_TO = "DISHUB"                  # neither the complaint's OPD nor the other OPD of the matrix
+OPERATOR, SUPERVISOR = staff("operator", OPD), staff("supervisor", OPD)
+
+Caller = tuple[str, ...]
+Outcome = str | int
+ALLOW = "allow"
+
+# --- who is calling ----------------------------------------------------------------------------
+BAD_TOKENS = ("no_token", "expired_token", "bad_signature", "wrong_issuer")
+# relations to one complaint (the complaint is filed by CITIZEN and routed to OPD)
+CALLERS: dict[str, Caller] = {
+    "citizen_owner": CITIZEN,
+    "citizen_not_owner": CITIZEN_2,
+    "operator_of_opd": OPERATOR,
+    "operator_other_opd": staff("operator", OTHER_OPD),
+    "supervisor_of_opd": SUPERVISOR,
+    "supervisor_other_opd": staff("supervisor", OTHER_OPD),
+    "inspector": INSPECTOR,
+    "admin": ADMIN,
+}
+COMPLAINT_RELATIONS = (*BAD_TOKENS, *CALLERS)
+# routes without a complaint id: the role alone decides
+ROLE_CALLERS: dict[str, Caller] = {"citizen": CITIZEN, "operator": OPERATOR, "supervisor": SUPERVISOR,
+                                   "inspector": INSPECTOR, "admin": ADMIN}
+ROLE_RELATIONS = (*BAD_TOKENS, *ROLE_CALLERS)
+
+
+def anyone() -> dict[str, Outcome]:
+    return dict.fromkeys(ROLE_RELATIONS, ALLOW)
+
+
+def roles(*allowed: str) -> dict[str, Outcome]:
+    """A route without a complaint: a bad token is 401, a role not allowed 403."""
+    return {**dict.fromkeys(BAD_TOKENS, 401),
+            **{r: (ALLOW if r in allowed else 403) for r in ROLE_CALLERS}}
+
+
+def on_complaint(*allowed: str) -> dict[str, Outcome]:
+    """A route on one private complaint: a bad token is 401; who may not see it gets 404 (CONTRACT.md:
+    "never its content"); who sees it but may not take the action 403 (Additions)."""
+    unseen = {"citizen_not_owner", "operator_other_opd", "supervisor_other_opd"}
+    return {**dict.fromkeys(BAD_TOKENS, 401),
+            **{r: ALLOW if r in allowed else 404 if r in unseen else 403 for r in CALLERS}}
+
+
+CID = "/v1/complaints/{complaint_id}"
+CASE_READERS = ("citizen_owner", "operator_of_opd", "supervisor_of_opd", "inspector", "admin")
+
+EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
+    ("GET", "/v1/health"): anyone(),
+    ("GET", "/v1/categories"): anyone(),
+    ("GET", "/v1/opds"): anyone(),
+    ("GET", "/v1/jurisdictions"): anyone(),
+    ("GET", "/v1/rules"): anyone(),
+    ("GET", "/v1/stats/opds"): anyone(),
+    ("POST", "/v1/complaints"): roles("citizen"),
+    ("GET", "/v1/complaints"): roles("citizen", "operator", "supervisor", "inspector", "admin"),
+    # Additions: "as before [supervisor (own OPD), inspector, admin], plus an operator (their own)"
+    ("GET", "/v1/sanctions"): roles("operator", "supervisor", "inspector", "admin"),
+    ("GET", "/v1/audit"): roles("inspector", "admin"),
+    ("GET", CID): on_complaint(*CASE_READERS),
+    ("GET", f"{CID}/timeline"): on_complaint(*CASE_READERS),
+    ("POST", f"{CID}/notes"): on_complaint("operator_of_opd", "supervisor_of_opd", "inspector"),
+    ("POST", f"{CID}/claim"): on_complaint("operator_of_opd"),
+    ("POST", f"{CID}/assign"): on_complaint("supervisor_of_opd"),
+    ("POST", f"{CID}/followups"): on_complaint("operator_of_opd"),
+    ("POST", f"{CID}/approve"): on_complaint("supervisor_of_opd"),
+    ("POST", f"{CID}/return"): on_complaint("supervisor_of_opd"),
+    ("POST", f"{CID}/transfer"): on_complaint("operator_of_opd", "supervisor_of_opd"),
+    ("POST", f"{CID}/forward"): on_complaint("supervisor_of_opd"),
+    ("POST", f"{CID}/reject"): on_complaint("supervisor_of_opd"),
+    ("POST", f"{CID}/request-info"): on_complaint("operator_of_opd"),
+    ("POST", f"{CID}/replies"): on_complaint("citizen_owner"),
+    ("POST", f"{CID}/rating"): on_complaint("citizen_owner"),
+    ("POST", f"{CID}/reopen"): on_complaint("citizen_owner"),
+}
+
+# Cells where the code answers otherwise than CONTRACT.md: reported, not encoded.
+DISAGREEMENTS: dict[tuple[str, str, str], str] = {
+    ("GET", "/v1/sanctions", "operator"):
+        "CONTRACT.md Additions lets an operator list their own sanctions; domain/policy.sanction_scope "
+        "returns None for operators, so the route answers 403",
+}
+
+# --- a valid request per route, on a complaint in a state where the action is possible ----------
+REASON = {"reason": "Bukan kewenangan kami."}
+BODIES: dict[str, dict[str, Any] | None] = {
+    "notes": {"note": "Cek berkas di loket."},
+    "claim": {},
+    "assign": {"operator": "operator-dpmptsp-2"},
+    "followups": {"message": "NIB sudah diterbitkan."},
+    "approve": {"note": "OK"},
+    "return": REASON,
+    "transfer": {"opd": TRANSFER_TO, **REASON},
+    "forward": {"jurisdiction": "LAMBAR", **REASON},
+    "reject": REASON,
+    "request-info": {"question": "Nomor NIB Anda berapa?"},
+    "replies": {"message": "Nomornya 1234."},
+    "rating": {"stars": 4, "comment": "Cepat"},
+    "reopen": {"reason": "Ternyata belum terbit."},
+}
+
+
+def _step(api, cid: str, action: str, who: Caller) -> None:
+    status, body = api.post(f"/v1/complaints/{cid}/{action}", who, BODIES[action])
+    assert status == 200, (action, body)
+
+
+def _followed_up(api, cid: str) -> None:
+    _step(api, cid, "followups", OPERATOR)
+
+
+def _waiting_citizen(api, cid: str) -> None:
+    _step(api, cid, "request-info", OPERATOR)
+
+
+def _resolved(api, cid: str) -> None:
+    _followed_up(api, cid)
+    _step(api, cid, "approve", SUPERVISOR)
+
+
+PREPARE: dict[str, Callable[[Any, str], None]] = {
+    "approve": _followed_up, "return": _followed_up,
+    "replies": _waiting_citizen,
+    "rating": _resolved, "reopen": _resolved,
+}
+STATE_BEFORE = {"approve": "followed_up", "return": "followed_up", "replies": "waiting_citizen",
+                "rating": "resolved", "reopen": "resolved"}
+
+
+# --- tokens ------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def foreign_key():
+    """A key the app does not know, used with the app's own key id: the signature is what fails."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def auth_headers(relation: str, callers: dict[str, Caller], keys: TestKeys, foreign_key) -> dict[str, str]:
+    """Headers for one relation; a bad token carries admin claims, so nothing but the token fails."""
+    sub, role = ADMIN
+    if relation == "no_token":
+        return {"Content-Type": "application/json"}
+    if relation == "expired_token":
+        token = keys.token(sub, role, ttl=-3600)
+    elif relation == "bad_signature":
+        token = jwt.encode({"sub": sub, "role": role, "iss": "https://tests.lampungin.local"}, foreign_key,
+                           algorithm="RS256", headers={"kid": keys.kid})
+    elif relation == "wrong_issuer":
+        token = keys.token(sub, role, iss="https://evil.example")
+    else:
+        return keys.headers(*callers[relation])
+    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+
+# --- the matrix --------------------------------------------------------------------------------
+def app_routes() -> set[tuple[str, str]]:
+    return {(method, path) for path, methods in app.routes.items() for method in methods}
+
+
+def test_every_route_has_an_entry_and_every_entry_a_route():
+    routes = app_routes()
+    assert sorted(routes - set(EXPECTED)) == [], "routes of the app without an EXPECTED entry"
+    assert sorted(set(EXPECTED) - routes) == [], "EXPECTED entries for routes the app does not have"
+
+
+def test_every_entry_covers_its_relations():
+    for (method, path), row in EXPECTED.items():
+        relations = COMPLAINT_RELATIONS if "{complaint_id}" in path else ROLE_RELATIONS
+        assert set(row) == set(relations), (method, path)
+        assert all(v == ALLOW or isinstance(v, int) for v in row.values()), (method, path)
+    for method, path, relation in DISAGREEMENTS:
+        assert relation in EXPECTED[(method, path)]
+
+
+def _cells():
+    for (method, path), row in sorted(EXPECTED.items()):
+        for relation, outcome in row.items():
+            marks = []
+            if (method, path, relation) in DISAGREEMENTS:
+                marks = [pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[(method, path, relation)])]
+            yield pytest.param(method, path, relation, outcome, id=f"{method} {path} | {relation}", marks=marks)
+
+
+CELLS = list(_cells())
+
+
+def _version(api, cid: str) -> tuple[int, str]:
+    status, c = api.get(f"/v1/complaints/{cid}", ADMIN)
+    assert status == 200, c
+    return c["version"], c["status"]
+
+
+def _check(status: int, body, outcome: Outcome, cell: str) -> None:
+    if outcome == ALLOW:
+        assert 200 <= status < 300, f"{cell}: expected a 2xx, got {status} {body}"
+        return
+    assert not 200 <= status < 300, f"UNEXPECTED ALLOW {cell}: {status} {body}"
+    assert status == outcome, f"{cell}: expected {outcome}, got {status} {body}"
+    assert set(body) == {"error"} and body["error"]["code"], body
+
+
+@pytest.mark.parametrize(("method", "path", "relation", "outcome"), CELLS)
+def test_cell(api, keys, foreign_key, method: str, path: str, relation: str, outcome: Outcome):
+    cell = f"{method} {path} | {relation}"
+    if "{complaint_id}" not in path:
+        headers = auth_headers(relation, ROLE_CALLERS, keys, foreign_key)
+        body = NEW if (method, path) == ("POST", "/v1/complaints") else None
+        status, answer = api.call(method, path, body=body, headers=headers)
+        _check(status, answer, outcome, cell)
+        if outcome != ALLOW and method == "POST":        # nothing was filed
+            listed = api.get("/v1/complaints", ADMIN)[1]
+            assert listed["items"] == [], f"{cell}: a refused filing stored a complaint"
+        return
+
+    status, filed = api.post("/v1/complaints", CITIZEN, NEW)
+    assert status == 201, filed
+    cid = filed["id"]
+    action = path.rsplit("/", 1)[1]
+    if action in PREPARE:
+        PREPARE[action](api, cid)
+    before = _version(api, cid)
+    assert before[1] == STATE_BEFORE.get(action, "assigned"), before
+    headers = auth_headers(relation, CALLERS, keys, foreign_key)
+    status, answer = api.call(method, path.format(complaint_id=cid),
+                              body=BODIES.get(action) if method == "POST" else None, headers=headers)
+    _check(status, answer, outcome, cell)
+    if outcome != ALLOW:
+        assert _version(api, cid) == before, f"{cell}: a refused request changed the complaint"
