@@ -184,8 +184,11 @@ def listing_scope(actor: Actor) -> dict:
 
 
 def sanction_scope(actor: Actor) -> dict | None:
-    """What `GET /v1/sanctions` may return: a supervisor their own OPD's, inspectors and admins
-    everything; None for everyone else (operators and citizens see no sanctions list)."""
+    """What `GET /v1/sanctions` may return: an operator their own (sanctions, warnings and
+    reports naming them), a supervisor their own OPD's, inspectors and admins everything; None for
+    everyone else (citizens see no sanctions list)."""
+    if actor.role == Role.OPERATOR:
+        return {"opd": actor.opd, "subject": f"operator#{actor.sub}"}
     if actor.role == Role.SUPERVISOR:
         return {"opd": actor.opd}
     if actor.role in OVERSIGHT:

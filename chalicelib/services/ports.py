@@ -182,7 +182,8 @@ class SanctionRepository(Protocol):
     def mark_notified(self, sanction_id: str, at) -> None: ...
 
     def list(self, *, complaint: str | None, opd: str | None, subject_type: str | None,
-             since, kind: str, limit: int, cursor: str | None) -> Page: ...
+             since, kind: str, limit: int, cursor: str | None, subject: str | None = None) -> Page:
+        """Newest first; `subject` ("operator#<sub>") narrows to the decisions naming one person."""
 
 
 class Notifier(Protocol):

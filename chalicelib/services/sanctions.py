@@ -1,7 +1,7 @@
 """Reading sanctions (and the warnings and reports listed like them): who may see which.
 
-Supervisors see their own OPD's, inspectors and admins every OPD's; operators and citizens get no
-sanctions list (domain/policy.sanction_scope decides). The scope is applied here, before the
+Operators see their own, supervisors their own OPD's, inspectors and admins every OPD's; citizens
+get no sanctions list (domain/policy.sanction_scope decides). The scope is applied here, before the
 repository is asked, so a filter in the query string can narrow what a caller sees but never
 widen it.
 """
@@ -51,4 +51,4 @@ def list_sanctions(deps: SanctionDeps, actor: Actor, *, complaint: str | None = 
         raise Invalid("not_allowed_value", field="kind", expected=", ".join(KINDS))
     check_limit(limit)
     return deps.sanctions.list(complaint=complaint, opd=opd, subject_type=subject_type, since=since,
-                               kind=kind, limit=limit, cursor=cursor)
+                               kind=kind, limit=limit, cursor=cursor, subject=scope.get("subject"))

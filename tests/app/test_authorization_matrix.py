@@ -104,11 +104,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
 }
 
 # Cells where the code answers otherwise than CONTRACT.md: reported, not encoded.
-DISAGREEMENTS: dict[tuple[str, str, str], str] = {
-    ("GET", "/v1/sanctions", "operator"):
-        "CONTRACT.md Additions lets an operator list their own sanctions; domain/policy.sanction_scope "
-        "returns None for operators, so the route answers 403",
-}
+DISAGREEMENTS: dict[tuple[str, str, str], str] = {}
 
 # --- a valid request per route, on a complaint in a state where the action is possible ----------
 REASON = {"reason": "Bukan kewenangan kami."}

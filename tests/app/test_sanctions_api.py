@@ -53,10 +53,9 @@ def test_missed_followup_becomes_a_visible_sanction(api, clock):
     assert len(api.get("/v1/sanctions", ADMIN)[1]["items"]) == 1
 
 
-def test_sanctions_are_not_for_operators_or_citizens(api):
-    for who in (OPERATOR, CITIZEN):
-        status, body = api.get("/v1/sanctions", who)
-        assert status == 403 and body["error"]["code"] == "forbidden"
+def test_sanctions_are_not_for_citizens(api):
+    status, body = api.get("/v1/sanctions", CITIZEN)
+    assert status == 403 and body["error"]["code"] == "forbidden"
     status, body = api.get("/v1/sanctions?opd=DINKES", SUPERVISOR)
     assert status == 403 and body["error"]["code"] == "forbidden_scope"
     assert api.get("/v1/sanctions?since=yesterday", ADMIN)[0] == 422
@@ -90,3 +89,20 @@ def test_league_table_is_computed_at_most_once_a_minute(api, monkeypatch):
     monkeypatch.setattr(reference, "STATS_TTL_SECONDS", -1)
     api.get("/v1/stats/opds")
     assert len(calls) == 2
+
+
+def test_an_operator_lists_their_own_sanctions_and_warnings_only(api, clock):
+    """CONTRACT.md Additions: an operator lists their own; the desk's and a colleague's stay
+    the supervisor's business."""
+    mine, desk = file(api)["id"], file(api)["id"]
+    assert api.post(f"/v1/complaints/{mine}/claim", OPERATOR)[0] == 200
+    invoke(api, "complaint_changes", stream_event(mine, desk))
+    invoke(api, "sweep", scheduled((clock.at + timedelta(hours=19)).isoformat()))
+    invoke(api, "sweep", scheduled((clock.at + timedelta(hours=25)).isoformat()))
+    status, page = api.get("/v1/sanctions", OPERATOR)
+    assert status == 200 and [(s["complaint_id"], s["kind"]) for s in page["items"]] == [(mine, "sanction")]
+    warnings = api.get("/v1/sanctions?kind=warning", OPERATOR)[1]["items"]
+    assert [(s["complaint_id"], s["subject_id"]) for s in warnings] == [(mine, OPERATOR[0])]
+    assert api.get("/v1/sanctions", staff("operator", OPD, "op-lain"))[1]["items"] == []
+    assert len(api.get("/v1/sanctions", SUPERVISOR)[1]["items"]) == 2
+    assert api.get("/v1/sanctions?opd=DINKES", OPERATOR)[0] == 403

@@ -66,7 +66,7 @@ class DynamoSanctionRepository:
         M(sanction_id).update(actions=[M.notified_at.set(at)])
 
     def list(self, *, complaint=None, opd=None, subject_type=None, since=None, kind="sanction",
-             limit=20, cursor=None) -> Page:
+             limit=20, cursor=None, subject=None) -> Page:
         """Newest first on the narrowest index; a cursor names the last item shown and is good
         only for the query that made it."""
         M = self._M
@@ -77,7 +77,8 @@ class DynamoSanctionRepository:
             index, hash_value, filters = M.by_opd_index, opd, {}
         else:
             index, hash_value, filters = M.feed_index, kind, {}
-        filters.update(subject_type=subject_type, kind=kind if index is not M.feed_index else None)
+        filters.update(subject_type=subject_type, kind=kind if index is not M.feed_index else None,
+                       subject=subject)
         condition = None
         for attr, value in filters.items():
             if value is not None:
