@@ -31,9 +31,12 @@ class AuditEntry:
 
 
 def of_event(event: Event) -> AuditEntry:
-    """A state change (or a staff note): one entry per timeline event."""
+    """A state change (or a staff note): one entry per timeline event. A citizen is named by role
+    only: the trail holds staff to account, and an anonymous reporter's identity never reaches
+    staff (oversight included), wherever it is shown."""
+    actor_id = None if event.actor_role == Role.CITIZEN.value else event.actor_id
     return AuditEntry(id=f"event:{event.complaint_id}:{event.seq:08d}", at=event.at,
-                      actor_role=event.actor_role, actor_id=event.actor_id, action=event.type,
+                      actor_role=event.actor_role, actor_id=actor_id, action=event.type,
                       complaint_id=event.complaint_id, source_ip=event.source_ip)
 
 

@@ -89,3 +89,14 @@ def test_state_changes_reads_and_sanctions_reach_the_trail_with_actor_and_ip(api
                            ("read_private", "operator", "127.0.0.1")]
     assert ("sanction_issued", "system", None) in actions[3:]
     assert len(actions) == len({(e["action"], e["at"]) for e in body["items"]})
+
+
+def test_the_trail_never_names_a_citizen(api):
+    """An anonymous reporter's identity never reaches staff, oversight included."""
+    from tests.app.test_complaint_flow import file
+    from tests.app.test_sanctions_api import invoke, stream_event
+
+    c = file(api, anonymous=True)
+    invoke(api, "complaint_changes", stream_event(c["id"]))
+    [entry] = api.get(f"/v1/audit?complaint={c['id']}", INSPECTOR)[1]["items"]
+    assert (entry["action"], entry["actor_role"], entry["actor_id"]) == ("submitted", "citizen", None)
