@@ -1,7 +1,9 @@
-"""The limits over real HTTP on `lampungin dev` (DynamoDB Local behind it), as the tester found
+"""Issue 10 over real HTTP on `lampungin dev` (DynamoDB Local behind it), as the tester found
 them: fifty filings by one citizen at once, on connections opened beforehand so they really reach
 the app together, store at most the daily limit; a replay at the limit is answered; one token
-that sends too much gets 429 from the request throttle."""
+that sends too much gets 429 from the request throttle; a citizen's answer and a return reason
+stay in the case; twenty parallel claims have one winner; an operator cannot move a complaint
+that waits for the supervisor."""
 from __future__ import annotations
 
 import http.client
@@ -109,3 +111,57 @@ def test_one_token_past_its_burst_gets_429_with_retry_after(stack):
     assert 1 <= int(refused[0].headers["Retry-After"]) <= 10          # one token at 0.1 a second
     assert stack.call("GET", "/v1/health", {})["status"] == "ok"      # other callers are served
     assert stack.call("GET", "/v1/complaints", stack.token("warga-lain", "citizen"))["items"] == []
+
+
+def test_over_http_a_citizens_answer_and_a_return_reason_stay_in_the_case(stack):
+    """The tester's finding, over real HTTP: a public anonymous complaint, the operator asks for
+    the NIK, the citizen answers; another citizen's timeline must not carry the answer, and the
+    supervisor's return reason to the operator must not reach the citizen."""
+    owner, stranger = stack.token(f"w-{uuid.uuid4().hex[:6]}", "citizen"), stack.token("w-lain", "citizen")
+    c = stack.call("POST", "/v1/complaints", owner, {**body(stack), "visibility": "public", "anonymous": True},
+                   expect=201)
+    operator = stack.token("op-privasi", "operator", c["opd"])
+    supervisor = stack.token("spv-privasi", "supervisor", c["opd"])
+    path = f"/v1/complaints/{c['id']}"
+    stack.call("POST", f"{path}/request-info", operator, {"question": "Mohon NIK dan nomor HP"})
+    stack.call("POST", f"{path}/replies", owner, {"message": "NIK 1871000000000001, HP 081200000000"})
+    stack.call("POST", f"{path}/followups", operator, {"message": "Sudah ditangani"})
+    stack.call("POST", f"{path}/return", supervisor, {"reason": "Foto bukti kurang, operator lalai"})
+    seen_by_stranger = json.dumps(stack.call("GET", f"{path}/timeline", stranger))
+    assert "1871000000000001" not in seen_by_stranger and "citizen_replied" not in seen_by_stranger
+    seen_by_owner = json.dumps(stack.call("GET", f"{path}/timeline", owner))
+    assert "1871000000000001" in seen_by_owner and "operator lalai" not in seen_by_owner
+    assert "operator lalai" in json.dumps(stack.call("GET", f"{path}/timeline", supervisor))
+
+
+def test_over_http_twenty_parallel_claims_have_one_winner(stack):
+    c = stack.call("POST", "/v1/complaints", stack.token(f"w-{uuid.uuid4().hex[:6]}", "citizen"), body(stack),
+                   expect=201)
+    tokens = [stack.token(f"op-klaim-{i}", "operator", c["opd"]) for i in range(20)]
+    barrier, codes = threading.Barrier(20), [0] * 20
+
+    def claim(i):
+        barrier.wait(timeout=30)
+        url = f"{stack.base}/v1/complaints/{c['id']}/claim"
+        codes[i] = requests.post(url, headers=tokens[i], timeout=60).status_code
+
+    threads = [threading.Thread(target=claim, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=90)
+    assert sorted(codes) == [200] + [409] * 19
+    stored = stack.call("GET", f"/v1/complaints/{c['id']}", tokens[codes.index(200)])
+    assert stored["assignee"] == f"op-klaim-{codes.index(200)}" and stored["version"] == 2
+
+
+def test_over_http_an_operator_cannot_move_a_complaint_waiting_for_approval(stack):
+    c = stack.call("POST", "/v1/complaints", stack.token(f"w-{uuid.uuid4().hex[:6]}", "citizen"), body(stack),
+                   expect=201)
+    operator = stack.token("op-pindah", "operator", c["opd"])
+    stack.call("POST", f"/v1/complaints/{c['id']}/followups", operator, {"message": "Selesai"})
+    other = next(o["code"] for o in stack.call("GET", "/v1/opds", {}) if o["code"] != c["opd"])
+    error = stack.call("POST", f"/v1/complaints/{c['id']}/transfer", operator, {"opd": other, "reason": "x"},
+                       expect=403)
+    assert error["error"]["code"] == "forbidden"
+    assert stack.call("GET", f"/v1/complaints/{c['id']}", operator)["status"] == "followed_up"
