@@ -28,7 +28,8 @@ DAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "sabtu": 5, 
 EVENT_WORDS = {"diajukan": "submitted", "diklaim": "claimed", "ditindaklanjuti": "followed_up",
                "disetujui": "approved", "dikembalikan": "returned", "dipindahkan": "transferred",
                "diteruskan": "forwarded", "ditolak": "rejected", "minta-info": "info_requested",
-               "dijawab-warga": "citizen_replied", "dinilai": "rated", "dibuka-kembali": "reopened"}
+               "dijawab-warga": "citizen_replied", "dinilai": "rated", "dibuka-kembali": "reopened",
+               "ditugaskan": "assigned_to", "dicatat-staf": "staff_note"}
 WHEN = re.compile(r"^(?:(?P<day>[A-Za-z]+),?\s+)?(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<hm>\d{1,2}:\d{2})(?::\d{2})?"
                   r"(?:\s+(?P<rest>.+))?$")
 

@@ -42,8 +42,9 @@ SWEEP_LAG = timedelta(microseconds=1)     # the sweep runs just after the instan
 ACTORS = {"claim": "operator", "follow_up": "operator", "request_info": "operator",
           "approve": "supervisor", "return": "supervisor", "transfer": "supervisor",
           "forward": "supervisor", "reject": "supervisor",
-          "reply": "citizen", "rate": "citizen", "reopen": "citizen"}
-TEXT = {"message": "contoh", "reason": "contoh", "question": "contoh", "stars": 4}
+          "reply": "citizen", "rate": "citizen", "reopen": "citizen",
+          "assign": "supervisor", "note": "operator"}
+TEXT = {"message": "contoh", "reason": "contoh", "question": "contoh", "stars": 4, "note": "contoh"}
 
 
 class Refused(ValueError):
@@ -174,6 +175,8 @@ def _take(bundle, complaint: Complaint, index: int, at: datetime, name: str, tar
         payload["opd"] = target or next(c for c in sorted(bundle.opds) if c != complaint.opd)
         if payload["opd"] not in bundle.opds:
             raise Refused(index, name, DomainError("unknown_opd", value=payload["opd"]), complaint.status.value)
+    elif action == lifecycle.Action.ASSIGN:      # to the operator named, else the OPD's case operator
+        payload["operator"] = target or f"operator-{complaint.opd.lower()}"
     elif action == lifecycle.Action.FORWARD:
         payload["jurisdiction"] = target or sorted(bundle.jurisdictions)[0]
         if payload["jurisdiction"] not in bundle.jurisdictions:

@@ -150,3 +150,16 @@ def test_a_named_transfer_target_is_used(capsys, rules):
                 parse_entry("Jumat 2026-01-09 17:00 dipindahkan ke DINKES")]
     out = play(compiled_bundle(rules), "jalan-provinsi", timeline)
     assert out.complaint.opd == "DINKES" and [c.opd for c in out.clocks] == ["BMBK", "DINKES"]
+
+
+def test_assignments_and_staff_notes_play_in_a_case(rules):
+    """`ditugaskan ke OP` makes that operator answer for the clock; `dicatat-staf` moves nothing."""
+    from lampungin.rules.cases import compiled_bundle, parse_entry
+    from lampungin.rules.simulate import play
+    timeline = [parse_entry("Jumat 2026-01-09 16:00 diajukan"),
+                parse_entry("Jumat 2026-01-09 16:30 dicatat-staf"),
+                parse_entry("Jumat 2026-01-09 17:00 ditugaskan ke op-7")]
+    out = play(compiled_bundle(rules), "jalan-provinsi", timeline)
+    [clock] = out.clocks
+    assert clock.holder == "op-7" and clock.state == "running"
+    assert [v.sanction.subject_id for v in out.verdicts if v.sanction.kind == "sanction"] == ["op-7"]
