@@ -53,7 +53,8 @@ def test_listing_scope():
 def test_sanction_scope():
     assert policy.sanction_scope(SUPERVISOR) == {"opd": "DINKES"}
     assert policy.sanction_scope(INSPECTOR) == {} and policy.sanction_scope(ADMIN) == {}
-    assert policy.sanction_scope(OPERATOR) is None and policy.sanction_scope(CITIZEN) is None
+    assert policy.sanction_scope(OPERATOR) == {"opd": "DINKES", "subject": "operator#op-1"}   # their own
+    assert policy.sanction_scope(CITIZEN) is None
 
 
 # --- per event: who gets which event and which of its fields (domain/policy.EVENTS) --------------
