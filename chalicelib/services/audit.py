@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import policy
-from ..domain.audit import AuditEntry, is_audited_read, of_event, of_read, of_sanction
+from ..domain.audit import is_audited_read, of_event, of_read, of_sanction
 from ..domain.errors import Forbidden, Invalid
 from ..domain.ids import plausible_id
 from ..domain.model import Actor, Complaint, Event
@@ -53,5 +53,3 @@ def list_audit(log: AuditLog, actor: Actor, *, complaint: str | None = None, act
     check_limit(limit)
     return log.list(complaint=complaint, actor=actor_id, since=since, limit=limit, cursor=cursor)
 
-
-__all__ = ["AuditEntry", "list_audit", "record_read", "record_sanction", "record_timeline"]

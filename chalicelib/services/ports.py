@@ -170,14 +170,18 @@ class ClockRepository(Protocol):
         summary is missing (not streamed yet, or unreadable) is absent from the result."""
 
 
-class SanctionRepository(Protocol):
+class MissCounter(Protocol):
+    """What escalation needs of the sanctions table (the sweep; `rules test` counts its own)."""
+
+    def count_misses(self, subject: str, since, before) -> int:
+        """Primary sanctions (one per missed clock) against `subject` due in [since, before)."""
+
+
+class SanctionRepository(MissCounter, Protocol):
     def add(self, sanction) -> bool:
         """Store a sanction under its deterministic id; False when it already existed."""
 
     def get(self, sanction_id: str): ...
-
-    def count_misses(self, subject: str, since, before) -> int:
-        """Primary sanctions (one per missed clock) against `subject` due in [since, before)."""
 
     def mark_notified(self, sanction_id: str, at) -> None: ...
 

@@ -32,7 +32,7 @@ from ..domain.sanctions import (
 from ..domain.times import format_wib
 from .audit import record_sanction
 from .clocks import ClockDeps, current_clocks
-from .ports import AuditLog, ClockFlags, Notifier, SanctionRepository
+from .ports import AuditLog, ClockFlags, MissCounter, Notifier, SanctionRepository
 
 log = logging.getLogger("lampungin.sweep")
 
@@ -123,7 +123,7 @@ def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: dat
                          next_check_at=next_check(clock, True, settled))
 
 
-def earlier_misses(sanctions: SanctionRepository, rules, clock: Clock) -> tuple[int, int]:
+def earlier_misses(sanctions: MissCounter, rules, clock: Clock) -> tuple[int, int]:
     """(misses of whoever answers for this clock, misses of its OPD) due within the monitoring
     window before this clock's due time (rules/parameters/sanctions.yaml window_days)."""
     window = int(rules.parameter("sanctions.window_days", clock.due_at))

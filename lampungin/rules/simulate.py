@@ -23,17 +23,13 @@ from chalicelib.domain.model import Actor, Complaint, Event, Role
 from chalicelib.domain.sanctions import (
     MISSED,
     Sanction,
-    accountable,
-    answering_type,
-    miss_window,
     next_check,
-    subject_key,
     sweep_step,
 )
 from chalicelib.rules.model import RoutingDecision
 from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.rules.vocabulary import SANCTION_FIELDS
-from chalicelib.services.sweep import assess, rules_moment
+from chalicelib.services.sweep import assess, earlier_misses, rules_moment
 
 CASE_ID = "ADU-CONTOH-0000001"
 CITIZEN = Actor("warga-contoh", Role.CITIZEN, name="Warga Contoh")
@@ -89,16 +85,12 @@ class _Sweeps:
         self.settled: set[str] = set()
         self.history: list[tuple[str, datetime]] = []       # (subject key, due) of misses
 
-    def earlier(self, clock: Clock) -> tuple[int, int]:
-        """As services.sweep.earlier_misses counts them; the case's `given` misses are earlier
-        misses of whoever answers (any operator) and of the OPD, inside the window."""
-        since, before = miss_window(clock, int(self.bundle.parameter("sanctions.window_days", clock.due_at)))
-        kind = answering_type(clock)
-
-        def count(key):
-            return sum(1 for k, due in self.history if k == key and since <= due < before)
-        return (self.given[kind] + count(subject_key(kind, accountable(clock, kind))),
-                self.given["opd"] + count(subject_key("opd", clock.opd)))
+    def count_misses(self, subject: str, since: datetime, before: datetime) -> int:
+        """The sanctions table's count (services.ports.SanctionRepository), so the sweep's own
+        `earlier_misses` counts; the case's `given` misses are earlier misses, inside the window,
+        of whoever answers (any operator) and of the OPD."""
+        kind = subject.split("#", 1)[0]
+        return self.given.get(kind, 0) + sum(1 for k, due in self.history if k == subject and since <= due < before)
 
     def until(self, clocks: list[Clock], complaint: Complaint, end: datetime | None, out: Outcome) -> None:
         """Every sweep action due before `end` (None: ever after) on these clocks."""
@@ -120,7 +112,8 @@ class _Sweeps:
             self.warned.add(clock.key)
             self.settled.add(clock.key)
             return
-        issued = assess(self.bundle, clock, complaint, at=at, event=step, earlier=self.earlier(clock))
+        earlier = earlier_misses(self, self.bundle, clock)
+        issued = assess(self.bundle, clock, complaint, at=at, event=step, earlier=earlier)
         engine = self.bundle.engine
         facts = issued[0].facts if issued else {}
         fired = (engine.match("sanctions", engine.fact(facts, SANCTION_FIELDS, rules_moment(clock, step, at))[0])

@@ -8,7 +8,7 @@ Regression for issue 10 part 2 (twenty parallel claims gave one to three "winner
 """
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
 
@@ -19,6 +19,7 @@ from chalicelib.services import complaints as service
 from chalicelib.services.complaints import Deps
 from tests.integration.conftest import STORES, use_store
 from tests.integration.test_concurrency import CITIZEN, RULES, T0, ReadTogether
+from tests.races import all_at_once
 
 RACERS = 20
 OPERATORS = [Actor(f"op-{i:02d}", Role.OPERATOR, "DINKES") for i in range(RACERS)]
@@ -46,22 +47,8 @@ def race(repo, cid: str, *, read_together: bool) -> list:
     """Every operator claims in its own thread, released together; returns result or error each."""
     store = ReadTogether(repo, RACERS) if read_together else repo
     deps = Deps(repo=store, rules=RULES, now=lambda: T0, new_id=lambda at: "unused")
-    start = threading.Barrier(RACERS)
-    results: list = [None] * RACERS
-
-    def claim(i: int) -> None:
-        start.wait(timeout=30)
-        try:
-            results[i] = service.act(deps, OPERATORS[i], cid, Action.CLAIM, {})
-        except Exception as exc:          # recorded, asserted below
-            results[i] = exc
-
-    threads = [threading.Thread(target=claim, args=(i,)) for i in range(RACERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=90)
-    return results
+    return all_at_once([partial(service.act, deps, op, cid, Action.CLAIM, {}) for op in OPERATORS[:RACERS]],
+                       timeout=90)
 
 
 @pytest.mark.parametrize("read_together", [True, False], ids=["all-read-first", "free-running"])

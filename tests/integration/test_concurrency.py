@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timezone
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +16,7 @@ from chalicelib.domain.model import Actor, Role, Status
 from chalicelib.services import complaints as service
 from chalicelib.services.complaints import Deps
 from tests.integration.conftest import STORES, use_store
+from tests.races import all_at_once
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 CITIZEN = Actor("warga-1", Role.CITIZEN)
@@ -63,20 +65,8 @@ def run(repo, cid, attempts):
     """Run each (actor, action, payload) in its own thread; return the result or error of each."""
     deps = Deps(repo=ReadTogether(repo, len(attempts)), rules=RULES, now=lambda: T0,
                 new_id=lambda at: "unused")
-    results = [None] * len(attempts)
-
-    def attempt(i, actor, action, payload):
-        try:
-            results[i] = service.act(deps, actor, cid, action, payload)
-        except Exception as exc:       # recorded, asserted below
-            results[i] = exc
-
-    threads = [threading.Thread(target=attempt, args=(i, *a)) for i, a in enumerate(attempts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+    return all_at_once([partial(service.act, deps, actor, cid, action, payload)
+                        for actor, action, payload in attempts], timeout=60)
 
 
 def test_supervisors_approving_at_once_one_wins(dynamo_repo):
@@ -138,21 +128,7 @@ def file_at_once(repo, n: int, limit: int) -> list:
     # Warm the store's clients first (PynamoDB creates them lazily, and 50 threads would each make
     # one at once): the race is between the filings, not between client constructors.
     service.submit(deps, Actor("warga-lain", Role.CITIZEN), command)
-    barrier, results = threading.Barrier(n), [None] * n
-
-    def attempt(i):
-        barrier.wait(timeout=30)
-        try:
-            results[i] = service.submit(deps, CITIZEN, command)
-        except Exception as exc:       # recorded, asserted by the caller
-            results[i] = exc
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
+    return all_at_once([lambda: service.submit(deps, CITIZEN, command)] * n)
 
 
 def test_fifty_parallel_filings_by_one_citizen_store_at_most_the_daily_limit(filing_repo):

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 
-from pynamodb.exceptions import PutError
-
 from ...domain.audit import AuditEntry
 from ...services.paging import check_limit, decode_cursor, encode_cursor, query_tag
 from ...services.ports import Page
 from .batch import MAX_KEYS, batch_get
+from .conditional import save_if
 from .models import models_for, to_iso
 from .tables import FEED_ALL
 
-FAILED = "ConditionalCheckFailedException"
 AT_KEY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z#[ -~]{1,200}")
 HASH_ATTR = {"feed": "feed", "by_complaint": "complaint_id", "by_actor": "actor_id"}
 
@@ -33,13 +31,7 @@ class DynamoAuditLog:
         item = M(entry.id, at=entry.at, at_key=f"{to_iso(entry.at)}#{entry.id}", feed=FEED_ALL,
                  actor_role=entry.actor_role, actor_id=entry.actor_id, action=entry.action,
                  complaint_id=entry.complaint_id, source_ip=entry.source_ip)
-        try:
-            item.save(condition=M.id.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code == FAILED:
-                return False
-            raise
-        return True
+        return save_if(item, M.id.does_not_exist())
 
     def existing(self, ids: list[str]) -> set[str]:
         """Which of these ids are already in the trail (one BatchGetItem per 100; a key left

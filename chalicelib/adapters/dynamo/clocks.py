@@ -6,18 +6,16 @@ import dataclasses
 import re
 from datetime import datetime
 
-from pynamodb.exceptions import PutError, UpdateError
-
 from ...domain.clocks import Clock, ClockPolicy
 from ...domain.deadline_summary import DeadlineSummary, OpenDeadline
 from ...services.paging import decode_cursor, encode_cursor
 from ...services.ports import ClockFlags, DueClock, Page
 from .batch import batch_get
+from .conditional import save_if, update_if
 from .models import from_iso, models_for, to_iso
 from .sharding import SHARDS, shard_key, shard_of
 from .tables import SUMMARY_KEY
 
-FAILED = "ConditionalCheckFailedException"
 STORED_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 CLOCK_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}#[0-9]{1,12}")
 DUE_CURSOR = {"complaint_id": str, "clock_key": CLOCK_KEY, "next_check_at": STORED_TIME}
@@ -84,14 +82,8 @@ class DynamoClockRepository:
             actions += [M.open_opd.set(clock.opd), M.open_due.set(to_iso(clock.due_at))]
         else:
             actions += [M.open_opd.remove(), M.open_due.remove()]
-        try:
-            item.update(actions=actions,
-                        condition=M.basis_seq.does_not_exist() | (M.basis_seq <= basis_seq))
-        except UpdateError as exc:
-            if exc.cause_response_code == FAILED:
-                return False          # a newer derivation is already stored
-            raise
-        return True
+        # False: a newer derivation is already stored
+        return update_if(item, actions, M.basis_seq.does_not_exist() | (M.basis_seq <= basis_seq))
 
     def _index_actions(self, complaint_id: str, next_check_at) -> list:
         M = self._M
@@ -108,11 +100,7 @@ class DynamoClockRepository:
             actions.append(M.warned_at.set(warned_at))
         if settled_at is not None:
             actions.append(M.settled_at.set(settled_at))
-        try:
-            M(complaint_id, clock_key).update(actions=actions, condition=M.complaint_id.exists())
-        except UpdateError as exc:
-            if exc.cause_response_code != FAILED:
-                raise
+        update_if(M(complaint_id, clock_key), actions, M.complaint_id.exists())   # gone: nothing to mark
 
     def due(self, shard: int, until, cursor: str | None, limit: int) -> Page:
         start = None
@@ -143,13 +131,7 @@ class DynamoClockRepository:
         item = S(complaint_id, SUMMARY_KEY, basis_seq=summary.basis_seq, rules_version=rules_version,
                  open=[{"clock": d.clock, "due_at": to_iso(d.due_at) if d.due_at else None,
                         "missed": d.missed} for d in summary.open])
-        try:
-            item.save(condition=S.basis_seq.does_not_exist() | (S.basis_seq <= summary.basis_seq))
-        except PutError as exc:
-            if exc.cause_response_code == FAILED:
-                return False
-            raise
-        return True
+        return save_if(item, S.basis_seq.does_not_exist() | (S.basis_seq <= summary.basis_seq))
 
     def summaries(self, complaint_ids: list[str]) -> dict[str, DeadlineSummary]:
         """The stored summaries of a page of complaints (at most 100): one BatchGetItem,

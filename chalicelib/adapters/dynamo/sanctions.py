@@ -4,15 +4,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from pynamodb.exceptions import PutError
-
 from ...domain.sanctions import Sanction
 from ...services.paging import check_limit, decode_cursor, encode_cursor, query_tag
 from ...services.ports import Page
 from .clocks import STORED_TIME
+from .conditional import save_if
 from .models import from_iso, models_for, to_iso
 
-FAILED = "ConditionalCheckFailedException"
 ISSUED_KEY = re.compile(STORED_TIME.pattern + r"#[ -~]{1,200}")
 HASH_ATTR = {"by_complaint": "complaint_id", "by_opd": "opd", "feed": "kind"}
 
@@ -41,13 +39,7 @@ class DynamoSanctionRepository:
         item = M(s.id, kind=s.kind, complaint_id=s.complaint_id, subject=s.subject, opd=s.opd,
                  subject_type=s.subject_type, issued_key=f"{to_iso(s.issued_at)}#{s.id}",
                  due_key=f"{to_iso(s.due_at)}#{s.id}", body=sanction_body(s))
-        try:
-            item.save(condition=M.id.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code == FAILED:
-                return False
-            raise
-        return True
+        return save_if(item, M.id.does_not_exist())
 
     def get(self, sanction_id: str) -> dict | None:
         try:
