@@ -28,10 +28,28 @@ class Settings:
     throttle_ip_burst: int
     throttle_max_keys: int          # buckets kept of each kind (least recently used go first)
     notify_topic_arn: str | None    # SNS topic for sanctions and warnings (production)
-    outbox_path: str | None         # local: JSON-lines file the outbox appends to
+    outbox_path: str | None         # local: JSON-lines file of every delivery (`lampungin outbox`)
+    # Notifications (services/notifications.py, services/delivery.py, adapters/channels/)
+    email_sender: str               # From: of notification e-mails (an SES-verified identity)
+    ses_configuration_set: str | None
+    smtp_host: str | None           # local: e-mail goes to this SMTP sink instead of SES
+    smtp_port: int
+    twilio_account_sid: str | None  # SMS and WhatsApp: Twilio's Messages API
+    twilio_auth_token: str | None
+    twilio_base_url: str            # https://api.twilio.com, or the local fake
+    twilio_sms_from: str | None     # the sender number (E.164) or messaging service
+    twilio_whatsapp_from: str | None
+    push_platform_arn: str | None   # SNS platform application of the mobile app (push)
+    people_kms_key: str | None      # KMS key that encrypts preferences' personal fields
+    user_pool_id: str | None        # production staff directory: the Cognito user pool
+    staff_directory_path: str | None   # local staff directory (a JSON file under .local/)
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}{short}"
+
+    def queue_name(self, channel: str) -> str:
+        """The delivery queue of one channel (its dead-letter queue adds `-dlq`)."""
+        return f"{self.table_prefix}notify-{channel}"
 
 
 def from_env(env=None) -> Settings:
@@ -59,7 +77,24 @@ def from_env(env=None) -> Settings:
         throttle_max_keys=max(1, int(env.get("THROTTLE_MAX_KEYS", "10000"))),
         notify_topic_arn=env.get("NOTIFY_TOPIC_ARN") or None,
         outbox_path=env.get("OUTBOX_PATH") or None,
+        email_sender=env.get("EMAIL_SENDER") or "Lampung In <noreply@lampungin.lampungprov.go.id>",
+        ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
+        smtp_host=env.get("SMTP_HOST") or None,
+        smtp_port=_port(env.get("SMTP_PORT"), 25),
+        twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
+        twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
+        twilio_base_url=env.get("TWILIO_BASE_URL") or "https://api.twilio.com",
+        twilio_sms_from=env.get("TWILIO_SMS_FROM") or None,
+        twilio_whatsapp_from=env.get("TWILIO_WHATSAPP_FROM") or None,
+        push_platform_arn=env.get("PUSH_PLATFORM_APPLICATION_ARN") or None,
+        people_kms_key=env.get("PEOPLE_KMS_KEY") or None,
+        user_pool_id=env.get("USER_POOL_ID") or None,
+        staff_directory_path=env.get("STAFF_DIRECTORY_PATH") or None,
     )
+
+
+def _port(text: str | None, default: int) -> int:
+    return int(text) if text and text.isascii() and text.isdigit() and 0 < int(text) < 65536 else default
 
 
 @lru_cache(maxsize=1)

@@ -218,3 +218,102 @@ class AuditLog(Protocol):
 
     def list(self, *, complaint: str | None, actor: str | None, since, limit: int,
              cursor: str | None) -> Page: ...
+
+
+# --- people around a complaint: staff, preferences, notifications (issue 11) -----------------------
+class StaffDirectory(Protocol):
+    """Who works where (domain/staff.py): Cognito in production, a seeded file locally."""
+
+    def get(self, sub: str): ...
+
+    def members(self, *, role: str, opd: str | None = None) -> list:
+        """StaffMembers of `role` (of `opd` when given), in a stable order."""
+
+    def head(self, opd: str):
+        """The OPD's head (a StaffMember with head=True), or None when the directory has none."""
+
+
+class PeopleStore(Protocol):
+    """Preferences (domain/people.py), one per person; personal fields encrypted by the adapter."""
+
+    def get(self, sub: str): ...
+
+    def get_many(self, subs: list[str]) -> dict: ...
+
+    def put(self, prefs) -> None: ...
+
+    def delete(self, sub: str) -> bool:
+        """Remove the person's preferences; False when there were none."""
+
+
+@dataclass(frozen=True)
+class StoredNotification:
+    """One notification to one person, as stored (both languages rendered at creation)."""
+
+    id: str
+    recipient: str
+    at: datetime
+    type: str
+    complaint_id: str | None
+    title: Mapping[str, str]           # {"id": ..., "en": ...}
+    body: Mapping[str, str]
+    source: str                        # what it is about: "event:<complaint>#<seq>", "sanction:<id>"
+    read_at: datetime | None = None
+    queued_at: datetime | None = None  # when its channel deliveries were enqueued
+    delivered: Mapping[str, datetime] = field(default_factory=dict)    # channel -> when
+
+
+class NotificationStore(Protocol):
+    def add(self, n: StoredNotification) -> bool:
+        """Conditional put under (recipient, id): False when it is already stored (a repeat)."""
+
+    def get(self, recipient: str, notification_id: str) -> StoredNotification | None: ...
+
+    def list(self, recipient: str, *, limit: int, cursor: str | None) -> Page:
+        """Newest first. Raises BadCursor for a cursor it did not produce for this recipient."""
+
+    def mark_read(self, recipient: str, notification_id: str, at: datetime) -> StoredNotification | None:
+        """Set read_at (once: a second call keeps the first time); None when there is no such one."""
+
+    def mark_queued(self, recipient: str, notification_id: str, at: datetime) -> None: ...
+
+    def lease(self, recipient: str, notification_id: str, channel: str, *, now: datetime,
+              until: datetime) -> bool:
+        """Take the right to deliver on `channel` until `until`: False when it was delivered
+        already or another worker holds an unexpired lease (so one delivery, not two)."""
+
+    def delivered(self, recipient: str, notification_id: str, channel: str, at: datetime) -> None:
+        """Record the delivery on `channel` (and drop the lease)."""
+
+    def release(self, recipient: str, notification_id: str, channel: str) -> None:
+        """Drop the lease after a failed attempt, so the retry may take it."""
+
+    def progress(self, complaint_id: str) -> int:
+        """The last timeline seq whose notifications were made for this complaint (0: none)."""
+
+    def advance(self, complaint_id: str, seq: int) -> None:
+        """Raise the complaint's progress marker to `seq` (never lowers it)."""
+
+    def delete_all(self, recipient: str) -> int:
+        """Remove every notification of a person (the right to be forgotten); how many."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One channel delivery of one stored notification: a message on the channel's queue."""
+
+    channel: str
+    recipient: str
+    notification_id: str
+
+
+class DeliveryQueue(Protocol):
+    def enqueue(self, delivery: Delivery) -> None:
+        """Put it on the channel's queue (SQS; at least once, the worker dedups by lease)."""
+
+
+class DeliveryLog(Protocol):
+    def record(self, *, channel: str, recipient: str, address: str | None, notification_id: str,
+               language: str, title: str, body: str, at: datetime) -> None:
+        """Note a delivery that happened (locally the outbox file `lampungin outbox` reads;
+        in production a log line without the address or the text)."""

@@ -115,6 +115,24 @@ TABLES: dict[str, dict] = {
                                    _gsi("by_actor", "actor_id", "at_key")],
         "BillingMode": PAY_PER_REQUEST,
     },
+    # What each person is told (GET /v1/me/notifications): one partition per recipient, keyed by
+    # the notification's deterministic id (a conditional put makes a repeat a no-op); `by_time`
+    # (an LSI: same partition, `at_key` = "<at as UTC ISO>#<id>") lists it newest first. Items
+    # without `at_key` (a complaint's notification progress marker) are in no index.
+    "notifications": {
+        "KeySchema": _keys("recipient", "id"),
+        "AttributeDefinitions": _attrs(recipient=S, id=S, at_key=S),
+        "LocalSecondaryIndexes": [{"IndexName": "by_time", "KeySchema": _keys("recipient", "at_key"),
+                                   "Projection": {"ProjectionType": "ALL"}}],
+        "BillingMode": PAY_PER_REQUEST,
+    },
+    # People's notification preferences (personal data, apart from complaints): one item per
+    # `sub`; e-mail, phone and push token are encrypted by the app (KMS) before they get here.
+    "people": {
+        "KeySchema": _keys("sub"),
+        "AttributeDefinitions": _attrs(sub=S),
+        "BillingMode": PAY_PER_REQUEST,
+    },
 }
 SUMMARY_KEY = "summary"     # the clock_key of a complaint's summary item (clock keys hold a '#')
 
