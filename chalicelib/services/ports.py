@@ -119,6 +119,19 @@ class ComplaintRepository(Protocol):
         """A cursor for `query` that continues right after `complaint` (an item it listed), so a
         caller that filters a page can stop in the middle of it."""
 
+    def deidentify_reporter(self, complaint_id: str, sub: str, pseudonym: str, *, at: datetime) -> bool:
+        """The right to be forgotten, for one complaint `sub` filed: the reporter becomes
+        `pseudonym` (the complaint leaves `sub`'s listing), the reporter's name is removed, and
+        every timeline event whose actor_id is `sub` gets `pseudonym` instead and loses its
+        source IP. Like every change it is a new version with its own event (REPORTER_FORGOTTEN
+        at seq = the new version, shown to nobody by domain/policy), stored only if the version
+        read is still the stored one: a concurrent change is re-read and retried, never lost,
+        and a concurrent save of the old version fails (409) instead of restoring the reporter.
+        False when the complaint does not exist or is not (any longer) `sub`'s."""
+
+
+REPORTER_FORGOTTEN = "reporter_forgotten"    # the event type of deidentify_reporter
+
 
 @dataclass(frozen=True)
 class ClockFlags:
@@ -314,6 +327,34 @@ class DeliveryQueue(Protocol):
 
 class DeliveryLog(Protocol):
     def record(self, *, channel: str, recipient: str, address: str | None, notification_id: str,
-               language: str, title: str, body: str, at: datetime) -> None:
+               type: str, complaint_id: str | None, language: str, title: str, body: str,
+               at: datetime) -> None:
         """Note a delivery that happened (locally the outbox file `lampungin outbox` reads;
         in production a log line without the address or the text)."""
+
+
+# --- delivery channels (adapters/channels/ implement Channel) --------------------------------------
+@dataclass(frozen=True)
+class OutgoingMessage:
+    notification_id: str          # deterministic; channels that can pass an idempotency key do
+    language: str                 # "id" | "en": the text below is already in it
+    title: str
+    body: str
+
+
+class DeliveryFailed(Exception):
+    """The channel could not deliver now. `retryable` False: it never will (a malformed address,
+    a number the provider refuses); the message goes to the dead-letter queue without retrying."""
+
+    def __init__(self, message: str, *, retryable: bool = True):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class Channel(Protocol):
+    name: str                     # "email" | "sms" | "whatsapp" | "push"
+
+    def send(self, to: str, message: OutgoingMessage) -> str | None:
+        """Deliver `message` to the address `to` (an e-mail address, an E.164 phone number, a
+        push device token). Returns the provider's message id when it gives one; raises
+        DeliveryFailed on any failure (never another exception type)."""
