@@ -6,7 +6,8 @@ import importlib
 import sys
 
 # module name -> what it adds; each module has register(subparsers) that sets `func` on its parsers.
-SUBCOMMAND_MODULES = ("lampungin.dev", "lampungin.tokens", "lampungin.sweep", "lampungin.rules.cli")
+SUBCOMMAND_MODULES = ("lampungin.dev", "lampungin.tokens", "lampungin.sweep", "lampungin.rules.cli",
+                      "lampungin.staff", "lampungin.outbox")
 
 
 def build_parser() -> argparse.ArgumentParser:

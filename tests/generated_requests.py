@@ -81,7 +81,8 @@ def claims(draw) -> dict:
     if draw(st.booleans()):
         out: dict = {"sub": sub, "role": role, **({"opd": opd} if opd else {})}
     else:
-        out = {"sub": sub, "cognito:groups": [role], **({"custom:opd": opd} if opd else {})}
+        out = {"sub": sub, "cognito:groups": [role], "lampungin:mfa": "true",
+               **({"custom:opd": opd} if opd else {})}
     for name in draw(st.lists(st.sampled_from(sorted(CLAIM_VALUE)), min_size=1, max_size=2, unique=True)):
         if draw(st.integers(0, 4)) == 0:
             out.pop(name, None)
@@ -91,11 +92,20 @@ def claims(draw) -> dict:
 
 
 CLAIMS = claims()
+# PUT /v1/me/preferences: each field often plausible, sometimes anything (services/people.py judges)
+PREFERENCES = {
+    "email": st.one_of(st.sampled_from(["siti@contoh.id", "a@bücher.de", "a@b", "x" * 300, "a@xn--zz.id"]), TEXT, JSON),
+    "phone": st.one_of(st.sampled_from(["0812-3456-7890", "+6281234567890", "٠٨١٢٣٤٥٦٧٨٩", "0812²345678"]), TEXT),
+    "push_token": st.one_of(st.sampled_from(["fcm:APA91b", "x" * 4096, "x" * 4097]), TEXT),
+    "channels": st.one_of(st.lists(st.sampled_from(["email", "sms", "whatsapp", "push", "fax", ""]), max_size=5), JSON),
+    "language": st.one_of(st.sampled_from(["id", "en", "fr"]), JSON),
+}
 BODIES = st.one_of(st.binary(max_size=120), st.text(max_size=120).map(str.encode),
                    JSON.map(lambda v: json.dumps(v).encode()),
                    st.dictionaries(st.sampled_from(["category", "title", "description", "opd", "stars", "message",
                                                     "reason", "location", "lat", "note", "operator", "question"]),
-                                   JSON, max_size=5).map(lambda v: json.dumps(v).encode()))
+                                   JSON, max_size=5).map(lambda v: json.dumps(v).encode()),
+                   st.fixed_dictionaries({}, optional=PREFERENCES).map(lambda v: json.dumps(v).encode()))
 
 
 @dataclass
@@ -197,3 +207,15 @@ def seed_complaint(api) -> None:
         "location": {"lat": -5.45, "lon": 105.26, "address": "Bandar Lampung"}})
     container.override(new_id=new_complaint_id)
     assert status == 201 and body["id"] == SEED_ID, body
+    _people_beside(container)
+
+
+def _people_beside(container) -> None:
+    """Preferences on the same kind of store as the complaints: on DynamoDB (moto or DynamoDB
+    Local, which refuse what the fakes take) the real store, with a test cipher for KMS."""
+    from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository
+    from chalicelib.adapters.dynamo.people import DynamoPeopleStore
+    from tests.fakes import FakeCipher
+
+    if isinstance(container.repo, DynamoComplaintRepository):
+        container.override(people=DynamoPeopleStore(container.settings, FakeCipher()))

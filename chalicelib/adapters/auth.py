@@ -13,9 +13,15 @@ import threading
 import jwt
 
 from ..domain.model import Actor, Role
+from ..domain.staff import STAFF_DIRECTORY_ROLES
 
 ALGORITHMS = ["RS256"]
 OPD_ROLES = (Role.OPERATOR, Role.SUPERVISOR)
+# Staff sign in with MFA: the user pool's pre-token trigger (adapters/cognito_triggers.py) puts
+# `lampungin:mfa` = "true" on a staff member's Cognito token only when they have an MFA method set
+# up. Local tokens (`lampungin token`: a plain `role`, no `cognito:groups`) are not Cognito's.
+MFA_ROLES = frozenset(Role(r) for r in STAFF_DIRECTORY_ROLES)
+MFA_CLAIM = "lampungin:mfa"
 
 
 class Unauthenticated(Exception):
@@ -128,4 +134,7 @@ def actor_from_claims(claims: dict) -> Actor:
     name = _claim(claims, "name", max_len=_NAME_MAX)
     if role in OPD_ROLES and not opd:
         raise Unauthenticated("operator and supervisor tokens need an opd")
+    if "cognito:groups" in claims and role in MFA_ROLES and claims.get(MFA_CLAIM) != "true":
+        raise Unauthenticated("MFA is required for staff: set up an authenticator app "
+                              "(TOTP) for this account and sign in again")
     return Actor(sub=sub, role=role, opd=opd if role in OPD_ROLES else None, name=name)

@@ -2,8 +2,9 @@
 
 * `infra` — generates infra/*.json (CloudFormation) and .chalice/policy-*.json from tables.py:
   `python -m lampungin.deploy.infra [--check]`. Its parts: `conventions` (stages, names, stream
-  settings), `resources` (tables, bucket, DLQ, topics, user pool), `alarms`, `app_settings` (the
-  app's environment and the stack outputs that carry it) and `policy` (the Lambdas' IAM policy).
+  settings), `resources` (tables, bucket, DLQ, topics, delivery queues, people key, user pool),
+  `alarms`, `app_settings` (the app's environment and the stack outputs that carry it) and
+  `policy` (the Lambdas' IAM policy).
 * `package` — `make package` / `make vendor`: the manylinux durable_rules build vendored, the
   Chalice zip refused unless the engine is inside, and the unpacked zip smoke-run:
   `python -m lampungin.deploy.package [--stage dev | --vendor-only]`.

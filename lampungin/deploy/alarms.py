@@ -1,9 +1,11 @@
 """The CloudWatch alarms of one stage, all on the stage's AlarmTopic: dead letters, stream handler
-errors and lag, sweep failures and silence, API crashes. infra.py puts them in the stack.
+errors and lag, sweep failures and silence, API crashes, the user pool's triggers failing, and
+notifications that could not be delivered. infra.py puts them in the stack.
 """
 from __future__ import annotations
 
-from .conventions import APP_NAME, FUNCTIONS, METRICS_NAMESPACE, sub
+from .conventions import APP_NAME, DELIVERY_CHANNELS, FUNCTIONS, METRICS_NAMESPACE, sub
+from .resources import logical_queue
 
 
 def _alarm(description: str, namespace: str, metric: str, dimensions: dict, *, stat="Sum",
@@ -43,4 +45,20 @@ def alarms() -> dict:
         "ApiErrorsAlarm": _alarm(
             "The API Lambda crashed or timed out (handled errors are answered, not raised)",
             "AWS/Lambda", "Errors", {"FunctionName": fn["api"]}, threshold=5),
+        "PostConfirmationErrorsAlarm": _alarm(
+            "A citizen who confirmed their sign-up could not be put in the citizen group (their "
+            "tokens have no role until an admin adds it)", "AWS/Lambda", "Errors",
+            {"FunctionName": fn["post_confirmation"]}),
+        "PreTokenErrorsAlarm": _alarm(
+            "Sign-ins failed in the pre-token trigger (it could not read a user's MFA settings)",
+            "AWS/Lambda", "Errors", {"FunctionName": fn["pre_token"]}, threshold=5),
+        **{f"Deliver{ch.capitalize()}ErrorsAlarm": _alarm(
+            f"{ch} deliveries keep failing (each is retried from its queue; the dead-letter alarm "
+            "fires when one gives up)", "AWS/Lambda", "Errors", {"FunctionName": fn[f"deliver_{ch}"]},
+            threshold=10) for ch in DELIVERY_CHANNELS},
+        **{f"{logical_queue(ch, dead_letter=True)}Alarm": _alarm(
+            f"A {ch} notification failed 3 deliveries and waits in its dead-letter queue (14 days)",
+            "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+            {"QueueName": {"Fn::GetAtt": [logical_queue(ch, dead_letter=True), "QueueName"]}}, stat="Maximum")
+           for ch in DELIVERY_CHANNELS},
     }

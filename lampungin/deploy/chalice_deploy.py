@@ -28,16 +28,19 @@ import time
 from pathlib import Path
 
 from . import conventions
-from .app_settings import output_name
+from .app_settings import PASSED_THROUGH, output_name
 from .package import PackageError, check_vendored
 
 ROOT = conventions.ROOT
 CONFIG = ROOT / ".chalice" / "config.json"
 PLACEHOLDER = "UNSET"
 FROM_STACK = ("COMPLAINTS_STREAM_ARN", "NOTIFY_TOPIC_ARN", "ATTACHMENTS_BUCKET", "AUTH_ISSUER",
-              "AUTH_JWKS_URL", "AUTH_AUDIENCE")
+              "AUTH_JWKS_URL", "AUTH_AUDIENCE", "USER_POOL_ID", "PEOPLE_KMS_KEY")
+# Settings the stack is told as parameters (app_settings.PASSED_THROUGH): an output only when given,
+# else the stage's value becomes "" (that channel off, or config.py's default).
+OPTIONAL_FROM_STACK = PASSED_THROUGH
 MUST_BE_SET = ("STAGE", "TABLE_PREFIX", "COMPLAINTS_STREAM_ARN", "AUTH_ISSUER", "AUTH_JWKS_URL",
-               "AUTH_AUDIENCE", "NOTIFY_TOPIC_ARN")
+               "AUTH_AUDIENCE", "NOTIFY_TOPIC_ARN", "USER_POOL_ID", "PEOPLE_KMS_KEY")
 
 
 class DeployError(Exception):
@@ -100,6 +103,11 @@ def write_stage_config(stage: str, outputs: dict, params: dict, path: Path = CON
         if env.get(name) != outputs[key]:
             changed[name] = outputs[key]
             env[name] = outputs[key]
+    for name in OPTIONAL_FROM_STACK:
+        value = outputs.get(output_name(name), "")
+        if env.get(name, "") != value:
+            changed[name] = value
+            env[name] = value
     if changed:
         save_config(config, path)
     return changed

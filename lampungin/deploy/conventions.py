@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from chalicelib.domain.people import CHANNELS
+
 ROOT = Path(__file__).resolve().parents[2]
 APP_NAME = "lampungin"
 STAGES = ("dev", "staging", "prod")
 STREAMED_TABLE = "complaints"
-# Chalice names its Lambdas <app>-<stage>[-<function>]; the API handler has no suffix.
-FUNCTIONS = {"api": "", "stream": "-complaint_changes", "sweep": "-sweep"}
+DELIVERY_CHANNELS = CHANNELS          # one delivery queue (and Lambda) per channel: email, sms, …
+# Chalice names its Lambdas <app>-<stage>[-<function>]; the API handler has no suffix. The app's
+# functions (app.py): the API, the stream handler, the sweep, the user pool's two triggers and
+# one delivery worker per channel (`@app.on_sqs_message(name=f"deliver_{channel}")`).
+FUNCTIONS = {"api": "", "stream": "-complaint_changes", "sweep": "-sweep",
+             "post_confirmation": "-cognito_post_confirmation", "pre_token": "-cognito_pre_token",
+             **{f"deliver_{ch}": f"-deliver_{ch}" for ch in DELIVERY_CHANNELS}}
 METRICS_NAMESPACE = "LampungIn"     # chalicelib/adapters/telemetry.py writes here (EMF)
 
 # What Chalice's @app.on_dynamodb_record cannot say. Applied by lampungin.deploy.chalice_deploy after
@@ -45,6 +52,22 @@ def table_prefix(stage: str) -> str:
 
 def function_name(stage: str, which: str) -> str:
     return f"{APP_NAME}-{stage}{FUNCTIONS[which]}"
+
+
+def chalice_function(which: str) -> str:
+    """The function's name in the app and in .chalice/config.json's `lambda_functions`."""
+    return FUNCTIONS[which].removeprefix("-") or "api_handler"
+
+
+def people_key_alias(stage: str) -> str:
+    """The alias of the KMS key of people's personal data (`${Stage}` in a template)."""
+    return f"alias/{APP_NAME}-{stage}-people"
+
+
+def notify_queue(channel: str) -> str:
+    """A delivery queue's short name (config.py's Settings.queue_name: TABLE_PREFIX + this);
+    its dead-letter queue adds `-dlq`."""
+    return f"notify-{channel}"
 
 
 def sub(text: str) -> dict:

@@ -9,16 +9,17 @@ drift. tests/deploy/test_infra.py fails when a checked-in file differs from what
 
 Files:
 * infra/stack.json          — deployment path (a): one stack per stage, deployed before
-                               `chalice deploy` (tables, bucket, DLQ, topics, user pool, alarms).
+                               `chalice deploy` (tables, bucket, DLQ, topics, delivery queues, people
+                               key, user pool, alarms).
 * infra/chalice-merge.json  — deployment path (b): `chalice package --merge-template` folds the
                                same resources, the event-source settings and the env wiring into
                                the app's own stack.
 * .chalice/policy-<stage>.json — the Lambdas' IAM policy (Chalice cannot infer PynamoDB calls).
 
 This module assembles the templates and writes the files. The parts live beside it:
-conventions.py (names, stages, stream settings), resources.py (tables, bucket, DLQ, topics, user
-pool), alarms.py (CloudWatch alarms), app_settings.py (the app's environment and the stack outputs
-that carry it) and policy.py (the IAM policy).
+conventions.py (names, stages, stream settings), resources.py (tables, bucket, DLQ, topics,
+delivery queues, people key, user pool), alarms.py (CloudWatch alarms), app_settings.py (the
+app's environment and the stack outputs that carry it) and policy.py (the IAM policy).
 """
 from __future__ import annotations
 
@@ -29,21 +30,47 @@ import sys
 from pathlib import Path
 
 from .alarms import alarms
-from .app_settings import app_settings, stack_outputs
-from .conventions import API_THROTTLING, ROOT, STAGES, STREAM_MAPPING_SETTINGS, STREAMED_TABLE, logical_table
+from .app_settings import PASSED_THROUGH, app_settings, has_setting, output_name, stack_outputs
+from .conventions import (
+    API_THROTTLING,
+    DELIVERY_CHANNELS,
+    FUNCTIONS,
+    ROOT,
+    STAGES,
+    STREAM_MAPPING_SETTINGS,
+    STREAMED_TABLE,
+    chalice_function,
+    logical_table,
+)
 from .gateway import SAM_REST_API, gateway_responses
 from .policy import lambda_policy
-from .resources import bucket, queues_and_topics, tables, user_pool
+from .resources import (
+    COGNITO_TRIGGERS,
+    bucket,
+    logical_queue,
+    notify_queues,
+    people_key,
+    queues_and_topics,
+    tables,
+    user_pool,
+)
 
 
-# --- path (a): the resources stack -----------------------------------------------------------------
-def resources() -> dict:
+def resources(triggers: dict) -> dict:
+    """Every resource of a stage; `triggers` as resources.user_pool takes them."""
     res = tables()
     res.update(bucket())
     res.update(queues_and_topics())
-    res.update(user_pool())
+    res.update(notify_queues())
+    res.update(people_key())
+    res.update(user_pool(triggers))
     res.update(alarms())
     return res
+
+
+def _optional(description: str, pattern: str) -> dict:
+    return {"Type": "String", "Default": "", "AllowedPattern": f"^$|^{pattern}$",
+            "Description": f"optional: {description}"}
 
 
 PARAMETERS = {
@@ -53,28 +80,80 @@ PARAMETERS = {
                            "Description": "tables and user pool refuse deletion; set false to tear down"},
     "AlarmEmail": {"Type": "String", "Default": "",
                    "Description": "optional: who gets the alarms by e-mail (confirm the subscription)"},
+    "SesIdentityArn": _optional(
+        "the SES identity (verified domain or address) the user pool sends its e-mails from; "
+        "empty: Cognito's own sender (a few e-mails a day)", r"arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+"),
+    "EmailSender": {"Type": "String", "Default": "", "MaxLength": 320,
+                    "Description": "optional: From of notification e-mails and of the user pool's, e.g. "
+                                   "'Lampung In <noreply@lampungin.lampungprov.go.id>' (an SES-verified "
+                                   "identity); empty: the app's default"},
+    "PushPlatformApplicationArn": _optional(
+        "the SNS platform application (FCM/APNs) of the mobile app; empty: no push",
+        r"arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:app/.+"),
+    "TwilioAccountSid": _optional("Twilio account SID (SMS, WhatsApp); empty: neither", "AC[0-9a-fA-F]{32}"),
+    "TwilioSmsFrom": _optional("Twilio SMS sender: an E.164 number or a messaging service SID",
+                               r"(\+[1-9][0-9]{6,14}|MG[0-9a-fA-F]{32})"),
+    "TwilioWhatsappFrom": _optional("Twilio WhatsApp sender (E.164, with or without `whatsapp:`)",
+                                    r"(whatsapp:)?\+[1-9][0-9]{6,14}"),
 }
+# Path (a) only: the user pool's triggers are Chalice's functions, deployed after this stack.
+TRIGGER_PARAMETERS = {
+    "PostConfirmationFunctionArn": ("PostConfirmation", "HasPostConfirmationFunction", _optional(
+        "ARN of lampungin-<Stage>-cognito_post_confirmation (after `chalice deploy`; docs/deploy.md)",
+        r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")),
+    "PreTokenFunctionArn": ("PreTokenGeneration", "HasPreTokenFunction", _optional(
+        "ARN of lampungin-<Stage>-cognito_pre_token (after `chalice deploy`; docs/deploy.md)",
+        r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")),
+}
+# Path (b) only: the Twilio auth token, NoEcho, into the Lambdas' environment (Secrets Manager next).
+SECRET_PARAMETERS = {
+    "TwilioAuthToken": {"Type": "String", "Default": "", "NoEcho": True,
+                        "Description": "optional: Twilio auth token (kept out of outputs and logs; "
+                                       "belongs in Secrets Manager, see docs/deploy.md)"},
+}
+
+
+def _given(parameter: str) -> dict:
+    return {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, ""]}]}
+
+
 CONDITIONS = {
     "Protect": {"Fn::Equals": [{"Ref": "DeletionProtection"}, "true"]},
-    "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]},
+    "HasAlarmEmail": _given("AlarmEmail"),
+    "HasSesIdentity": _given("SesIdentityArn"),
+    **{has_setting(name): _given(output_name(name)) for name in PASSED_THROUGH},
 }
 
 
+# --- path (a): the resources stack -----------------------------------------------------------------
 def stack_template() -> dict:
-    """Path (a): the resources stack, deployed before `chalice deploy --stage <Stage>`."""
+    """Path (a): the resources stack, deployed before `chalice deploy --stage <Stage>`; its user
+    pool's triggers are given as parameters once the functions exist (docs/deploy.md)."""
+    triggers = {key: ({"Ref": param}, condition) for param, (key, condition, _) in TRIGGER_PARAMETERS.items()}
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "Lampung In: tables, attachments bucket, stream DLQ, topics, user pool and "
-                       "alarms of one stage (generated by lampungin/deploy/infra.py from "
-                       "chalicelib/adapters/dynamo/tables.py)",
-        "Parameters": PARAMETERS, "Conditions": CONDITIONS, "Resources": resources(),
+        "Description": "Lampung In: tables, attachments bucket, stream DLQ, topics, delivery queues, "
+                       "people key, user pool and alarms of one stage (generated by "
+                       "lampungin/deploy/infra.py from chalicelib/adapters/dynamo/tables.py)",
+        "Parameters": {**PARAMETERS, **{p: spec for p, (_, _, spec) in TRIGGER_PARAMETERS.items()}},
+        "Conditions": {**CONDITIONS, **{c: _given(p) for p, (_, c, _) in TRIGGER_PARAMETERS.items()}},
+        "Resources": resources(triggers),
         "Outputs": stack_outputs(),
     }
 
 
 # --- path (b): chalice package --merge-template --------------------------------------------------
-# Logical ids Chalice 1.34 gives the app's resources in its SAM output.
-SAM_FUNCTIONS = {"api": "APIHandler", "stream": "ComplaintChanges", "sweep": "Sweep"}
+# Logical ids Chalice 1.34 gives the app's resources in its SAM output: CamelCase of the function's
+# name (chalice.utils.to_cfn_resource_name), its SQS event `<Function>SqsEventSource`.
+def sam_name(which: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in chalice_function(which).split("_"))
+
+
+# the functions that get the app's settings (the triggers do not: the user pool refers to them,
+# and their settings refer to the pool — a cycle; a trigger needs only its event)
+SAM_FUNCTIONS = {which: "APIHandler" if which == "api" else sam_name(which)
+                 for which in FUNCTIONS if which not in COGNITO_TRIGGERS.values()}
+SAM_TRIGGERS = {key: sam_name(which) for key, which in COGNITO_TRIGGERS.items()}
 SAM_STREAM_EVENT = "ComplaintChangesDynamodbEventSource"
 
 
@@ -110,10 +189,14 @@ def rest_api_settings() -> dict:
 def merge_template() -> dict:
     """Deep-merged by Chalice into its SAM template: one stack with the app and its resources.
     The functions' settings become references, so nothing from a stack output is copied by hand."""
-    env = {"Environment": {"Variables": app_settings()}}
-    res = resources()
+    env = {"Environment": {"Variables": app_settings(secrets=True)}}
+    res = resources({key: ({"Fn::GetAtt": [logical, "Arn"]}, None) for key, logical in SAM_TRIGGERS.items()})
     for logical in SAM_FUNCTIONS.values():
         res[logical] = {"Properties": copy.deepcopy(env)}
+    for channel in DELIVERY_CHANNELS:
+        # Chalice's SQS event names the queue by ARN text: without the dependency the stack could
+        # create the event source mapping before the queue.
+        res[SAM_FUNCTIONS[f"deliver_{channel}"]]["DependsOn"] = [logical_queue(channel)]
     res[SAM_FUNCTIONS["stream"]]["Properties"]["Events"] = {SAM_STREAM_EVENT: {"Properties": {
         "Stream": {"Fn::GetAtt": [logical_table(STREAMED_TABLE), "StreamArn"]},
         **copy.deepcopy(STREAM_MAPPING_SETTINGS),
@@ -121,8 +204,8 @@ def merge_template() -> dict:
             "Type": "SQS", "Destination": {"Fn::GetAtt": ["StreamDeadLetterQueue", "Arn"]}}},
     }}}
     res[SAM_REST_API] = rest_api_settings()
-    return {"Parameters": PARAMETERS, "Conditions": CONDITIONS, "Mappings": {"StageApi": stage_api_settings()},
-            "Resources": res, "Outputs": stack_outputs()}
+    return {"Parameters": {**PARAMETERS, **SECRET_PARAMETERS}, "Conditions": CONDITIONS,
+            "Mappings": {"StageApi": stage_api_settings()}, "Resources": res, "Outputs": stack_outputs()}
 
 
 # --- files --------------------------------------------------------------------------------------

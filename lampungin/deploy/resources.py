@@ -1,6 +1,7 @@
 """The CloudFormation resources of one stage that Chalice does not create: the tables (from
 chalicelib/adapters/dynamo/tables.py), the attachments bucket, the stream's dead-letter queue, the
-topics and the Cognito user pool with its client and role groups. infra.py assembles them.
+topics, the delivery queues of the notification channels, the KMS key of people's personal data and
+the Cognito user pool with its client, role groups and triggers. infra.py assembles them.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from chalicelib.adapters.dynamo.tables import TABLES
 
-from .conventions import APP_NAME, logical_table, sub
+from .conventions import APP_NAME, DELIVERY_CHANNELS, logical_table, notify_queue, people_key_alias, sub
 
 ROLES = ("admin", "inspector", "supervisor", "operator", "citizen")   # precedence order
 
@@ -105,7 +106,79 @@ def queues_and_topics() -> dict:
     }
 
 
-def user_pool() -> dict:
+# --- notifications: one queue per channel, the people key ----------------------------------------
+DELIVERY_VISIBILITY_SECONDS = 90     # more than the delivery Lambdas' 60 s timeout (.chalice/config.json)
+DELIVERY_ATTEMPTS = 3                # then the message waits in the channel's dead-letter queue
+RETENTION_SECONDS = 14 * 24 * 3600   # SQS's longest
+
+
+def logical_queue(channel: str, dead_letter: bool = False) -> str:
+    """`email` -> `NotifyEmailQueue`, its dead-letter queue `NotifyEmailDeadLetterQueue`."""
+    return f"Notify{channel.capitalize()}{'DeadLetter' if dead_letter else ''}Queue"
+
+
+def notify_queues() -> dict:
+    """The delivery queue of every channel (config.py's queue_name), each with its dead-letter
+    queue: a message whose delivery failed 3 times waits there 14 days (an alarm says so)."""
+    out = {}
+    for channel in DELIVERY_CHANNELS:
+        name = f"{APP_NAME}-${{Stage}}-{notify_queue(channel)}"
+        out[logical_queue(channel, dead_letter=True)] = {
+            "Type": "AWS::SQS::Queue", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
+            "Properties": {"QueueName": sub(f"{name}-dlq"), "MessageRetentionPeriod": RETENTION_SECONDS,
+                           "SqsManagedSseEnabled": True}}
+        out[logical_queue(channel)] = {
+            "Type": "AWS::SQS::Queue", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
+            "Properties": {
+                "QueueName": sub(name), "VisibilityTimeout": DELIVERY_VISIBILITY_SECONDS,
+                "MessageRetentionPeriod": RETENTION_SECONDS, "SqsManagedSseEnabled": True,
+                "RedrivePolicy": {
+                    "deadLetterTargetArn": {"Fn::GetAtt": [logical_queue(channel, dead_letter=True), "Arn"]},
+                    "maxReceiveCount": DELIVERY_ATTEMPTS}}}
+    return out
+
+
+def people_key() -> dict:
+    """The customer-managed key that encrypts preferences' personal fields (e-mail, phone, push
+    token). Its own key, rotated yearly, so that access to people's data is one grant the account
+    can audit and revoke; the Lambdas may Encrypt/Decrypt with it (policy.py), nothing more. A
+    deleted stack schedules the key's deletion after 30 days (data encrypted under it is lost
+    after that: the window to cancel)."""
+    return {
+        "PeopleKey": {
+            "Type": "AWS::KMS::Key", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": sub(f"{APP_NAME}-${{Stage}}: personal fields of notification preferences"),
+                "EnableKeyRotation": True, "PendingWindowInDays": 30,
+                "KeyPolicy": {"Version": "2012-10-17", "Statement": [{
+                    "Sid": "AccountAdministersThroughIam", "Effect": "Allow",
+                    "Principal": {"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+                    "Action": "kms:*", "Resource": "*"}]},
+                "Tags": [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}],
+            },
+        },
+        "PeopleKeyAlias": {
+            "Type": "AWS::KMS::Alias",
+            "Properties": {"AliasName": sub(people_key_alias("${Stage}")), "TargetKeyId": {"Ref": "PeopleKey"}},
+        },
+    }
+
+
+# --- the user pool --------------------------------------------------------------------------------
+# LambdaConfig key -> conventions.FUNCTIONS key of the app's function that serves it
+COGNITO_TRIGGERS = {"PostConfirmation": "post_confirmation", "PreTokenGeneration": "pre_token"}
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def _if(condition: str | None, value: Any) -> Any:
+    return value if condition is None else {"Fn::If": [condition, value, NO_VALUE]}
+
+
+def user_pool(triggers: dict[str, tuple[Any, str | None]]) -> dict:
+    """The pool, its app client and groups, and the triggers: `triggers` maps a COGNITO_TRIGGERS
+    key to (the function's ARN, the condition it depends on or None). Path (a) takes the ARNs as
+    parameters (the functions come later, from `chalice deploy`); path (b) refers to Chalice's own
+    functions in the same stack."""
     out = {
         "UserPool": {
             "Type": "AWS::Cognito::UserPool", "DeletionPolicy": "Delete",
@@ -124,10 +197,22 @@ def user_pool() -> dict:
                     "MinimumLength": 10, "RequireLowercase": True, "RequireUppercase": True,
                     "RequireNumbers": True, "RequireSymbols": False,
                     "TemporaryPasswordValidityDays": 3}},
-                # The OPD of an operator or supervisor (auth.py reads `custom:opd`). Only admins
-                # set it: the app client below does not let users write it.
+                # The OPD of an operator or supervisor (auth.py reads `custom:opd`), and whether
+                # they head it (`custom:head` = "true"; the staff directory reads both). Only
+                # admins set them: the app client below does not let users write either.
                 "Schema": [{"Name": "opd", "AttributeDataType": "String", "Mutable": True,
-                            "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "32"}}],
+                            "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "32"}},
+                           {"Name": "head", "AttributeDataType": "String", "Mutable": True,
+                            "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "5"}}],
+                # Post confirmation: a citizen who signed up joins `citizen`. Pre token: staff
+                # tokens say whether the person has MFA (`lampungin:mfa`; auth.py requires it).
+                "LambdaConfig": {key: _if(condition, arn) for key, (arn, condition) in triggers.items()},
+                # Cognito's own sender allows a few e-mails a day: production sends through SES
+                # (an identity verified in SES whose sending policy lets cognito-idp use it).
+                "EmailConfiguration": {"Fn::If": ["HasSesIdentity", {
+                    "EmailSendingAccount": "DEVELOPER", "SourceArn": {"Ref": "SesIdentityArn"},
+                    "From": {"Fn::If": ["HasEmailSender", {"Ref": "EmailSender"}, NO_VALUE]}},
+                    {"EmailSendingAccount": "COGNITO_DEFAULT"}]},
                 "UserPoolTags": {"app": APP_NAME, "stage": {"Ref": "Stage"}},
             },
         },
@@ -145,7 +230,7 @@ def user_pool() -> dict:
                 "IdTokenValidity": 60, "AccessTokenValidity": 60, "RefreshTokenValidity": 30,
                 "TokenValidityUnits": {"IdToken": "minutes", "AccessToken": "minutes",
                                        "RefreshToken": "days"},
-                "ReadAttributes": ["email", "email_verified", "name", "custom:opd"],
+                "ReadAttributes": ["email", "email_verified", "name", "custom:opd", "custom:head"],
                 "WriteAttributes": ["email", "name"],
             },
         },
@@ -156,4 +241,14 @@ def user_pool() -> dict:
             "Properties": {"UserPoolId": {"Ref": "UserPool"}, "GroupName": role,
                            "Precedence": precedence,
                            "Description": f"Lampung In role `{role}` (CONTRACT.md)"}}
+    for key, (arn, condition) in triggers.items():
+        permission: dict[str, Any] = {
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {"Action": "lambda:InvokeFunction", "FunctionName": arn,
+                           "Principal": "cognito-idp.amazonaws.com",
+                           "SourceArn": {"Fn::GetAtt": ["UserPool", "Arn"]},
+                           "SourceAccount": {"Ref": "AWS::AccountId"}}}
+        if condition is not None:
+            permission["Condition"] = condition
+        out[f"UserPool{key}Permission"] = permission
     return out

@@ -24,6 +24,15 @@ def resources_of(kind: str) -> dict:
     return {k: v for k, v in STACK["Resources"].items() if v["Type"] == kind}
 
 
+def app_functions() -> set[str]:
+    """The Lambdas app.py declares, by their Chalice names (the API handler, event handlers and
+    plain Lambda functions such as the user pool's triggers)."""
+    from app import app
+
+    return ({"api_handler"} | {e.name for e in app.event_sources}
+            | {f.name for f in app.pure_lambda_functions})
+
+
 def test_checked_in_files_are_what_the_generator_writes():
     for path, doc in infra.outputs().items():
         assert path.read_text() == infra.render(doc), (
@@ -54,9 +63,11 @@ def test_the_user_pool_has_the_contract_roles_and_an_opd_users_cannot_write():
     groups = {g["Properties"]["GroupName"] for g in resources_of("AWS::Cognito::UserPoolGroup").values()}
     assert groups == {r.value for r in Role}
     pool = STACK["Resources"]["UserPool"]["Properties"]
-    assert [a["Name"] for a in pool["Schema"]] == ["opd"]         # Cognito: `custom:opd`, auth.py
+    # Cognito: `custom:opd` (auth.py, the staff directory), `custom:head` (the staff directory)
+    assert [a["Name"] for a in pool["Schema"]] == ["opd", "head"]
     client = STACK["Resources"]["UserPoolClient"]["Properties"]
-    assert "custom:opd" in client["ReadAttributes"] and "custom:opd" not in client["WriteAttributes"]
+    for attribute in ("custom:opd", "custom:head"):
+        assert attribute in client["ReadAttributes"] and attribute not in client["WriteAttributes"]
     assert client["GenerateSecret"] is False
 
 
@@ -88,8 +99,8 @@ def test_every_app_setting_the_deploy_tool_copies_is_a_stack_output():
 def test_stages_have_their_own_names_policy_and_no_secrets():
     assert set(CONFIG["stages"]) == set(conventions.STAGES)
     assert CONFIG["autogen_policy"] is False
-    import app as app_module
-    functions = {"api_handler"} | {n for n in ("complaint_changes", "sweep") if hasattr(app_module, n)}
+    functions = app_functions()
+    assert functions == {conventions.chalice_function(which) for which in conventions.FUNCTIONS}
     for stage, cfg in CONFIG["stages"].items():
         env = cfg["environment_variables"]
         assert env["STAGE"] == stage and env["TABLE_PREFIX"] == conventions.table_prefix(stage)
@@ -147,7 +158,19 @@ def test_chalice_package_with_the_merge_template_is_one_stack_that_lints_clean(t
         assert sam["Resources"][logical]["Type"] == "AWS::Serverless::Function", logical
         env = sam["Resources"][logical]["Properties"]["Environment"]["Variables"]
         assert env["COMPLAINTS_STREAM_ARN"] == {"Fn::GetAtt": ["ComplaintsTable", "StreamArn"]}
+        assert env["USER_POOL_ID"] == {"Ref": "UserPool"} and env["TWILIO_AUTH_TOKEN"] == {"Ref": "TwilioAuthToken"}
         assert env["LOG_LEVEL"] == "INFO"                  # the stage's own setting survives
+    pool = sam["Resources"]["UserPool"]["Properties"]
+    for key, logical in infra.SAM_TRIGGERS.items():       # the triggers are Chalice's functions
+        assert sam["Resources"][logical]["Type"] == "AWS::Serverless::Function", logical
+        assert pool["LambdaConfig"][key] == {"Fn::GetAtt": [logical, "Arn"]}
+    for channel in conventions.DELIVERY_CHANNELS:         # each worker on its own queue, made first
+        logical = infra.SAM_FUNCTIONS[f"deliver_{channel}"]
+        fn = sam["Resources"][logical]
+        (event,) = fn["Properties"]["Events"].values()
+        assert event["Type"] == "SQS" and event["Properties"]["BatchSize"] == 1
+        assert event["Properties"]["Queue"]["Fn::Sub"].endswith(f":lampungin-prod-notify-{channel}")
+        assert fn["DependsOn"] == [resources.logical_queue(channel)]
     event = sam["Resources"]["ComplaintChanges"]["Properties"]["Events"][infra.SAM_STREAM_EVENT]
     assert event["Type"] == "DynamoDB" and event["Properties"]["BatchSize"] == 100
     for key, value in conventions.STREAM_MAPPING_SETTINGS.items():
@@ -232,3 +255,121 @@ def test_any_methods_copy_the_routes_lambda_integration_and_leave_options_alone(
     assert out[gateway.RESPONSES]["DEFAULT_4XX"]["responseParameters"][
         "gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://web'"
     assert gateway.extend_swagger(out) == out                   # idempotent
+
+
+# --- issue 11: the user pool's triggers and e-mail, the delivery queues, the people key ----------
+def test_each_channel_has_its_queue_named_as_the_app_names_it_with_a_dead_letter_queue():
+    from chalicelib.config import from_env
+
+    queues = resources_of("AWS::SQS::Queue")
+    for channel in conventions.DELIVERY_CHANNELS:
+        props = queues[resources.logical_queue(channel)]["Properties"]
+        for stage in conventions.STAGES:
+            name = props["QueueName"]["Fn::Sub"].replace("${Stage}", stage)
+            assert name == from_env({"STAGE": stage}).queue_name(channel)
+        dlq = queues[resources.logical_queue(channel, dead_letter=True)]["Properties"]
+        assert dlq["QueueName"]["Fn::Sub"] == props["QueueName"]["Fn::Sub"] + "-dlq"
+        assert props["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": [
+            resources.logical_queue(channel, dead_letter=True), "Arn"]}, "maxReceiveCount": 3}
+        assert dlq["MessageRetentionPeriod"] == 14 * 24 * 3600
+        assert props["SqsManagedSseEnabled"] is dlq["SqsManagedSseEnabled"] is True
+        for stage in conventions.STAGES:       # SQS refuses a mapping whose function outlasts the visibility
+            worker = CONFIG["stages"][stage]["lambda_functions"][f"deliver_{channel}"]
+            assert props["VisibilityTimeout"] == 90 >= worker["lambda_timeout"]
+        assert f"{resources.logical_queue(channel, dead_letter=True)}Alarm" in STACK["Resources"]
+
+
+def test_the_people_key_rotates_and_only_it_serves_the_lambdas_personal_data():
+    key = STACK["Resources"]["PeopleKey"]["Properties"]
+    assert key["EnableKeyRotation"] is True
+    alias = STACK["Resources"]["PeopleKeyAlias"]["Properties"]
+    assert alias["TargetKeyId"] == {"Ref": "PeopleKey"}
+    assert STACK["Outputs"]["PeopleKmsKey"]["Value"] == {"Fn::GetAtt": ["PeopleKey", "Arn"]}
+    for stage in conventions.STAGES:
+        policy = json.loads((ROOT / ".chalice" / f"policy-{stage}.json").read_text())
+        (people,) = [s for s in policy["Statement"] if s["Sid"] == "PeopleKey"]
+        assert people["Action"] == ["kms:Encrypt", "kms:Decrypt"]
+        assert people["Condition"]["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == \
+            alias["AliasName"]["Fn::Sub"].replace("${Stage}", stage)
+
+
+def test_the_lambda_policy_covers_delivery_and_the_user_pool_of_its_stage_only():
+    policy = json.loads((ROOT / ".chalice" / "policy-prod.json").read_text())
+    allowed = {}
+    for statement in policy["Statement"]:
+        targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        for action in statement["Action"]:
+            allowed.setdefault(action, set()).update(targets)
+    for channel in conventions.DELIVERY_CHANNELS:
+        for action in ("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+                       "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"):
+            assert f"arn:aws:sqs:*:*:lampungin-prod-notify-{channel}" in allowed[action]
+        assert f"arn:aws:sqs:*:*:lampungin-prod-notify-{channel}-dlq" in allowed["sqs:SendMessage"]
+    assert not any(r.endswith("-dlq") for r in allowed["sqs:ReceiveMessage"] | allowed["sqs:DeleteMessage"])
+    assert "arn:aws:ses:*:*:identity/*" in allowed["ses:SendEmail"]
+    for action in ("sns:CreatePlatformEndpoint", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes"):
+        assert allowed[action] == {"arn:aws:sns:*:*:app/*", "arn:aws:sns:*:*:endpoint/*"}
+    for action in ("AdminAddUserToGroup", "AdminListGroupsForUser", "AdminGetUser", "ListUsersInGroup"):
+        assert allowed[f"cognito-idp:{action}"] == {"arn:aws:cognito-idp:*:*:userpool/*"}
+    assert not any(a.startswith("cognito-idp:AdminDelete") or a == "kms:*" for a in allowed)
+
+
+def test_path_a_takes_the_trigger_functions_as_parameters_and_grants_cognito_the_call():
+    pool = STACK["Resources"]["UserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == "OPTIONAL" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    for param, (key, condition, _) in infra.TRIGGER_PARAMETERS.items():
+        assert STACK["Parameters"][param]["Default"] == ""
+        assert pool["LambdaConfig"][key] == {"Fn::If": [condition, {"Ref": param}, {"Ref": "AWS::NoValue"}]}
+        permission = STACK["Resources"][f"UserPool{key}Permission"]
+        assert permission["Condition"] == condition
+        assert permission["Properties"]["Principal"] == "cognito-idp.amazonaws.com"
+        assert permission["Properties"]["SourceArn"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+        assert permission["Properties"]["FunctionName"] == {"Ref": param}
+    merge = json.loads((ROOT / "infra" / "chalice-merge.json").read_text())
+    assert not set(infra.TRIGGER_PARAMETERS) & set(merge["Parameters"])
+    merged_pool = merge["Resources"]["UserPool"]["Properties"]
+    for key, logical in infra.SAM_TRIGGERS.items():
+        assert merged_pool["LambdaConfig"][key] == {"Fn::GetAtt": [logical, "Arn"]}
+        assert "Condition" not in merge["Resources"][f"UserPool{key}Permission"]
+        assert logical not in merge["Resources"]      # no settings: they would make a cycle with the pool
+    assert set(infra.SAM_TRIGGERS.values()) == {"CognitoPostConfirmation", "CognitoPreToken"}
+
+
+def test_the_user_pool_sends_through_ses_when_given_an_identity():
+    from tests.deploy.cfn import Resolver
+
+    config = STACK["Resources"]["UserPool"]["Properties"]["EmailConfiguration"]
+    given = Resolver({"SesIdentityArn": "arn:aws:ses:ap-southeast-3:123456789012:identity/lampungprov.go.id",
+                      "EmailSender": "Lampung In <noreply@lampungprov.go.id>", "AWS::NoValue": None},
+                     {"HasSesIdentity": True, "HasEmailSender": True})
+    assert given(config) == {"EmailSendingAccount": "DEVELOPER", "From": "Lampung In <noreply@lampungprov.go.id>",
+                             "SourceArn": "arn:aws:ses:ap-southeast-3:123456789012:identity/lampungprov.go.id"}
+    default = Resolver({"SesIdentityArn": "", "EmailSender": ""}, {"HasSesIdentity": False, "HasEmailSender": False})
+    assert default(config) == {"EmailSendingAccount": "COGNITO_DEFAULT"}
+
+
+def test_notification_settings_reach_the_app_and_the_twilio_token_is_never_an_output():
+    for name in app_settings.PASSED_THROUGH:
+        param = STACK["Parameters"][app_settings.output_name(name)]
+        assert param["Default"] == ""
+        assert STACK["Outputs"][app_settings.output_name(name)]["Condition"] == app_settings.has_setting(name)
+    for name in ("USER_POOL_ID", "PEOPLE_KMS_KEY", *app_settings.PASSED_THROUGH):
+        for stage, cfg in CONFIG["stages"].items():
+            assert cfg["environment_variables"][name] == "" or name in chalice_deploy.FROM_STACK, (stage, name)
+            assert name in cfg["environment_variables"], (stage, name)
+    assert set(chalice_deploy.OPTIONAL_FROM_STACK) == set(app_settings.PASSED_THROUGH)
+    merge = json.loads((ROOT / "infra" / "chalice-merge.json").read_text())
+    assert merge["Parameters"]["TwilioAuthToken"]["NoEcho"] is True
+    assert "TwilioAuthToken" not in STACK["Parameters"]
+    for template in (STACK, merge):
+        assert "TWILIO_AUTH_TOKEN" not in json.dumps(template["Outputs"])
+    assert all("TWILIO_AUTH_TOKEN" not in cfg["environment_variables"] for cfg in CONFIG["stages"].values())
+
+
+def test_the_new_functions_have_their_stage_settings():
+    for stage, cfg in CONFIG["stages"].items():
+        functions = cfg["lambda_functions"]
+        for channel in conventions.DELIVERY_CHANNELS:
+            assert functions[f"deliver_{channel}"] == {"lambda_memory_size": 256, "lambda_timeout": 60}, stage
+        for name in ("cognito_post_confirmation", "cognito_pre_token"):
+            assert functions[name] == {"lambda_memory_size": 256, "lambda_timeout": 10}, stage

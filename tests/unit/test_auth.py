@@ -9,7 +9,7 @@ from tests.keys import ISSUER, TestKeys
 
 def test_cognito_claims_map_groups_to_role_and_custom_attribute_to_opd():
     actor = actor_from_claims({"sub": "u-1", "cognito:groups": ["staff-all", "supervisor"],
-                               "custom:opd": "DINKES", "name": "Budi"})
+                               "custom:opd": "DINKES", "name": "Budi", "lampungin:mfa": "true"})
     assert (actor.sub, actor.role, actor.opd, actor.name) == ("u-1", Role.SUPERVISOR, "DINKES", "Budi")
     citizen = actor_from_claims({"sub": "u-2", "cognito:groups": ["citizen"], "custom:opd": "DINKES"})
     assert citizen.role == Role.CITIZEN and citizen.opd is None          # an OPD means nothing there
@@ -83,7 +83,7 @@ def test_cognito_groups_must_be_a_list_to_name_a_role():
     """`{"admin": 1}` iterates as its keys: it once made an admin."""
     with pytest.raises(Unauthenticated):
         actor_from_claims({"sub": "u", "cognito:groups": {"admin": 1}})
-    assert actor_from_claims({"sub": "u", "cognito:groups": ["admin"]}).role == Role.ADMIN
+    assert actor_from_claims({"sub": "u", "cognito:groups": ["admin"], "lampungin:mfa": "true"}).role == Role.ADMIN
     assert actor_from_claims({"sub": "u", "cognito:groups": ["x", "citizen", "admin"]}).role == Role.CITIZEN
 
 
@@ -127,3 +127,43 @@ def test_an_audience_of_the_wrong_type_is_unauthenticated_where_the_audience_is_
     verifier = TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER, audience="app-client")
     with pytest.raises(Unauthenticated):
         verifier.verify(f"Bearer {keys.signed({'sub': 'u', 'role': 'citizen', 'aud': aud})}")
+
+
+# --- issue 11: MFA for staff (the user pool's pre-token trigger says whether they have it) ----------
+STAFF_COGNITO = [({"cognito:groups": ["operator"], "custom:opd": "DINKES"}, Role.OPERATOR),
+                 ({"cognito:groups": ["supervisor"], "custom:opd": "DINKES"}, Role.SUPERVISOR),
+                 ({"cognito:groups": ["inspector"]}, Role.INSPECTOR),
+                 ({"cognito:groups": ["admin", "citizen"]}, Role.ADMIN)]
+
+
+@pytest.mark.parametrize(("claims", "role"), STAFF_COGNITO, ids=lambda v: str(v)[:30])
+def test_a_cognito_staff_token_needs_the_mfa_claim(claims, role):
+    assert actor_from_claims({"sub": "u-1", **claims, "lampungin:mfa": "true"}).role == role
+    for mfa in ({}, {"lampungin:mfa": "false"}, {"lampungin:mfa": True}, {"lampungin:mfa": ["true"]},
+                {"lampungin:mfa": "TRUE"}, {"lampungin:mfa": ""}):
+        with pytest.raises(Unauthenticated, match="MFA is required for staff"):
+            actor_from_claims({"sub": "u-1", **claims, **mfa})
+
+
+def test_citizens_and_local_tokens_need_no_mfa_claim():
+    assert actor_from_claims({"sub": "u-2", "cognito:groups": ["citizen"]}).role == Role.CITIZEN
+    assert actor_from_claims({"sub": "u-2", "cognito:groups": ["citizen"], "lampungin:mfa": "false"}).role == \
+        Role.CITIZEN
+    # `lampungin token`: a plain role claim and no cognito:groups
+    assert actor_from_claims({"sub": "op", "role": "operator", "opd": "DINKES"}).role == Role.OPERATOR
+    assert actor_from_claims({"sub": "ad", "role": "admin"}).role == Role.ADMIN
+
+
+def test_a_cognito_token_with_a_plain_role_claim_is_still_a_cognito_token():
+    with pytest.raises(Unauthenticated, match="MFA"):
+        actor_from_claims({"sub": "u", "role": "admin", "cognito:groups": []})
+
+
+def test_the_verifier_refuses_a_signed_staff_token_without_mfa(tmp_path):
+    keys = TestKeys(tmp_path / "jwks.json")
+    verifier = TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER)
+    base = {"sub": "op-1", "cognito:groups": ["operator"], "custom:opd": "DINKES"}
+    with pytest.raises(Unauthenticated, match="MFA"):
+        verifier.verify(f"Bearer {keys.signed(base)}")
+    actor = verifier.verify(f"Bearer {keys.signed({**base, 'lampungin:mfa': 'true'})}")
+    assert (actor.role, actor.opd) == (Role.OPERATOR, "DINKES")
