@@ -35,7 +35,9 @@ def opds(call):
 @api.route("/v1/jurisdictions", methods=["GET"])
 @endpoint(api, auth=False)
 def jurisdictions(call):
-    return [{"code": j.code, "name": j.name} for j in container.rules.jurisdictions.values()]
+    """Each also with `contact` {"id", "en"}: where a citizen reaches that government."""
+    return [{"code": j.code, "name": j.name, "contact": dict(j.contact)}
+            for j in container.rules.jurisdictions.values()]
 
 
 @api.route("/v1/rules", methods=["GET"])

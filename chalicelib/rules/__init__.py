@@ -14,7 +14,8 @@ Public interface
     bundle.version                               # "66c33917bdd1" (short content hash)
     bundle.opds: dict[str, Opd]                  # Opd(code, name, sectors)
     bundle.categories: list[Category]            # Category(code, name, sector, opd, rule_id, reference)
-    bundle.jurisdictions: dict[str, Jurisdiction]   # Jurisdiction(code, name): `forward` targets
+    bundle.jurisdictions: dict[str, Jurisdiction]   # Jurisdiction(code, name, contact): `forward`
+                                                 #   targets; contact {"id", "en"}, .contact_in(lang)
     bundle.default_category                      # "lainnya" (BIRO-ORG intake desk)
     bundle.category(code) -> Category | None
     bundle.route(category_code) -> RoutingDecision(category, opd, sector, rule_id, rules_version,
@@ -24,6 +25,11 @@ Public interface
                                                  #   in_force_since, reference, description{id,en}}],
                                                  #   "sanctions": [{rule_id, level, subject_type, reference,
                                                  #   description}], "calendar_years"}
+
+    # notifications (rules/notifications; types and placeholders: domain/notification_types.py)
+    bundle.templates.render(type, lang, params: dict[str, str]) -> (title, body)
+                                                 # lang falls back to "id"; a missing param is "-"
+                                                 # UnknownTemplate for a type with no template
 
     # clocks: the parameters in force when the clock STARTED apply for its whole life
     bundle.clock_policy(clock, started_at) -> domain.clocks.ClockPolicy(hours, mode, pause_in,
@@ -48,9 +54,10 @@ Public interface
         action in "stop" | "pause" | "resume" | "start" (applied in that order)
 
 Errors: UnknownCategory (422 for the API), StaleBundle, ParameterLapsed, CalendarLapsed,
-RuleActionFailed (an action raised inside durable_rules), RulesError (bad facts). The engine
-behind evaluate/clock_actions is chalicelib.rules.engine.RulesEngine(bundle, matcher=...):
-DurableMatcher by default, PythonMatcher (same compiled JSON, plain Python) for comparison.
+UnknownTemplate, TemplateError (a template `rules check` refuses), RuleActionFailed (an action
+raised inside durable_rules), RulesError (bad facts). The engine behind evaluate/clock_actions is
+chalicelib.rules.engine.RulesEngine(bundle, matcher=...): DurableMatcher by default,
+PythonMatcher (same compiled JSON, plain Python) for comparison.
 
 All times are aware datetimes (UTC stored, WIB dates: chalicelib/domain/times.py); nothing here calls now().
 """
@@ -70,7 +77,9 @@ from .model import (
                     StaleBundle,
                     UnknownCategory,
 )
+from .templates import TemplateError, Templates, UnknownTemplate
 
 __all__ = ["RulesBundle", "load_bundle", "clear_cache", "CalendarLapsed", "Category", "ClockAction",
            "ClockPolicy", "Decision", "Jurisdiction", "Opd", "ParameterLapsed", "RoutingDecision",
-           "RuleActionFailed", "RulesError", "StaleBundle", "UnknownCategory"]
+           "RuleActionFailed", "RulesError", "StaleBundle", "TemplateError", "Templates", "UnknownCategory",
+           "UnknownTemplate"]

@@ -20,6 +20,7 @@ from .model import Category, ClockAction, Decision, Jurisdiction, Opd, RoutingDe
 from .parameters import Parameters
 from .routing import RoutingTable
 from .sourcehash import generator_id, source_files, source_hash
+from .templates import Templates
 from .working_calendar import WorkingCalendar
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -42,6 +43,7 @@ class RulesBundle:
         self.parameters = Parameters(data["parameters"])
         self.calendar = WorkingCalendar(data["calendar"])
         self._engine = None
+        self._templates: Templates | None = None
 
     # --- routing (rules/routing) -------------------------------------------------------------
     @property
@@ -65,6 +67,14 @@ class RulesBundle:
 
     def route(self, category_code: str) -> RoutingDecision:
         return self.routing.route(category_code)
+
+    # --- notifications (rules/notifications) ----------------------------------------------------
+    @property
+    def templates(self) -> Templates:
+        """The notification templates: `bundle.templates.render(type, lang, params)`."""
+        if self._templates is None:
+            self._templates = Templates(self.data.get("notifications", {}).get("templates", {}))
+        return self._templates
 
     # --- clocks and deadlines (rules/parameters/clocks.yaml, rules/calendar) -------------------
     def clock_policy(self, clock: str, started_at: datetime) -> ClockPolicy:

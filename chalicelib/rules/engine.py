@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .explanations import explain_rule
+from .explanations import explain_rule, summarise
 from .matchers import Matcher, durable_matcher
 from .model import ClockAction, Decision, RulesError
 from .vocabulary import CLOCK_ACTIONS, CLOCK_FIELDS, SANCTION_FIELDS, plain_number
@@ -104,5 +104,6 @@ class RulesEngine:
                                    level.get("name"), self.bundle.version)
         return Decision(rule_id=rule["id"], table=rule["table"], level=rule["then"]["level"],
                         subject_type=rule["then"]["subject"], reference=rule["reference"],
-                        explanation=explanation, facts={**shown, "at": moment.isoformat()},
+                        explanation=explanation, summary=summarise(rule, {**fact, **shown}),
+                        facts={**shown, "at": moment.isoformat()},
                         rules_version=self.bundle.version, notify=rule["then"].get("notify"))

@@ -28,6 +28,13 @@ def describe(template: str, shown: dict) -> str:
         return template
 
 
+def summarise(rule: dict, facts: dict) -> dict:
+    """What the rule says happened, in each language, without the audit detail (rule id, facts,
+    parameters, version): the sentence a notification tells the person concerned."""
+    shown = {k: show(v) for k, v in facts.items()}
+    return {lang: describe(text, shown) for lang, text in (rule.get("description") or {}).items()}
+
+
 def explain_rule(rule: dict, facts: dict, params: list, level_name: dict | None,
                  rules_version: str) -> dict:
     """`params`: ParameterValue list (name, value, since, reference) the rule compared against."""

@@ -55,8 +55,17 @@ class Opd:
 
 @dataclass(frozen=True)
 class Jurisdiction:
+    """A kabupaten/kota: a `forward` target. `contact` is {"id": ..., "en": ...}: where a citizen
+    turns to (rules/routing/jurisdictions.yaml), the `jurisdiction_contact` of citizen.forwarded."""
+
     code: str
     name: str
+    contact: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def contact_in(self, lang: str | None) -> str:
+        """The contact text in `lang` (`en`), else in Indonesian; "" when there is none."""
+        code = (lang or "id").lower()[:2]
+        return self.contact.get(code) or self.contact.get("id") or ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,7 @@ class Decision:
     facts: dict
     rules_version: str
     notify: str | None = None  # e.g. "INSPEKTORAT" for a report rule
+    summary: dict = field(default_factory=dict)   # the rule's own sentence, filled in (notifications)
 
 
 @dataclass(frozen=True)

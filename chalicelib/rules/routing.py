@@ -16,7 +16,7 @@ class RoutingTable:
         self.hit_policy = data["hit_policy"]
         self.default_category = data["default"]
         self.opds = {o["code"]: Opd(o["code"], o["name"], tuple(o["sectors"])) for o in data["opds"]}
-        self.jurisdictions = {j["code"]: Jurisdiction(j["code"], j["name"])
+        self.jurisdictions = {j["code"]: Jurisdiction(j["code"], j["name"], dict(j.get("contact") or {}))
                               for j in data["jurisdictions"]}
         self.categories = [Category(c["code"], c["name"], c["sector"], c["opd"], c["rule_id"],
                                     c.get("reference")) for c in data["categories"]]

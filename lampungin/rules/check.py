@@ -1,7 +1,8 @@
 """`lampungin rules check`: everything under rules/ that can be wrong, as `file:line: message`.
 
 Static checks (shape, unknown keys, types, undated/unreferenced values, routing overlaps and gaps,
-lapsing parameters and calendar, rules that do not compile) run before every build; `rules check`
+lapsing parameters and calendar, rules that do not compile, notification templates: fields,
+placeholders, missing and duplicate types) run before every build; `rules check`
 adds the dynamic one: every when/then rule must fire in at least one case under rules/tests/.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date, timedelta
 from chalicelib.rules.model import SECTORS
 
 from . import check_files as F
+from . import check_notifications
 from .cases import fired_rules
 from .check_rules import rules, unfired
 from .compiler import compile_parameters
@@ -32,6 +34,7 @@ def static_errors(sources: Sources, today: date | None = None) -> list[Problem]:
     if problems:
         return problems                     # the cross-file checks need well-formed files
     problems += routing(sources)
+    problems += check_notifications.cross(sources)
     problems += parameters(sources, today or date.today())
     problems += calendar_lapse(sources, today or date.today())
     problems += rules(sources)
@@ -60,7 +63,7 @@ def shapes(sources: Sources) -> list[Problem]:
         else:
             F.check_parameter_tree(ctx, source.data, source.path.stem, {})
         problems += ctx.problems
-    return problems
+    return problems + check_notifications.shapes(sources)
 
 
 def routing(sources: Sources) -> list[Problem]:

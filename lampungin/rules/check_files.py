@@ -46,8 +46,16 @@ def working_hours(ctx, value, parent, key) -> bool:
 
 OPD_FILE = record({"opds": list_of(record({"code": text, "name": text,
                                            "sectors": list_of(one_of(*SECTORS))}, where="opd"))})
-JURISDICTION_FILE = record({"jurisdictions": list_of(record({"code": text, "name": text},
-                                                           where="jurisdiction"))})
+
+
+def jurisdiction(ctx, value, parent, key) -> bool:
+    """A kabupaten/kota: its code, name and `contact` {id, en} (named in messages by its code)."""
+    code = value.get("code") if isinstance(value, dict) else None
+    where = f"kabupaten/kota {code}" if isinstance(code, str) else "jurisdiction"
+    return record({"code": text, "name": text, "contact": translation}, where=where)(ctx, value, parent, key)
+
+
+JURISDICTION_FILE = record({"jurisdictions": list_of(jurisdiction)})
 CATEGORY_FILE = record({"hit_policy": one_of("unique"), "default": text,
                         "categories": list_of(record({"code": text, "name": text,
                                                       "sector": one_of(*SECTORS), "opd": text},

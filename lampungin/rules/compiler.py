@@ -2,8 +2,9 @@
 
 Everything the Lambda needs is resolved here, at build time: routing rows get their rule ids,
 parameters become sorted dated lists, the working calendar gets its holiday dates for the years
-it covers (from `holidays`, national + cuti bersama, then rules/calendar/regional.yaml), and the
-clock and sanction rules become durable_rules rulesets (lampungin/durable.py).
+it covers (from `holidays`, national + cuti bersama, then rules/calendar/regional.yaml), the
+notification templates one table by type, and the clock and sanction rules become
+durable_rules rulesets (lampungin/durable.py).
 """
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ def compile_routing(sources: Sources) -> dict:
     return {"hit_policy": table["hit_policy"], "default": table["default"],
             "opds": [{"code": o["code"], "name": o["name"], "sectors": list(o.get("sectors") or [])}
                      for o in opds],
-            "jurisdictions": [{"code": j["code"], "name": j["name"]} for j in jurisdictions],
+            "jurisdictions": [{"code": j["code"], "name": j["name"],
+                               "contact": {"id": j["contact"]["id"], "en": j["contact"]["en"]}}
+                              for j in jurisdictions],
             "categories": categories}
 
 
@@ -91,6 +94,13 @@ def compile_calendar(sources: Sources) -> dict:
             "holidays": holiday_dates(calendar, regional_file.data if regional_file else {})}
 
 
+def compile_notifications(sources: Sources) -> dict:
+    """{"templates": {type: {lang: {"title", "body"}}}}: rendered by chalicelib/rules/templates.py."""
+    templates = {kind: {lang: {"title": texts["title"], "body": texts["body"]} for lang, texts in by_lang.items()}
+                 for source in sources.of("notifications") for kind, by_lang in source.data["templates"].items()}
+    return {"templates": dict(sorted(templates.items()))}
+
+
 def compile_bundle(sources: Sources, built_at: str | None = None) -> dict:
     """The whole bundle. `built_at` is informative only: it is excluded from every hash."""
     full = source_hash(sources.root, generator_id())
@@ -98,6 +108,7 @@ def compile_bundle(sources: Sources, built_at: str | None = None) -> dict:
         "routing": compile_routing(sources),
         "parameters": compile_parameters(sources),
         "calendar": compile_calendar(sources),
+        "notifications": compile_notifications(sources),
     }
     body.update(durable.compile_rules(sources, body["parameters"]))
     content = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()

@@ -10,7 +10,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = REPO_ROOT / "rules"
-SOURCE_KINDS = ("routing", "parameters", "calendar", "clocks", "sanctions")
+SOURCE_KINDS = ("routing", "parameters", "calendar", "clocks", "sanctions", "notifications")
 
 
 class LineDict(dict):

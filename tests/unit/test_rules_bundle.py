@@ -86,6 +86,36 @@ def test_routing_table_has_the_province_and_its_regencies(built):
     assert bundle.category(bundle.default_category).opd == "BIRO-ORG"
 
 
+def test_every_jurisdiction_has_a_contact_in_both_languages(built):
+    _, out, _ = built
+    bundle = load_bundle(out, check=False)
+    for j in bundle.jurisdictions.values():
+        assert set(j.contact) == {"id", "en"}
+        assert j.contact["id"].startswith(f"Inspektorat {j.name}") and "www.lapor.go.id" in j.contact["en"]
+    metro = bundle.jurisdictions["METRO"]
+    assert metro.contact_in("en") == metro.contact["en"] and metro.contact_in("jv") == metro.contact["id"]
+
+
+def test_the_bundle_carries_the_notification_templates(built):
+    _, out, _ = built
+    bundle = load_bundle(out, check=False)
+    metro = bundle.jurisdictions["METRO"]
+    title, body = bundle.templates.render("citizen.forwarded", "id", {
+        "complaint_id": "ADU-2026-000001", "jurisdiction": metro.name,
+        "jurisdiction_contact": metro.contact_in("id")})
+    assert title == "Aduan ADU-2026-000001 diteruskan ke Kota Metro"
+    assert body.endswith("Hubungi: Inspektorat Kota Metro, atau layanan aduan nasional SP4N-LAPOR! di www.lapor.go.id")
+    assert bundle.templates is bundle.templates                   # parsed once per bundle
+
+
+def test_a_template_error_stops_the_build(tmp_path):
+    rules = rules_copy(tmp_path)
+    edit(rules / "notifications" / "warga.yaml", "{complaint_id}: {note}.", "{complaint_id}: {note.text}.")
+    bundle, problems = build(rules, tmp_path / "out.json")
+    assert bundle is None and [p.code for p in problems] == ["template_field"]
+    assert not (tmp_path / "out.json").exists()
+
+
 def test_route_names_rule_version_and_reason_in_both_languages(built):
     _, out, first = built
     bundle = load_bundle(out, check=False)
@@ -124,7 +154,8 @@ import sys, json
 from datetime import datetime, timezone
 from chalicelib.rules import load_bundle
 b = load_bundle({str(out)!r}, check=False)
-b.route('bencana'); b.due_at('approval', datetime(2026, 3, 17, tzinfo=timezone.utc))
+b.route('bencana'); b.templates.render('citizen.forwarded', 'en', {{}})
+b.due_at('approval', datetime(2026, 3, 17, tzinfo=timezone.utc))
 b.evaluate({{"event": "missed", "clock": "followup", "misses": 1, "at": datetime(2026, 3, 17, tzinfo=timezone.utc)}})
 print(json.dumps(sorted(m for m in ("yaml", "holidays", "boto3", "botocore", "pynamodb") if m in sys.modules)))
 """

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from chalicelib.domain.notification_types import TYPES
 from tests.rules.helpers import TODAY, edit, full, line_of, only, rules_copy, static
 
 
@@ -230,3 +231,171 @@ def test_rule_that_never_fires_in_any_test(rules):
     assert problem.line == line_of(path, "id: sanction.opd.very-late")
     assert problem.message("en") == "rule 'sanction.opd.very-late' never fires in any case under tests/"
     assert problem.render("en").startswith(f"{problem.file}:{problem.line}: rule ")
+
+
+# --- notification templates (rules/notifications/) and jurisdiction contacts ------------------------
+
+WARGA = ("notifications", "warga.yaml")
+INFO_BODY = "Petugas {opd} membutuhkan keterangan tambahan untuk aduan {complaint_id}: {note}. Balas"
+
+
+def test_unknown_placeholder_names_the_allowed_ones(rules):
+    path = rules.joinpath(*WARGA)
+    edit(path, "{complaint_id}: {note}. Balas", "{complaint_id}: {catatan}. Balas")
+    [problem] = only(static(rules), "template_placeholder")
+    assert problem.file.endswith("rules/notifications/warga.yaml")
+    assert problem.line == line_of(path, "{catatan}") - 1                # the `body: >-` line
+    assert problem.message("id") == (
+        "citizen.info_requested.id.body: isian {catatan} tidak tersedia untuk citizen.info_requested "
+        "(yang boleh: {at}, {category}, {complaint_id}, {note}, {opd}, {status}, {title})")
+    assert problem.render().startswith(f"{problem.file}:{problem.line}: citizen.info_requested")
+
+
+def test_a_placeholder_of_another_type_is_refused(rules):
+    path = rules.joinpath(*WARGA)
+    edit(path, 'title: "Aduan {complaint_id} sedang ditangani"', 'title: "Aduan {complaint_id} ke {to_opd}"')
+    [problem] = only(static(rules), "template_placeholder")
+    assert problem.line == line_of(path, "{to_opd}\"")
+    assert "{to_opd}" in problem.message("en") and "citizen.claimed" in problem.message("en")
+
+
+@pytest.mark.parametrize("bad, code, text", [
+    ("{complaint_id", "template_brace", ""), ("{complaint_id}}", "template_brace", ""),
+    ("{complaint_id.upper}", "template_field", "{complaint_id.upper}"),
+    ("{complaint_id[0]}", "template_field", "{complaint_id[0]}"),
+    ("{complaint_id!r}", "template_format", "{complaint_id!r}"),
+    ("{complaint_id:>3}", "template_format", "{complaint_id:>3}"),
+])
+def test_malformed_template(rules, bad, code, text):
+    path = rules.joinpath(*WARGA)
+    edit(path, 'title: "Aduan {complaint_id} sedang ditangani"', f'title: "Aduan {bad} sedang ditangani"')
+    [problem] = [p for p in static(rules) if p.code.startswith("template_")]
+    assert (problem.code, problem.params["text"]) == (code, text)
+    assert problem.line == line_of(path, f"Aduan {bad} sedang")
+    assert problem.message("id").startswith("citizen.claimed.id.title: ")
+    if code == "template_brace":
+        assert "{{ atau }}" in problem.message("id")
+
+
+def test_literal_braces_are_fine(rules):
+    edit(rules.joinpath(*WARGA), 'title: "Aduan {complaint_id} sedang ditangani"',
+         'title: "Aduan {complaint_id} sedang ditangani {{segera}}"')
+    assert static(rules) == []
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_missing_language(rules, lang):
+    path = rules.joinpath(*WARGA)
+    text = path.read_text(encoding="utf-8")
+    block = text.index("  citizen.rejected:\n")
+    en, after = text.index("    en:\n", block), text.index("  citizen.info_requested:\n")
+    first = text.index("    id:\n", block)
+    path.write_text(text[:first] + text[en:] if lang == "id" else text[:en] + "\n" + text[after:],
+                    encoding="utf-8")
+    [problem] = only(static(rules), "missing_key")
+    assert problem.params == {"key": lang, "where": "citizen.rejected"}
+    assert problem.message("id") == f"'{lang}' wajib diisi di citizen.rejected"
+    assert problem.line == line_of(path, "citizen.rejected:") + 1       # where its mapping starts
+
+
+@pytest.mark.parametrize("part", ["title", "body"])
+def test_a_missing_title_or_body(rules, part):
+    path = rules.joinpath(*WARGA)
+    if part == "title":
+        edit(path, '      title: "Aduan {complaint_id} sedang ditangani"\n', "")
+    else:
+        edit(path, '      body: >-\n        Seorang petugas {opd} telah mengambil aduan Anda "{title}" dan mulai '
+             'menanganinya pada\n        {at}. Kami akan mengabari Anda setiap ada perkembangan.\n', "")
+    [problem] = only(static(rules), "missing_key")
+    assert problem.params == {"key": part, "where": "citizen.claimed.id"}
+    assert problem.line == line_of(path, "citizen.claimed:") + 2
+
+
+def test_empty_text(rules):
+    path = rules.joinpath(*WARGA)
+    edit(path, 'title: "Aduan {complaint_id} sedang ditangani"', 'title: "  "')
+    [problem] = only(static(rules), "template_empty")
+    assert problem.line == line_of(path, 'title: "  "')
+    assert problem.message("id") == "'title' di citizen.claimed.id kosong; tuliskan kalimatnya"
+
+
+def test_unquoted_text_that_starts_with_a_brace(rules):
+    path = rules.joinpath(*WARGA)
+    edit(path, 'title: "Aduan {complaint_id} sedang ditangani"', "title: {complaint_id}")
+    [problem] = only(static(rules), "template_not_text")
+    assert problem.line == line_of(path, "title: {complaint_id}")
+    assert "harus diapit tanda kutip" in problem.message("id")
+
+
+def test_unknown_type_names_the_known_ones(rules):
+    path = rules.joinpath(*WARGA)
+    edit(path, "  citizen.claimed:\n", "  citizen.diklaim:\n")
+    [problem] = only(static(rules), "template_unknown_type")
+    assert problem.line == line_of(path, "citizen.diklaim:")
+    assert problem.message("id").startswith("jenis notifikasi 'citizen.diklaim' tidak dikenal (yang ada: "
+                                            "citizen.submitted, citizen.claimed,")
+    assert "staff." not in problem.message("id")
+
+
+def test_a_type_without_a_template(rules):
+    path = rules.joinpath(*WARGA)
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  citizen.claimed:\n")
+    path.write_text(text[:start] + text[text.index("  citizen.assigned_to:\n"):], encoding="utf-8")
+    [problem] = only(static(rules), "template_missing")
+    assert problem.file.endswith("rules/notifications/warga.yaml")
+    assert problem.line == line_of(path, "templates:")
+    assert problem.message("id").startswith("jenis notifikasi 'citizen.claimed' belum punya templat")
+
+
+def test_without_notification_files_every_type_is_missing_at_the_folder(rules):
+    for path in (rules / "notifications").iterdir():
+        path.unlink()
+    problems = only(static(rules), "template_missing")
+    assert sorted(p.params["type"] for p in problems) == sorted(TYPES)
+    assert {(p.file, p.line) for p in problems} == {("rules/notifications", 1)}
+
+
+def test_a_type_written_twice(rules):
+    staff = rules / "notifications" / "petugas.yaml"
+    staff.write_text(staff.read_text(encoding="utf-8") + """
+  citizen.submitted:
+    id: {title: "Diterima", body: "Aduan {complaint_id} diterima."}
+    en: {title: "Received", body: "Complaint {complaint_id} received."}
+""", encoding="utf-8")
+    [problem] = only(static(rules), "template_duplicate")
+    warga = rules.joinpath(*WARGA)
+    assert problem.file.endswith("rules/notifications/warga.yaml")       # files are read in name order
+    assert problem.line == line_of(warga, "citizen.submitted:")
+    assert problem.params["first"].endswith(f"notifications/petugas.yaml:{line_of(staff, 'citizen.submitted:')}")
+
+
+def test_a_type_written_twice_in_one_file(rules):
+    path = rules.joinpath(*WARGA)
+    path.write_text(path.read_text(encoding="utf-8") + """
+  citizen.claimed:
+    id: {title: "Diambil", body: "Aduan {complaint_id} diambil."}
+    en: {title: "Taken", body: "Complaint {complaint_id} taken."}
+""", encoding="utf-8")
+    [problem] = only(static(rules), "duplicate_key")
+    assert problem.line == line_of(path, "citizen.claimed:", 2)
+
+
+def test_a_jurisdiction_without_contact(rules):
+    path = rules / "routing" / "jurisdictions.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    contact:", text.index("code: METRO"))
+    path.write_text(text[:start], encoding="utf-8")
+    [problem] = only(static(rules), "missing_key")
+    assert problem.line == line_of(path, "code: METRO")
+    assert problem.message("id") == "'contact' wajib diisi di kabupaten/kota METRO"
+    assert problem.message("en") == "'contact' is required in kabupaten/kota METRO"
+
+
+def test_a_contact_needs_both_languages(rules):
+    path = rules / "routing" / "jurisdictions.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("      en:", text.index("code: METRO"))
+    path.write_text(text[:start], encoding="utf-8")
+    [problem] = only(static(rules), "missing_key")
+    assert problem.params == {"key": "en", "where": "contact"}
