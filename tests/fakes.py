@@ -7,18 +7,26 @@ that a listing costs a bounded number of them per page.
 """
 from __future__ import annotations
 
+import base64
 import functools
+import json
+import os
 import re
 import threading
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from chalicelib.adapters.kms_cipher import CipherError
 from chalicelib.domain.errors import Conflict
-from chalicelib.domain.model import Complaint, Event
+from chalicelib.domain.model import Complaint, Event, Reporter, Role
 from chalicelib.domain.times import iso_utc
 from chalicelib.services.paging import check_limit, decode_cursor, encode_cursor, query_tag
 from chalicelib.services.ports import (
+    REPORTER_FORGOTTEN,
     DuplicateRequest,
     FilingContended,
     FirstRequest,
@@ -146,6 +154,48 @@ class FakeComplaintRepository:
         """Not a store call: the position is the complaint's own key."""
         return encode_cursor({"v": 1, "q": _tag(query), "after": _order(complaint)})
 
+    @counted
+    def deidentify_reporter(self, complaint_id: str, sub: str, pseudonym: str, *, at: datetime) -> bool:
+        with self._lock:
+            stored = self.complaints.get(complaint_id)
+            if stored is None or stored.reporter.sub != sub:
+                return False
+            events = self.events.setdefault(complaint_id, {})
+            for seq, e in list(events.items()):
+                if e.actor_id == sub:
+                    events[seq] = replace(e, actor_id=pseudonym, source_ip=None)
+            version = stored.version + 1
+            self.complaints[complaint_id] = _utc(stored.evolve(reporter=Reporter(pseudonym), version=version,
+                                                               updated_at=at))
+            events[version] = _utc(Event(complaint_id, version, at, REPORTER_FORGOTTEN, Role.CITIZEN.value,
+                                         actor_id=pseudonym))
+            return True
+
 
 def _tag(query: ListQuery) -> str:
     return query_tag(query.opd, query.reporter, query.status)
+
+
+class FakeCipher:
+    """The KMS cipher's contract without KMS: AES-GCM under a key of its own, the (sub, field)
+    context as associated data, so a value copied to another person or field does not decrypt
+    (adapters/kms_cipher.CipherError), as with KMS's encryption context."""
+
+    def __init__(self):
+        self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
+
+    @staticmethod
+    def _context(sub: str, field: str) -> bytes:
+        return json.dumps({"sub": sub, "field": field}, sort_keys=True).encode()
+
+    def encrypt(self, plaintext: str, *, sub: str, field: str) -> str:
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, plaintext.encode("utf-8"), self._context(sub, field))
+        return base64.b64encode(nonce + sealed).decode("ascii")
+
+    def decrypt(self, ciphertext: str, *, sub: str, field: str) -> str:
+        raw = base64.b64decode(ciphertext)
+        try:
+            return self._aead.decrypt(raw[:12], raw[12:], self._context(sub, field)).decode("utf-8")
+        except (InvalidTag, ValueError):
+            raise CipherError(field) from None

@@ -5,11 +5,13 @@ their length is checked, so a title of spaces is too short.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..domain.people import CHANNELS
+from ..services.people import EMAIL_MAX, PHONE_MAX, PUSH_TOKEN_MAX
 from .errors import ApiError, field_error
 
 TITLE_MAX = 200
@@ -201,3 +203,34 @@ def _details(exc: ValidationError) -> list[dict]:
             code, params = "invalid", {}
         details.append(field_error(field, code, **{k: v for k, v in params.items() if v is not None}))
     return details
+
+
+# --- a person's own preferences (CONTRACT.md, People: /v1/me/preferences) --------------------------
+class PreferencesIn(_Body):
+    """PUT /v1/me/preferences (any signed-in caller; only ever their own): replaces the caller's
+    preferences whole, so a field left out or null (or "") is removed. 200 with the stored
+    preferences (PreferencesOut). Types and sizes are checked here; what the values must be, in
+    services/people.py (every bad field named in one 422): `email` an address with a dotted
+    domain (IDNA), `phone` an Indonesian mobile number (08…, 628…, +628…, spaces and dashes
+    allowed; stored as +628…), `push_token` printable ASCII, `channels` each of email, sms,
+    whatsapp, push at most once and each with its address (sms and whatsapp need `phone`),
+    `language` id or en."""
+
+    email: str | None = Field(default=None, max_length=EMAIL_MAX)
+    phone: str | None = Field(default=None, max_length=PHONE_MAX)
+    push_token: str | None = Field(default=None, max_length=PUSH_TOKEN_MAX)
+    channels: list[Annotated[str, Field(max_length=16)]] = Field(max_length=len(CHANNELS))
+    language: str = Field(max_length=8, description="id | en")
+
+
+class PreferencesOut(BaseModel):
+    """GET, PUT and DELETE /v1/me/preferences (response shape, for the OpenAPI): the caller's
+    stored preferences, or the defaults (language id, no channels) when none are stored (DELETE
+    answers the defaults now in force). Never anyone else's: there is no route by sub."""
+
+    email: str | None = None
+    phone: str | None = Field(default=None, description="E.164, +628…")
+    push_token: str | None = None
+    channels: list[str] = Field(description="besides the in-app list (always on): email, sms, whatsapp, push")
+    language: str = Field(description="id | en: the language of notifications")
+    updated_at: str | None = Field(default=None, description="ISO-8601 UTC; null for the defaults")

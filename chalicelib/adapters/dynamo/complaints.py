@@ -17,9 +17,10 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ...domain.errors import Conflict
-from ...domain.model import Complaint, Event
+from ...domain.model import Complaint, Event, Role
 from ...services.paging import check_limit, decode_cursor, encode_cursor, query_tag
 from ...services.ports import (
+    REPORTER_FORGOTTEN,
     DuplicateRequest,
     FilingContended,
     FirstRequest,
@@ -30,6 +31,7 @@ from ...services.ports import (
 )
 from .batch import batch_get
 from .clocks import STORED_TIME
+from .conditional import update_if
 from .models import (
     QUOTA_SLOTS,
     complaint_from_item,
@@ -48,6 +50,8 @@ FAILED = "ConditionalCheckFailed"
 CONTENDED = frozenset({FAILED, "TransactionConflict"})   # another filing got there first
 CURSOR_VERSION = 1
 CREATED_KEY = re.compile(STORED_TIME.pattern + r"#[!-\"$-~]{1,64}")    # time#id, no '#' in the id
+TRANSACTION_ITEMS = 25        # DynamoDB takes 100 per transaction; DynamoDB Local's older builds 25
+DEIDENTIFY_ATTEMPTS = 5       # re-reads of a complaint that changed while it was being de-identified
 
 
 class DynamoComplaintRepository:
@@ -167,6 +171,42 @@ class DynamoComplaintRepository:
 
     def cursor_after(self, query: ListQuery, complaint: Complaint) -> str:
         return encode_cursor({"v": CURSOR_VERSION, "q": _tag(query), "after": created_key(complaint)})
+
+    def deidentify_reporter(self, complaint_id: str, sub: str, pseudonym: str, *, at) -> bool:
+        """See ports.py. One transaction moves the reporter (condition: the version read, which
+        PynamoDB adds and increments, and the reporter still `sub`), adds the REPORTER_FORGOTTEN
+        event and relabels the reporter's events; events beyond one transaction's size are
+        relabelled first, each on condition, so a retry after a crash finds the rest to do."""
+        m = self._m
+        relabel = [m.Event.actor_id.set(pseudonym), m.Event.source_ip.remove()]
+        for _ in range(DEIDENTIFY_ATTEMPTS):
+            try:
+                item = m.Complaint.get(complaint_id, consistent_read=True)
+            except m.Complaint.DoesNotExist:
+                return False
+            if item.reporter_sub != sub:
+                return False
+            version = int(item.version)       # events after it belong to a change not seen: next attempt
+            own = [e.seq for e in self.timeline(complaint_id) if e.actor_id == sub and e.seq <= version]
+            early, last = own[:-(TRANSACTION_ITEMS - 2)], own[-(TRANSACTION_ITEMS - 2):]
+            for seq in early:
+                update_if(m.Event(complaint_id, seq), list(relabel), m.Event.actor_id == sub)
+            event = Event(complaint_id=complaint_id, seq=version + 1, at=at, type=REPORTER_FORGOTTEN,
+                          actor_role=Role.CITIZEN.value, actor_id=pseudonym)
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    moved = [m.Complaint.reporter_sub.set(pseudonym), m.Complaint.reporter_name.remove(),
+                             m.Complaint.updated_at.set(at)]
+                    tx.update(item, actions=moved, condition=m.Complaint.reporter_sub == sub)
+                    tx.save(event_item(m, event), condition=m.Event.complaint_id.does_not_exist())
+                    for seq in last:
+                        tx.update(m.Event(complaint_id, seq), list(relabel), condition=m.Event.actor_id == sub)
+            except TransactWriteError as exc:
+                if any(_codes(exc)):      # changed meanwhile (or a concurrent transaction): read again
+                    continue
+                raise
+            return True
+        raise Conflict("conflict", complaint_id=complaint_id)
 
 
 def _codes(exc: TransactWriteError) -> list[str | None]:
