@@ -6,10 +6,10 @@ the lifecycle), adapters/ (DynamoDB, auth), rules/ (the compiled policy bundle).
 from chalice import Chalice, CORSConfig, Rate
 
 from chalicelib.adapters import telemetry
-from chalicelib.api import audit, complaints, http, reference, sanctions
+from chalicelib.api import audit, complaints, http, notifications, preferences, reference, sanctions
 from chalicelib.api.throttle import middleware as throttle_requests
 from chalicelib.config import settings
-from chalicelib.handlers import on_complaint_changes, run_sweep
+from chalicelib.handlers import deliver, on_complaint_changes, run_sweep
 from chalicelib.wiring import container
 
 app = Chalice(app_name="lampungin")
@@ -17,7 +17,7 @@ app.api.cors = CORSConfig(            # web frontends on other origins; set befo
     allow_origin=settings().cors_allow_origin, max_age=600,
     allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "Accept-Language"],
     expose_headers=["ETag", "Location", "Retry-After", "Idempotent-Replayed", "Content-Language"])
-for routes in (reference, complaints, sanctions, audit):
+for routes in (reference, complaints, sanctions, audit, notifications, preferences):
     app.register_blueprint(routes.api)
 telemetry.configure(app.log, settings())     # JSON logs + EMF metrics when deployed (not local)
 app.register_middleware(telemetry.observe_request, "http")
@@ -42,3 +42,32 @@ def sweep(event):
     remaining = getattr(event.context, "get_remaining_time_in_millis", None)
     with telemetry.invocation(event.context):
         return run_sweep(event.to_dict(), remaining() if remaining else None)
+
+
+def _delivery_handler(channel: str):
+    def handler(event):
+        with telemetry.invocation(event.context):
+            return deliver(channel, event.to_dict())
+    handler.__doc__ = f"The {channel} delivery queue: one notification to one person (services/delivery.py)."
+    return handler
+
+
+# One Lambda per channel, each on its own queue with its own dead-letter queue (infra/): a failing
+# SMS provider never holds up e-mail or push. The in-app list needs none: the stream stores it.
+for _channel in ("email", "sms", "whatsapp", "push"):
+    app.on_sqs_message(queue=settings().queue_name(_channel), batch_size=1,
+                       name=f"deliver_{_channel}")(_delivery_handler(_channel))
+
+
+@app.lambda_function(name="cognito_post_confirmation")
+def cognito_post_confirmation(event, context):
+    """Cognito: a citizen who signed up and confirmed joins the `citizen` group (only that)."""
+    from chalicelib.adapters.cognito_triggers import on_post_confirmation  # lazy: cold start of this Lambda only
+    return on_post_confirmation(event)
+
+
+@app.lambda_function(name="cognito_pre_token")
+def cognito_pre_token(event, context):
+    """Cognito: staff tokens say whether the person signed in with MFA (auth.py requires it)."""
+    from chalicelib.adapters.cognito_triggers import on_pre_token_generation  # lazy: cold start of this Lambda only
+    return on_pre_token_generation(event)

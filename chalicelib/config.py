@@ -43,6 +43,7 @@ class Settings:
     people_kms_key: str | None      # KMS key that encrypts preferences' personal fields
     user_pool_id: str | None        # production staff directory: the Cognito user pool
     staff_directory_path: str | None   # local staff directory (a JSON file under .local/)
+    delivery_retry_seconds: float   # first backoff of a failed delivery (then ×2 per attempt)
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}{short}"
@@ -90,7 +91,16 @@ def from_env(env=None) -> Settings:
         people_kms_key=env.get("PEOPLE_KMS_KEY") or None,
         user_pool_id=env.get("USER_POOL_ID") or None,
         staff_directory_path=env.get("STAFF_DIRECTORY_PATH") or None,
+        delivery_retry_seconds=_seconds(env.get("DELIVERY_RETRY_SECONDS"), 30.0),
     )
+
+
+def _seconds(text: str | None, default: float) -> float:
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        return default
+    return value if 0 <= value <= 3600 else default
 
 
 def _port(text: str | None, default: int) -> int:

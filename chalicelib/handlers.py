@@ -27,8 +27,9 @@ def on_complaint_changes(event: dict) -> dict:
     # lazy: app.py imports this module in every Lambda; only the stream one needs these services
     from .services.audit import record_timeline
     from .services.clocks import reconcile
+    from .services.notifications import notify_timeline
 
-    deps, audit = container.clock_deps(), container.audit
+    deps, audit, notify = container.clock_deps(), container.audit, container.notify_deps()
     failures, done = [], set()
     for record in event.get("Records", []):
         seq = (record.get("dynamodb") or {}).get("SequenceNumber")
@@ -40,6 +41,9 @@ def on_complaint_changes(event: dict) -> dict:
                     events = deps.complaints.timeline(complaint_id)   # read once, fresh (images go stale)
                     record_timeline(audit, events)                    # the audit trail of each change
                     reconcile(deps, complaint_id, events)
+                    complaint = deps.complaints.get(complaint_id)
+                    if complaint is not None and events:
+                        notify_timeline(notify, complaint, events)     # who is told of it
                 done.add(complaint_id)
         except Exception:
             log.exception("stream record failed",
@@ -68,3 +72,38 @@ def run_sweep(event: dict, remaining_ms: int | None = None) -> dict:
     log.info("sweep done", extra={"report": report.as_dict()})
     sweep_metrics(report.as_dict())
     return report.as_dict()
+
+
+def deliver(channel: str, event: dict) -> dict:
+    """One channel's delivery queue (SQS, batch size 1). A delivery that fails and may succeed
+    later is raised after its message is set to come back with exponential backoff; SQS moves it
+    to the channel's dead-letter queue after the last attempt. One that never can (the provider
+    refused the address) goes to the dead-letter queue at once. Either way no other delivery,
+    and no other channel, waits for it."""
+    # lazy: only the delivery Lambdas load the delivery service and the channel adapters
+    from .adapters.delivery_queue import delivery_from_body
+    from .services.delivery import RetryLater, Undeliverable, backoff_seconds
+    from .services.delivery import deliver as deliver_one
+
+    deps, queue, outcomes = container.delivery_deps(), container.delivery_queue, []
+    for record in event.get("Records", []):
+        try:
+            delivery = delivery_from_body(record.get("body") or "")
+        except ValueError:
+            log.error("not a delivery message on the %s queue: dropped", channel)
+            outcomes.append("malformed")
+            continue
+        try:
+            outcomes.append(deliver_one(deps, delivery).value)
+        except Undeliverable as why:
+            log.warning("undeliverable on %s: %s", channel, why)
+            queue.dead_letter(delivery, str(why))
+            outcomes.append("dead_letter")
+        except RetryLater as why:
+            attempt = int((record.get("attributes") or {}).get("ApproximateReceiveCount") or 1)
+            delay = backoff_seconds(attempt, base=container.settings.delivery_retry_seconds)
+            log.warning("delivery on %s failed (attempt %d, again in %d s): %s", channel, attempt, delay, why)
+            if record.get("receiptHandle"):
+                queue.retry_after(channel, record["receiptHandle"], delay)
+            raise
+    return {"outcomes": outcomes}

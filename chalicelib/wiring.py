@@ -10,6 +10,8 @@ from .domain.ids import complaint_id
 from .domain.times import UTC
 from .services.clocks import ClockDeps
 from .services.complaints import Deps
+from .services.delivery import DeliveryDeps
+from .services.notifications import NotifyDeps
 from .services.sanctions import SanctionDeps
 from .services.sweep import SweepDeps
 
@@ -130,8 +132,6 @@ class Container:
             s = self.settings
             if s.notify_topic_arn:
                 return notify.SnsNotifier(s.notify_topic_arn, s.region)
-            if s.outbox_path:
-                return notify.FileNotifier(s.outbox_path)
             return notify.LogNotifier()
         return self._get("notifier", build)
 
@@ -144,6 +144,79 @@ class Container:
             return BundleSchedule(self.rules)
         return self._get("schedule", build)
 
+    @property
+    def notifications(self):
+        def build():
+            # lazy: pynamodb (cold start), as for the complaints repository
+            from .adapters.dynamo.notifications import DynamoNotificationStore
+            return DynamoNotificationStore(self.settings)
+        return self._get("notifications", build)
+
+    @property
+    def people(self):
+        """Preferences (personal data): e-mail, phone and push token only ever stored encrypted
+        with the KMS key PEOPLE_KMS_KEY (the local stack makes one in moto:
+        lampungin/localstack/people_key.py). Without a key there is no store: refusing beats
+        storing personal data in clear."""
+        def build():
+            # lazy: pynamodb and boto3 (cold start), paid only where preferences are read or written
+            from .adapters.dynamo.people import DynamoPeopleStore
+            from .adapters.kms_cipher import KmsCipher
+            s = self.settings
+            if not s.people_kms_key:
+                raise RuntimeError("PEOPLE_KMS_KEY is not set: preferences are never stored unencrypted")
+            return DynamoPeopleStore(s, KmsCipher(s.people_kms_key, s.region))
+        return self._get("people", build)
+
+    @property
+    def staff(self):
+        """The staff directory: the local file, else the Cognito user pool, else nobody."""
+        def build():
+            # lazy: only the stream and the sweep resolve staff; the directory may need boto3
+            from .adapters import staff_directory as d
+            s = self.settings
+            if s.staff_directory_path:
+                return d.FileStaffDirectory(s.staff_directory_path)
+            if s.user_pool_id:
+                return d.CognitoStaffDirectory(s.user_pool_id, s.region)
+            return d.FileStaffDirectory(None)
+        return self._get("staff", build)
+
+    @property
+    def channels(self):
+        """The delivery channels this stage has configured (adapters/channels/factory.py)."""
+        def build():
+            # lazy: channel adapters are for the delivery Lambdas (and the stream, for their names)
+            from .adapters.channels.factory import channels_from
+            return channels_from(self.settings)
+        return self._get("channels", build)
+
+    @property
+    def delivery_queue(self):
+        def build():
+            # lazy: boto3's SQS client only where deliveries are queued or retried
+            from .adapters.delivery_queue import SqsDeliveryQueue
+            return SqsDeliveryQueue(self.settings)
+        return self._get("delivery_queue", build)
+
+    @property
+    def delivery_log(self):
+        def build():
+            # lazy: only the stream, the sweep and the delivery Lambdas note deliveries
+            from .adapters.delivery_log import FileDeliveryLog, LogDeliveryLog
+            path = self.settings.outbox_path
+            return FileDeliveryLog(path) if path else LogDeliveryLog()
+        return self._get("delivery_log", build)
+
+    def notify_deps(self) -> NotifyDeps:
+        return NotifyDeps(notifications=self.notifications, staff=self.staff, people=self.people,
+                          queue=self.delivery_queue, log=self.delivery_log, rules=self.rules,
+                          channels=frozenset(self.channels), now=self.now)
+
+    def delivery_deps(self) -> DeliveryDeps:
+        return DeliveryDeps(notifications=self.notifications, people=self.people,
+                            channels=self.channels, log=self.delivery_log, now=self.now)
+
     def clock_deps(self) -> ClockDeps:
         return ClockDeps(complaints=self.repo, clocks=self.clocks, schedule=self.schedule,
                          rules_version=self.rules.version, now=self.now)
@@ -151,14 +224,18 @@ class Container:
     def sweep_deps(self) -> SweepDeps:
         return SweepDeps(complaints=self.repo, clocks=self.clocks, schedule=self.schedule,
                          rules_version=self.rules.version, now=self.now, sanctions=self.sanctions,
-                         notifier=self.notifier, rules=self.rules, audit=self.audit)
+                         notifier=self.notifier, rules=self.rules, audit=self.audit,
+                         notify=self.notify_deps())
 
     def sanction_deps(self) -> SanctionDeps:
         return SanctionDeps(sanctions=self.sanctions, opds=self.rules.opds)
 
     def deps(self) -> Deps:
+        s = self.settings
         return Deps(repo=self.repo, rules=self.rules, now=self.now, new_id=self.new_id,
-                    daily_limit=self.settings.daily_complaint_limit)
+                    daily_limit=s.daily_complaint_limit,
+                    staff=self.staff if (s.staff_directory_path or s.user_pool_id or "staff" in self._overrides)
+                    else None)
 
 
 container = Container()

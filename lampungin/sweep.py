@@ -48,6 +48,7 @@ def point_at_local_stack(dev: dict) -> None:
     env["COMPLAINTS_STREAM_ARN"] = dev["stream_arn"]
     if dev.get("outbox_path"):
         env["OUTBOX_PATH"] = dev["outbox_path"]       # the same outbox file the stack writes
+    env.update(dev.get("app_env") or {})             # its staff, channels and people key, too
     aws.apply_env(env)
 
 

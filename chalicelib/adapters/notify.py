@@ -1,10 +1,11 @@
-"""The outbox of sanctions and warnings: SNS in production; locally a log line and a JSON-lines
-file under .local/. Delivery is at least once; each message carries its dedup id."""
+"""The decisions feed: every sanction, warning and report as one SNS message (for systems that
+subscribe, such as a personnel system), or a log line where no topic is configured. People are
+told through services/notifications.py, not through this. At least once; each message carries
+its dedup id."""
 from __future__ import annotations
 
 import json
 import logging
-import threading
 from typing import Any
 
 log = logging.getLogger("lampungin.outbox")
@@ -23,20 +24,6 @@ class SnsNotifier:
             TopicArn=self._topic_arn, Message=json.dumps(message, ensure_ascii=False),
             MessageAttributes={"dedup_id": {"DataType": "String", "StringValue": dedup_id},
                                "type": {"DataType": "String", "StringValue": message.get("type", "")}})
-
-
-class FileNotifier:
-    """Local stand-in: one JSON object per line, appended; and a log line without personal data."""
-
-    def __init__(self, path: str):
-        self._path, self._lock = path, threading.Lock()
-
-    def publish(self, message: dict, dedup_id: str) -> None:
-        line = json.dumps({"dedup_id": dedup_id, **message}, ensure_ascii=False)
-        with self._lock, open(self._path, "a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
-        log.info("outbox %s %s %s -> %s", message.get("type"), message.get("rule_id"),
-                 message.get("complaint_id"), ",".join(message.get("recipients", [])))
 
 
 class LogNotifier:

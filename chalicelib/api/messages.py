@@ -2,6 +2,8 @@
 or a translator can see every message the API can send."""
 from __future__ import annotations
 
+from ..domain.words import STATUS_WORDS
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # code: (Bahasa Indonesia, English)
     "malformed_json": ("Badan permintaan bukan JSON yang sah.", "The request body is not valid JSON."),
@@ -17,6 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden_scope": ("Anda hanya dapat melihat data OPD Anda sendiri.",
                         "You can only see your own OPD's data."),
     "not_found": ("Data tidak ditemukan.", "Not found."),
+    "notification_not_found": ("Pemberitahuan tidak ditemukan.", "Notification not found."),
     "wrong_state": ("Tindakan ini tidak dapat dilakukan pada aduan yang {status}.",
                     "This action is not possible on a complaint that is {status}."),
     "conflict": ("Aduan baru saja diubah oleh orang lain. Muat ulang lalu coba lagi.",
@@ -33,6 +36,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "Unknown OPD '{value}'. See GET /v1/opds."),
     "unknown_jurisdiction": ("Kabupaten/kota '{value}' tidak dikenal.", "Unknown jurisdiction '{value}'."),
     "same_opd": ("Aduan sudah berada di OPD ini.", "The complaint is already with this OPD."),
+    "unknown_operator": ("'{value}' bukan operator {opd} yang terdaftar.",
+                         "'{value}' is not a registered operator of {opd}."),
     "bad_cursor": ("Kursor halaman tidak sah.", "The page cursor is not valid."),
     "rate_limited": ("Terlalu banyak aduan dalam 24 jam. Coba lagi dalam {retry_after} detik.",
                      "Too many complaints in 24 hours. Try again in {retry_after} seconds."),
@@ -58,6 +63,7 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_opd": MESSAGES["unknown_opd"],
     "unknown_jurisdiction": MESSAGES["unknown_jurisdiction"],
     "same_opd": MESSAGES["same_opd"],
+    "unknown_operator": MESSAGES["unknown_operator"],
     "stars_range": ("Bintang harus 1 sampai 5.", "Stars must be 1 to 5."),
 }
 
@@ -84,11 +90,7 @@ def pick_language(accept_language: str | None) -> str:
 
 
 # How a person reads a status (a code never appears inside an Indonesian sentence).
-STATUS_WORDS = {"assigned": ("menunggu tindak lanjut", "waiting for a follow-up"),
-                "waiting_citizen": ("menunggu jawaban warga", "waiting for the citizen"),
-                "followed_up": ("menunggu persetujuan", "waiting for approval"),
-                "resolved": ("sudah selesai", "resolved"), "closed": ("sudah ditutup", "closed"),
-                "forwarded": ("sudah diteruskan", "forwarded"), "rejected": ("sudah ditolak", "rejected")}
+
 
 
 def render(catalog: dict, code: str, lang: str, **params) -> str:
@@ -138,4 +140,16 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 MESSAGES.update({
     "already_claimed": ("Aduan ini sudah diklaim operator lain. Supervisor OPD dapat menugaskannya ulang.",
                         "This complaint is already claimed by another operator. The OPD's supervisor can reassign it."),
+})
+
+# A person's own preferences (PUT /v1/me/preferences): services/people.py names the field.
+FIELD_MESSAGES.update({
+    "invalid_email": ("Alamat e-mail tidak valid, mis. nama@contoh.go.id.",
+                      "The e-mail address is not valid, e.g. name@example.go.id."),
+    "invalid_phone": ("Nomor HP harus nomor seluler Indonesia, mis. 0812-3456-7890 atau +62 812-3456-7890.",
+                      "The phone number must be an Indonesian mobile number, e.g. 0812-3456-7890 or +62 812-3456-7890."),
+    "invalid_push_token": ("Token push harus 1–{limit} karakter ASCII yang terlihat.",
+                           "The push token must be 1–{limit} visible ASCII characters."),
+    "duplicate": ("Nilai '{value}' disebut lebih dari sekali.", "The value '{value}' is given more than once."),
+    "address_required": ("Wajib diisi bila saluran {channel} dipilih.", "Required when the {channel} channel is chosen."),
 })

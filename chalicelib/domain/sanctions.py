@@ -37,6 +37,7 @@ class Sanction:
     explanation: dict          # {"id": ..., "en": ...}
     facts: dict = field(default_factory=dict)
     notify: tuple[str, ...] = ()
+    summary: dict = field(default_factory=dict)      # the rule's sentence without the audit detail
 
     @property
     def subject(self) -> str:
@@ -54,6 +55,7 @@ class RuleDecision(Protocol):
     explanation: dict
     rules_version: str
     notify: str | None
+    summary: dict
 
 
 def answering_type(clock: Clock) -> str:
@@ -128,7 +130,8 @@ def sanctions_from(clock: Clock, decisions: list[RuleDecision], *, event: str, a
             subject_id=accountable(clock, d.subject_type), opd=clock.opd, rule_id=d.rule_id,
             level=d.level, clock=clock.name, clock_key=clock.key, due_at=clock.deadline, issued_at=at,
             hours_late=facts["hours_late"], rules_version=d.rules_version, reference=d.reference,
-            explanation=d.explanation, facts=facts, notify=(d.notify,) if d.notify else ()))
+            explanation=d.explanation, facts=facts, notify=(d.notify,) if d.notify else (),
+            summary=dict(d.summary or {})))
     return out
 
 

@@ -30,6 +30,7 @@ from .ports import (
     Page,
     QuotaClaim,
     RoutingRules,
+    StaffDirectory,
 )
 
 DAY = timedelta(hours=24)       # the daily limit's window: the last 24 hours, not a calendar day
@@ -45,6 +46,7 @@ class Deps:
     daily_limit: int = 20                # complaints one citizen may file in 24 hours
     sleep: Callable[[float], None] = time.sleep     # the pause between contended filing attempts
     filing_attempts: int = 8             # tries of one filing when the citizen's quota is contended
+    staff: StaffDirectory | None = None  # who works where: `assign` names an operator of the OPD
 
 
 def scoped_key(sub: str, idempotency_key: str) -> str:
@@ -192,6 +194,10 @@ def record(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload:
         raise Invalid("unknown_opd", field="opd", value=new.opd)
     if action == Action.FORWARD and new.jurisdiction not in deps.rules.jurisdictions:
         raise Invalid("unknown_jurisdiction", field="jurisdiction", value=new.jurisdiction)
+    if action == Action.ASSIGN and deps.staff is not None:
+        member = deps.staff.get(new.assignee or "")     # a complaint is held by a real operator
+        if member is None or member.role != "operator" or member.opd != complaint.opd:
+            raise Invalid("unknown_operator", field="operator", value=str(new.assignee)[:64], opd=complaint.opd)
     deps.repo.save(new, event)
     return new, event
 

@@ -32,6 +32,7 @@ from ..domain.sanctions import (
 from ..domain.times import format_wib
 from .audit import record_sanction
 from .clocks import ClockDeps, current_clocks
+from .notifications import NotifyDeps, notify_sanction
 from .ports import AuditLog, ClockFlags, MissCounter, Notifier, SanctionRepository
 
 log = logging.getLogger("lampungin.sweep")
@@ -43,6 +44,7 @@ class SweepDeps(ClockDeps):
     notifier: Notifier
     audit: AuditLog
     rules: Any                               # the bundle: .evaluate(facts), .parameter(name, on)
+    notify: NotifyDeps | None = None         # who is told (services/notifications.py)
 
 
 @dataclass
@@ -114,7 +116,7 @@ def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: dat
     complaint = deps.complaints.get(complaint_id)
     earlier = earlier_misses(deps.sanctions, deps.rules, clock)
     for sanction in assess(deps.rules, clock, complaint, at=at, event=step, earlier=earlier):
-        issue(deps, sanction, report)
+        issue(deps, sanction, report, complaint)
     if step == MISSED:
         deps.clocks.mark(complaint_id, clock_key, next_check_at=None, settled_at=at)
         report.clocks_missed += 1
@@ -152,9 +154,9 @@ def rules_moment(clock: Clock, event: str, at: datetime) -> datetime:
     return clock.deadline if event == MISSED else at
 
 
-def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport) -> None:
-    """Conditional put, audit entry, then notify (each at least once and idempotent: the
-    sanction id is the key of all three)."""
+def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport, complaint=None) -> None:
+    """Conditional put, audit entry, then tell people and the decisions feed (each at least once
+    and idempotent: the sanction id is the key of all of them)."""
     created = deps.sanctions.add(sanction)
     record_sanction(deps.audit, sanction)
     if created:
@@ -167,6 +169,8 @@ def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport) -> None:
         stored = deps.sanctions.get(sanction.id)
         if stored is not None and stored.get("notified_at"):
             return
+    if deps.notify is not None:
+        notify_sanction(deps.notify, sanction, complaint)
     deps.notifier.publish(notification(sanction), dedup_id=sanction.id)
     deps.sanctions.mark_notified(sanction.id, sanction.issued_at)
 

@@ -96,9 +96,17 @@ class ShardReader:
             return
         if shard.iterator is None:
             shard.iterator = self._new_iterator(shard)
+        trimmed = getattr(self.client.exceptions, "TrimmedDataAccessException", ())
         try:
             page = self.client.get_records(ShardIterator=shard.iterator, Limit=1000)
         except self.client.exceptions.ExpiredIteratorException:
+            shard.iterator = None
+            return
+        except trimmed:
+            # DynamoDB Local: an iterator taken while the shard was still empty (its first write
+            # to *another* table opens it) reads "past the oldest record" once records arrive.
+            # Take a new one from the checkpoint (or the start); nothing is skipped.
+            log.info("shard %s: iterator behind the oldest record; taking a new one", shard.id)
             shard.iterator = None
             return
         shard.pending.extend(lambda_record(r, self.stream_arn, self.region)

@@ -30,9 +30,11 @@ from . import aws, keys, state
 from . import store as stores
 from .checkpoints import FILE as CHECKPOINTS_FILE
 from .checkpoints import FileCheckpoints
+from .delivery import LocalDelivery
 from .dynamodb_local import DynamoDBLocal
 from .httpserver import ApiServer, chalice_config, lambda_context
 from .notices import Unavailable
+from .people_key import ensure_people_key
 from .scheduler import Scheduler, rate_seconds, schedules_of
 from .stream import StreamPoller
 
@@ -100,6 +102,7 @@ class Stack:
         self.api: ApiServer | None = None
         self.dev_state: state.DevState | None = None
         self.dynamodb_local: DynamoDBLocal | None = None
+        self.delivery: LocalDelivery | None = None
 
     def _start_store(self) -> dict:
         """DynamoDB Local when planned (its endpoint and facts for dev.json), else moto's memory."""
@@ -129,11 +132,15 @@ class Stack:
         moto = self.moto = aws.MotoServer()              # loopback only, whatever --host says
         endpoint = moto.start()
         aws.apply_env(aws.aws_env(endpoint, dynamodb_endpoint=store.get("dynamodb_endpoint")))
-        os.environ.update(AUTH_JWKS_PATH=auth["jwks_path"], AUTH_ISSUER=auth["issuer"],
-                          OUTBOX_PATH=str(self.home / "outbox.jsonl"))   # sanctions and warnings
+        os.environ.update(AUTH_JWKS_PATH=auth["jwks_path"], AUTH_ISSUER=auth["issuer"])
         settings = from_env()
         res = aws.provision(settings)
         os.environ["COMPLAINTS_STREAM_ARN"] = res["stream_arn"]
+        # the notification side (delivery.py): queues, SMTP sink, fake Twilio, push, staff, KMS
+        self.delivery = LocalDelivery(self.home)
+        app_env = self.delivery.environment(settings, {c: o.name for c, o in load_bundle().opds.items()})
+        app_env["PEOPLE_KMS_KEY"] = ensure_people_key(region=settings.region, home=self.home)
+        os.environ.update(app_env)
         app = importlib.import_module("app").app        # only now: it reads the environment
         config = chalice_config(state.project_root())
         try:
@@ -146,9 +153,12 @@ class Stack:
             "region": settings.region, "stage": settings.stage, "table_prefix": settings.table_prefix,
             "stream_arn": res["stream_arn"], "dlq_url": res["dlq_url"], "issuer": auth["issuer"],
             "jwks_path": auth["jwks_path"], "key_path": auth["key_path"], "kid": auth["kid"],
-            "outbox_path": os.environ["OUTBOX_PATH"], **store})
+            "outbox_path": os.environ["OUTBOX_PATH"], "app_env": app_env, **store})
         self._start_stream(app, config, res, settings.region)
         self._start_schedules(app, config)
+        for poller in self.delivery.pollers(app, functools.partial(invoker, app, config), settings.region,
+                                            self._report):
+            self._thread(poller.stats["queue"], poller.run)
         api.start()
         dev_state.write()
         if self.store.kind == stores.DYNAMODB_LOCAL:
@@ -217,6 +227,8 @@ class Stack:
             thread.join(timeout=10)
         if self.api is not None:
             self.api.stop()
+        if self.delivery is not None:
+            self.delivery.stop()
         if self.moto is not None:
             self.moto.stop()
         if self.dynamodb_local is not None:

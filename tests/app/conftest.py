@@ -15,6 +15,13 @@ from tests.contract_client import ContractClient
 from tests.fakes import FakeComplaintRepository
 from tests.fakes_audit import FakeAuditLog
 from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository, RecordingNotifier
+from tests.fakes_notifications import (
+    FakeDeliveryLog,
+    FakeDeliveryQueue,
+    FakeNotificationStore,
+    FakePeople,
+    FakeStaffDirectory,
+)
 from tests.keys import ISSUER, TestKeys
 
 
@@ -64,11 +71,18 @@ def repo():
     return FakeComplaintRepository()
 
 
+def people_around(notifications=None) -> dict:
+    """The notification side of the container, faked: who is told, through which channels."""
+    return dict(notifications=notifications or FakeNotificationStore(), staff=FakeStaffDirectory(),
+                people=FakePeople(), delivery_queue=FakeDeliveryQueue(), delivery_log=FakeDeliveryLog(),
+                channels={})
+
+
 @pytest.fixture
 def api(keys, clock, repo):
     container.override(repo=repo, rules=load_bundle(), now=clock, clocks=FakeClockRepository(),
                        sanctions=FakeSanctionRepository(), notifier=RecordingNotifier(), audit=FakeAuditLog(),
-                       verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER))
+                       verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER), **people_around())
     with ContractClient(app) as client:
         yield Api(client, keys)
     container.reset()
@@ -96,6 +110,7 @@ def dynamo_api(keys, clock, monkeypatch):
     from chalicelib.adapters.dynamo.audit import DynamoAuditLog
     from chalicelib.adapters.dynamo.clocks import DynamoClockRepository
     from chalicelib.adapters.dynamo.complaints import DynamoComplaintRepository
+    from chalicelib.adapters.dynamo.notifications import DynamoNotificationStore
     from chalicelib.adapters.dynamo.sanctions import DynamoSanctionRepository
     from chalicelib.adapters.dynamo.tables import create_tables
     from chalicelib.config import from_env
@@ -113,7 +128,8 @@ def dynamo_api(keys, clock, monkeypatch):
                            sanctions=DynamoSanctionRepository(settings), rules=load_bundle(), now=clock,
                            audit=DynamoAuditLog(settings),
                            notifier=RecordingNotifier(), settings=settings,
-                           verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER))
+                           verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER),
+                           **people_around(DynamoNotificationStore(settings)))
         with ContractClient(app) as client:
             yield Api(client, keys)
         container.reset()

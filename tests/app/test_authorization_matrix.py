@@ -21,6 +21,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app import app
+from chalicelib.wiring import container
 from tests.app.conftest import ADMIN, CITIZEN, CITIZEN_2, INSPECTOR, staff
 from tests.app.test_complaint_flow import NEW, OPD
 from tests.keys import TestKeys
@@ -101,17 +102,31 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", f"{CID}/replies"): on_complaint("citizen_owner"),
     ("POST", f"{CID}/rating"): on_complaint("citizen_owner"),
     ("POST", f"{CID}/reopen"): on_complaint("citizen_owner"),
+    # Additions (People): any signed-in caller, always about themselves (no route names a person).
+    # Marking read: only the recipient's own notification; one that is not theirs (here: none
+    # exists under the id) is 404 to everyone (tests/app/test_notifications_api.py reads its own).
+    ("GET", "/v1/me/notifications"): roles(*ROLE_CALLERS),
+    ("POST", "/v1/me/notifications/{notification_id}/read"): {**dict.fromkeys(BAD_TOKENS, 401),
+                                                               **dict.fromkeys(ROLE_CALLERS, 404)},
+    ("GET", "/v1/me/preferences"): roles(*ROLE_CALLERS),
+    ("PUT", "/v1/me/preferences"): roles(*ROLE_CALLERS),
+    ("DELETE", "/v1/me/preferences"): roles(*ROLE_CALLERS),
+    ("DELETE", "/v1/me"): roles(*ROLE_CALLERS),
 }
 
 # Cells where the code answers otherwise than CONTRACT.md: reported, not encoded.
 DISAGREEMENTS: dict[tuple[str, str, str], str] = {}
 
 # --- a valid request per route, on a complaint in a state where the action is possible ----------
+ROLE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/v1/complaints"): NEW,
+    ("PUT", "/v1/me/preferences"): {"email": "saya@contoh.id", "channels": ["email"], "language": "en"},
+}
 REASON = {"reason": "Bukan kewenangan kami."}
 BODIES: dict[str, dict[str, Any] | None] = {
     "notes": {"note": "Cek berkas di loket."},
     "claim": {},
-    "assign": {"operator": "operator-dpmptsp-2"},
+    "assign": {"operator": "operator2-dpmptsp"},      # a second operator in the directory
     "followups": {"message": "NIB sudah diterbitkan."},
     "approve": {"note": "OK"},
     "return": REASON,
@@ -228,9 +243,11 @@ def test_cell(api, keys, foreign_key, method: str, path: str, relation: str, out
     cell = f"{method} {path} | {relation}"
     if "{complaint_id}" not in path:
         headers = auth_headers(relation, ROLE_CALLERS, keys, foreign_key)
-        body = NEW if (method, path) == ("POST", "/v1/complaints") else None
+        body = ROLE_BODIES.get((method, path))
         status, answer = api.call(method, path, body=body, headers=headers)
         _check(status, answer, outcome, cell)
+        if outcome != ALLOW and path.startswith("/v1/me"):  # a bad token carries admin claims
+            assert container.people.get(ADMIN[0]) is None, f"{cell}: a refused request stored preferences"
         if outcome != ALLOW and method == "POST":        # nothing was filed
             listed = api.get("/v1/complaints", ADMIN)[1]
             assert listed["items"] == [], f"{cell}: a refused filing stored a complaint"

@@ -13,7 +13,7 @@ from tests.app.conftest import CITIZEN, INSPECTOR, staff
 from tests.app.test_complaint_flow import OPD, OPERATOR, SUPERVISOR, file
 from tests.app.test_sanctions_api import invoke, scheduled, stream_event
 
-OPERATOR_2 = staff("operator", OPD, "operator-2")
+OPERATOR_2 = staff("operator", OPD, "operator2-dpmptsp")     # a second operator in the directory
 
 
 def followed_up(api):
@@ -132,3 +132,17 @@ def test_assign_and_notes_on_dynamodb(dynamo_api):
         ("staff_note", None, "dipantau")]
     assert [e["type"] for e in api.get(f"{p}/timeline", CITIZEN)[1]] == ["submitted", "claimed", "assigned_to"]
     assert api.get(p, OPERATOR)[1]["version"] == 4
+
+
+def test_a_supervisor_assigns_only_an_operator_of_the_opd_that_exists(api):
+    """Staff who exist (issue 11): `assign` names an operator the staff directory knows in this
+    OPD, so a complaint is never held by a made-up id (a sanction would reach nobody)."""
+    cid = file(api)["id"]
+    p = f"/v1/complaints/{cid}/assign"
+    for who in ("nobody-at-all", "operator-dinkes", "supervisor-dpmptsp"):
+        status, body = api.post(p, SUPERVISOR, {"operator": who})
+        assert status == 422 and body["error"]["details"][0]["code"] == "unknown_operator", (who, body)
+    status, body = api.post(p, SUPERVISOR, {"operator": "nobody-at-all"}, headers={"Accept-Language": "en"})
+    assert "is not a registered operator of DPMPTSP" in body["error"]["details"][0]["message"]
+    assert api.get(f"/v1/complaints/{cid}", SUPERVISOR)[1]["assignee"] is None
+    assert api.post(p, SUPERVISOR, {"operator": OPERATOR_2[0]})[1]["assignee"] == OPERATOR_2[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.adapters.dynamo.models import models_for
+from chalicelib.adapters.dynamo.people import people_model
 from chalicelib.adapters.dynamo.tables import COMPLAINT_INDEXES, TABLES, create_tables, table_definitions
 from chalicelib.config import from_env
 from chalicelib.domain.times import WIB
@@ -13,7 +14,8 @@ from chalicelib.domain.times import WIB
 def _models_by_table(settings):
     m = models_for(settings)
     return {"complaints": m.Complaint, "timeline": m.Event, "idempotency": m.Idempotency,
-            "clocks": m.Clock, "sanctions": m.Sanction, "audit": m.Audit}
+            "clocks": m.Clock, "sanctions": m.Sanction, "audit": m.Audit,
+            "notifications": m.Notification, "people": people_model(settings)}
 
 
 def _keys(schema):
@@ -35,7 +37,10 @@ def test_every_table_has_a_model_with_the_same_keys_and_indexes(settings):
         declared = {g["IndexName"]: (_keys(g["KeySchema"]), g["Projection"]["ProjectionType"])
                     for g in spec.get("GlobalSecondaryIndexes", [])}
         assert gsis == declared
-        assert not schema["local_secondary_indexes"]
+        lsis = {g["index_name"]: (_keys(g["key_schema"]), g["projection"]["ProjectionType"])
+                for g in schema["local_secondary_indexes"]}
+        assert lsis == {g["IndexName"]: (_keys(g["KeySchema"]), g["Projection"]["ProjectionType"])
+                        for g in spec.get("LocalSecondaryIndexes", [])}
 
 
 def test_the_clock_summary_shares_the_clocks_table_and_no_index_sees_it(settings):

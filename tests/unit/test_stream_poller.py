@@ -261,3 +261,32 @@ def test_a_parent_shard_is_drained_before_its_child_and_expired_iterators_are_re
         poller.poll_once()
     assert handler.calls == [["k1", "k2"], ["k3"]]
     assert poller.checkpoints == {"parent": "2", "child": "3"}
+
+
+class EarlyIteratorStreams(FakeStreams):
+    """DynamoDB Local, measured: an iterator taken while the shard was still empty answers
+    TrimmedDataAccessException ("read past the oldest stream record") once records arrive."""
+
+    class exceptions(FakeStreams.exceptions):
+        class TrimmedDataAccessException(Exception):
+            pass
+
+    def __init__(self):
+        super().__init__()
+        self.expire_once = False
+        self.stale = True
+
+    def get_records(self, ShardIterator, Limit):
+        if ShardIterator.startswith("child") and self.stale:
+            self.stale = False
+            raise self.exceptions.TrimmedDataAccessException()
+        return super().get_records(ShardIterator, Limit)
+
+
+def test_an_iterator_behind_the_oldest_record_is_renewed_and_nothing_is_skipped():
+    handler = FakeHandler()
+    poller = StreamPoller(EarlyIteratorStreams(), "arn:aws:dynamodb:ap-southeast-3:1:table/t/stream/x",
+                          handler, retry_delay=0)
+    for _ in range(6):
+        poller.poll_once()
+    assert handler.calls == [["k1", "k2"], ["k3"]]

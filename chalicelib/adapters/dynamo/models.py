@@ -31,10 +31,11 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.constants import STRING
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from ...domain.model import Complaint, Event, Location, Rating, Reporter, Status
+from ...domain.people import CHANNELS
 from ...domain.times import from_storage, iso_utc
 from .tables import COMPLAINT_INDEXES, FEED_ALL, TABLES
 
@@ -93,6 +94,8 @@ class Models:
     ClockSummary: type
     Sanction: type
     Audit: type
+    Notification: type   # what one person is told (tables.py `notifications`)
+    NotificationProgress: type   # per complaint: the last timeline seq notified (same table)
     indexes: dict        # complaint index name -> the complaint model's GlobalSecondaryIndex
 
 
@@ -104,24 +107,26 @@ PROJECTIONS = {"ALL": AllProjection, "KEYS_ONLY": KeysOnlyProjection}
 
 
 def _indexes(short: str) -> dict:
-    """`<name>_index` attributes for every GSI tables.TABLES declares on `short` (all keys are
-    strings there)."""
+    """`<name>_index` attributes for every GSI and LSI tables.TABLES declares on `short` (all
+    keys are strings there)."""
     out = {}
-    for g in TABLES[short].get("GlobalSecondaryIndexes", []):
-        name = g["IndexName"]
-        meta = type("Meta", (), {"index_name": name,
-                                 "projection": PROJECTIONS[g["Projection"]["ProjectionType"]]()})
-        body: dict[str, object] = {"Meta": meta}
-        for key in g["KeySchema"]:
-            body[key["AttributeName"]] = UnicodeAttribute(hash_key=key["KeyType"] == "HASH",
-                                                          range_key=key["KeyType"] == "RANGE")
-        out[f"{name}_index"] = type(f"{short}_{name}_gsi", (GlobalSecondaryIndex,), body)()
+    for kind, base in (("GlobalSecondaryIndexes", GlobalSecondaryIndex),
+                       ("LocalSecondaryIndexes", LocalSecondaryIndex)):
+        for g in TABLES[short].get(kind, []):
+            name = g["IndexName"]
+            meta = type("Meta", (), {"index_name": name,
+                                     "projection": PROJECTIONS[g["Projection"]["ProjectionType"]]()})
+            body: dict[str, object] = {"Meta": meta}
+            for key in g["KeySchema"]:
+                body[key["AttributeName"]] = UnicodeAttribute(hash_key=key["KeyType"] == "HASH",
+                                                              range_key=key["KeyType"] == "RANGE")
+            out[f"{name}_index"] = type(f"{short}_{name}_index", (base,), body)()
     return out
 
 
 @cache
 def _build(prefix: str, region: str) -> Models:
-    def model(class_name: str, short: str, indexed: bool = True, **attrs) -> type:
+    def model(class_name: str, short: str, *, indexed: bool = True, **attrs: Any) -> type:
         # No `host`: endpoints come from AWS_ENDPOINT_URL_DYNAMODB, which TransactWrite honours too.
         meta = type("Meta", (), {"table_name": f"{prefix}{short}", "region": region})
         return type(class_name, (Model,), {"Meta": meta, **attrs, **(_indexes(short) if indexed else {})})
@@ -182,8 +187,25 @@ def _build(prefix: str, region: str) -> Models:
         feed=UnicodeAttribute(), actor_role=UnicodeAttribute(), actor_id=UnicodeAttribute(null=True),
         action=UnicodeAttribute(), complaint_id=UnicodeAttribute(null=True),
         source_ip=UnicodeAttribute(null=True))
+    def notification_keys() -> dict:
+        return dict(recipient=UnicodeAttribute(hash_key=True), id=UnicodeAttribute(range_key=True))
+
+    channel_attrs: dict[str, Any] = {f"delivered_{ch}": UTCTimeAttribute(null=True) for ch in CHANNELS}
+    channel_attrs.update({f"lease_{ch}": UnicodeAttribute(null=True) for ch in CHANNELS})
+    notification = model(
+        "NotificationItem", "notifications", **notification_keys(),
+        at=UTCTimeAttribute(), at_key=UnicodeAttribute(), type=UnicodeAttribute(),
+        complaint_id=UnicodeAttribute(null=True), title=JSONAttribute(), body=JSONAttribute(),
+        source=UnicodeAttribute(), read_at=UTCTimeAttribute(null=True),
+        queued_at=UTCTimeAttribute(null=True),
+        # per channel: when it was delivered, and until when a worker holds the right to deliver
+        **channel_attrs)
+    progress = model(   # keys "complaint:<id>" / "progress": no `at_key`, so no index sees it
+        "NotificationProgressItem", "notifications", indexed=False, **notification_keys(),
+        seq=NumberAttribute())
     return Models(Complaint=complaint, Event=event, Idempotency=idempotency, Quota=quota, Clock=clock,
-                  ClockSummary=summary, Sanction=sanction, Audit=audit,
+                  ClockSummary=summary, Sanction=sanction, Audit=audit, Notification=notification,
+                  NotificationProgress=progress,
                   # the model binds its own copies of the indexes: use those
                   indexes={name: getattr(complaint, f"{name}_index") for name in COMPLAINT_INDEXES})
 
