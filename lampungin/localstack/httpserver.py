@@ -81,6 +81,13 @@ class ContractRequestHandler(ChaliceRequestHandler):
         self.local_gateway = ContractGateway(app_object, config)
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
 
+    def __getattr__(self, name: str):
+        # http.server answers a method without a do_<METHOD> itself, 501 in HTML (TRACE, CONNECT,
+        # any token): every method goes to the gateway, where the app answers 405 in our shape
+        if name.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(name)
+
 
 class BacklogServer(ThreadedHTTPServer):
     request_queue_size = LISTEN_BACKLOG      # socketserver's default is 5
