@@ -6,10 +6,23 @@ the lifecycle), adapters/ (DynamoDB, auth), rules/ (the compiled policy bundle).
 from chalice import Chalice, CORSConfig, Rate
 
 from chalicelib.adapters import telemetry
-from chalicelib.api import audit, complaints, http, notifications, preferences, reference, sanctions
+from chalicelib.adapters.s3_uploads import upload_event_pattern
+from chalicelib.api import (
+    attachments,
+    audit,
+    complaints,
+    docs_page,
+    http,
+    notifications,
+    open311,
+    preferences,
+    public,
+    reference,
+    sanctions,
+)
 from chalicelib.api.throttle import middleware as throttle_requests
 from chalicelib.config import settings
-from chalicelib.handlers import deliver, on_complaint_changes, run_sweep
+from chalicelib.handlers import deliver, on_complaint_changes, on_upload, run_sweep
 from chalicelib.wiring import container
 
 app = Chalice(app_name="lampungin")
@@ -17,7 +30,8 @@ app.api.cors = CORSConfig(            # web frontends on other origins; set befo
     allow_origin=settings().cors_allow_origin, max_age=600,
     allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "Accept-Language"],
     expose_headers=["ETag", "Location", "Retry-After", "Idempotent-Replayed", "Content-Language"])
-for routes in (reference, complaints, sanctions, audit, notifications, preferences):
+for routes in (reference, complaints, sanctions, audit, notifications, preferences, public, docs_page,
+               attachments, open311):
     app.register_blueprint(routes.api)
 telemetry.configure(app.log, settings())     # JSON logs + EMF metrics when deployed (not local)
 app.register_middleware(telemetry.observe_request, "http")
@@ -57,6 +71,14 @@ def _delivery_handler(channel: str):
 for _channel in ("email", "sms", "whatsapp", "push"):
     app.on_sqs_message(queue=settings().queue_name(_channel), batch_size=1,
                        name=f"deliver_{_channel}")(_delivery_handler(_channel))
+
+
+@app.on_cw_event(upload_event_pattern(settings().table_prefix), name="process_upload")
+def process_upload(event):
+    """S3 (through EventBridge): a file uploaded for a complaint is checked, cleaned and kept, or
+    rejected and deleted. Pillow loads here only, never on the API's cold start."""
+    with telemetry.invocation(event.context):
+        return on_upload(event.to_dict())
 
 
 @app.lambda_function(name="cognito_post_confirmation")

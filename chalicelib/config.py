@@ -44,6 +44,7 @@ class Settings:
     user_pool_id: str | None        # production staff directory: the Cognito user pool
     staff_directory_path: str | None   # local staff directory (a JSON file under .local/)
     delivery_retry_seconds: float   # first backoff of a failed delivery (then ×2 per attempt)
+    attachments_bucket: str | None  # evidence files (S3); unset: this stage keeps none
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}{short}"
@@ -92,6 +93,7 @@ def from_env(env=None) -> Settings:
         user_pool_id=env.get("USER_POOL_ID") or None,
         staff_directory_path=env.get("STAFF_DIRECTORY_PATH") or None,
         delivery_retry_seconds=_seconds(env.get("DELIVERY_RETRY_SECONDS"), 30.0),
+        attachments_bucket=env.get("ATTACHMENTS_BUCKET") or None,
     )
 
 

@@ -27,6 +27,7 @@ def on_complaint_changes(event: dict) -> dict:
     # lazy: app.py imports this module in every Lambda; only the stream one needs these services
     from .services.audit import record_timeline
     from .services.clocks import reconcile
+    from .services.evidence import file_follow_ups
     from .services.notifications import notify_timeline
 
     deps, audit, notify = container.clock_deps(), container.audit, container.notify_deps()
@@ -43,6 +44,9 @@ def on_complaint_changes(event: dict) -> dict:
                     reconcile(deps, complaint_id, events)
                     complaint = deps.complaints.get(complaint_id)
                     if complaint is not None and events:
+                        done_seq = notify.notifications.progress(complaint_id)
+                        # follow-ups' texts and photos, for comparing later ones with them
+                        file_follow_ups(container.evidence, [e for e in events if e.seq > done_seq])
                         notify_timeline(notify, complaint, events)     # who is told of it
                 done.add(complaint_id)
         except Exception:
@@ -106,4 +110,27 @@ def deliver(channel: str, event: dict) -> dict:
             if record.get("receiptHandle"):
                 queue.retry_after(channel, record["receiptHandle"], delay)
             raise
+    return {"outcomes": outcomes}
+
+
+def on_upload(event: dict) -> dict:
+    """Objects created under uploads/ in the attachments bucket (EventBridge "Object Created"; S3's
+    own notification shape is read too): each is checked, cleaned and kept, or rejected and
+    deleted (services/attachments.process_upload). An error raises, so Lambda retries the event;
+    processing an object twice changes nothing."""
+    # lazy: only the upload processor loads the attachments service (and, through it, Pillow)
+    from .adapters.s3_uploads import created_objects
+    from .domain.attachments import parse_upload_key
+    from .services.attachments import process_upload
+
+    deps, bucket, outcomes = container.attachment_deps(processing=True), container.settings.attachments_bucket, []
+    for where, key in created_objects(event):
+        ids = parse_upload_key(key) if where == bucket else None
+        if ids is None:
+            log.warning("not an upload of this stage's attachments bucket: ignored")
+            outcomes.append("ignored")
+            continue
+        with log_context(complaint_id=ids[0], attachment_id=ids[1]):
+            outcomes.append(process_upload(deps, ids[0], ids[1], key))
+            log.info("upload processed", extra={"outcome": outcomes[-1]})
     return {"outcomes": outcomes}

@@ -6,13 +6,17 @@ import secrets
 from datetime import datetime
 
 from .config import Settings, settings
+from .domain.attachments import attachment_id
 from .domain.ids import complaint_id
 from .domain.times import UTC
+from .services.attachments import AttachmentDeps
 from .services.clocks import ClockDeps
 from .services.complaints import Deps
 from .services.delivery import DeliveryDeps
 from .services.notifications import NotifyDeps
+from .services.public import PublicDeps
 from .services.sanctions import SanctionDeps
+from .services.support import SupportDeps
 from .services.sweep import SweepDeps
 
 
@@ -208,6 +212,64 @@ class Container:
             return FileDeliveryLog(path) if path else LogDeliveryLog()
         return self._get("delivery_log", build)
 
+    @property
+    def evidence(self):
+        """The index of follow-ups' texts and photos (services/evidence.py)."""
+        def build():
+            # lazy: pynamodb (cold start), as for the complaints repository
+            from .adapters.dynamo.evidence import DynamoEvidenceIndex
+            return DynamoEvidenceIndex(self.settings)
+        return self._get("evidence", build)
+
+    @property
+    def open311_keys(self):
+        """Open311 client applications' API keys, stored hashed (services/open311_keys.py)."""
+        def build():
+            # lazy: pynamodb (cold start), paid only by an Open311 POST and the keys CLI
+            from .adapters.dynamo.api_keys import DynamoApiKeyStore
+            return DynamoApiKeyStore(self.settings)
+        return self._get("open311_keys", build)
+
+    @property
+    def attachments(self):
+        """The attachments table; None when this stage has no ATTACHMENTS_BUCKET (then it keeps
+        no evidence: listings are empty and uploads are refused, 403 attachments_disabled)."""
+        def build():
+            if not self.settings.attachments_bucket:
+                return None
+            # lazy: pynamodb (cold start), as for the complaints repository
+            from .adapters.dynamo.attachments import DynamoAttachmentStore
+            return DynamoAttachmentStore(self.settings)
+        return self._get("attachments", build)
+
+    @property
+    def attachment_files(self):
+        """The attachments bucket (presigned POSTs and GETs, the processor's reads and writes)."""
+        def build():
+            if not self.settings.attachments_bucket:
+                return None
+            # lazy: boto3's S3 client only where attachments are used
+            from .adapters.s3_uploads import S3Files
+            return S3Files(self.settings.attachments_bucket, self.settings.region)
+        return self._get("attachment_files", build)
+
+    @property
+    def image_sanitiser(self):
+        def build():
+            # lazy: Pillow and the HEIC decoder are the upload processor's cold start only
+            from .adapters.images import sanitise
+            return sanitise
+        return self._get("image_sanitiser", build)
+
+    @property
+    def new_attachment_id(self):
+        return self._get("new_attachment_id", lambda: lambda at: attachment_id(secrets.randbits(130)))
+
+    def attachment_deps(self, *, processing: bool = False) -> AttachmentDeps:
+        return AttachmentDeps(complaints=self.repo, store=self.attachments, files=self.attachment_files,
+                              audit=self.audit, now=self.now, new_id=self.new_attachment_id,
+                              sanitise=self.image_sanitiser if processing else None)
+
     def notify_deps(self) -> NotifyDeps:
         return NotifyDeps(notifications=self.notifications, staff=self.staff, people=self.people,
                           queue=self.delivery_queue, log=self.delivery_log, rules=self.rules,
@@ -235,7 +297,15 @@ class Container:
         return Deps(repo=self.repo, rules=self.rules, now=self.now, new_id=self.new_id,
                     daily_limit=s.daily_complaint_limit,
                     staff=self.staff if (s.staff_directory_path or s.user_pool_id or "staff" in self._overrides)
-                    else None)
+                    else None, evidence=self.evidence)
+
+    def public_deps(self) -> PublicDeps:
+        """Tracking, the public list and `similar` (services/public.py): the complaint repository
+        answers for its public indexes and its supports too."""
+        return PublicDeps(repo=self.repo, clocks=self.clock_deps(), rules=self.rules, now=self.now)
+
+    def support_deps(self) -> SupportDeps:
+        return SupportDeps(repo=self.repo, now=self.now)
 
 
 container = Container()

@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -21,6 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from chalicelib.adapters.kms_cipher import CipherError
+from chalicelib.domain import geo, policy
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.model import Complaint, Event, Reporter, Role
 from chalicelib.domain.times import iso_utc
@@ -32,6 +34,8 @@ from chalicelib.services.ports import (
     FirstRequest,
     ListQuery,
     Page,
+    PublicChunk,
+    PublicRead,
     Quota,
     QuotaClaim,
 )
@@ -70,6 +74,7 @@ class FakeComplaintRepository:
         self.events: dict[str, dict[int, Event]] = {}
         self.idempotency: dict[str, tuple[str, str | None]] = {}
         self.quotas: dict[str, dict[int, datetime]] = {}     # key -> slot -> time
+        self.supports: dict[str, dict[str, datetime]] = {}   # complaint -> supporter key -> when
         self.calls: Counter = Counter()
         self._lock = threading.Lock()   # the contract's atomicity, also under threads
 
@@ -170,6 +175,32 @@ class FakeComplaintRepository:
             events[version] = _utc(Event(complaint_id, version, at, REPORTER_FORGOTTEN, Role.CITIZEN.value,
                                          actor_id=pseudonym))
             return True
+
+    # --- public reads and supports (issue 12): as adapters/dynamo/complaints.py and support.py ---
+    @counted
+    def public_chunk(self, read: PublicRead) -> PublicChunk:
+        """One "query" of the sparse public indexes: evaluates at most `read.size` index items
+        (DynamoDB's Limit) below `read.before`, then filters, and says how far it looked."""
+        with self._lock:
+            indexed = sorted((c for c in self.complaints.values() if policy.in_public_list(c)
+                              and (read.cell is None or geo.cell_of(c.location) == read.cell)
+                              and (read.before is None or _order(c) < read.before)), key=_order, reverse=True)
+        evaluated = indexed[:read.size]
+        kept = [c for c in evaluated if (read.category is None or c.category == read.category)
+                and (read.opd is None or c.opd == read.opd)
+                and (not read.statuses or c.status.value in read.statuses)]
+        return PublicChunk(kept, _order(evaluated[-1]) if len(indexed) > read.size else None)
+
+    @counted
+    def support(self, complaint_id: str, supporter: str, at: datetime) -> int:
+        with self._lock:
+            supporters = self.supports.setdefault(complaint_id, {})
+            supporters.setdefault(supporter, at)
+            return len(supporters)
+
+    @counted
+    def supporters(self, complaint_ids: Sequence[str]) -> dict[str, int]:
+        return {cid: len(self.supports[cid]) for cid in complaint_ids if self.supports.get(cid)}
 
 
 def _tag(query: ListQuery) -> str:

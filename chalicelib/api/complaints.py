@@ -1,21 +1,27 @@
 """Complaint routes of CONTRACT.md. Each parses, calls one service, shapes the response."""
 from __future__ import annotations
 
+import logging
+
 from chalice import Blueprint
 
+from ..domain import policy
 from ..domain.commands import FileComplaint
 from ..domain.lifecycle import Action
 from ..domain.model import Status
 from ..services import complaints as service
 from ..services.clocks import complaint_deadlines
+from ..services.public import similar as similar_complaints
 from ..wiring import container
 from . import schemas
 from .errors import invalid
 from .http import JSON_CONTENT_TYPES, endpoint
+from .public import public_item_view
 from .queries import idempotency_key, if_match, page_limit, parse_bool
 from .views import ACTION_PATHS, complaint_view, timeline_view
 
 api = Blueprint(__name__)
+log = logging.getLogger("lampungin.api")
 
 ACTION_BODIES = {
     Action.CLAIM: schemas.Empty, Action.FOLLOW_UP: schemas.FollowUp, Action.APPROVE: schemas.Approve,
@@ -40,7 +46,21 @@ def file_complaint(call):
     headers = {"Location": f"/v1/complaints/{complaint.id}"}
     if not created:
         headers["Idempotent-Replayed"] = "true"
-    return 201, _view(call, complaint), headers
+    return 201, {**_view(call, complaint), **_similar(call, complaint)}, headers
+
+
+def _similar(call, complaint) -> dict:
+    """`similar` (the filer only, domain/policy.COMPLAINT_FIELDS): open public complaints like this
+    one nearby, to support instead. The complaint is stored by now: a failure here is logged and
+    offers nothing, it never fails the filing."""
+    if "similar" not in policy.complaint_fields(call.actor, complaint):
+        return {}
+    try:
+        offered = similar_complaints(container.public_deps(), call.actor, complaint)
+    except Exception:      # a store or rules failure: the filing stands, without the offer
+        log.exception("similar complaints for %s", complaint.id)
+        offered = []
+    return {"similar": [public_item_view(i) for i in offered]}
 
 
 @api.route("/v1/complaints", methods=["GET"])
@@ -92,8 +112,12 @@ _if_match = if_match      # `If-Match: 3` (or `"3"`): version 3 or 409; parsed i
 def _action_route(action: Action):
     def take_action(call, complaint_id):
         payload = call.body.model_dump(exclude_none=True)
-        complaint = service.act(container.deps(), call.actor, complaint_id, action, payload,
-                                expected_version=_if_match(call))
+        if action == Action.FOLLOW_UP:      # may carry photos of the work done (its attachments)
+            complaint = service.follow_up(container.deps(), container.attachments, call.actor, complaint_id,
+                                          payload, expected_version=_if_match(call))
+        else:
+            complaint = service.act(container.deps(), call.actor, complaint_id, action, payload,
+                                    expected_version=_if_match(call))
         return 200, _view(call, complaint), _etag(complaint)
     take_action.__name__ = f"complaint_{action.value}"
     wrapped = endpoint(api, body_model=ACTION_BODIES[action])(take_action)

@@ -36,6 +36,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "Unknown OPD '{value}'. See GET /v1/opds."),
     "unknown_jurisdiction": ("Kabupaten/kota '{value}' tidak dikenal.", "Unknown jurisdiction '{value}'."),
     "same_opd": ("Aduan sudah berada di OPD ini.", "The complaint is already with this OPD."),
+    "flagged_follow_up": ("Tindak lanjut ini ditandai: teks atau fotonya mirip bukti pada aduan lain, "
+                          "sehingga tidak dapat disetujui. Kembalikan kepada operator.",
+                          "This follow-up is flagged: its text or photos match evidence on another "
+                          "complaint, so it cannot be approved. Return it to the operator."),
     "unknown_operator": ("'{value}' bukan operator {opd} yang terdaftar.",
                          "'{value}' is not a registered operator of {opd}."),
     "bad_cursor": ("Kursor halaman tidak sah.", "The page cursor is not valid."),
@@ -152,4 +156,89 @@ FIELD_MESSAGES.update({
                            "The push token must be 1–{limit} visible ASCII characters."),
     "duplicate": ("Nilai '{value}' disebut lebih dari sekali.", "The value '{value}' is given more than once."),
     "address_required": ("Wajib diisi bila saluran {channel} dipilih.", "Required when the {channel} channel is chosen."),
+})
+
+# The API's own reference page (GET /docs, chalicelib/api/docs_page.py) when its viewer was not fetched.
+MESSAGES.update({
+    "docs_viewer_missing": ("Halaman referensi belum tersedia di sini (penampilnya belum diunduh: `make docs-viewer`). "
+                            "Deskripsi API ada di /openapi.json.",
+                            "The reference page is not available here (its viewer was not fetched: `make docs-viewer`). "
+                            "The API description is at /openapi.json."),
+})
+
+# Public tracking, the public list and support (chalicelib/api/public.py).
+MESSAGES.update({
+    "own_complaint": ("Anda tidak dapat mendukung aduan Anda sendiri.", "You cannot support your own complaint."),
+    "support_contended": ("Banyak dukungan masuk bersamaan. Coba lagi sebentar lagi.",
+                          "Many supports arrived at the same time. Try again shortly."),
+})
+FIELD_MESSAGES.update({
+    "invalid_near": ("Tulis sebagai lintang,bujur dalam derajat desimal, mis. -5.43,105.26.",
+                     "Write it as latitude,longitude in decimal degrees, e.g. -5.43,105.26."),
+    "radius_range": ("Radius harus bilangan bulat {min}–{max} meter.", "The radius must be a whole number of metres, {min} to {max}."),
+    "requires_near": ("Hanya dapat dipakai bersama near=lintang,bujur.", "Only allowed together with near=latitude,longitude."),
+    "radius_too_large": ("Radius terlalu besar untuk lokasi ini.", "The radius is too large for this location."),
+})
+
+# Open311 GeoReport v2 (/open311/v2/…, chalicelib/api/open311*.py): errors as the spec's
+# [{"code", "description"}], the description in these words.
+MESSAGES.update({
+    "open311_invalid_api_key": ("api_key tidak ada atau tidak sah.", "The api_key is missing or not valid."),
+    "open311_form_required": ("Kirim permintaan sebagai application/x-www-form-urlencoded (UTF-8).",
+                              "Send the request as application/x-www-form-urlencoded (UTF-8)."),
+    "open311_form_invalid": ("Badan permintaan bukan formulir yang sah (UTF-8, paling banyak {limit} kolom).",
+                             "The request body is not a valid form (UTF-8, at most {limit} fields)."),
+    "open311_unknown_format": ("Format tidak dikenal: akhiri alamat dengan .json atau .xml.",
+                               "Unknown format: end the address with .json or .xml."),
+    "open311_service_not_found": ("service_code tidak dikenal. Lihat services.json.",
+                                  "Unknown service_code. See services.json."),
+    "open311_request_not_found": ("Permintaan layanan tidak ditemukan.", "Service request not found."),
+    "open311_token_not_found": ("Token tidak ditemukan.", "Token not found."),
+    "open311_unknown_jurisdiction": ("jurisdiction_id tidak dikenal; di sini hanya {expected}.",
+                                     "Unknown jurisdiction_id; this endpoint serves only {expected}."),
+})
+FIELD_MESSAGES.update({
+    "open311_location_required": ("Sebutkan lat dan long, atau address_string.", "Give lat and long, or address_string."),
+    "open311_lat_long_pair": ("lat dan long harus diisi keduanya.", "lat and long must be given together."),
+    "open311_not_a_number": ("Harus angka desimal, mis. -5.4291.", "Must be a decimal number, e.g. -5.4291."),
+    "open311_invalid_url": ("Harus alamat http:// atau https://.", "Must be an http:// or https:// address."),
+    "open311_window_reversed": ("end_date harus sesudah start_date.", "end_date must be after start_date."),
+    "open311_window_too_long": ("Rentang start_date sampai end_date paling lama {days} hari.",
+                                "start_date to end_date may span at most {days} days."),
+    "open311_too_many_ids": ("Paling banyak {limit} service_request_id sekaligus.",
+                             "At most {limit} service_request_id at once."),
+    "open311_unknown_service": ("service_code '{value}' tidak dikenal.", "Unknown service_code '{value}'."),
+})
+# What Open311 clients show people (chalicelib/api/open311_views.py): (Bahasa Indonesia, English).
+OPEN311_WORDS: dict[str, tuple[str, str]] = {
+    "agency_notice": ("Ditangani oleh {opd}.", "Handled by {opd}."),
+    "deadline_notice": ("Batas waktu {clock}: {due}.", "{clock} due by {due}."),
+    "paused_notice": ("Batas waktu berhenti sementara: menunggu jawaban pelapor.",
+                      "The deadline is paused: waiting for the reporter's answer."),
+    "forwarded_to": ("Sudah diteruskan ke {jurisdiction}", "Forwarded to {jurisdiction}"),
+    "filed_notice": ("Aduan {id} diterima dan diteruskan ke {opd}.", "Complaint {id} was received and sent to {opd}."),
+    "contact": ("Pemerintah Provinsi Lampung, layanan aduan Lampung In", "Lampung Province, the Lampung In complaints service"),
+    "key_service": ("Kunci API diberikan oleh admin Lampung In kepada aplikasi klien (lampungin open311 keys add).",
+                    "API keys are issued to client applications by Lampung In's admins (lampungin open311 keys add)."),
+    "perizinan": ("Perizinan", "Licensing"),
+    "pendidikan": ("Pendidikan", "Education"),
+    "kesehatan": ("Kesehatan", "Health"),
+    "pajak": ("Pajak", "Tax"),
+    "lainnya": ("Lainnya", "Other"),
+}
+
+# Attachments (POST/GET /v1/complaints/{id}/attachments, follow-ups' photos): services/attachments.py.
+MESSAGES.update({
+    "attachment_limit_reached": ("Aduan ini sudah memiliki {limit} lampiran, jumlah terbanyak yang diizinkan.",
+                                 "This complaint already has {limit} attachments, the most it may have."),
+    "attachments_disabled": ("Lampiran tidak diaktifkan pada layanan ini.", "Attachments are not enabled on this service."),
+})
+FIELD_MESSAGES.update({
+    "invalid_filename": ("Nama berkas harus 1–{limit} karakter yang terlihat, tanpa / \\ atau \", dan tidak diawali titik.",
+                         "The file name must be 1–{limit} visible characters, without / \\ or \", not starting with a dot."),
+    "extension_mismatch": ("Ekstensi nama berkas tidak sesuai jenisnya; gunakan {expected}.",
+                           "The file name's extension does not match its type; use {expected}."),
+    "file_too_large": ("Berkas terlalu besar (maksimal {limit} byte, 10 MB).", "The file is too large (at most {limit} bytes, 10 MB)."),
+    "attachment_not_usable": ("Lampiran ini tidak dapat dipakai: harus unggahan Anda sendiri pada aduan ini yang sudah selesai diproses.",
+                              "This attachment cannot be used: it must be your own upload to this complaint, already processed."),
 })

@@ -63,4 +63,5 @@ container.on_reset.append(lambda: _table.update(value=None))   # tests swap stor
 
 
 def _league_table() -> dict:
-    return league_table(container.rules.opds, container.clocks, container.sanctions, container.now())
+    return league_table(container.rules.opds, container.clocks, container.sanctions, container.now(),
+                        supports=container.repo)

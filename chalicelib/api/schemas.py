@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..domain.attachments import MAX_PER_COMPLAINT
 from ..domain.people import CHANNELS
 from ..services.people import EMAIL_MAX, PHONE_MAX, PUSH_TOKEN_MAX
 from .errors import ApiError, field_error
@@ -93,6 +94,9 @@ class Empty(_Body):
 
 class FollowUp(_Body):
     message: str = _text(1, TEXT_MAX)
+    # photos of the work done: ids of the follower's own processed attachments of this complaint
+    attachments: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        default=None, max_length=MAX_PER_COMPLAINT)
 
 
 class Approve(_Body):
@@ -234,3 +238,247 @@ class PreferencesOut(BaseModel):
     channels: list[str] = Field(description="besides the in-app list (always on): email, sms, whatsapp, push")
     language: str = Field(description="id | en: the language of notifications")
     updated_at: str | None = Field(default=None, description="ISO-8601 UTC; null for the defaults")
+
+
+# --- response shapes (issue 12): what the routes answer, for GET /openapi.json only ----------------
+# The routes build plain dicts (api/views.py); these describe them, and tests/app/test_spec_fuzz.py
+# checks every answer against them. `defer_build`: no route validates with them, so their schemas
+# are built when the spec is (chalicelib/api/openapi.py), never on a cold start. Extra fields are
+# allowed (no additionalProperties): a field added to a view does not break a client.
+Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"}, description="ISO-8601, UTC")]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+
+class ErrorDetail(_Out):
+    field: str = Field(description="the offending field (`location.lat`), or \"\" for the body as a whole")
+    code: str = Field(description="required, too_short, too_long, wrong_type, out_of_range, not_allowed_value, "
+                      "unknown_field, invalid, ...")
+    message: str = Field(description="for people, in the caller's language")
+
+
+class ErrorInfo(_Out):
+    code: str = Field(description="stable, for programs: unauthenticated, not_found, wrong_state, ...")
+    message: str = Field(description="for people: Indonesian, or English with `Accept-Language: en`")
+    details: list[ErrorDetail]
+
+
+class ErrorBody(_Out):
+    """Every error answer: `{"error": {"code", "message", "details"}}` (CONTRACT.md)."""
+
+    error: ErrorInfo
+
+
+class Bilingual(_Out):
+    id: str = Field(description="Bahasa Indonesia")
+    en: str = Field(description="English")
+
+
+class Health(_Out):
+    status: Literal["ok"]
+    rules_version: str
+
+
+class CategoryOut(_Out):
+    code: str
+    name: str
+    sector: Literal["perizinan", "pendidikan", "kesehatan", "pajak", "lainnya"]
+    opd: str = Field(description="the OPD a complaint of this category is routed to")
+
+
+class OpdOut(_Out):
+    code: str
+    name: str
+
+
+class JurisdictionOut(_Out):
+    code: str
+    name: str
+    contact: Bilingual = Field(description="where a citizen reaches that government")
+
+
+class ClockLevel(_Out):
+    clock: Literal["followup", "approval"]
+    hours: float
+    mode: str = Field(description="calendar, working_days or working_hours")
+    pause_in: list[str] = Field(description="statuses in which the clock pauses")
+    warn_at_percent: float | None = None
+    in_force_since: str = Field(description="ISO date (WIB) the parameter took effect")
+    reference: str = Field(description="the legal basis")
+    description: Bilingual
+
+
+class SanctionLevel(_Out):
+    rule_id: str
+    level: str
+    subject_type: Literal["operator", "opd"]
+    reference: str
+    description: Bilingual | str
+
+
+class ServiceLevels(_Out):
+    rules_version: str
+    at: str = Field(description="the WIB date these levels are in force on")
+    timezone: str
+    clocks: list[ClockLevel]
+    sanctions: list[SanctionLevel]
+    calendar_years: list[int] = Field(description="first and last year of the working calendar")
+
+
+class ClockStats(_Out):
+    decided: int
+    on_time: int
+    late: int
+    on_time_rate: float | None
+    median_hours: float | None
+
+
+class OpdStats(_Out):
+    opd: str
+    name: str
+    complaints: int
+    followup: ClockStats
+    approval: ClockStats
+    sanctions: int
+    score: float = Field(description="95% Wilson lower bound of the on-time rate")
+    enough_data: bool
+    rank: int | None = Field(description="null while the OPD has too few decided clocks")
+
+
+class LeagueTable(_Out):
+    window_days: int
+    since: Timestamp
+    method: str
+    opds: list[OpdStats]
+
+
+class LocationOut(_Out):
+    lat: float | None = None
+    lon: float | None = None
+    address: str | None = None
+
+
+class Deadlines(_Out):
+    followup_due: Timestamp | None
+    approval_due: Timestamp | None
+
+
+class ReporterOut(_Out):
+    id: str | None = None
+    name: str | None = None
+
+
+class RatingOut(_Out):
+    stars: int = Field(ge=1, le=5)
+    comment: str | None = None
+
+
+class RoutingOut(_Out):
+    rule_id: str | None = None
+    rules_version: str | None = None
+
+
+class EvidenceFlagOut(_Out):
+    kind: Literal["text", "photo"]
+    ref: str = Field(description='"text", or the id of the attachment that matched')
+    matches_complaint: str = Field(description="the other complaint where it was used")
+    score: int = Field(description="photo: bits apart (0 identical); text: similarity in percent")
+
+
+class ComplaintOut(_Out):
+    """The contract's Complaint as this caller may see it: a field the privacy policy
+    (domain/policy.py) does not let the caller read is null."""
+
+    id: str
+    status: Literal["assigned", "waiting_citizen", "followed_up", "resolved", "closed", "forwarded", "rejected"]
+    category: str
+    sector: str
+    opd: str
+    title: str | None = Field(description="null unless the caller may read it (owner, staff, or public)")
+    description: str | None
+    location: LocationOut | None
+    visibility: Literal["private", "public"]
+    anonymous: bool
+    assignee: str | None = Field(description="the operator who claimed it; staff only")
+    created_at: Timestamp
+    updated_at: Timestamp
+    deadlines: Deadlines
+    overdue: bool
+    reporter: ReporterOut | None = Field(description="the owner, or staff when not anonymous")
+    version: int = Field(description="optimistic lock; also the ETag; send it back as If-Match")
+    jurisdiction: str | None
+    rating: RatingOut | None
+    routing: RoutingOut
+    actions: list[str] = Field(description="the action paths this caller may take now: show these buttons")
+    flags: list[EvidenceFlagOut] | None = Field(
+        default=None, description="staff only: the follow-up's text or photos nearly match evidence of another "
+                                  "complaint (honest follow-ups, rules/parameters/evidence.yaml)")
+    similar: list[dict] | None = Field(
+        default=None, description="in the 201 of POST /v1/complaints only, to the filer: open public complaints "
+                                  "of the same category nearby (the public list's items) to support instead")
+
+
+class ComplaintPage(_Out):
+    items: list[ComplaintOut]
+    next: str | None = Field(description="the cursor of the next page, or null")
+
+
+class SanctionOut(_Out):
+    id: str
+    kind: Literal["sanction", "warning", "report"]
+    complaint_id: str
+    subject_type: Literal["operator", "opd"]
+    subject_id: str
+    opd: str
+    rule_id: str
+    level: str
+    clock: Literal["followup", "approval"]
+    due_at: Timestamp
+    issued_at: Timestamp
+    hours_late: float
+    rules_version: str
+    explanation: Bilingual
+    reference: str
+    facts: dict = Field(description="the facts the rule saw")
+
+
+class SanctionPage(_Out):
+    items: list[SanctionOut]
+    next: str | None
+
+
+class AuditEntryOut(_Out):
+    at: Timestamp
+    actor_role: str
+    actor_id: str | None
+    action: str
+    complaint_id: str | None
+    source_ip: str | None
+
+
+class AuditPage(_Out):
+    items: list[AuditEntryOut]
+    next: str | None
+
+
+class NotificationOut(_Out):
+    id: str
+    at: Timestamp
+    type: str
+    complaint_id: str | None
+    title: str = Field(description="in the caller's language")
+    body: str
+    read_at: Timestamp | None
+
+
+class NotificationPage(_Out):
+    items: list[NotificationOut]
+    next: str | None
+
+
+class Forgotten(_Out):
+    complaints_deidentified: int
+    notifications_deleted: int
+    preferences_deleted: bool

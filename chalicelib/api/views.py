@@ -55,6 +55,7 @@ def complaint_view(c: Complaint, actor: Actor | None, deadlines: dict | None = N
         "jurisdiction": c.jurisdiction,
         "rating": asdict(c.rating) if c.rating else None,
         "routing": {"rule_id": c.routing_rule, "rules_version": c.rules_version},
+        "flags": [dict(f) for f in c.flags],
         "actions": [ACTION_PATHS[a] for a in allowed_actions(actor, c)] if actor else [],
     }
     return {name: value if name in allowed else None for name, value in full.items()}

@@ -168,6 +168,8 @@ def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
     if rule.target is not None:
         changes["status"] = rule.target
     data: dict = {}
+    if action in (Action.RETURN, Action.TRANSFER, Action.REOPEN):
+        changes["flags"] = ()            # the next follow-up is checked afresh (domain/evidence)
     if action == Action.CLAIM:
         changes["assignee"] = actor.sub
     elif action == Action.ASSIGN:

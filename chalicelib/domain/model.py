@@ -96,6 +96,7 @@ class Complaint:
     rating: Rating | None = None
     routing_rule: str | None = None    # the routing rule that chose the OPD
     rules_version: str | None = None   # the rules bundle in force when it was routed
+    flags: tuple = ()                  # the current follow-up's evidence flags (domain/evidence.Flag dicts)
 
     def evolve(self, **changes) -> Complaint:
         return replace(self, **changes)

@@ -21,7 +21,7 @@ staff unless anonymous).
     submitted        everyone      (no note)                       opd, category, routing_*: everyone
     claimed          everyone      (no note)                       -
     assigned_to      everyone      (no note)                       operator: staff
-    followed_up      everyone      case: the answer to the owner   -
+    followed_up      everyone      case: the answer to the owner   attachments (photo ids): everyone; flags: staff
     approved         everyone      staff: supervisor to operator   -
     returned         everyone      staff: the return reason        -
     transferred      everyone      case                            from_opd, to_opd, decides_approval: everyone
@@ -37,6 +37,14 @@ staff unless anonymous).
 A citizen's reply is withheld whole from everyone outside the case (not even "they answered"); a
 staff note likewise from everyone but staff. The other events are steps anyone who may see the
 complaint may know happened (its status shows them anyway), without the words.
+
+Public tracking, the public list and support (CONTRACT.md Additions, "Evidence, public tracking and
+support"; the end of this module): TRACK_FIELDS is what anyone with a complaint's number reads of
+it (no token), the `public` audience of the tables above — a private complaint shows its status,
+OPD, category, dates and deadlines, never its words or place; its timeline is the events EVENTS
+gives `public`, as `at`, `type` and `label` only. PUBLIC_ITEM_FIELDS is an item of the public list
+and of a filing's `similar` offer, for public complaints only (`in_public_list`, which also decides
+what the public indexes hold). `support_refusal` says who may support.
 """
 from __future__ import annotations
 
@@ -80,7 +88,7 @@ EVENTS: dict[str, Shown] = {
         ("opd", "category", "routing_rule", "rules_version", "explanation"), EVERYONE)),
     "claimed": Shown(EVERYONE),
     "assigned_to": Shown(EVERYONE, data={"operator": STAFF}),
-    "followed_up": Shown(EVERYONE, CASE),
+    "followed_up": Shown(EVERYONE, CASE, {"attachments": EVERYONE, "flags": STAFF}),   # photo_hashes: nobody
     "approved": Shown(EVERYONE, STAFF),
     "returned": Shown(EVERYONE, STAFF),
     "transferred": Shown(EVERYONE, CASE, dict.fromkeys(("from_opd", "to_opd", "decides_approval"), EVERYONE)),
@@ -101,7 +109,9 @@ COMPLAINT_FIELDS: dict[str, frozenset[Audience] | str] = {
     **dict.fromkeys(("title", "description", "location"), PUBLISHED),
     "rating": CASE,             # its comment is the citizen's words
     "assignee": STAFF,          # a staff member's id
+    "flags": STAFF,             # evidence that looks reused (domain/evidence): for the supervisor
     "reporter": IDENTITY,
+    "similar": frozenset({A.OWNER}),    # the filing's offer of nearby public complaints (TRACK below)
 }
 
 
@@ -199,3 +209,81 @@ def sanction_scope(actor: Actor) -> dict | None:
 def can_read_audit(actor: Actor) -> bool:
     """The audit trail is for oversight: inspectors and admins (CONTRACT.md, Oversight)."""
     return actor.role in OVERSIGHT
+
+
+# --- public tracking, the public list and support (issue 12) ---------------------------------------
+# GET /v1/track/{id}: read as the `public` audience (no token), whatever the complaint's visibility.
+TRACK_FIELDS: dict[str, frozenset[Audience] | str] = {
+    **dict.fromkeys(("id", "status", "status_label", "category", "sector", "opd", "visibility",
+                     "created_at", "deadlines", "overdue", "timeline"), EVERYONE),
+    **dict.fromkeys(("title", "description", "location", "supporters"), PUBLISHED),
+}
+TRACK_EVENT_FIELDS = ("at", "type", "label")      # of each public-safe event: never a note or an id
+# GET /v1/public/complaints and `similar`: no reporter, assignee, rating or anything a citizen wrote
+# after filing (replies, comments: those are events, and the list carries none).
+PUBLIC_ITEM_FIELDS = frozenset({"id", "status", "category", "sector", "opd", "title", "description",
+                                "location", "created_at", "updated_at", "deadlines", "overdue",
+                                "supporters", "distance_m"})
+
+
+def in_public_list(complaint: Complaint) -> bool:
+    """Whether the public list, the public indexes and `similar` may hold it: the reporter made it
+    public (CONTRACT.md: complaints are private unless filed public)."""
+    return complaint.visibility == "public"
+
+
+def track_fields(complaint: Complaint) -> frozenset[str]:
+    """The fields of the tracking view anyone may read of this complaint (the others are null)."""
+    return frozenset(name for name, spec in TRACK_FIELDS.items() if A.PUBLIC in _who(spec, complaint))
+
+
+def track_events(complaint: Complaint, events: list[Event]) -> list[Event]:
+    """The public-safe timeline: the events `public` gets, cut as visible_event cuts them (no staff
+    note, no citizen reply, no note text or actor id at all)."""
+    return [shown for e in events if (shown := visible_event(None, complaint, e)) is not None]
+
+
+def public_item_fields(complaint: Complaint) -> frozenset[str]:
+    """The fields of a public-list item: PUBLIC_ITEM_FIELDS for a public complaint, none otherwise."""
+    return PUBLIC_ITEM_FIELDS if in_public_list(complaint) else frozenset()
+
+
+def support_refusal(actor: Actor, complaint: Complaint) -> str | None:
+    """None when `actor` may support the complaint (a citizen who did not file it, on a public
+    complaint); else why not: "not_found" to whoever may not see it (a private complaint is
+    invisible to other citizens: 404), "own_complaint" to its reporter (403: one's own complaint
+    needs no support, and counting it would let anyone inflate their own), "forbidden" to staff
+    and on a private complaint its viewers see (403)."""
+    if not can_see(actor, complaint):
+        return "not_found"
+    if is_owner(actor, complaint):
+        return "own_complaint"
+    if actor.role != Role.CITIZEN or not in_public_list(complaint):
+        return "forbidden"
+    return None
+
+
+# --- attachments (CONTRACT.md Additions, "Evidence"; issue 12) -------------------------------------
+# Who gets a processed attachment of a complaint they may see, by who uploaded it. The reporter's
+# evidence is their own account in pictures: the case, and everyone only when they made the
+# complaint public (as its description). Staff's photos of the work done: whoever may see the
+# complaint. One not processed yet, or rejected, reaches only the person who uploaded it (to tell
+# them how it went). Every download URL handed out is audited (services/attachments.py).
+ATTACHMENTS: dict[str, frozenset[Audience] | str] = {"citizen": PUBLISHED, "staff": EVERYONE}
+
+
+def can_attach(actor: Actor, complaint: Complaint) -> bool:
+    """POST /v1/complaints/{id}/attachments: the owner, or an operator of the complaint's OPD."""
+    return is_owner(actor, complaint) or (actor.role == Role.OPERATOR and actor.opd == complaint.opd)
+
+
+def sees_attachment(actor: Actor, complaint: Complaint, *, uploaded_by: str, uploaded_by_role: str,
+                    ready: bool) -> bool:
+    if not can_see(actor, complaint):
+        return False
+    if actor.sub == uploaded_by and actor.role.value == uploaded_by_role:
+        return True
+    if not ready:
+        return False
+    spec = ATTACHMENTS["citizen" if uploaded_by_role == Role.CITIZEN.value else "staff"]
+    return audience(actor, complaint) in _who(spec, complaint)

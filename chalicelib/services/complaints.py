@@ -12,13 +12,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ..domain import lifecycle, policy
+from ..domain.attachments import plausible_attachment_id, usable_for_followup
 from ..domain.commands import FileComplaint
-from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, WrongState
 from ..domain.ids import plausible_id
 from ..domain.lifecycle import Action
 from ..domain.model import Actor, Complaint, Event, Role
+from .attachments import AttachmentStore
 from .audit import record_read
 from .clocks import ClockDeps, overdue_queue, with_deadlines
+from .evidence import EvidenceIndex, refuses_approval
+from .evidence import check as check_evidence
 from .paging import fill_page
 from .ports import (
     AuditLog,
@@ -47,6 +51,7 @@ class Deps:
     sleep: Callable[[float], None] = time.sleep     # the pause between contended filing attempts
     filing_attempts: int = 8             # tries of one filing when the citizen's quota is contended
     staff: StaffDirectory | None = None  # who works where: `assign` names an operator of the OPD
+    evidence: EvidenceIndex | None = None   # follow-ups' texts and photos (services/evidence.py)
 
 
 def scoped_key(sub: str, idempotency_key: str) -> str:
@@ -182,24 +187,66 @@ def act(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload: di
 
 
 def record(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload: dict,
-           expected_version: int | None = None) -> tuple[Complaint, Event | None]:
-    """`act`, also returning the timeline event it recorded (None when nothing changed)."""
+           expected_version: int | None = None, event_data: dict | None = None) -> tuple[Complaint, Event | None]:
+    """`act`, also returning the timeline event it recorded (None when nothing changed);
+    `event_data` is added to the event's data (a follow-up's photos)."""
     complaint = get(deps, actor, complaint_id)
     if expected_version is not None and expected_version != complaint.version:
         raise Conflict("conflict", expected=expected_version, current=complaint.version)
     new, event = lifecycle.decide(complaint, action, actor, deps.now(), payload)
+    if event_data:
+        event = replace(event, data={**event.data, **event_data})
+    if action == Action.FOLLOW_UP:
+        new = new.evolve(flags=tuple((event_data or {}).get("flags") or ()))
     if lifecycle.changes_nothing(complaint, action, actor, payload):
         return complaint, None
     if action == Action.TRANSFER and new.opd not in deps.rules.opds:
         raise Invalid("unknown_opd", field="opd", value=new.opd)
     if action == Action.FORWARD and new.jurisdiction not in deps.rules.jurisdictions:
         raise Invalid("unknown_jurisdiction", field="jurisdiction", value=new.jurisdiction)
+    if action == Action.APPROVE and complaint.flags and refuses_approval(deps.rules, deps.now()):
+        raise WrongState("flagged_follow_up", action=action.value, status=complaint.status.value)
     if action == Action.ASSIGN and deps.staff is not None:
         member = deps.staff.get(new.assignee or "")     # a complaint is held by a real operator
         if member is None or member.role != "operator" or member.opd != complaint.opd:
             raise Invalid("unknown_operator", field="operator", value=str(new.assignee)[:64], opd=complaint.opd)
     deps.repo.save(new, event)
     return new, event
+
+
+def follow_up(deps: Deps, photos: AttachmentStore | None, actor: Actor, complaint_id: str, payload: dict,
+              expected_version: int | None = None) -> Complaint:
+    """POST …/followups: `act`, and with `attachments` (photos of the work done) each must be the
+    follower's own processed upload to this complaint (422 `attachment_not_usable` naming the
+    first that is not). Who may follow up, and when, is decided first (403, 409), as without
+    photos. The event carries the ids and, for the reused-photo check, their hashes."""
+    ids = list(payload.get("attachments") or [])
+    if not ids:
+        return record(deps, actor, complaint_id, Action.FOLLOW_UP, payload, expected_version,
+                      event_data=_flags(deps, complaint_id, payload, {}))[0]
+    lifecycle.decide(get(deps, actor, complaint_id), Action.FOLLOW_UP, actor, deps.now(), payload)   # refuses first
+    asked = [i for i in ids if plausible_attachment_id(i)]      # nothing else is worth a read
+    found = photos.get_many(complaint_id, asked) if photos is not None and asked else {}
+    for i, att_id in enumerate(ids):
+        if att_id in ids[:i]:
+            raise Invalid("duplicate", field=f"attachments.{i}", value=att_id[:64])
+        if att_id not in found or not usable_for_followup(found[att_id], actor):
+            raise Invalid("attachment_not_usable", field=f"attachments.{i}")
+    hashes = {i: found[i].phash for i in ids if found[i].phash}
+    return record(deps, actor, complaint_id, Action.FOLLOW_UP, payload, expected_version,
+                  event_data={"attachments": ids, **({"photo_hashes": hashes} if hashes else {}),
+                              **_flags(deps, complaint_id, payload, hashes)})[0]
+
+
+def _flags(deps: Deps, complaint_id: str, payload: dict, hashes: dict) -> dict:
+    """Honest follow-ups: near copies of this follow-up's text or photos on other complaints,
+    looked up before it is recorded (a few bounded queries; the photos were hashed on upload),
+    so the supervisor sees them on the complaint and in the approval queue before deciding."""
+    if deps.evidence is None:
+        return {}
+    photos = {i: int(h, 16) for i, h in hashes.items() if isinstance(h, str) and len(h) == 16}
+    found = check_evidence(deps.evidence, deps.rules, complaint_id, payload.get("message"), photos, deps.now())
+    return {"flags": [f.as_dict() for f in found]} if found else {}
 
 
 def add_note(deps: Deps, actor: Actor, complaint_id: str, note: str,

@@ -358,3 +358,42 @@ class Channel(Protocol):
         """Deliver `message` to the address `to` (an e-mail address, an E.164 phone number, a
         push device token). Returns the provider's message id when it gives one; raises
         DeliveryFailed on any failure (never another exception type)."""
+
+
+# --- public tracking, the public list and support (issue 12) ---------------------------------------
+@dataclass(frozen=True)
+class PublicRead:
+    """One store request over the sparse public indexes (tables.py `public_feed`, `public_by_cell`):
+    services/public_reads.py merges several into a page. The store evaluates at most `size` index
+    items (DynamoDB's Limit, before the filters), newest first, only below `before`."""
+
+    cell: str | None = None           # a geohash cell (domain/geo.CELL_PRECISION); None: the whole feed
+    before: str | None = None         # a created_key: only complaints that sort below it
+    category: str | None = None
+    opd: str | None = None
+    statuses: tuple[str, ...] = ()    # any of these; empty: every status
+    size: int = 100
+
+
+@dataclass(frozen=True)
+class PublicChunk:
+    items: list                       # the matching Complaints, newest first
+    frontier: str | None              # created_key of the last item evaluated; None: nothing is left
+
+
+class PublicComplaints(Protocol):
+    """What public reads and support need of the complaint repository. Supports are the complaint's
+    (so one repository answers for them) but live in their own table (`supports`): every save puts
+    the whole complaint item, which would lose a counter kept on it."""
+
+    def public_chunk(self, read: PublicRead) -> PublicChunk:
+        """Exactly one store request (a query of one index partition)."""
+
+    def support(self, complaint_id: str, supporter: str, at: datetime) -> int:
+        """Count `supporter` (an opaque key) for the complaint once: the support and the counter
+        change in one transaction, a repeat changes nothing. Returns the supporters after it.
+        Raises domain.errors.Conflict when concurrent supports kept it from committing."""
+
+    def supporters(self, complaint_ids: list[str]) -> dict[str, int]:
+        """The supporters of any number of complaints (one batch read per 100); a complaint nobody
+        supported is absent."""

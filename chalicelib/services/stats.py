@@ -7,12 +7,12 @@ thin; OPDs with fewer than MIN_EVIDENCE decided clocks are listed but marked, no
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from statistics import median
 
 from .paging import MAX_LIMIT, all_pages
-from .ports import ClockRepository, SanctionRepository
+from .ports import ClockRepository, PublicComplaints, SanctionRepository
 
 Z95 = 1.96
 MIN_EVIDENCE = 10
@@ -47,7 +47,10 @@ def clock_summary(clocks, name: str, now: datetime) -> dict:
             "median_hours": round(median(durations), 1) if durations else None}
 
 
-def opd_table(opds: Mapping, clocks_for, sanctions_for, now: datetime, window_days: int = WINDOW_DAYS) -> dict:
+def opd_table(opds: Mapping, clocks_for, sanctions_for, now: datetime, window_days: int = WINDOW_DAYS,
+              supporters_for: Callable[[list[str]], int] | None = None) -> dict:
+    """With `supporters_for` (complaint ids -> their supporters in all), each row also has
+    `supporters`: how many citizens supported the OPD's complaints of the window (issue 12)."""
     since = now - timedelta(days=window_days)
     rows = []
     for code, opd in opds.items():
@@ -55,13 +58,15 @@ def opd_table(opds: Mapping, clocks_for, sanctions_for, now: datetime, window_da
         followup, approval = clock_summary(clocks, "followup", now), clock_summary(clocks, "approval", now)
         decided = followup["decided"] + approval["decided"]
         on_time = followup["on_time"] + approval["on_time"]
+        complaint_ids = sorted({c.complaint_id for c in clocks if c.name == "followup"})
         rows.append({
             "opd": code, "name": opd.name,
-            "complaints": len({c.complaint_id for c in clocks if c.name == "followup"}),
+            "complaints": len(complaint_ids),
             "followup": followup, "approval": approval,
             "sanctions": sanctions_for(code, since),
             "score": round(wilson_lower(on_time, decided), 3),
             "enough_data": decided >= MIN_EVIDENCE,
+            **({"supporters": supporters_for(complaint_ids)} if supporters_for is not None else {}),
         })
     rows.sort(key=lambda r: (not r["enough_data"], -r["score"], r["opd"]))
     for rank, row in enumerate(rows, start=1):
@@ -72,11 +77,15 @@ def opd_table(opds: Mapping, clocks_for, sanctions_for, now: datetime, window_da
 
 
 def league_table(opds: Mapping[str, object], clocks: ClockRepository, sanctions: SanctionRepository,
-                 now: datetime, window_days: int = WINDOW_DAYS) -> dict:
+                 now: datetime, window_days: int = WINDOW_DAYS, supports: PublicComplaints | None = None) -> dict:
     """`GET /v1/stats/opds`: every OPD's recent clocks (one index query each) and its primary
-    sanctions in the window, counted page by page."""
+    sanctions in the window, counted page by page; with `supports` (the complaint repository), the
+    supporters of those complaints (one batch read per 100 complaints)."""
     def sanctions_for(opd: str, since: datetime) -> int:
         return sum(1 for _ in all_pages(lambda cursor: sanctions.list(
             complaint=None, opd=opd, subject_type=None, since=since, kind="sanction",
             limit=MAX_LIMIT, cursor=cursor)))
-    return opd_table(opds, clocks.for_opd, sanctions_for, now, window_days)
+    def supporters_for(complaint_ids: list[str]) -> int:
+        return sum(supports.supporters(complaint_ids).values()) if supports is not None and complaint_ids else 0
+    return opd_table(opds, clocks.for_opd, sanctions_for, now, window_days,
+                     supporters_for if supports is not None else None)

@@ -52,6 +52,10 @@ def alarms() -> dict:
         "PreTokenErrorsAlarm": _alarm(
             "Sign-ins failed in the pre-token trigger (it could not read a user's MFA settings)",
             "AWS/Lambda", "Errors", {"FunctionName": fn["pre_token"]}, threshold=5),
+        "ProcessUploadErrorsAlarm": _alarm(
+            "Uploaded attachments could not be processed (each event is retried; an upload left "
+            "unprocessed stays pending and its uploader sees no download)", "AWS/Lambda", "Errors",
+            {"FunctionName": fn["upload"]}, threshold=3),
         **{f"Deliver{ch.capitalize()}ErrorsAlarm": _alarm(
             f"{ch} deliveries keep failing (each is retried from its queue; the dead-letter alarm "
             "fires when one gives up)", "AWS/Lambda", "Errors", {"FunctionName": fn[f"deliver_{ch}"]},

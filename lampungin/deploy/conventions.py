@@ -16,10 +16,11 @@ STREAMED_TABLE = "complaints"
 DELIVERY_CHANNELS = CHANNELS          # one delivery queue (and Lambda) per channel: email, sms, …
 # Chalice names its Lambdas <app>-<stage>[-<function>]; the API handler has no suffix. The app's
 # functions (app.py): the API, the stream handler, the sweep, the user pool's two triggers and
-# one delivery worker per channel (`@app.on_sqs_message(name=f"deliver_{channel}")`).
+# one delivery worker per channel (`@app.on_sqs_message(name=f"deliver_{channel}")`), and the
+# attachments' upload processor (`@app.on_cw_event(name="process_upload")`: the bucket's events).
 FUNCTIONS = {"api": "", "stream": "-complaint_changes", "sweep": "-sweep",
              "post_confirmation": "-cognito_post_confirmation", "pre_token": "-cognito_pre_token",
-             **{f"deliver_{ch}": f"-deliver_{ch}" for ch in DELIVERY_CHANNELS}}
+             **{f"deliver_{ch}": f"-deliver_{ch}" for ch in DELIVERY_CHANNELS}, "upload": "-process_upload"}
 METRICS_NAMESPACE = "LampungIn"     # chalicelib/adapters/telemetry.py writes here (EMF)
 
 # What Chalice's @app.on_dynamodb_record cannot say. Applied by lampungin.deploy.chalice_deploy after

@@ -34,9 +34,14 @@ def lambda_policy(stage: str) -> dict:
          "Resource": f"arn:aws:sqs:*:*:{prefix}complaints-stream-dlq"},
         {"Sid": "Notifications", "Effect": "Allow", "Action": ["sns:Publish"],
          "Resource": f"arn:aws:sns:*:*:{prefix}notifications"},
+        # the API presigns uploads (PutObject) and downloads (GetObject); the upload processor
+        # reads an upload, writes its sanitised copy and deletes the upload (or a rejected one)
         {"Sid": "Attachments", "Effect": "Allow",
-         "Action": ["s3:GetObject", "s3:PutObject"],
+         "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
          "Resource": f"arn:aws:s3:::{prefix}attachments-*/*"},
+        # HeadObject of a key that is gone answers 404 (not 403) only with ListBucket
+        {"Sid": "AttachmentsList", "Effect": "Allow", "Action": ["s3:ListBucket"],
+         "Resource": f"arn:aws:s3:::{prefix}attachments-*"},
         {"Sid": "NotificationsKey", "Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
          "Resource": "*", "Condition": {"StringLike": {"kms:ViaService": ["sns.*.amazonaws.com",
                                                                          "sqs.*.amazonaws.com",

@@ -64,7 +64,15 @@ def bucket() -> dict:
                 "LifecycleConfiguration": {"Rules": [{
                     "Id": "tidy", "Status": "Enabled",
                     "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
-                    "NoncurrentVersionExpiration": {"NoncurrentDays": 90}}]},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 90}}, {
+                    # an upload the processor never took (its metadata unstripped) does not stay
+                    "Id": "unprocessed-uploads", "Status": "Enabled", "Prefix": "uploads/",
+                    "ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]},
+                # uploads reach the processor as EventBridge events (app.py process_upload)
+                "NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
+                # browsers POST the presigned form and GET the presigned downloads from other origins
+                "CorsConfiguration": {"CorsRules": [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"],
+                                                     "AllowedHeaders": ["*"], "MaxAge": 600}]},
                 "Tags": [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}],
             },
         },

@@ -29,7 +29,14 @@ REQUIREMENTS = ("requirements.txt", "requirements-vendor.txt", "requirements-dev
 SERVICES = ("pypi", "osv")
 TIMEOUT_S = 300
 # Deliberate exceptions: vulnerability id (or alias) -> why it does not apply here, and until when.
-IGNORED: dict[str, str] = {}
+IGNORED: dict[str, str] = {
+    # xmltodict 0.14.2: `georeport` (the independent Open311 client of tests/e2e/test_open311_client.py,
+    # dev only) pins xmltodict<0.15. The advisory is about `unparse` building XML from untrusted
+    # keys (disputed); georeport only parses our own answers in a test and nothing of it reaches
+    # the Lambda. Drop when georeport allows xmltodict>=0.15, or replace georeport.
+    "CVE-2025-9375": "dev-only xmltodict 0.14.2 via georeport (tests only; unparse never called)",
+    "GHSA-rqvm-6hhw-247j": "the same advisory as CVE-2025-9375",
+}
 
 
 @dataclass

@@ -97,8 +97,9 @@ def apply_env(env: dict[str, str]) -> None:
 
 
 def provision(settings) -> dict[str, str]:
-    """Tables from the shared definitions, the complaints stream ARN and the stream's DLQ.
-    Idempotent, so a persistent store (DynamoDB Local) can be provisioned on every start."""
+    """Tables from the shared definitions, the complaints stream ARN, the stream's DLQ and the
+    attachments bucket. Idempotent, so a persistent store (DynamoDB Local) can be provisioned on
+    every start."""
     # lazy: the CLI (`lampungin sweep`) imports this module; boto3 costs ~150 ms
     import boto3
 
@@ -113,7 +114,23 @@ def provision(settings) -> dict[str, str]:
     sqs = boto3.client("sqs")
     dlq_url = sqs.create_queue(QueueName=f"{settings.table_prefix}{COMPLAINTS}-stream-dlq",
                                Attributes={"MessageRetentionPeriod": "1209600"})["QueueUrl"]
-    return {"stream_arn": stream_arn, "dlq_url": dlq_url}
+    return {"stream_arn": stream_arn, "dlq_url": dlq_url, "attachments_bucket": attachments_bucket(settings)}
+
+
+def attachments_bucket(settings) -> str:
+    """The evidence bucket (uploads are POSTed to moto's endpoint, which any local frontend
+    reaches), with the CORS rule that lets a browser on another origin POST and GET."""
+    import boto3  # lazy: as in provision()
+
+    name, s3 = f"{settings.table_prefix}attachments", boto3.client("s3")
+    try:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": settings.region})
+    except (s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
+        pass
+    s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [{
+        "AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"],
+        "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]})
+    return name
 
 
 class SqsDeadLetters:

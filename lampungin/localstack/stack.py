@@ -37,6 +37,7 @@ from .notices import Unavailable
 from .people_key import ensure_people_key
 from .scheduler import Scheduler, rate_seconds, schedules_of
 from .stream import StreamPoller
+from .uploads import UploadPoller
 
 log = logging.getLogger("lampungin.dev")
 
@@ -136,6 +137,7 @@ class Stack:
         settings = from_env()
         res = aws.provision(settings)
         os.environ["COMPLAINTS_STREAM_ARN"] = res["stream_arn"]
+        os.environ["ATTACHMENTS_BUCKET"] = res["attachments_bucket"]
         # the notification side (delivery.py): queues, SMTP sink, fake Twilio, push, staff, KMS
         self.delivery = LocalDelivery(self.home)
         app_env = self.delivery.environment(settings, {c: o.name for c, o in load_bundle().opds.items()})
@@ -156,6 +158,9 @@ class Stack:
             "outbox_path": os.environ["OUTBOX_PATH"], "app_env": app_env, **store})
         self._start_stream(app, config, res, settings.region)
         self._start_schedules(app, config)
+        uploads = UploadPoller(boto3.client("s3"), res["attachments_bucket"], invoker(app, config, "process_upload"),
+                               region=settings.region, on_stats=functools.partial(self._report, "uploads"))
+        self._thread("uploads", uploads.run)      # moto sends no S3 events: uploads.py stands in
         for poller in self.delivery.pollers(app, functools.partial(invoker, app, config), settings.region,
                                             self._report):
             self._thread(poller.stats["queue"], poller.run)

@@ -91,6 +91,15 @@ SANCTION_RULES_FILE = rules_file({"level": text, "subject": one_of(*SUBJECT_TYPE
 
 # parameters/: known parameter names -> validator of each dated value
 _percent = number
+
+
+def _whole_between(low: int, high: int):
+    def validate(ctx, value, parent, key) -> bool:
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return True
+        ctx.add(line_of(parent, key), "bad_value", key=key, got=value, allowed=f"{low}..{high}")
+        return False
+    return validate
 KNOWN_PARAMETERS = {
     "clocks.followup.hours": number, "clocks.approval.hours": number,
     "clocks.followup.mode": one_of(*MODES), "clocks.approval.mode": one_of(*MODES),
@@ -99,6 +108,10 @@ KNOWN_PARAMETERS = {
     "clocks.followup.warn_at_percent": _percent, "clocks.approval.warn_at_percent": _percent,
     "sanctions.window_days": integer, "sanctions.operator_written_warning_after": integer,
     "sanctions.opd_report_after": integer,
+    "similar.radius_m": integer,
+    "evidence.photo_max_distance": _whole_between(0, 7),      # what domain/evidence's index can find
+    "evidence.text_min_similarity": _whole_between(1, 100),
+    "evidence.action": one_of("flag", "refuse"),
 }
 PARAMETER_KEYS = ("description", "unit", "values")
 

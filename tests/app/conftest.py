@@ -15,6 +15,7 @@ from tests.contract_client import ContractClient
 from tests.fakes import FakeComplaintRepository
 from tests.fakes_audit import FakeAuditLog
 from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository, RecordingNotifier
+from tests.fakes_evidence import FakeEvidenceIndex
 from tests.fakes_notifications import (
     FakeDeliveryLog,
     FakeDeliveryQueue,
@@ -75,7 +76,7 @@ def people_around(notifications=None) -> dict:
     """The notification side of the container, faked: who is told, through which channels."""
     return dict(notifications=notifications or FakeNotificationStore(), staff=FakeStaffDirectory(),
                 people=FakePeople(), delivery_queue=FakeDeliveryQueue(), delivery_log=FakeDeliveryLog(),
-                channels={})
+                channels={}, evidence=FakeEvidenceIndex())
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ xfail(strict=True) with the reason (DISAGREEMENTS), so fixing the code turns it 
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -21,9 +22,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app import app
+from chalicelib.api import docs_page
 from chalicelib.wiring import container
 from tests.app.conftest import ADMIN, CITIZEN, CITIZEN_2, INSPECTOR, staff
 from tests.app.test_complaint_flow import NEW, OPD
+from tests.fakes_attachments import FakeAttachmentStore, FakeFiles
 from tests.keys import TestKeys
 
 OTHER_OPD = "DINKES"
@@ -90,6 +93,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", CID): on_complaint(*CASE_READERS),
     ("GET", f"{CID}/timeline"): on_complaint(*CASE_READERS),
     ("POST", f"{CID}/notes"): on_complaint("operator_of_opd", "supervisor_of_opd", "inspector"),
+    # Additions (Evidence): the owner and the OPD's operators attach; whoever may see it downloads
+    ("POST", f"{CID}/attachments"): on_complaint("citizen_owner", "operator_of_opd"),
+    ("GET", f"{CID}/attachments"): on_complaint(*CASE_READERS),
     ("POST", f"{CID}/claim"): on_complaint("operator_of_opd"),
     ("POST", f"{CID}/assign"): on_complaint("supervisor_of_opd"),
     ("POST", f"{CID}/followups"): on_complaint("operator_of_opd"),
@@ -112,6 +118,19 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("PUT", "/v1/me/preferences"): roles(*ROLE_CALLERS),
     ("DELETE", "/v1/me/preferences"): roles(*ROLE_CALLERS),
     ("DELETE", "/v1/me"): roles(*ROLE_CALLERS),
+    # The API's own description and reference page: no token is read. /docs and its viewer answer
+    # 404 `docs_viewer_missing` to everyone until `make docs-viewer` fetched the viewer.
+    ("GET", "/openapi.json"): anyone(),
+    ("GET", "/docs"): anyone() if docs_page.viewer_installed() else dict.fromkeys(ROLE_RELATIONS, 404),
+    ("GET", "/docs/redoc.standalone.js"): anyone() if docs_page.viewer_installed()
+    else dict.fromkeys(ROLE_RELATIONS, 404),
+    # Additions (Evidence, public tracking and support): tracking and the public list need no token
+    # (a bad one is never read). Supporting the matrix's private complaint: nobody — its reporter
+    # 403 `own_complaint`, staff who see it 403, everyone else 404 (invisible). The cells of a
+    # public complaint are in tests/app/test_public_tracking.py.
+    ("GET", "/v1/track/{complaint_id}"): dict.fromkeys(COMPLAINT_RELATIONS, ALLOW),
+    ("GET", "/v1/public/complaints"): anyone(),
+    ("POST", f"{CID}/support"): on_complaint(),
 }
 
 # Cells where the code answers otherwise than CONTRACT.md: reported, not encoded.
@@ -125,6 +144,7 @@ ROLE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
 REASON = {"reason": "Bukan kewenangan kami."}
 BODIES: dict[str, dict[str, Any] | None] = {
     "notes": {"note": "Cek berkas di loket."},
+    "attachments": {"filename": "bukti.jpg", "content_type": "image/jpeg", "size": 2048},
     "claim": {},
     "assign": {"operator": "operator2-dpmptsp"},      # a second operator in the directory
     "followups": {"message": "NIB sudah diterbitkan."},
@@ -167,6 +187,14 @@ STATE_BEFORE = {"approve": "followed_up", "return": "followed_up", "replies": "w
                 "rating": "resolved", "reopen": "resolved"}
 
 
+@pytest.fixture
+def api(api):
+    """tests/app/conftest.py's `api` with attachments on (tests/fakes_attachments.py), so their
+    routes are judged like every other (without a bucket they are refused to everyone)."""
+    container.override(attachments=FakeAttachmentStore(), attachment_files=FakeFiles())
+    return api
+
+
 # --- tokens ------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def foreign_key():
@@ -193,7 +221,10 @@ def auth_headers(relation: str, callers: dict[str, Caller], keys: TestKeys, fore
 
 # --- the matrix --------------------------------------------------------------------------------
 def app_routes() -> set[tuple[str, str]]:
-    return {(method, path) for path, methods in app.routes.items() for method in methods}
+    # Open311 GeoReport v2 has its own authorization (an api_key for POST, none for reads) and its
+    # own error shape; tests/app/test_open311.py is its matrix (no token, bad token, each role).
+    return {(method, path) for path, methods in app.routes.items() for method in methods
+            if not path.startswith("/open311/")}
 
 
 def test_every_route_has_an_entry_and_every_entry_a_route():
@@ -244,7 +275,11 @@ def test_cell(api, keys, foreign_key, method: str, path: str, relation: str, out
     if "{complaint_id}" not in path:
         headers = auth_headers(relation, ROLE_CALLERS, keys, foreign_key)
         body = ROLE_BODIES.get((method, path))
-        status, answer = api.call(method, path, body=body, headers=headers)
+        if path.startswith("/docs"):        # the reference page: HTML and JavaScript when it is a 2xx
+            resp = api.client.http.get(path, headers=headers)
+            status, answer = resp.status_code, json.loads(resp.body) if resp.status_code >= 400 else resp.body
+        else:
+            status, answer = api.call(method, path, body=body, headers=headers)
         _check(status, answer, outcome, cell)
         if outcome != ALLOW and path.startswith("/v1/me"):  # a bad token carries admin claims
             assert container.people.get(ADMIN[0]) is None, f"{cell}: a refused request stored preferences"

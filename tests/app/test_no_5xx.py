@@ -100,6 +100,9 @@ def send(api, req: Request):
 def test_every_route_parameter_header_and_claim_never_5xx(any_api, focus, data):
     req = data.draw(requests(focus))
     status, body, raw, auth = send(any_api, req)
+    if req.path.startswith("/open311/"):     # the spec's own error shape: tests/app/test_open311.py checks it
+        assert status < 500, (status, raw[:500])
+        return
     assert_contract_error(status, body, raw, auth)
 
 

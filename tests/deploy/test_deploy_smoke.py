@@ -175,10 +175,25 @@ def test_the_stream_mapping_has_the_settings_chalice_cannot_set(stage):
 
 def test_the_sweep_is_scheduled_every_five_minutes(stage):
     events = stage["session"].client("events")
-    rules = [r for r in events.list_rules()["Rules"] if r["Name"].startswith(f"lampungin-{STAGE}-")]
+    rules = [r for r in events.list_rules()["Rules"] if r["Name"].startswith(f"lampungin-{STAGE}-")
+             and "ScheduleExpression" in r]
     assert [r["ScheduleExpression"] for r in rules] == ["rate(5 minutes)"]
     (target,) = events.list_targets_by_rule(Rule=rules[0]["Name"])["Targets"]
     assert target["Arn"] == functions(stage["session"])[conventions.function_name(STAGE, "sweep")]["FunctionArn"]
+
+
+def test_uploads_in_the_stages_bucket_reach_the_upload_processor(stage):
+    """The attachments bucket sends its events to EventBridge (infra/); Chalice's rule takes
+    objects created under uploads/ in this stage's bucket to process_upload."""
+    events = stage["session"].client("events")
+    (rule,) = [r for r in events.list_rules()["Rules"] if r["Name"].startswith(f"lampungin-{STAGE}-")
+               and "EventPattern" in r]
+    pattern = json.loads(rule["EventPattern"])
+    assert pattern["detail-type"] == ["Object Created"]
+    assert pattern["detail"]["bucket"]["name"] == [{"prefix": f"lampungin-{STAGE}-attachments"}]
+    assert pattern["detail"]["object"]["key"] == [{"prefix": "uploads/"}]
+    (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+    assert target["Arn"] == functions(stage["session"])[conventions.function_name(STAGE, "upload")]["FunctionArn"]
 
 
 def test_the_rest_api_serves_every_route_of_the_app(stage):

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
+from chalicelib.adapters.dynamo.api_keys import api_key_model
+from chalicelib.adapters.dynamo.attachments import attachment_models
+from chalicelib.adapters.dynamo.evidence import evidence_model
 from chalicelib.adapters.dynamo.models import models_for
 from chalicelib.adapters.dynamo.people import people_model
+from chalicelib.adapters.dynamo.support import support_models
 from chalicelib.adapters.dynamo.tables import COMPLAINT_INDEXES, TABLES, create_tables, table_definitions
 from chalicelib.config import from_env
 from chalicelib.domain.times import WIB
+from tests.integration.conftest import STORES
 
 
 def _models_by_table(settings):
     m = models_for(settings)
     return {"complaints": m.Complaint, "timeline": m.Event, "idempotency": m.Idempotency,
             "clocks": m.Clock, "sanctions": m.Sanction, "audit": m.Audit,
-            "notifications": m.Notification, "people": people_model(settings)}
+            "notifications": m.Notification, "people": people_model(settings),
+            "evidence": evidence_model(settings.table_prefix, settings.region),
+            "supports": support_models(settings.table_prefix, settings.region)[0],
+            "open311_keys": api_key_model(settings),
+            "attachments": attachment_models(settings.table_prefix, settings.region)[0]}
 
 
 def _keys(schema):
@@ -115,3 +126,29 @@ def test_times_are_stored_as_fixed_width_utc_iso(dynamodb, settings):
     assert item["created_at"] == {"S": "2026-11-02T01:00:00.000000Z"}
     assert item["created_key"] == {"S": "2026-11-02T01:00:00.000000Z#ADU-261102-0000001"}
     assert (item["opd_status"], item["version"]) == ({"S": "BAPENDA#assigned"}, {"N": "1"})
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_table_from_an_earlier_version_gets_the_indexes_it_lacks(request, settings, store):
+    """DynamoDB Local keeps tables across `make run`s: one created before an index was added to
+    tables.py must get it on the next start, or the route that queries it would answer 500."""
+    import copy
+
+    import boto3
+    request.getfixturevalue("dynamodb" if store == "dynamo" else "dynamodb_local")
+    if store != "dynamo":
+        endpoint = request.getfixturevalue("dynamodb_local")
+        request.getfixturevalue("monkeypatch").setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
+    client = boto3.client("dynamodb", region_name=settings.region)
+    spec = table_definitions(settings)["complaints"]
+    old = copy.deepcopy(spec)
+    old["TableName"] = spec["TableName"] + "-old"
+    old["GlobalSecondaryIndexes"] = [g for g in old["GlobalSecondaryIndexes"] if g["IndexName"] != "feed"]
+    old["AttributeDefinitions"] = [a for a in old["AttributeDefinitions"] if a["AttributeName"] != "feed"]
+    client.create_table(**old)
+    from chalicelib.adapters.dynamo.tables import add_missing_indexes
+    assert add_missing_indexes(client, {**spec, "TableName": old["TableName"]}, sleep=lambda s: None) == ["feed"]
+    table = client.describe_table(TableName=old["TableName"])["Table"]
+    assert "feed" in {g["IndexName"] for g in table["GlobalSecondaryIndexes"]}
+    assert add_missing_indexes(client, {**spec, "TableName": old["TableName"]}) == []
+    client.delete_table(TableName=old["TableName"])

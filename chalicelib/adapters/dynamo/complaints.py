@@ -11,6 +11,7 @@ page can be such a position (`cursor_after`), so a filtering caller may stop mid
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
@@ -26,6 +27,8 @@ from ...services.ports import (
     FirstRequest,
     ListQuery,
     Page,
+    PublicChunk,
+    PublicRead,
     Quota,
     QuotaClaim,
 )
@@ -44,7 +47,8 @@ from .models import (
     quota_slot,
     to_iso,
 )
-from .tables import COMPLAINT_INDEXES, FEED_ALL
+from .support import DynamoSupportStore
+from .tables import COMPLAINT_INDEXES, FEED_ALL, PUBLIC_FEED
 
 FAILED = "ConditionalCheckFailed"
 CONTENDED = frozenset({FAILED, "TransactionConflict"})   # another filing got there first
@@ -60,6 +64,7 @@ class DynamoComplaintRepository:
         # One connection per repository, reused on warm starts. TransactWrite ignores Meta.host;
         # endpoints (local stack, moto server) come from AWS_ENDPOINT_URL_DYNAMODB.
         self._connection = Connection(region=settings.region)
+        self._supports = DynamoSupportStore(settings)     # a complaint's supporters (support.py)
 
     def add(self, complaint: Complaint, event: Event, idempotency_key: str | None = None,
             request_hash: str | None = None, quota: QuotaClaim | None = None) -> None:
@@ -207,6 +212,33 @@ class DynamoComplaintRepository:
                 raise
             return True
         raise Conflict("conflict", complaint_id=complaint_id)
+
+    # --- public reads and supports (issue 12; services/ports.PublicComplaints) -------------------
+    def public_chunk(self, read: PublicRead) -> PublicChunk:
+        """One query of a sparse public index: the feed, or one geohash cell; newest first, below
+        `read.before`. Filters apply after DynamoDB's Limit (`read.size` items evaluated), so the
+        frontier (the LastEvaluatedKey's created_key) is how far this request looked."""
+        m = self._m
+        index, hash_value = ("public_feed", PUBLIC_FEED) if read.cell is None else ("public_by_cell", read.cell)
+        terms = [getattr(m.Complaint, a) == v for a, v in (("category", read.category), ("opd", read.opd)) if v]
+        if read.statuses:
+            terms.append(m.Complaint.status.is_in(*read.statuses))
+        condition = None
+        for term in terms:
+            condition = term if condition is None else condition & term
+        results = m.indexes[index].query(
+            hash_value, range_key_condition=m.Complaint.created_key < read.before if read.before else None,
+            filter_condition=condition, scan_index_forward=False, page_size=read.size)
+        page = next(results.page_iter)                     # exactly one request
+        items = [complaint_from_item(m.Complaint.from_raw_data(raw)) for raw in page.get("Items", [])]
+        last = page.get("LastEvaluatedKey")
+        return PublicChunk(items, last["created_key"]["S"] if last else None)
+
+    def support(self, complaint_id: str, supporter: str, at) -> int:
+        return self._supports.add(complaint_id, supporter, at)
+
+    def supporters(self, complaint_ids: Sequence[str]) -> dict[str, int]:
+        return self._supports.counts(complaint_ids)
 
 
 def _codes(exc: TransactWriteError) -> list[str | None]:

@@ -34,10 +34,11 @@ from pynamodb.constants import STRING
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
+from ...domain import geo, policy
 from ...domain.model import Complaint, Event, Location, Rating, Reporter, Status
 from ...domain.people import CHANNELS
 from ...domain.times import from_storage, iso_utc
-from .tables import COMPLAINT_INDEXES, FEED_ALL, TABLES
+from .tables import COMPLAINT_INDEXES, FEED_ALL, PUBLIC_FEED, TABLES
 
 
 def to_iso(at: datetime) -> str:
@@ -142,8 +143,10 @@ def _build(prefix: str, region: str) -> Models:
         anonymous=BooleanAttribute(), assignee=UnicodeAttribute(null=True),
         jurisdiction=UnicodeAttribute(null=True), rating=RatingMap(null=True),
         routing_rule=UnicodeAttribute(null=True), rules_version=UnicodeAttribute(null=True),
+        flags=JSONAttribute(null=True),
         # derived, for the indexes only
-        opd_status=UnicodeAttribute(), created_key=UnicodeAttribute(), feed=UnicodeAttribute())
+        opd_status=UnicodeAttribute(), created_key=UnicodeAttribute(), feed=UnicodeAttribute(),
+        public_feed=UnicodeAttribute(null=True), public_cell=UnicodeAttribute(null=True))  # sparse
     event = model(
         "EventItem", "timeline",
         complaint_id=UnicodeAttribute(hash_key=True), seq=NumberAttribute(range_key=True),
@@ -221,12 +224,22 @@ def complaint_item(m: Models, c: Complaint, stored_version: int | None):
         location=LocationMap(lat=loc.lat, lon=loc.lon, address=loc.address) if loc else None,
         assignee=c.assignee, jurisdiction=c.jurisdiction, routing_rule=c.routing_rule,
         rating=RatingMap(stars=rating.stars, comment=rating.comment) if rating else None,
-        rules_version=c.rules_version, opd_status=f"{c.opd}#{c.status.value}",
-        created_key=created_key(c), feed=FEED_ALL,
+        rules_version=c.rules_version, flags=[dict(f) for f in c.flags] or None,
+        opd_status=f"{c.opd}#{c.status.value}",
+        created_key=created_key(c), feed=FEED_ALL, **public_index_keys(c),
     )
     if stored_version is not None:   # left unset, PynamoDB requires that no item exists yet
         item.version = stored_version
     return item
+
+
+def public_index_keys(c: Complaint) -> dict:
+    """The keys of the sparse public indexes (tables.py): set only on what the privacy policy lets
+    the public list (domain/policy.in_public_list), the cell only with a location; None is not
+    written, so nothing else reaches those indexes."""
+    if not policy.in_public_list(c):
+        return {"public_feed": None, "public_cell": None}
+    return {"public_feed": PUBLIC_FEED, "public_cell": geo.cell_of(c.location)}
 
 
 def complaint_from_item(i) -> Complaint:
@@ -239,6 +252,7 @@ def complaint_from_item(i) -> Complaint:
         visibility=i.visibility, anonymous=i.anonymous, assignee=i.assignee,
         jurisdiction=i.jurisdiction, rating=Rating(int(rating.stars), rating.comment) if rating else None,
         routing_rule=i.routing_rule, rules_version=i.rules_version,
+        flags=tuple(i.flags or ()),
     )
 
 

@@ -25,6 +25,7 @@ import copy
 S, N = "S", "N"
 PAY_PER_REQUEST = "PAY_PER_REQUEST"
 FEED_ALL = "all"     # the one value of `feed`
+PUBLIC_FEED = "public"   # the one value of `public_feed` (public complaints only)
 
 
 def _keys(hash_attr: str, range_attr: str | None = None) -> list[dict]:
@@ -50,6 +51,11 @@ COMPLAINT_INDEXES: dict[str, str] = {
     "by_reporter": "reporter_sub",
     "by_status": "status",
     "feed": "feed",
+    # sparse (issue 12): only public complaints carry `public_feed` (PUBLIC_FEED), and only located
+    # ones `public_cell` (their geohash cell, domain/geo.py): GET /v1/public/complaints, `near=`
+    # and a filing's `similar` query these, never a Scan; a private complaint writes neither index.
+    "public_feed": "public_feed",
+    "public_by_cell": "public_cell",
 }
 
 TABLES: dict[str, dict] = {
@@ -133,7 +139,41 @@ TABLES: dict[str, dict] = {
         "AttributeDefinitions": _attrs(sub=S),
         "BillingMode": PAY_PER_REQUEST,
     },
+    # Honest follow-ups (domain/evidence.py): each follow-up's text and photos filed under their
+    # locality-sensitive keys (`key` = "<kind>:<band>:<value>", `ref` = "<complaint>#<what>"), so a
+    # near copy used on another complaint is found with a few queries, never a Scan.
+    "evidence": {
+        "KeySchema": _keys("key", "ref"),
+        "AttributeDefinitions": _attrs(key=S, ref=S),
+        "BillingMode": PAY_PER_REQUEST,
+    },
+    # Supports of public complaints (POST /v1/complaints/{id}/support): one item per (complaint,
+    # supporter key: a hash of the citizen, never the citizen), plus the complaint's counter under
+    # supporter SUPPORT_COUNT_KEY, changed in the same transaction (adapters/dynamo/support.py).
+    "supports": {
+        "KeySchema": _keys("complaint_id", "supporter"),
+        "AttributeDefinitions": _attrs(complaint_id=S, supporter=S),
+        "BillingMode": PAY_PER_REQUEST,
+    },
+    # Open311 API keys (services/open311_keys.py): one item per issued key, under its key id; only
+    # a salt and an HMAC of the secret, never the key. A few dozen items: the CLI's `list` reads
+    # the table whole, the API reads one item by key id.
+    "open311_keys": {
+        "KeySchema": _keys("key_id"),
+        "AttributeDefinitions": _attrs(key_id=S),
+        "BillingMode": PAY_PER_REQUEST,
+    },
+    # Attachments (POST/GET /v1/complaints/{id}/attachments): one item per attachment (`id`
+    # "att-…") and one slots item per complaint (`id` ATTACHMENT_SLOTS_ID): the count limit as
+    # slots taken by conditional writes, in the reservation's own transaction (dynamo/attachments.py).
+    "attachments": {
+        "KeySchema": _keys("complaint_id", "id"),
+        "AttributeDefinitions": _attrs(complaint_id=S, id=S),
+        "BillingMode": PAY_PER_REQUEST,
+    },
 }
+SUPPORT_COUNT_KEY = "#count"   # the supporter key of a complaint's counter (the others are hex)
+ATTACHMENT_SLOTS_ID = "#slots"   # the `id` of a complaint's attachment slots (attachment ids are "att-…")
 SUMMARY_KEY = "summary"     # the clock_key of a complaint's summary item (clock keys hold a '#')
 
 
@@ -161,4 +201,32 @@ def create_tables(client_or_resource, settings, names=None) -> list[str]:
             pass   # already there (or being created): just wait for it below
         client.get_waiter("table_exists").wait(
             TableName=spec["TableName"], WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+        add_missing_indexes(client, spec)
     return created
+
+
+def add_missing_indexes(client, spec: dict, *, sleep=None, attempts: int = 300) -> list[str]:
+    """A table kept from an earlier version (DynamoDB Local's data under .local/) gets the global
+    indexes tables.py has gained since, one at a time as DynamoDB requires, each waited for until
+    ACTIVE: a new index never makes the local stack answer 500. Items written before are indexed
+    by DynamoDB itself (backfill); items missing the new index's attributes stay out, as designed
+    for sparse indexes. Returns the names of the indexes it added."""
+    import time  # lazy: only the local stack and the tests create tables
+
+    sleep = sleep or time.sleep
+    name = spec["TableName"]
+    have = {g["IndexName"] for g in client.describe_table(TableName=name)["Table"].get("GlobalSecondaryIndexes", [])}
+    added = []
+    for gsi in spec.get("GlobalSecondaryIndexes", []):
+        if gsi["IndexName"] in have:
+            continue
+        client.update_table(TableName=name, AttributeDefinitions=spec["AttributeDefinitions"],
+                            GlobalSecondaryIndexUpdates=[{"Create": copy.deepcopy(gsi)}])
+        for _ in range(attempts):
+            table = client.describe_table(TableName=name)["Table"]
+            states = {g["IndexName"]: g.get("IndexStatus") for g in table.get("GlobalSecondaryIndexes", [])}
+            if states.get(gsi["IndexName"]) in ("ACTIVE", None) and table.get("TableStatus") == "ACTIVE":
+                break
+            sleep(1)
+        added.append(gsi["IndexName"])
+    return added
