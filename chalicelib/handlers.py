@@ -47,7 +47,7 @@ def on_complaint_changes(event: dict) -> dict:
                         done_seq = notify.notifications.progress(complaint_id)
                         # follow-ups' texts and photos, for comparing later ones with them
                         file_follow_ups(container.evidence, [e for e in events if e.seq > done_seq])
-                        notify_timeline(notify, complaint, events)     # who is told of it
+                        notify_timeline(notify, complaint, events, done_seq)     # who is told of it
                 done.add(complaint_id)
         except Exception:
             log.exception("stream record failed",

@@ -110,10 +110,12 @@ def positions(events: list[Event]) -> list[tuple[str, str | None]]:
     return out
 
 
-def notify_timeline(deps: NotifyDeps, complaint: Complaint, events: list[Event]) -> int:
-    """Notifications for the events the complaint's progress marker has not reached yet; the
-    marker moves only after they are all stored and queued (a crash repeats, never skips)."""
-    done = deps.notifications.progress(complaint.id)
+def notify_timeline(deps: NotifyDeps, complaint: Complaint, events: list[Event], done: int | None = None) -> int:
+    """Notifications for the events the complaint's progress marker has not reached yet (`done`:
+    the marker, when the caller has read it already); the marker moves only after they are all
+    stored and queued (a crash repeats, never skips)."""
+    if done is None:
+        done = deps.notifications.progress(complaint.id)
     fresh = [(e, pos) for e, pos in zip(events, positions(events), strict=True) if e.seq > done]
     if not fresh:
         return 0

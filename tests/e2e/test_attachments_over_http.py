@@ -8,21 +8,11 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.test_dev_stack import Stack, free_port, wait_for
+from tests.e2e.test_dev_stack import wait_for
 from tests.fakes_attachments import metadata_of, with_gps
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("lampungin-home"), free_port())
-    try:
-        running.wait_healthy()
-        yield running
-    finally:
-        if running.proc.poll() is None:
-            running.stop()
 
 
 def test_a_photo_goes_up_to_the_local_bucket_and_comes_back_without_its_location(stack):

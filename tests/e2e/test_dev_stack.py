@@ -93,16 +93,6 @@ class Stack:
             raise
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("lampungin-home"), free_port())
-    try:
-        running.wait_healthy()
-        yield running
-    finally:
-        if running.proc.poll() is None:
-            running.stop()
-
 
 def wait_for(predicate, timeout=15.0):
     deadline = time.monotonic() + timeout

@@ -11,7 +11,7 @@ import pytest
 import requests
 from PIL import Image, ImageDraw
 
-from tests.e2e.test_dev_stack import Stack, free_port, wait_for
+from tests.e2e.test_dev_stack import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -19,16 +19,6 @@ ROAD = "Jalan berlubang di depan pasar sudah kami tambal dengan aspal baru dan s
 COPY = "Jalan berlubang di depan sekolah sudah kami tambal dengan aspal baru dan sudah rata kembali."
 FRESH = "Petugas sudah menghubungi pelapor dan izin usaha akan terbit minggu depan setelah verifikasi."
 
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("lampungin-home"), free_port())
-    try:
-        running.wait_healthy()
-        yield running
-    finally:
-        if running.proc.poll() is None:
-            running.stop()
 
 
 def photo(seed: int, darker: int = 0) -> bytes:

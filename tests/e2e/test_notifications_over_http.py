@@ -15,20 +15,10 @@ from email import policy
 import pytest
 
 from chalicelib.domain.times import from_storage
-from tests.e2e.test_dev_stack import Stack, cli, free_port, wait_for
+from tests.e2e.test_dev_stack import cli, wait_for
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("lampungin-home"), free_port())
-    try:
-        running.wait_healthy()
-        yield running
-    finally:
-        if running.proc.poll() is None:
-            running.stop()
 
 
 def opd_and_category(stack):

@@ -14,21 +14,11 @@ import pytest
 import requests
 from georeport import GeoReport  # type: ignore[import-untyped]  # ships no type information
 
-from tests.e2e.test_dev_stack import Stack, cli, free_port, wait_for
+from tests.e2e.test_dev_stack import cli, wait_for
 
 pytestmark = pytest.mark.slow
 W3C = "%Y-%m-%dT%H:%M:%SZ"
 
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("lampungin-home"), free_port())
-    try:
-        running.wait_healthy()
-        yield running
-    finally:
-        if running.proc.poll() is None:
-            running.stop()
 
 
 @pytest.fixture(scope="module")
