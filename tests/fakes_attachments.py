@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import math
 import threading
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from chalicelib.domain.attachments import MAX_PER_COMPLAINT, Attachment, State, slot_held_until
+from chalicelib.domain.attachments import MAX_PER_COMPLAINT, Attachment, State, is_complaint_photo, slot_held_until
 
 KEPT = datetime.max.replace(tzinfo=None)
 
@@ -19,6 +20,7 @@ class FakeAttachmentStore:
     def __init__(self):
         self._items: dict[tuple[str, str], Attachment] = {}
         self._slots: dict[tuple[str, int], tuple[str, datetime | None]] = {}   # -> (id, held until; None: kept)
+        self._photos: dict[str, str] = {}      # complaint id -> its photo (the first kept citizen image)
         self._lock = threading.Lock()
 
     def _held(self, complaint_id: str, at: datetime) -> set[int]:
@@ -54,7 +56,13 @@ class FakeAttachmentStore:
                 return False
             self._items[(a.complaint_id, a.id)] = a
             self._slots[(a.complaint_id, a.slot)] = (a.id, None)
+            if is_complaint_photo(a):
+                self._photos.setdefault(a.complaint_id, a.id)
             return True
+
+    def photos(self, complaint_ids: Iterable[str]) -> dict[str, str]:
+        with self._lock:
+            return {c: self._photos[c] for c in complaint_ids if c in self._photos}
 
     def reject(self, a: Attachment, reason: str, at: datetime) -> bool:
         with self._lock:

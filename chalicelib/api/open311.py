@@ -12,6 +12,7 @@ import re
 from chalice import Blueprint
 
 from ..domain.errors import NotFound
+from ..services import attachments as attachment_service
 from ..services import open311 as service
 from ..services.clocks import complaint_deadlines
 from ..services.open311_keys import verify
@@ -23,6 +24,7 @@ from .http import source_ip
 from .open311_forms import new_request as form_request
 from .open311_forms import read_form
 from .open311_http import Document, route
+from .public import photo_path
 from .queries import idempotency_key, parse_time
 
 api = Blueprint(__name__)
@@ -113,8 +115,21 @@ def get_requests(call, fmt):
     _jurisdiction(call.query("jurisdiction_id"))
     found = service.find_requests(container.deps(), container.clock_deps(), _filter(call))
     rules, counts = container.rules, _supporters([i.complaint.id for i in found])
-    return Document("service_requests", [views.request(i, rules, call.lang, counts.get(i.complaint.id, 0))
+    photos = _photos(call, [i.complaint for i in found])
+    return Document("service_requests", [views.request(i, rules, call.lang, counts.get(i.complaint.id, 0),
+                                                       photos.get(i.complaint.id, ""))
                                          for i in found], "request")
+
+
+def _photos(call, complaints) -> dict[str, str]:
+    """complaint id -> `media_url` (the public photo route of its photo), for those with one."""
+    root = base_url(call.request)[:-len(BASE)]
+    ids = attachment_service.complaint_photos(container.attachment_deps(), complaints)
+    return {c: root + photo_path(c, a) for c, a in ids.items()}
+
+
+def _photo_url(call, complaint_id: str, attachment_id: str | None) -> str:
+    return base_url(call.request)[:-len(BASE)] + photo_path(complaint_id, attachment_id) if attachment_id else ""
 
 
 def _supporters(ids: list[str]) -> dict[str, int]:
@@ -149,7 +164,8 @@ def get_request(call, fmt, request_file):
     _jurisdiction(call.query("jurisdiction_id"))
     item = service.get_request(container.deps(), container.clock_deps(), request_file)
     count = _supporters([item.complaint.id]).get(item.complaint.id, 0)
-    return Document("service_requests", [views.request(item, container.rules, call.lang, count)], "request")
+    photo = _photos(call, [item.complaint]).get(item.complaint.id, "")
+    return Document("service_requests", [views.request(item, container.rules, call.lang, count, photo)], "request")
 
 
 @api.route(f"{BASE}/tokens/{{token_file}}", methods=["GET"], content_types=ANY_TYPE)
@@ -171,4 +187,5 @@ def service_request_updates(call, fmt):
                        parse_time(call.query("end_date"), "end_date"), container.now())
     rules = container.rules
     found = updates(container.deps(), container.audit, w)
-    return Document("service_request_updates", [views.update(u, rules, call.lang) for u in found], "request_update")
+    shown = [views.update(u, rules, call.lang, _photo_url(call, u.complaint.id, u.photo)) for u in found]
+    return Document("service_request_updates", shown, "request_update")

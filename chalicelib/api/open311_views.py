@@ -102,7 +102,7 @@ def filed_notice(c: Complaint, deadlines: dict, rules, lang: str) -> str:
     return f"{notice} {due}" if due is not None else notice
 
 
-def request(item: Listed, rules, lang: str, supporters: int = 0) -> dict:
+def request(item: Listed, rules, lang: str, supporters: int = 0, media_url: str = "") -> dict:
     c, allowed = item.complaint, policy.complaint_fields(None, item.complaint)
     location = c.location if "location" in allowed else None
     category = rules.category(c.category)
@@ -121,16 +121,16 @@ def request(item: Listed, rules, lang: str, supporters: int = 0) -> dict:
         "address": location.address if location else None,
         "lat": location.lat if location else None,
         "long": location.lon if location else None,
-        "media_url": "",               # photos of a complaint are not published yet
+        "media_url": media_url,        # its reporter's first photo (api/public.py), else ""
         "supporters": supporters,      # an extension: clients that do not know it ignore it
     }
 
 
-def update(u: Update, rules, lang: str) -> dict:
+def update(u: Update, rules, lang: str, media_url: str = "") -> dict:
     description = event_label(u.event, lang)
     if u.event.type == "forwarded" and u.event.data.get("jurisdiction"):
         j = rules.jurisdictions.get(u.event.data["jurisdiction"])
         description = say("forwarded_to", lang, jurisdiction=j.name if j else u.event.data["jurisdiction"])
     return {"update_id": u.update_id, "service_request_id": u.complaint.id,
             "status": open311_status(u.status), "updated_datetime": when(u.event.at),
-            "description": description, "media_url": ""}
+            "description": description, "media_url": media_url}

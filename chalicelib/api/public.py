@@ -10,17 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from ..domain import policy
 from ..domain.model import Status
 from ..domain.words import STATUS_WORDS, word
+from ..services import attachments as attachment_service
 from ..services import public as service
 from ..services.support import support as support_service
 from ..wiring import container
 from . import schemas
 from .errors import invalid
-from .http import JSON_CONTENT_TYPES, endpoint
+from .http import JSON_CONTENT_TYPES, endpoint, source_ip
 from .queries import choice, page_limit
 from .views import event_label, iso
 
@@ -28,6 +29,7 @@ api = Blueprint(__name__)
 _COORD = r"-?[0-9]{1,3}(?:\.[0-9]{1,12})?"         # ASCII digits, bounded: always a storable number
 _NEAR = re.compile(rf"({_COORD}),({_COORD})")
 _RADIUS = re.compile(r"[0-9]{1,5}")
+PHOTO_CACHE = "public, max-age=240"     # shorter than the 5 minutes the URL it redirects to lives
 
 
 @api.route("/v1/track/{complaint_id}", methods=["GET"])
@@ -51,12 +53,27 @@ def public_complaints(call):
     return {"items": [public_item_view(i) for i in page.items], "next": page.next}
 
 
+@api.route("/v1/public/complaints/{complaint_id}/photos/{attachment_id}", methods=["GET"])
+@endpoint(api, auth=False)
+def public_photo(call, complaint_id, attachment_id):
+    """A photo of a public complaint anyone may see (Open311's `media_url` points here): 302 to a
+    5-minute download URL of its cleaned copy, each one handed out audited."""
+    url = attachment_service.public_photo(container.attachment_deps(), complaint_id, attachment_id,
+                                          source_ip(call.request))
+    return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": PHOTO_CACHE})
+
+
 @api.route("/v1/complaints/{complaint_id}/support", methods=["POST"], content_types=JSON_CONTENT_TYPES)
 @endpoint(api, body_model=schemas.Empty)
 def support(call, complaint_id):
     """A citizen who did not file it supports a public complaint, once: `{"supporters": N}`; the
     reporter is refused with 403 `own_complaint` (domain/policy.support_refusal)."""
     return {"supporters": support_service(container.support_deps(), call.actor, complaint_id)}
+
+
+def photo_path(complaint_id: str, attachment_id: str) -> str:
+    """The public photo route's path (Open311 builds `media_url` from it)."""
+    return f"/v1/public/complaints/{complaint_id}/photos/{attachment_id}"
 
 
 def parse_near(call) -> service.Near | None:

@@ -111,6 +111,14 @@ describe("GET", "/v1/public/complaints", tag=TAG, roles=None, summary="Public co
          params=(text_query("category", "only this category (GET /v1/categories)", 64),
                  text_query("opd", "only this OPD's", 64), choice_query("status", Status, "only in this status"),
                  NEAR, RADIUS, *PAGING))
+describe("GET", "/v1/public/complaints/{complaint_id}/photos/{attachment_id}", tag=TAG, roles=None,
+         summary="A public complaint's photo", ringkasan="Foto aduan publik", status=302, content={},
+         response_headers=("Location", "Cache-Control"),
+         description="302 to a 5-minute download URL of the cleaned copy (EXIF and GPS removed) of a processed "
+                     "image of a public complaint: the reporter's photos and the OPD's photos of the work done. "
+                     "Open311's `media_url` points here. Every URL handed out is in the audit trail (actor_role "
+                     "`public`). A private complaint, a document, an upload not processed yet and anything "
+                     "else is 404, alike.")
 describe("POST", "/v1/complaints/{complaint_id}/support", tag=TAG, roles=("citizen",),
          summary="Support a public complaint", ringkasan="Dukung aduan publik", body=schemas.Empty,
          response=SupportOut, errors=(409,), example={"supporters": 13},

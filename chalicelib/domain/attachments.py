@@ -31,6 +31,7 @@ PROCESSING_GRACE = timedelta(minutes=45)   # a reserved slot outlives its POST b
 MAX_FILENAME = 200
 SNIFF_BYTES = 64                      # enough for every signature below
 DOWNLOAD = "attachment_download"      # the audit trail's action for a download URL handed out
+PUBLIC = "public"                     # the audit trail's actor_role of a download without a token
 UPLOADS, FILES = "uploads/", "files/"  # what clients upload (raw) / what is served (sanitised)
 _ID = re.compile(r"att-[0-9A-HJKMNP-TV-Z]{26}")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -169,6 +170,12 @@ def served_filename(a: Attachment) -> str:
     return stem + a.kind.served_extension
 
 
+def is_complaint_photo(a: Attachment) -> bool:
+    """Whether it may become the complaint's photo (the first one processed wins): an image its
+    reporter uploaded, the problem as they saw it (staff's photos belong to their follow-ups)."""
+    return a.kind.image and a.uploaded_by_role == Role.CITIZEN.value
+
+
 def usable_for_followup(a: Attachment, actor: Actor) -> bool:
     """Photos of the work done: only the follower's own upload, and only once it is processed."""
     return a.state == State.READY and a.uploaded_by == actor.sub and a.uploaded_by_role == actor.role.value
@@ -181,6 +188,14 @@ def download_entry(actor: Actor, a: Attachment, at: datetime) -> AuditEntry:
     return AuditEntry(id=f"download:{a.id}:{at.isoformat()}:{who}", at=at, actor_role=actor.role.value,
                       actor_id=None if actor.role == Role.CITIZEN else actor.sub, action=DOWNLOAD,
                       complaint_id=a.complaint_id, source_ip=actor.source_ip)
+
+
+def public_download_entry(a: Attachment, at: datetime, source_ip: str | None) -> AuditEntry:
+    """The audit entry of a public photo's URL handed out (no token: the `public` audience,
+    told apart by its address only)."""
+    who = hashlib.sha256((source_ip or "").encode("utf-8", "replace")).hexdigest()[:16]
+    return AuditEntry(id=f"download:{a.id}:{at.isoformat()}:{who}", at=at, actor_role=PUBLIC, actor_id=None,
+                      action=DOWNLOAD, complaint_id=a.complaint_id, source_ip=source_ip)
 
 
 def hash_distance(a: str, b: str) -> int:

@@ -287,3 +287,22 @@ def sees_attachment(actor: Actor, complaint: Complaint, *, uploaded_by: str, upl
         return False
     spec = ATTACHMENTS["citizen" if uploaded_by_role == Role.CITIZEN.value else "staff"]
     return audience(actor, complaint) in _who(spec, complaint)
+
+
+def public_photo(complaint: Complaint, *, uploaded_by_role: str, image: bool, ready: bool) -> bool:
+    """Whether anyone, without a token, may be shown this attachment (Open311's `media_url`, GET
+    /v1/public/complaints/{id}/photos/{attachment}): a processed image of a complaint in the public
+    list that ATTACHMENTS lets the public audience see. Documents (a scanned letter) never."""
+    if not (ready and image and in_public_list(complaint)):
+        return False
+    spec = ATTACHMENTS["citizen" if uploaded_by_role == Role.CITIZEN.value else "staff"]
+    return A.PUBLIC in _who(spec, complaint)
+
+
+def followup_photo(complaint: Complaint, event: Event) -> str | None:
+    """The photo of the work done a public follow-up shows (its first image: the event keeps a
+    hash for images only), or None."""
+    if event.type != "followed_up" or not in_public_list(complaint):
+        return None
+    hashes = event.data.get("photo_hashes") or {}
+    return next((i for i in event.data.get("attachments") or () if i in hashes), None)

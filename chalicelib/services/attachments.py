@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -28,6 +28,8 @@ from ..domain.attachments import (
     State,
     declared_problems,
     download_entry,
+    plausible_attachment_id,
+    public_download_entry,
     served_filename,
     served_key,
     slot_held_until,
@@ -57,6 +59,10 @@ class AttachmentStore(Protocol):
 
     def reject(self, a: Attachment, reason: str, at: datetime) -> bool:
         """Mark it rejected (if pending) and give its slot back."""
+
+    def photos(self, complaint_ids: Iterable[str]) -> dict[str, str]:
+        """complaint id -> its photo's attachment id (domain/attachments.is_complaint_photo: the
+        first such attachment made ready), for the complaints that have one."""
 
 
 class FileStore(Protocol):
@@ -167,6 +173,31 @@ def list_attachments(deps: AttachmentDeps, actor: Actor, complaint_id: str) -> l
                                       content_type=a.served_type or a.kind.served_type)
         out.append(Listed(a, url, at + DOWNLOAD_TTL))
     return out
+
+
+def public_photo(deps: AttachmentDeps, complaint_id: str, att_id: str, source_ip: str | None) -> str:
+    """A 5-minute URL of a photo anyone may see (domain/policy.public_photo), audited before it is
+    handed out; NotFound for everything else, alike (a private complaint, a document, a pending
+    upload, an attachment of another complaint, a malformed id), so nothing can be probed."""
+    complaint = deps.complaints.get(complaint_id) if plausible_id(complaint_id) else None
+    if complaint is None or not policy.in_public_list(complaint) or deps.store is None or deps.files is None \
+            or not plausible_attachment_id(att_id):
+        raise NotFound("not_found")
+    a = deps.store.get_many(complaint.id, [att_id]).get(att_id)
+    if a is None or not policy.public_photo(complaint, uploaded_by_role=a.uploaded_by_role, image=a.kind.image,
+                                            ready=a.state == State.READY):
+        raise NotFound("not_found")
+    deps.audit.append(public_download_entry(a, deps.now(), source_ip))
+    return deps.files.download_url(served_key(a), DOWNLOAD_TTL, filename=served_filename(a),
+                                   content_type=a.served_type or a.kind.served_type)
+
+
+def complaint_photos(deps: AttachmentDeps, complaints: list[Complaint]) -> dict[str, str]:
+    """complaint id -> the attachment id of its public photo, for the public ones that have one
+    (the photo item of each is read in batches; private complaints are not even asked about)."""
+    if deps.store is None:
+        return {}
+    return deps.store.photos([c.id for c in complaints if policy.in_public_list(c)])
 
 
 def process_upload(deps: AttachmentDeps, complaint_id: str, att_id: str, key: str) -> str:

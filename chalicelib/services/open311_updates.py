@@ -36,6 +36,7 @@ class Update:
     complaint: Complaint
     event: Event                # already cut for the public (policy.visible_event)
     status: Status              # the complaint's status right after the event
+    photo: str | None = None    # the attachment id of the photo it shows (policy.followup_photo)
 
     @property
     def update_id(self) -> str:
@@ -81,5 +82,5 @@ def _updates_of(complaint: Complaint, events: list[Event], w: Window) -> list[Up
             continue
         shown = policy.visible_event(None, complaint, event)
         if shown is not None:
-            out.append(Update(complaint, shown, status))
+            out.append(Update(complaint, shown, status, policy.followup_photo(complaint, event)))
     return out

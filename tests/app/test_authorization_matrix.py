@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import jwt
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app import app
 from chalicelib.api import docs_page
+from chalicelib.domain.attachments import Attachment, State
 from chalicelib.wiring import container
 from tests.app.conftest import ADMIN, CITIZEN, CITIZEN_2, INSPECTOR, staff
 from tests.app.test_complaint_flow import NEW, OPD
@@ -130,6 +132,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     # public complaint are in tests/app/test_public_tracking.py.
     ("GET", "/v1/track/{complaint_id}"): dict.fromkeys(COMPLAINT_RELATIONS, ALLOW),
     ("GET", "/v1/public/complaints"): anyone(),
+    # a photo of the matrix's private complaint (its reporter's, processed): public to nobody, and
+    # the route reads no token (its cells for a public complaint: tests/app/test_public_photos.py)
+    ("GET", "/v1/public/complaints/{complaint_id}/photos/{attachment_id}"): dict.fromkeys(COMPLAINT_RELATIONS, 404),
     ("POST", f"{CID}/support"): on_complaint(),
 }
 
@@ -269,6 +274,16 @@ def _check(status: int, body, outcome: Outcome, cell: str) -> None:
     assert set(body) == {"error"} and body["error"]["code"], body
 
 
+def _ready_photo(cid: str) -> str:
+    """A processed photo its reporter attached to the complaint, straight in the fake store."""
+    at = container.now()
+    a = Attachment(id="att-" + "0" * 26, complaint_id=cid, filename="a.jpg", content_type="image/jpeg", size=10,
+                   uploaded_by=CITIZEN[0], uploaded_by_role="citizen", created_at=at, expires_at=at, slot=0)
+    assert container.attachments.reserve(a, at)
+    assert container.attachments.mark_ready(replace(a, state=State.READY, served_type="image/jpeg"), at)
+    return a.id
+
+
 @pytest.mark.parametrize(("method", "path", "relation", "outcome"), CELLS)
 def test_cell(api, keys, foreign_key, method: str, path: str, relation: str, outcome: Outcome):
     cell = f"{method} {path} | {relation}"
@@ -297,7 +312,8 @@ def test_cell(api, keys, foreign_key, method: str, path: str, relation: str, out
     before = _version(api, cid)
     assert before[1] == STATE_BEFORE.get(action, "assigned"), before
     headers = auth_headers(relation, CALLERS, keys, foreign_key)
-    status, answer = api.call(method, path.format(complaint_id=cid),
+    ids = {"attachment_id": _ready_photo(cid)} if "{attachment_id}" in path else {}
+    status, answer = api.call(method, path.format(complaint_id=cid, **ids),
                               body=BODIES.get(action) if method == "POST" else None, headers=headers)
     _check(status, answer, outcome, cell)
     if outcome != ALLOW:

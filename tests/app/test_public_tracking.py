@@ -432,7 +432,7 @@ OUR_ROUTES = [(path, methods) for path, methods in routes()
                                                                   HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_public_routes_never_answer_5xx(any_api, focus, data):  # noqa: F811 (the imported fixture)
-    assert len(OUR_ROUTES) == 3
+    assert len(OUR_ROUTES) == 4
     req = data.draw(requests(focus, OUR_ROUTES))
     if "near" in req.path or data.draw(st.booleans()):
         req.path += ("&" if "?" in req.path else "?") + data.draw(st.sampled_from(NEAR_VALUES))

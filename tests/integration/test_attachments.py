@@ -211,3 +211,17 @@ def test_the_local_poller_hands_each_upload_to_the_handler_once(stack):
     assert poller.poll_once() == 1 and poller.poll_once() == 0
     assert invoked[0]["detail"]["object"]["key"] == upload_key(CID, a.id)
     assert stack.attachments.get_many(CID, [a.id])[a.id].state == State.READY
+
+
+def test_the_complaints_photo_is_its_reporters_first_kept_image_read_in_batches(stack):
+    first, second = with_gps("JPEG"), with_gps("PNG")
+    taken = []
+    for raw, ctype, name, who in ((b"%PDF-1.7\n" + b"0" * 300, "application/pdf", "surat.pdf", OWNER),
+                                  (with_gps("JPEG"), "image/jpeg", "kerja.jpg", OPERATOR),
+                                  (first, "image/jpeg", "a.jpg", OWNER), (second, "image/png", "b.png", OWNER)):
+        a, form = reserve(stack, raw, who, filename=name, content_type=ctype)
+        assert post_form(form, raw, ctype).status_code == 204
+        assert on_upload(stack, upload_key(CID, a.id), len(raw)) == ["ready"]
+        taken.append(a.id)
+    others = [f"ADU-261127-B{i:06d}" for i in range(150)]             # two batch reads, none of them kept
+    assert stack.attachments.photos([*others, CID, CID]) == {CID: taken[2]}   # not the document or staff's

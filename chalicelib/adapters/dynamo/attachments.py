@@ -6,10 +6,13 @@ only if it is absent or its hold has passed, in the same transaction as the atta
 two racing uploads can never both hold one slot and an eleventh can never be stored. A slot holds
 "<held until, UTC ISO>#<attachment id>" while pending and "~kept#<id>" once processed ('~' sorts
 after every time, so a kept slot is never free); being ready or rejected is conditional on the
-attachment still being pending, so at-least-once processing changes it once.
+attachment still being pending, so at-least-once processing changes it once. The slots item
+also names the complaint's photo (`photo`): its reporter's first processed image, set in the same
+transaction that keeps it, so a list of complaints learns which have one in one batch read.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -19,7 +22,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from ...domain.attachments import MAX_PER_COMPLAINT, Attachment, State, slot_held_until
+from ...domain.attachments import MAX_PER_COMPLAINT, Attachment, State, is_complaint_photo, slot_held_until
 from .batch import MAX_KEYS, batch_get
 from .conditional import update_if
 from .models import UTCTimeAttribute, to_iso
@@ -46,7 +49,8 @@ def attachment_models(prefix: str, region: str) -> tuple[Any, Any]:
         "served_size": NumberAttribute(null=True), "processed_at": UTCTimeAttribute(null=True),
         **{name: UnicodeAttribute(null=name in ("served_type", "phash", "reason")) for name in FIELDS}})
     slots = type("AttachmentSlotsItem", (Model,), {
-        "Meta": meta, **keys(), **{f"s{i}": UnicodeAttribute(null=True) for i in range(MAX_PER_COMPLAINT)}})
+        "Meta": meta, **keys(), **{f"s{i}": UnicodeAttribute(null=True) for i in range(MAX_PER_COMPLAINT)},
+        "photo": UnicodeAttribute(null=True)})
     return item, slots
 
 
@@ -119,13 +123,31 @@ class DynamoAttachmentStore:
                     M.state.set(State.READY.value), M.served_type.set(a.served_type),
                     M.served_size.set(a.served_size), M.processed_at.set(at),
                     *([M.phash.set(a.phash)] if a.phash else [])], condition=M.state == State.PENDING.value)
-                tx.update(self._S(a.complaint_id, ATTACHMENT_SLOTS_ID), actions=[slot.set(f"{KEPT}#{a.id}")],
-                          condition=slot == _hold(a))
+                photo = self._S.photo
+                tx.update(self._S(a.complaint_id, ATTACHMENT_SLOTS_ID), actions=[
+                    slot.set(f"{KEPT}#{a.id}"), *([photo.set(photo | a.id)] if is_complaint_photo(a) else [])],
+                    condition=slot == _hold(a))
         except TransactWriteError as exc:
             if _codes(exc) & CONTENDED:
                 return False
             raise
         return True
+
+    def photos(self, complaint_ids: Iterable[str]) -> dict[str, str]:
+        """complaint id -> the id of its photo, for those that have one (a batch read per 100)."""
+        out: dict[str, str] = {}
+        unique: list[str] = [*dict.fromkeys(complaint_ids)]
+        for start in range(0, len(unique), MAX_KEYS):
+            keys = [{"complaint_id": {"S": c}, "id": {"S": ATTACHMENT_SLOTS_ID}}
+                    for c in unique[start:start + MAX_KEYS]]
+            items, left = batch_get(self._S, keys)
+            for key in left:                  # throttled: one by one
+                try:
+                    items.append(self._S.get(key["complaint_id"]["S"], ATTACHMENT_SLOTS_ID))
+                except self._S.DoesNotExist:
+                    pass
+            out.update({i.complaint_id: i.photo for i in items if i.photo})
+        return out
 
     def reject(self, a: Attachment, reason: str, at) -> bool:
         M, slot = self._M, getattr(self._S, f"s{a.slot}")
