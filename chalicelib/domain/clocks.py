@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from .governments import PROVINCE, government_of
 from .lifecycle import STATUS_AFTER
 from .model import Event, Status
 
@@ -27,6 +28,9 @@ ORDER = ("stop", "pause", "resume", "start")     # within one event: a restart s
 # Events after which one operator holds the complaint and answers for its open clocks: their own
 # claim, or the supervisor's assignment (the operator named in its data), exactly alike.
 TAKES = ("claimed", "assigned_to")
+# Events that give the complaint to another OPD (named `to_opd` in their data): a transfer within a
+# government, and a forward that lands in an onboarded kabupaten/kota (or back in the province).
+MOVES = ("transferred", "handed_over")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class ClockPolicy:
     references: dict               # parameter name (e.g. clocks.followup.hours) -> legal reference
     since: str                     # ISO date the governing values came into force
     clock: str = ""                # followup | approval
+    calendar: str = PROVINCE       # whose working calendar counts its time (the government's code)
 
     @property
     def reference(self) -> str:
@@ -68,11 +73,13 @@ class Schedule(Protocol):
         """What this event does to the clocks: (clock, action[, rule id]) with action one of
         start, stop, pause, resume, by the rules in force at `at`."""
 
-    def clock_policy(self, clock: str, started_at: datetime) -> ClockPolicy: ...
+    def clock_policy(self, clock: str, started_at: datetime, government: str = PROVINCE) -> ClockPolicy:
+        """The clock's parameters in force at `started_at` for that government (its own values
+        where it sets them, the province's otherwise), `calendar` naming its working calendar."""
 
-    def add_time(self, start: datetime, seconds: float, mode: str) -> datetime: ...
+    def add_time(self, start: datetime, seconds: float, mode: str, calendar: str = PROVINCE) -> datetime: ...
 
-    def time_between(self, start: datetime, end: datetime, mode: str) -> float: ...
+    def time_between(self, start: datetime, end: datetime, mode: str, calendar: str = PROVINCE) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,7 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule,
         before, status = status, STATUS_AFTER.get(event.type) or status
         if event.type == "submitted":
             opd = event.data.get("opd")
-        elif event.type == "transferred":
+        elif event.type in MOVES:
             opd, holder = event.data.get("to_opd", opd), None
         elif event.type in TAKES or (event.type == "followed_up" and holder is None):
             holder = event.data.get("operator") if event.type == "assigned_to" else event.actor_id
@@ -164,20 +171,25 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule,
             elif action == "start":
                 if run:
                     _end(run, event, schedule, stop=True)
-                policy = schedule.clock_policy(name, event.at)
+                policy = schedule.clock_policy(name, event.at, government_of(opd))
                 run = current[name] = _Run(name, event.seq, opd, event.at, policy, policy.hours * 3600)
                 run.holder = holder
                 runs.append(run)
     return [_clock(complaint_id, r, schedule) for r in runs]
 
 
+def _add(schedule: Schedule, run: _Run, start: datetime, seconds: float) -> datetime:
+    """`start` plus `seconds` of the run's clock time (its mode, its government's calendar)."""
+    return schedule.add_time(start, seconds, run.policy.mode, run.policy.calendar)
+
+
 def _end(run: _Run, event: Event, schedule: Schedule, *, stop: bool) -> None:
     if run.running_since is not None:
-        used = schedule.time_between(run.running_since, event.at, run.policy.mode)
+        used = schedule.time_between(run.running_since, event.at, run.policy.mode, run.policy.calendar)
         if run.overran_at is None and used > run.remaining:
-            run.overran_at = schedule.add_time(run.running_since, run.remaining, run.policy.mode)
+            run.overran_at = _add(schedule, run, run.running_since, run.remaining)
         elif stop and run.overran_at is None:      # stopped in time: keep the deadline it had
-            run.deadline = schedule.add_time(run.running_since, run.remaining, run.policy.mode)
+            run.deadline = _add(schedule, run, run.running_since, run.remaining)
         run.remaining -= used
         run.running_since = None
     run.ended_at, run.ended_by, run.stopped = event.at, event.type, stop or run.stopped
@@ -187,7 +199,7 @@ def _clock(complaint_id: str, run: _Run, schedule: Schedule) -> Clock:
     if run.overran_at is not None:
         due = run.overran_at
     elif run.running_since is not None:
-        due = schedule.add_time(run.running_since, run.remaining, run.policy.mode)
+        due = _add(schedule, run, run.running_since, run.remaining)
     else:
         due = run.deadline if run.stopped else None
     state = "stopped" if run.stopped else ("running" if run.running_since is not None else "paused")
@@ -207,4 +219,4 @@ def _warning_at(run: _Run, schedule: Schedule) -> datetime | None:
     left_to_warning = budget * pct / 100 - used
     if left_to_warning <= 0:
         return run.running_since
-    return schedule.add_time(run.running_since, left_to_warning, run.policy.mode)
+    return _add(schedule, run, run.running_since, left_to_warning)

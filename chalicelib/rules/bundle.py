@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..domain.clocks import ClockPolicy
+from ..domain.governments import PROVINCE
 from ..domain.times import local_date
 from . import clock_time
 from .model import Category, ClockAction, Decision, Jurisdiction, Opd, RoutingDecision, StaleBundle
@@ -77,7 +78,7 @@ class RulesBundle:
         return self._templates
 
     # --- clocks and deadlines (rules/parameters/clocks.yaml, rules/calendar) -------------------
-    def clock_policy(self, clock: str, started_at: datetime) -> ClockPolicy:
+    def clock_policy(self, clock: str, started_at: datetime, government: str = PROVINCE) -> ClockPolicy:
         """The clock's parameters as in force when it started (a later change never applies)."""
         return clock_time.clock_policy(self.parameters, clock, local_date(started_at))
 
@@ -87,11 +88,11 @@ class RulesBundle:
         policy = clock if isinstance(clock, ClockPolicy) else self.clock_policy(clock, started_at)
         return self.add_time(started_at, policy.hours * 3600, policy.mode)
 
-    def add_time(self, start: datetime, seconds: float, mode: str) -> datetime:
+    def add_time(self, start: datetime, seconds: float, mode: str, calendar: str = PROVINCE) -> datetime:
         """domain.clocks.Schedule: `start` plus clock time counted in `mode`."""
         return clock_time.add_time(self.calendar, start, seconds, mode)
 
-    def time_between(self, start: datetime, end: datetime, mode: str) -> float:
+    def time_between(self, start: datetime, end: datetime, mode: str, calendar: str = PROVINCE) -> float:
         """domain.clocks.Schedule: seconds of clock time counted in `mode` between two instants."""
         return clock_time.time_between(self.calendar, start, end, mode)
 

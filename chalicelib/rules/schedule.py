@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain.clocks import ClockPolicy
+from ..domain.governments import PROVINCE
 from ..domain.times import local_date
 
 
@@ -25,11 +26,11 @@ class BundleSchedule:
             self._actions[key] = [(a.clock, a.action, a.rule_id) for a in self._bundle.clock_actions(facts)]
         return self._actions[key]
 
-    def clock_policy(self, clock: str, started_at: datetime) -> ClockPolicy:
-        return self._bundle.clock_policy(clock, started_at)
+    def clock_policy(self, clock: str, started_at: datetime, government: str = PROVINCE) -> ClockPolicy:
+        return self._bundle.clock_policy(clock, started_at, government=government)
 
-    def add_time(self, start: datetime, seconds: float, mode: str) -> datetime:
-        return self._bundle.add_time(start, seconds, mode)
+    def add_time(self, start: datetime, seconds: float, mode: str, calendar: str = PROVINCE) -> datetime:
+        return self._bundle.add_time(start, seconds, mode, calendar=calendar)
 
-    def time_between(self, start: datetime, end: datetime, mode: str) -> float:
-        return self._bundle.time_between(start, end, mode)
+    def time_between(self, start: datetime, end: datetime, mode: str, calendar: str = PROVINCE) -> float:
+        return self._bundle.time_between(start, end, mode, calendar=calendar)

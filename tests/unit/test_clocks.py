@@ -42,14 +42,14 @@ class CalendarSchedule:
             actions.append(("followup", "resume"))
         return actions
 
-    def clock_policy(self, clock, started_at):
+    def clock_policy(self, clock, started_at, government="LAMPUNG"):
         pause = frozenset({"waiting_citizen"}) if clock == "followup" else frozenset()
         return ClockPolicy(self.hours[clock], "calendar", pause, 75, {}, "2025-01-01")
 
-    def add_time(self, start, seconds, mode):
+    def add_time(self, start, seconds, mode, calendar="LAMPUNG"):
         return start + timedelta(seconds=seconds)
 
-    def time_between(self, start, end, mode):
+    def time_between(self, start, end, mode, calendar="LAMPUNG"):
         return (end - start).total_seconds()
 
 
