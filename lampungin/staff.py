@@ -20,6 +20,7 @@ exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -65,7 +66,8 @@ MESSAGES = {
                          "--opd is only for operators and supervisors, not {role}"),
     "opd_invalid": ("--opd harus kode OPD seperti DINKES (bukan {got!r})",
                     "--opd must be an OPD code such as DINKES (not {got!r})"),
-    "opd_unknown": ("OPD {got!r} tidak dikenal; yang dikenal: {known}", "unknown OPD {got!r}; known: {known}"),
+    "opd_unknown": ("OPD {got!r} tidak dikenal; mungkin maksudnya: {known}",
+                    "unknown OPD {got!r}; did you mean: {known}"),
     "no_bundle": ("aturan (bundle) tidak bisa dibaca: {detail} (jalankan `lampungin rules build`)",
                   "the rules bundle cannot be read: {detail} (run `lampungin rules build`)"),
     "head_not_for_role": ("--head hanya untuk operator atau supervisor sebuah OPD (kepala OPD)",
@@ -189,7 +191,9 @@ def check_opd(opd: str) -> str:
         raise StaffError("opd_invalid", got=opd[:40])
     known = known_opds()
     if opd not in known:
-        raise StaffError("opd_unknown", got=opd[:40], known=", ".join(sorted(known)))
+        # the closest codes, not all of them: every onboarded government adds its OPDs
+        close = difflib.get_close_matches(opd, known, n=6, cutoff=0.4) or sorted(known)[:6]
+        raise StaffError("opd_unknown", got=opd[:40], known=", ".join(close))
     return opd
 
 

@@ -12,17 +12,30 @@ Public interface
 
     bundle = load_bundle()                       # cached per process; StaleBundle if rules/ changed
     bundle.version                               # "66c33917bdd1" (short content hash)
-    bundle.opds: dict[str, Opd]                  # Opd(code, name, sectors)
+    bundle.opds: dict[str, Opd]                  # every OPD of every onboarded government, by full code
+                                                 #   Opd(code, name, sectors, government, units):
+                                                 #   "DINKES" (province), "BANDARLAMPUNG.DINKES"; units
+                                                 #   (Unit(code, name, region)), opd.unit(code)
+    bundle.opds_of(government) -> list[Opd]
     bundle.categories: list[Category]            # Category(code, name, sector, opd, rule_id, reference)
-    bundle.jurisdictions: dict[str, Jurisdiction]   # Jurisdiction(code, name, contact): `forward`
-                                                 #   targets; contact {"id", "en"}, .contact_in(lang)
+    bundle.jurisdictions: dict[str, Jurisdiction]   # Jurisdiction(code, name, contact, kind, region): the
+                                                 #   15 kabupaten/kota; contact {"id", "en"}, .contact_in(lang)
+    bundle.governments: dict[str, Government]    # LAMPUNG first, then jurisdictions.yaml order:
+                                                 #   Government(code, name, kind: provinsi|kabupaten|kota,
+                                                 #   region "18.71", onboarded, contact, inspectorate: full
+                                                 #   OPD code | None)
     bundle.default_category                      # "lainnya" (BIRO-ORG intake desk)
     bundle.category(code) -> Category | None
-    bundle.route(category_code) -> RoutingDecision(category, opd, sector, rule_id, rules_version,
-                                                   explanation)      # raises UnknownCategory
-    bundle.service_levels(at: datetime) -> dict  # GET /v1/rules: {"rules_version", "at", "timezone",
+    bundle.route(category_code, *, government="LAMPUNG", region=None)
+        -> RoutingDecision(category, opd, sector, rule_id, rules_version, explanation, government, unit)
+           # the province's table, whose by_region rows send a complaint located (Kemendagri code)
+           # in an onboarded kabupaten/kota to that government's table (the explanation names both
+           # rules); or a government's own table: its rows (most specific region row first), then
+           # its default OPD. Raises UnknownCategory, NotOnboarded (a government with no folder).
+    bundle.service_levels(at: datetime, government="LAMPUNG") -> dict  # GET /v1/rules: {"rules_version",
+                                                 #   "at", "timezone", "government",
                                                  #   "clocks": [{clock, hours, mode, pause_in, warn_at_percent,
-                                                 #   in_force_since, reference, description{id,en}}],
+                                                 #   in_force_since, reference, references, description{id,en}}],
                                                  #   "sanctions": [{rule_id, level, subject_type, reference,
                                                  #   description}], "calendar_years"}
 
@@ -31,13 +44,16 @@ Public interface
                                                  # lang falls back to "id"; a missing param is "-"
                                                  # UnknownTemplate for a type with no template
 
-    # clocks: the parameters in force when the clock STARTED apply for its whole life
-    bundle.clock_policy(clock, started_at) -> domain.clocks.ClockPolicy(hours, mode, pause_in,
-                                         warn_at_percent, references, since, clock)
-    bundle.due_at(clock | policy, started_at) -> datetime    # a clock that never pauses
-    bundle.add_time(start, seconds, mode) -> datetime          # domain.clocks.Schedule protocol
-    bundle.time_between(start, end, mode) -> float             # seconds of counted clock time
-    bundle.parameter(name, on: date | datetime) -> value     # e.g. "sanctions.window_days"
+    # clocks: the parameters in force when the clock STARTED apply for its whole life; a
+    # government's own series of a parameter (rules/governments/<CODE>/parameters) replaces the
+    # province's for it; its calendar = national + cuti bersama + ITS regional days, province hours
+    bundle.clock_policy(clock, started_at, government="LAMPUNG") -> domain.clocks.ClockPolicy(hours,
+                     mode, pause_in, warn_at_percent, references, since, clock, calendar=government)
+    bundle.due_at(clock | policy, started_at, government="LAMPUNG") -> datetime  # never pausing
+    bundle.add_time(start, seconds, mode, calendar="LAMPUNG") -> datetime   # domain.clocks.Schedule
+    bundle.time_between(start, end, mode, calendar="LAMPUNG") -> float      # seconds counted
+    bundle.parameter(name, on: date | datetime, government="LAMPUNG") -> value  # "sanctions.window_days"
+    bundle.parameters_of(government), bundle.calendar_of(government)   # NotOnboarded without a folder
     bundle.calendar.is_working_day(date) -> bool             # WIB dates; CalendarLapsed outside years
 
     # rules engine (durable_rules behind RulesEngine; the hit policy is applied in Python)
@@ -53,7 +69,8 @@ Public interface
         facts: {"event": timeline event type, "from_status", "to_status", "at": datetime, ...}
         action in "stop" | "pause" | "resume" | "start" (applied in that order)
 
-Errors: UnknownCategory (422 for the API), StaleBundle, ParameterLapsed, CalendarLapsed,
+Errors: UnknownCategory (422 for the API), NotOnboarded (routing or timing within a government that
+is only a `forward` target), StaleBundle, ParameterLapsed, CalendarLapsed,
 UnknownTemplate, TemplateError (a template `rules check` refuses), RuleActionFailed (an action
 raised inside durable_rules), RulesError (bad facts). The engine behind evaluate/clock_actions is
 chalicelib.rules.engine.RulesEngine(bundle, matcher=...): DurableMatcher by default,
@@ -68,18 +85,21 @@ from .model import (
                     Category,
                     ClockAction,
                     Decision,
+                    Government,
                     Jurisdiction,
+                    NotOnboarded,
                     Opd,
                     ParameterLapsed,
                     RoutingDecision,
                     RuleActionFailed,
                     RulesError,
                     StaleBundle,
+                    Unit,
                     UnknownCategory,
 )
 from .templates import TemplateError, Templates, UnknownTemplate
 
 __all__ = ["RulesBundle", "load_bundle", "clear_cache", "CalendarLapsed", "Category", "ClockAction",
-           "ClockPolicy", "Decision", "Jurisdiction", "Opd", "ParameterLapsed", "RoutingDecision",
-           "RuleActionFailed", "RulesError", "StaleBundle", "TemplateError", "Templates", "UnknownCategory",
-           "UnknownTemplate"]
+           "ClockPolicy", "Decision", "Government", "Jurisdiction", "NotOnboarded", "Opd", "ParameterLapsed",
+           "RoutingDecision", "RuleActionFailed", "RulesError", "StaleBundle", "TemplateError", "Templates",
+           "UnknownCategory", "UnknownTemplate", "Unit"]

@@ -8,8 +8,10 @@ absent and the bundle is trusted (the deploy built it).
 """
 from __future__ import annotations
 
+import importlib
 import json
 import threading
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,7 +19,18 @@ from ..domain.clocks import ClockPolicy
 from ..domain.governments import PROVINCE
 from ..domain.times import local_date
 from . import clock_time
-from .model import Category, ClockAction, Decision, Jurisdiction, Opd, RoutingDecision, StaleBundle
+from .model import (
+    Category,
+    ClockAction,
+    Decision,
+    Government,
+    Jurisdiction,
+    NotOnboarded,
+    Opd,
+    RoutingDecision,
+    RulesError,
+    StaleBundle,
+)
 from .parameters import Parameters
 from .routing import RoutingTable
 from .sourcehash import generator_id, source_files, source_hash
@@ -40,11 +53,15 @@ class RulesBundle:
         self.data = data
         self.manifest = data["manifest"]
         self.version: str = self.manifest["version"]
-        self.routing = RoutingTable(data["routing"], self.version)
+        self._onboarded: dict = data.get("governments") or {}
+        self.routing = RoutingTable(data["routing"], self.version, self._onboarded)
         self.parameters = Parameters(data["parameters"])
         self.calendar = WorkingCalendar(data["calendar"])
+        self._parameters: dict[str, Parameters] = {PROVINCE: self.parameters}
+        self._calendars: dict[str, WorkingCalendar] = {PROVINCE: self.calendar}
         self._engine = None
         self._templates: Templates | None = None
+        self._regions = None
 
     # --- routing (rules/routing) -------------------------------------------------------------
     @property
@@ -66,8 +83,52 @@ class RulesBundle:
     def category(self, code: str) -> Category | None:
         return self.routing.category(code)
 
-    def route(self, category_code: str) -> RoutingDecision:
-        return self.routing.route(category_code)
+    def route(self, category_code: str, *, government: str = PROVINCE, region: str | None = None) -> RoutingDecision:
+        """The OPD for a category: the province's table (whose by_region rows may send a located
+        complaint to an onboarded kabupaten/kota), or an onboarded government's own table.
+        UnknownCategory, NotOnboarded."""
+        return self.routing.route(category_code, government=government, region=region)
+
+    # --- governments (rules/routing/jurisdictions.yaml, rules/governments) -----------------------
+    @property
+    def governments(self) -> dict[str, Government]:
+        """LAMPUNG first, then every kabupaten/kota in jurisdictions.yaml order, onboarded or not."""
+        return self.routing.governments
+
+    def opds_of(self, government: str) -> list[Opd]:
+        return self.routing.opds_of(government)
+
+    def parameters_of(self, government: str = PROVINCE) -> Parameters:
+        """The government's parameters: its own series where it sets one, the province's otherwise."""
+        if government not in self._parameters:
+            own = self._own(government)["parameters"]
+            self._parameters[government] = Parameters({**self.data["parameters"], **own})
+        return self._parameters[government]
+
+    def calendar_of(self, government: str = PROVINCE) -> WorkingCalendar:
+        """The government's working calendar: national holidays and cuti bersama, its own regional
+        days, the province's office hours."""
+        if government not in self._calendars:
+            own = self._own(government)["calendar"]
+            self._calendars[government] = WorkingCalendar({**self.data["calendar"], "holidays": own["holidays"]})
+        return self._calendars[government]
+
+    def _own(self, government: str) -> dict:
+        try:
+            return self._onboarded[government]
+        except KeyError:
+            raise NotOnboarded(government) from None
+
+    @property
+    def regions(self):
+        """The Kemendagri regions of Lampung (chalicelib/rules/regions.Regions over the bundle's
+        "regions"), built on first use; RulesError when this bundle was built without them."""
+        if self._regions is None:
+            if "regions" not in self.data:
+                raise RulesError("this rules bundle carries no regions data (rules/regions/)")
+            reader = importlib.import_module(f"{__package__}.regions")   # lazy for cold start
+            self._regions = reader.Regions(self.data["regions"])
+        return self._regions
 
     # --- notifications (rules/notifications) ----------------------------------------------------
     @property
@@ -79,29 +140,33 @@ class RulesBundle:
 
     # --- clocks and deadlines (rules/parameters/clocks.yaml, rules/calendar) -------------------
     def clock_policy(self, clock: str, started_at: datetime, government: str = PROVINCE) -> ClockPolicy:
-        """The clock's parameters as in force when it started (a later change never applies)."""
-        return clock_time.clock_policy(self.parameters, clock, local_date(started_at))
+        """The clock's parameters as in force when it started (a later change never applies),
+        the government's own where it sets them; `calendar` names whose working calendar counts
+        its time. NotOnboarded for a government without a folder."""
+        policy = clock_time.clock_policy(self.parameters_of(government), clock, local_date(started_at))
+        return replace(policy, calendar=government)
 
-    def due_at(self, clock: str | ClockPolicy, started_at: datetime) -> datetime:
+    def due_at(self, clock: str | ClockPolicy, started_at: datetime, government: str = PROVINCE) -> datetime:
         """When a clock started at `started_at` and never paused runs out (the published service
         level; the engine in domain.clocks handles pauses and stops)."""
-        policy = clock if isinstance(clock, ClockPolicy) else self.clock_policy(clock, started_at)
-        return self.add_time(started_at, policy.hours * 3600, policy.mode)
+        policy = clock if isinstance(clock, ClockPolicy) else self.clock_policy(clock, started_at, government)
+        return self.add_time(started_at, policy.hours * 3600, policy.mode, calendar=policy.calendar)
 
     def add_time(self, start: datetime, seconds: float, mode: str, calendar: str = PROVINCE) -> datetime:
-        """domain.clocks.Schedule: `start` plus clock time counted in `mode`."""
-        return clock_time.add_time(self.calendar, start, seconds, mode)
+        """domain.clocks.Schedule: `start` plus clock time counted in `mode` on that calendar."""
+        return clock_time.add_time(self.calendar_of(calendar), start, seconds, mode)
 
     def time_between(self, start: datetime, end: datetime, mode: str, calendar: str = PROVINCE) -> float:
         """domain.clocks.Schedule: seconds of clock time counted in `mode` between two instants."""
-        return clock_time.time_between(self.calendar, start, end, mode)
+        return clock_time.time_between(self.calendar_of(calendar), start, end, mode)
 
-    def parameter(self, name: str, on: date | datetime):
-        return self.parameters.value(name, local_date(on) if isinstance(on, datetime) else on)
+    def parameter(self, name: str, on: date | datetime, government: str = PROVINCE):
+        return self.parameters_of(government).value(name, local_date(on) if isinstance(on, datetime) else on)
 
-    def service_levels(self, at: datetime) -> dict:
-        """What `GET /v1/rules` publishes: the active version and the deadlines in force at `at`."""
-        return clock_time.service_levels(self, at)
+    def service_levels(self, at: datetime, government: str = PROVINCE) -> dict:
+        """What `GET /v1/rules` publishes: the active version and the deadlines in force at `at`
+        for that government (its own parameters and their references)."""
+        return clock_time.service_levels(self, at, government)
 
     # --- rules engine (rules/clocks, rules/sanctions) ------------------------------------------
     @property

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from ..domain.clocks import ClockPolicy
+from ..domain.governments import PROVINCE
 from ..domain.times import local_date
 
 MODE_NAMES = {"calendar": ("jam kalender", "calendar hours"),
@@ -59,22 +60,26 @@ def time_between(calendar, start: datetime, end: datetime, mode: str) -> float:
     return used.total_seconds()
 
 
-def service_levels(bundle, at: datetime) -> dict:
-    """The published service levels (`GET /v1/rules`): one entry per clock, in force at `at`."""
+def service_levels(bundle, at: datetime, government: str = PROVINCE) -> dict:
+    """The published service levels (`GET /v1/rules`): one entry per clock, in force at `at` for
+    that government (its own values and references where it sets them)."""
     on = local_date(at)
+    parameters = bundle.parameters_of(government)
     clocks = []
     for clock in ("followup", "approval"):
-        p = clock_policy(bundle.parameters, clock, on)
+        p = clock_policy(parameters, clock, on)
         mode_id, mode_en = MODE_NAMES[p.mode]
         clocks.append({"clock": clock, "hours": p.hours, "mode": p.mode,
                        "pause_in": sorted(p.pause_in), "warn_at_percent": p.warn_at_percent,
                        "in_force_since": p.effective_from.isoformat(), "reference": p.reference,
+                       "references": dict(p.references),
                        "description": {"id": f"{p.hours:g} {mode_id}", "en": f"{p.hours:g} {mode_en}"}})
     sanctions = [{"rule_id": r["id"], "level": r["then"]["level"], "subject_type": r["then"]["subject"],
                   "reference": r["reference"], "description": r["description"]}
                  for r in bundle.data.get("sanction_rules", [])
                  if r["effective"]["from"] <= on.isoformat()
                  and (r["effective"]["until"] is None or on.isoformat() < r["effective"]["until"])]
+    calendar = bundle.calendar_of(government)
     return {"rules_version": bundle.version, "at": on.isoformat(), "timezone": "Asia/Jakarta",
-            "clocks": clocks, "sanctions": sanctions,
-            "calendar_years": [bundle.calendar.first_year, bundle.calendar.last_year]}
+            "government": government, "clocks": clocks, "sanctions": sanctions,
+            "calendar_years": [calendar.first_year, calendar.last_year]}

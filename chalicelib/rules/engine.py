@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ..domain.governments import PROVINCE, government_of
 from .explanations import explain_rule, summarise
 from .matchers import Matcher, durable_matcher
 from .model import ClockAction, Decision, RulesError
@@ -106,4 +107,15 @@ class RulesEngine:
                         subject_type=rule["then"]["subject"], reference=rule["reference"],
                         explanation=explanation, summary=summarise(rule, {**fact, **shown}),
                         facts={**shown, "at": moment.isoformat()},
-                        rules_version=self.bundle.version, notify=rule["then"].get("notify"))
+                        rules_version=self.bundle.version,
+                        notify=self.notified(rule["then"].get("notify"), facts.get("opd")))
+
+    def notified(self, notify: str | None, opd) -> str | None:
+        """Whom a rule's `notify` reaches for this OPD: a rule naming the province's inspectorate
+        means the inspectorate of the complaint's government (rules/governments/<CODE>/
+        government.yaml), so a city's repeat misses reach the city's Inspektorat."""
+        governments = self.bundle.governments
+        if not notify or notify != governments[PROVINCE].inspectorate:
+            return notify
+        own = governments.get(government_of(str(opd or "")))
+        return own.inspectorate if own is not None and own.inspectorate else notify

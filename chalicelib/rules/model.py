@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..domain.governments import PROVINCE
+
 SECTORS = ("perizinan", "pendidikan", "kesehatan", "pajak", "lainnya")   # fixed by CONTRACT.md
 CLOCKS = ("followup", "approval")
 MODES = ("calendar", "working_days", "working_hours")
@@ -30,6 +32,18 @@ class UnknownCategory(RulesError, KeyError):
         return f"unknown category: {self.code!r}"
 
 
+class NotOnboarded(RulesError):
+    """Asked to route (or to time a clock) within a government that has no folder under
+    rules/governments/: it is a `forward` target only, whose complaints end in `forwarded`."""
+
+    def __init__(self, government: str):
+        super().__init__(government)
+        self.government = government
+
+    def __str__(self) -> str:
+        return f"government {self.government!r} is not onboarded (no rules/governments/{self.government}/)"
+
+
 class StaleBundle(RulesError):
     """The bundle does not match the files under rules/ (or is missing): never use it."""
 
@@ -47,10 +61,47 @@ class RuleActionFailed(RulesError):
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A unit inside an OPD that a supervisor may dispose a complaint to (a UPT per region, a
+    bidang). `code` is short, unique within its OPD; `region` the Kemendagri code of its area."""
+
+    code: str
+    name: str
+    region: str | None = None
+
+
+@dataclass(frozen=True)
 class Opd:
+    """An OPD of some government. `code` is the full code: the province's plain (`DINKES`), a
+    kabupaten/kota's prefixed with its government and a dot (`BANDARLAMPUNG.DINKES`)."""
+
     code: str
     name: str
     sectors: tuple[str, ...] = ()
+    government: str = PROVINCE
+    units: tuple[Unit, ...] = ()
+
+    def unit(self, code: str) -> Unit | None:
+        return next((u for u in self.units if u.code == code), None)
+
+
+@dataclass(frozen=True)
+class Government:
+    """The province or a kabupaten/kota (CONTRACT.md Additions, "Governments"). `onboarded`: it has
+    its own OPDs, routing and clocks on the platform (rules/governments/<code>/); `inspectorate`: the
+    full code of its OPD that receives reports (None when not onboarded); `contact` {"id", "en"}."""
+
+    code: str
+    name: str
+    kind: str                  # provinsi | kabupaten | kota
+    region: str                # Kemendagri code: "18" (the province), "18.71" (Kota Bandar Lampung)
+    onboarded: bool
+    contact: dict[str, str] = field(default_factory=dict, hash=False)
+    inspectorate: str | None = None
+
+    def contact_in(self, lang: str | None) -> str:
+        code = (lang or "id").lower()[:2]
+        return self.contact.get(code) or self.contact.get("id") or ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +112,8 @@ class Jurisdiction:
     code: str
     name: str
     contact: dict[str, str] = field(default_factory=dict, hash=False)
+    kind: str = "kabupaten"    # kabupaten | kota
+    region: str = ""           # Kemendagri code of the kabupaten/kota ("18.71")
 
     def contact_in(self, lang: str | None) -> str:
         """The contact text in `lang` (`en`), else in Indonesian; "" when there is none."""
@@ -86,6 +139,8 @@ class RoutingDecision:
     rule_id: str
     rules_version: str
     explanation: dict          # {"id": ..., "en": ...}
+    government: str = PROVINCE    # whose OPD `opd` is (its code's prefix, domain/governments.py)
+    unit: str | None = None       # the OPD's unit that takes it directly (a region row), if any
 
 
 @dataclass(frozen=True)

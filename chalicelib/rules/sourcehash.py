@@ -14,8 +14,8 @@ from importlib import metadata
 from pathlib import Path
 
 BUNDLE_FORMAT = 1
-SOURCE_SUFFIXES = (".yaml", ".yml")
-NOT_SOURCES = ("tests",)          # examples do not change what the rules decide
+SOURCE_SUFFIXES = (".yaml", ".yml", ".csv")     # .csv: the Kemendagri regions (rules/regions/)
+NOT_SOURCES = ("tests",)          # examples do not change what the rules decide (a government's too)
 VERSION_LENGTH = 12
 
 
@@ -23,8 +23,13 @@ def source_files(rules_dir: Path) -> list[Path]:
     """The policy files that define the rules, in a stable order."""
     rules_dir = Path(rules_dir)
     files = [p for p in rules_dir.rglob("*") if p.is_file() and p.suffix in SOURCE_SUFFIXES
-             and p.relative_to(rules_dir).parts[0] not in NOT_SOURCES]
+             and not _example(p.relative_to(rules_dir).parts)]
     return sorted(files, key=lambda p: p.relative_to(rules_dir).as_posix())
+
+
+def _example(parts: tuple[str, ...]) -> bool:
+    """tests/... or governments/<CODE>/tests/...: example cases, not policy."""
+    return parts[0] in NOT_SOURCES or (parts[0] == "governments" and len(parts) > 2 and parts[2] in NOT_SOURCES)
 
 
 def generator_id() -> str:

@@ -48,8 +48,8 @@ SANCTION_FIELDS = {
 }
 
 TIMELINE_EVENTS = ("submitted", "claimed", "followed_up", "approved", "returned", "transferred",
-                   "forwarded", "rejected", "info_requested", "citizen_replied", "rated", "reopened",
-                   "assigned_to", "staff_note")
+                   "forwarded", "handed_over", "rejected", "info_requested", "citizen_replied", "rated", "reopened",
+                   "assigned_to", "disposed", "staff_note")
 STATUSES = ("assigned", "waiting_citizen", "followed_up", "resolved", "closed", "forwarded", "rejected")
 SANCTION_EVENTS = ("missed", "progress")
 CLOCK_ACTIONS = ("stop", "pause", "resume", "start")     # the order they are applied in

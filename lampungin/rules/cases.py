@@ -13,6 +13,7 @@ from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
 
+from chalicelib.domain.governments import PROVINCE
 from chalicelib.domain.times import WIB, day_name
 from chalicelib.rules.bundle import RulesBundle
 from chalicelib.rules.sourcehash import source_hash
@@ -21,13 +22,14 @@ from .compiler import compile_bundle
 from .expect import compare
 from .messages import Problem
 from .simulate import Outcome, Refused, play
-from .source import RULES_DIR, Sources, line_of, load_sources
+from .source import RULES_DIR, Sources, government_of_case_file, line_of, load_sources
 
 DAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "sabtu": 5, "minggu": 6,
         "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 EVENT_WORDS = {"diajukan": "submitted", "diklaim": "claimed", "ditindaklanjuti": "followed_up",
                "disetujui": "approved", "dikembalikan": "returned", "dipindahkan": "transferred",
-               "diteruskan": "forwarded", "ditolak": "rejected", "minta-info": "info_requested",
+               "diteruskan": "forwarded", "diserahkan": "handed_over", "ditolak": "rejected",
+               "minta-info": "info_requested",
                "dijawab-warga": "citizen_replied", "dinilai": "rated", "dibuka-kembali": "reopened",
                "ditugaskan": "assigned_to", "dicatat-staf": "staff_note"}
 WHEN = re.compile(r"^(?:(?P<day>[A-Za-z]+),?\s+)?(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<hm>\d{1,2}:\d{2})(?::\d{2})?"
@@ -46,8 +48,9 @@ def parse_when(text) -> tuple[datetime, str | None]:
 
 def parse_entry(text) -> tuple[datetime, str | None, str | None]:
     """'Selasa 2026-04-07 15:00 dipindahkan ke RSUDAM' -> (time in WIB, 'transferred', 'RSUDAM').
-    The target (after the event, `ke` optional) names the OPD of a transfer or the kabupaten/kota
-    of a forward; without it the first other one in routing/ is taken."""
+    The target (after the event, `ke` optional) names the OPD of a transfer, the kabupaten/kota
+    of a forward or the government a complaint is handed over to (`diserahkan ke BANDARLAMPUNG`);
+    without it the first other OPD, or the first kabupaten/kota not onboarded, is taken."""
     if isinstance(text, datetime):
         return (text if text.tzinfo else text.replace(tzinfo=WIB)), None, None
     match = WHEN.match(str(text).strip())
@@ -93,13 +96,24 @@ class Result:
         return not self.failures
 
 
+CONTEXT = ("government", "region")     # file-level keys a case inherits unless it sets its own
+
+
 def collect(sources: Sources) -> list[Case]:
+    """Every case; a case in governments/<CODE>/tests/ is filed in that government, and a file's
+    own `government:` / `region:` apply to each of its cases that does not say otherwise."""
     cases = []
     for source in sources.of("tests"):
-        items = (source.data or {}).get("cases") or [] if isinstance(source.data, dict) else []
+        data = source.data if isinstance(source.data, dict) else {}
+        items = data.get("cases") or []
+        context = {k: data[k] for k in CONTEXT if data.get(k) is not None}
+        implied = government_of_case_file(source.path, sources.root)
+        if implied and "government" not in context:
+            context["government"] = implied
         for i, item in enumerate(items):
             name = item.get("name", f"#{i + 1}") if isinstance(item, dict) else f"#{i + 1}"
-            cases.append(Case(str(name), source.rel, line_of(items, i), item))
+            merged = {**context, **item} if isinstance(item, dict) and context else item
+            cases.append(Case(str(name), source.rel, line_of(items, i), merged))
     return cases
 
 
@@ -129,9 +143,12 @@ def run_case(bundle, case: Case) -> Result:
             if timeline[i][0] < timeline[i - 1][0]:
                 return _refusal(result, data, i, "case_time_back",
                                 at=_wib(timeline[i][0]), before=_wib(timeline[i - 1][0]))
+        region = data.get("region")
         outcome = play(bundle, data["category"], timeline,
                        operator_misses=int(given.get("operator_misses", 0)),
-                       opd_misses=int(given.get("opd_misses", 0)))
+                       opd_misses=int(given.get("opd_misses", 0)),
+                       government=str(data.get("government") or PROVINCE),
+                       region=str(region) if region is not None else None)
     except Refused as refused:
         return _refusal(result, data, refused.index, *_refusal_message(refused))
     except Exception as exc:                 # a broken case is a failure, not a crash
@@ -157,6 +174,9 @@ def _refusal_message(refused: Refused) -> tuple:
     word = next((w for w, e in EVENT_WORDS.items() if e == refused.event), refused.event)
     if code == "unknown_event":
         return "case_unknown_event", {"event": word, "known": ", ".join(EVENT_WORDS)}
+    if code == "unknown_government":
+        details = refused.error.details
+        return "case_unknown_government", {"government": details.get("value", ""), "known": details.get("known", "-")}
     if code in ("unknown_opd", "unknown_jurisdiction", "same_opd"):
         return "case_unknown_target", {"event": word, "target": refused.error.details.get("value", "")}
     if code == "first_event_not_submitted":

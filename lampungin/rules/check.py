@@ -13,13 +13,14 @@ from datetime import date, timedelta
 from chalicelib.rules.model import SECTORS
 
 from . import check_files as F
-from . import check_notifications
+from . import check_governments, check_notifications
 from .cases import fired_rules
 from .check_rules import rules, unfired
 from .compiler import compile_parameters
 from .messages import Problem
+from .region_lookup import regions_problems
 from .schema import Ctx, check_file
-from .source import SOURCE_KINDS, Sources, line_of, load_sources
+from .source import OTHER_FOLDERS, SOURCE_KINDS, Sources, line_of, load_sources
 
 LAPSE_DAYS = 90
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -34,6 +35,7 @@ def static_errors(sources: Sources, today: date | None = None) -> list[Problem]:
     if problems:
         return problems                     # the cross-file checks need well-formed files
     problems += routing(sources)
+    problems += check_governments.cross(sources, today or date.today(), check_governments.rule_parameters(sources))
     problems += check_notifications.cross(sources)
     problems += parameters(sources, today or date.today())
     problems += calendar_lapse(sources, today or date.today())
@@ -44,9 +46,9 @@ def static_errors(sources: Sources, today: date | None = None) -> list[Problem]:
 def shapes(sources: Sources) -> list[Problem]:
     problems = []
     for folder in sorted(p.name for p in sources.root.iterdir() if p.is_dir()):
-        if folder not in SOURCE_KINDS + ("tests",):
+        if folder not in SOURCE_KINDS + OTHER_FOLDERS:
             problems.append(Problem(f"rules/{folder}", 1, "unknown_folder", {"name": folder,
-                                    "known": ", ".join(SOURCE_KINDS + ("tests",))}))
+                                    "known": ", ".join(SOURCE_KINDS + OTHER_FOLDERS)}))
     for (kind, name), validator in {**REQUIRED, **OPTIONAL}.items():
         source = sources.find(kind, name)
         if source is None and (kind, name) in REQUIRED:
@@ -63,7 +65,8 @@ def shapes(sources: Sources) -> list[Problem]:
         else:
             F.check_parameter_tree(ctx, source.data, source.path.stem, {})
         problems += ctx.problems
-    return problems + check_notifications.shapes(sources)
+    return (problems + check_notifications.shapes(sources) + check_governments.shapes(sources)
+            + regions_problems(sources.root))
 
 
 def routing(sources: Sources) -> list[Problem]:
@@ -71,6 +74,11 @@ def routing(sources: Sources) -> list[Problem]:
     problems = _duplicates(opd_file, "opds") + _duplicates(sources.one("routing", "jurisdictions.yaml"),
                                                            "jurisdictions")
     opds = {o["code"]: o for o in opd_file.data["opds"]}
+    unit_ctx, province = Ctx(opd_file.rel), sources.one("routing", "jurisdictions.yaml").data["province"]
+    for opd in opd_file.data["opds"]:
+        check_governments.check_units(unit_ctx, sources, opd, {"region": str(province["region"]),
+                                                               "name": province["name"]})
+    problems += unit_ctx.problems
     ctx, rows, seen = Ctx(table_file.rel), table_file.data["categories"], dict[str, int]()
     for i, row in enumerate(rows):
         line = line_of(rows, i)

@@ -44,22 +44,56 @@ def working_hours(ctx, value, parent, key) -> bool:
     return ok
 
 
-OPD_FILE = record({"opds": list_of(record({"code": text, "name": text,
-                                           "sectors": list_of(one_of(*SECTORS))}, where="opd"))})
+def _region_code(ctx, value, parent, key) -> bool:       # defined below; units name one
+    return region_code(ctx, value, parent, key)
+
+
+UNIT = record({"code": text, "name": text}, {"region": _region_code}, where="unit")
+OPD_FILE = record({"opds": list_of(record({"code": text, "name": text, "sectors": list_of(one_of(*SECTORS))},
+                                          {"units": list_of(UNIT)}, where="opd"))})
+
+
+REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+
+
+def region_code(ctx, value, parent, key) -> bool:
+    """A Kemendagri code written as text ("18.71", "18.71.01", "18.71.01.1001"): quoted, since
+    YAML reads 18.10 as the number 18.1."""
+    if isinstance(value, str) and REGION_CODE.match(value):
+        return True
+    ctx.add(line_of(parent, key), "wrong_type", key=key, expected='kode wilayah Kemendagri bertanda kutip, '
+            'mis. "18.71" / a quoted Kemendagri region code, e.g. "18.71"', got=value)
+    return False
 
 
 def jurisdiction(ctx, value, parent, key) -> bool:
-    """A kabupaten/kota: its code, name and `contact` {id, en} (named in messages by its code)."""
+    """A kabupaten/kota: its code, name, kind, region and `contact` {id, en} (named by its code)."""
     code = value.get("code") if isinstance(value, dict) else None
     where = f"kabupaten/kota {code}" if isinstance(code, str) else "jurisdiction"
-    return record({"code": text, "name": text, "contact": translation}, where=where)(ctx, value, parent, key)
+    return record({"code": text, "name": text, "kind": one_of("kabupaten", "kota"), "region": region_code,
+                   "contact": translation}, where=where)(ctx, value, parent, key)
 
 
-JURISDICTION_FILE = record({"jurisdictions": list_of(jurisdiction)})
+PROVINCE_ENTRY = record({"code": one_of("LAMPUNG"), "name": text, "kind": one_of("provinsi"),
+                         "region": region_code, "inspectorate": text, "contact": translation}, where="province")
+JURISDICTION_FILE = record({"province": PROVINCE_ENTRY, "jurisdictions": list_of(jurisdiction)})
+
+
+def by_region_entry(ctx, value, parent, key) -> bool:
+    """{region, government | opd, reference}: exactly one target."""
+    ok = record({"region": region_code, "reference": text}, {"government": text, "opd": text},
+                where="by_region")(ctx, value, parent, key)
+    if ok and ("government" in value) == ("opd" in value):
+        ctx.add(line_of(value), "by_region_target")
+        return False
+    return ok
+
+
 CATEGORY_FILE = record({"hit_policy": one_of("unique"), "default": text,
                         "categories": list_of(record({"code": text, "name": text,
                                                       "sector": one_of(*SECTORS), "opd": text},
-                                                     {"reference": text}, where="category"),
+                                                     {"reference": text, "by_region": list_of(by_region_entry)},
+                                                     where="category"),
                                               allow_empty=False)})
 DAY_LIST = list_of(record({"date": iso_date, "name": text, "reference": text}, where="date"))
 CALENDAR_FILE = record({"timezone": one_of("Asia/Jakarta"),

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 
 from chalicelib.rules.sourcehash import BUNDLE_FORMAT, generator_id, short_version, source_hash
 
 from . import durable
+from .compile_governments import compile_governments
+from .dated import compile_parameter_files, holiday_dates
+from .region_lookup import compiled_regions
 from .source import Sources
 
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
@@ -22,65 +24,33 @@ WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 
 def compile_routing(sources: Sources) -> dict:
     opds = sources.one("routing", "opds.yaml").data["opds"]
-    jurisdictions = sources.one("routing", "jurisdictions.yaml").data["jurisdictions"]
+    places = sources.one("routing", "jurisdictions.yaml").data
     table = sources.one("routing", "categories.yaml").data
     categories = [{"code": c["code"], "name": c["name"], "sector": c["sector"], "opd": c["opd"],
-                   "rule_id": f"routing/{c['code']}", "reference": c.get("reference")}
+                   "rule_id": f"routing/{c['code']}", "reference": c.get("reference"),
+                   "by_region": [{"region": e["region"], "government": e.get("government"), "opd": e.get("opd"),
+                                  "reference": e["reference"], "rule_id": f"routing/{c['code']}@{e['region']}"}
+                                 for e in c.get("by_region") or []]}
                   for c in table["categories"]]
+    province = places["province"]
     return {"hit_policy": table["hit_policy"], "default": table["default"],
-            "opds": [{"code": o["code"], "name": o["name"], "sectors": list(o.get("sectors") or [])}
+            "province": {"code": province["code"], "name": province["name"], "kind": province["kind"],
+                         "region": str(province["region"]), "inspectorate": province["inspectorate"],
+                         "contact": {"id": province["contact"]["id"], "en": province["contact"]["en"]}},
+            "opds": [{"code": o["code"], "name": o["name"], "sectors": list(o.get("sectors") or []),
+                      "units": [{"code": u["code"], "name": u["name"],
+                                 **({"region": str(u["region"])} if u.get("region") is not None else {})}
+                                for u in o.get("units") or []]}
                      for o in opds],
-            "jurisdictions": [{"code": j["code"], "name": j["name"],
+            "jurisdictions": [{"code": j["code"], "name": j["name"], "kind": j["kind"], "region": str(j["region"]),
                                "contact": {"id": j["contact"]["id"], "en": j["contact"]["en"]}}
-                              for j in jurisdictions],
+                              for j in places["jurisdictions"]],
             "categories": categories}
 
 
-def parameter_leaves(node, prefix: str):
-    """Yield (dotted name, leaf) for every parameter (a mapping with `values`) under node."""
-    if isinstance(node, dict) and "values" in node:
-        yield prefix, node
-    elif isinstance(node, dict):
-        for key, child in node.items():
-            yield from parameter_leaves(child, f"{prefix}.{key}" if prefix else str(key))
-
-
 def compile_parameters(sources: Sources) -> dict:
-    result = {}
-    for source in sources.of("parameters"):
-        for name, leaf in parameter_leaves(source.data, source.path.stem):
-            values = [{"from": since.isoformat(), "value": entry.get("value"),
-                       "reference": entry.get("reference")}
-                      for since, entry in sorted(leaf["values"].items())]
-            result[name] = {"description": dict(leaf.get("description") or {}),
-                            "unit": leaf.get("unit"), "values": values, "file": source.rel}
-    return result
-
-
-def holiday_dates(calendar: dict, regional: dict) -> dict[str, dict]:
-    import holidays  # lazy: a 2 MB package only `rules build` needs, not check or test
-
-    years = range(calendar["years"]["from"], calendar["years"]["until"] + 1)
-    days: dict[str, dict] = {}
-    groups = []
-    if calendar.get("national", True):
-        groups.append(("national", ("public",)))
-    if calendar.get("cuti_bersama", True):
-        groups.append(("cuti_bersama", ("government",)))
-    for source, categories in groups:
-        found = holidays.country_holidays("ID", years=years, language="id", categories=categories)
-        for day, name in sorted(found.items()):
-            days.setdefault(day.isoformat(), {"name": name, "source": source})
-    for item in (regional or {}).get("add") or []:
-        days[_iso(item["date"])] = {"name": item["name"], "source": "regional",
-                                    "reference": item.get("reference")}
-    for item in (regional or {}).get("remove") or []:
-        days.pop(_iso(item["date"]), None)
-    return dict(sorted(days.items()))
-
-
-def _iso(value) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
+    """The province's parameters (rules/parameters/)."""
+    return compile_parameter_files(sources.of("parameters"))
 
 
 def compile_calendar(sources: Sources) -> dict:
@@ -109,10 +79,14 @@ def compile_bundle(sources: Sources, built_at: str | None = None) -> dict:
         "parameters": compile_parameters(sources),
         "calendar": compile_calendar(sources),
         "notifications": compile_notifications(sources),
+        "governments": compile_governments(sources),
     }
+    regions = compiled_regions(sources.root)
+    if regions is not None:
+        body["regions"] = regions
     body.update(durable.compile_rules(sources, body["parameters"]))
     content = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
     manifest = {"format": BUNDLE_FORMAT, "version": short_version(full), "source_hash": full,
                 "content_hash": content, "generator": generator_id(), "built_at": built_at,
-                "sources": [f.rel for f in sources.all() if not f.rel.startswith("rules/tests/")]}
+                "sources": [f.rel for f in sources.all() if f not in sources.of("tests")]}
     return {"manifest": manifest, **body}

@@ -26,7 +26,8 @@ def compare(expect: dict, outcome, parse_when) -> list[tuple[int | None, str]]:
     problems: list[tuple[int | None, str]] = [(line_of(expect, k), f"unknown expectation '{k}' (known: {known})")
                                               for k in expect if k not in EXPECT_KEYS]
     routing = expect.get("routing") or {}
-    actual = {"opd": outcome.routing.opd, "sector": outcome.routing.sector, "rule": outcome.routing.rule_id}
+    actual = {"opd": outcome.routing.opd, "sector": outcome.routing.sector, "rule": outcome.routing.rule_id,
+              "government": outcome.routing.government, "unit": outcome.routing.unit}
     for key, want in routing.items():
         if actual.get(key) != want:
             problems.append((line_of(routing, key), f"routing.{key}: expected {want}, got {actual.get(key)}"))
@@ -49,7 +50,8 @@ def _deadlines(wanted: list, outcome, parse_when, line) -> list:
     for i, (want, clock) in enumerate(zip(wanted, got, strict=False), start=1):
         line = line_of(wanted, i - 1, line)
         checks = {"clock": clock.name, "started": clock.started_at, "due": clock.due_at,
-                  "stopped": clock.ended_at if clock.state == "stopped" else None}
+                  "stopped": clock.ended_at if clock.state == "stopped" else None, "opd": clock.opd,
+                  "government": clock.policy.calendar, "hours": clock.policy.hours, "mode": clock.policy.mode}
         for key, want_value in want.items():
             have = checks.get(key, "?")
             if key in ("started", "due", "stopped"):
@@ -70,7 +72,8 @@ def _decisions(kind: str, wanted: list, got: list, parse_when, line) -> list:
     for i, (want, (at, decision)) in enumerate(zip(wanted, got, strict=False), start=1):
         line = line_of(wanted, i - 1, line)
         actual = {"rule": decision.rule_id, "level": decision.level, "subject": decision.subject_type,
-                  "notify": decision.notify[0] if decision.notify else None, "at": at}
+                  "notify": decision.notify[0] if decision.notify else None, "at": at, "opd": decision.opd,
+                  "subject_id": decision.subject_id}
         for key, want_value in want.items():
             if key == "at":
                 want_at = parse_when(want_value)[0]

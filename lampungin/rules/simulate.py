@@ -19,16 +19,18 @@ from datetime import datetime, timedelta
 from chalicelib.domain import lifecycle
 from chalicelib.domain.clocks import Clock, replay
 from chalicelib.domain.errors import DomainError
-from chalicelib.domain.model import Actor, Complaint, Event, Role
+from chalicelib.domain.governments import PROVINCE, government_of, opd_code
+from chalicelib.domain.model import Actor, Complaint, Event, Location, Role
 from chalicelib.domain.sanctions import (
     MISSED,
     Sanction,
     next_check,
     sweep_step,
 )
-from chalicelib.rules.model import RoutingDecision
+from chalicelib.rules.model import NotOnboarded, RoutingDecision
 from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.rules.vocabulary import SANCTION_FIELDS
+from chalicelib.services.complaints import forwarding
 from chalicelib.services.sweep import assess, earlier_misses, rules_moment
 
 CASE_ID = "ADU-CONTOH-0000001"
@@ -129,19 +131,28 @@ class _Sweeps:
             self.warned.add(clock.key)
 
 
+HANDED_OVER = "handed_over"       # a forward that lands in an onboarded government (domain/clocks.MOVES)
+
+
 def play(bundle, category: str, timeline: list[tuple[datetime, str, str | None]], *,
-         operator_misses: int = 0, opd_misses: int = 0) -> Outcome:
+         operator_misses: int = 0, opd_misses: int = 0, government: str = PROVINCE,
+         region: str | None = None) -> Outcome:
     """Play `timeline` — (time, event, target) with the first event `submitted` — and report the
-    clocks, warnings, sanctions and every rule that matched on the way."""
+    clocks, warnings, sanctions and every rule that matched on the way. The complaint is filed in
+    `government` (its table routes it, by `region` where rows depend on it)."""
     schedule = BundleSchedule(bundle)
-    routing = bundle.route(category)
+    try:
+        routing = bundle.route(category, government=government, region=region)
+    except NotOnboarded:
+        raise Refused(0, "submitted", _unknown_government(bundle, government), "-") from None
     out = Outcome(routing=routing)
     (t0, first, _), rest = timeline[0], timeline[1:]
     if first != "submitted":
         raise Refused(0, first, DomainError("first_event_not_submitted"), "-")
     complaint, event = lifecycle.file_complaint(
         complaint_id=CASE_ID, actor=CITIZEN, at=t0, category=category, sector=routing.sector,
-        opd=routing.opd, title="Contoh", description="Contoh", location=None, visibility="private",
+        opd=routing.opd, unit=routing.unit, title="Contoh", description="Contoh",
+        location=Location(region=region) if region else None, visibility="private",
         anonymous=False, routing_rule=routing.rule_id, rules_version=routing.rules_version)
     events: list[Event] = [event]
     sweeps = _Sweeps(bundle, operator_misses, opd_misses)
@@ -158,6 +169,8 @@ def play(bundle, category: str, timeline: list[tuple[datetime, str, str | None]]
 
 
 def _take(bundle, complaint: Complaint, index: int, at: datetime, name: str, target: str | None):
+    if name == HANDED_OVER or (name == "forwarded" and _lands(bundle, target)):
+        return _hand_over(bundle, complaint, index, at, name, target)
     action = lifecycle.EVENT_ACTION.get(name)
     if action is None:
         raise Refused(index, name, DomainError("unknown_event"), complaint.status.value)
@@ -165,17 +178,48 @@ def _take(bundle, complaint: Complaint, index: int, at: datetime, name: str, tar
     actor = CITIZEN if who == "citizen" else Actor(f"{who}-{complaint.opd.lower()}", Role(who), complaint.opd)
     payload = dict(TEXT)
     if action == lifecycle.Action.TRANSFER:
-        payload["opd"] = target or next(c for c in sorted(bundle.opds) if c != complaint.opd)
-        if payload["opd"] not in bundle.opds:
+        own = sorted(o.code for o in bundle.opds_of(government_of(complaint.opd)))   # transfers stay within
+        payload["opd"] = target or next(c for c in own if c != complaint.opd)         # a government
+        if target and opd_code(government_of(complaint.opd), target) in own:          # a short code
+            payload["opd"] = opd_code(government_of(complaint.opd), target)
+        if payload["opd"] not in own:
             raise Refused(index, name, DomainError("unknown_opd", value=payload["opd"]), complaint.status.value)
     elif action == lifecycle.Action.ASSIGN:      # to the operator named, else the OPD's case operator
         payload["operator"] = target or f"operator-{complaint.opd.lower()}"
-    elif action == lifecycle.Action.FORWARD:
-        payload["jurisdiction"] = target or sorted(bundle.jurisdictions)[0]
+    elif action == lifecycle.Action.FORWARD:          # to a government that is not onboarded
+        payload["jurisdiction"] = target or next(c for c, g in bundle.governments.items()
+                                                 if not g.onboarded and c in bundle.jurisdictions)
         if payload["jurisdiction"] not in bundle.jurisdictions:
             raise Refused(index, name, DomainError("unknown_jurisdiction", value=payload["jurisdiction"]),
                           complaint.status.value)
     try:
+        return lifecycle.decide(complaint, action, actor, at, payload)
+    except DomainError as error:
+        raise Refused(index, name, error, complaint.status.value) from None
+
+
+def _unknown_government(bundle, code: str) -> DomainError:
+    onboarded = ", ".join(c for c, g in bundle.governments.items() if g.onboarded)
+    return DomainError("unknown_government", value=code, known=onboarded)
+
+
+def _lands(bundle, target: str | None) -> bool:
+    """Whether a forward to `target` lands: an onboarded government (the province included)."""
+    government = bundle.governments.get(target or "")
+    return government is not None and government.onboarded
+
+
+def _hand_over(bundle, complaint: Complaint, index: int, at: datetime, name: str, target: str | None):
+    """A forward that lands, decided as the API decides it (services/complaints.forwarding): the
+    receiving government's own table names the OPD; handing back to the province routes by its
+    table alone (its by_region rows would send the complaint straight back)."""
+    if target is None or not _lands(bundle, target) or target == government_of(complaint.opd):
+        raise Refused(index, name, _unknown_government(bundle, target or ""), complaint.status.value)
+    actor = Actor(f"supervisor-{complaint.opd.lower()}", Role.SUPERVISOR, complaint.opd)
+    payload = {"jurisdiction": target, "reason": TEXT["reason"]}
+    try:
+        lifecycle.decide(complaint, lifecycle.Action.FORWARD, actor, at, payload)    # who and when, first
+        action, payload = forwarding(bundle, complaint, payload)
         return lifecycle.decide(complaint, action, actor, at, payload)
     except DomainError as error:
         raise Refused(index, name, error, complaint.status.value) from None

@@ -10,7 +10,9 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = REPO_ROOT / "rules"
-SOURCE_KINDS = ("routing", "parameters", "calendar", "clocks", "sanctions", "notifications")
+SOURCE_KINDS = ("routing", "parameters", "calendar", "clocks", "sanctions", "notifications", "governments")
+GOVERNMENTS = "governments"          # governments/<CODE>/...: an onboarded kabupaten/kota (README.md)
+OTHER_FOLDERS = ("tests", "regions")  # example cases; Kemendagri regions data (lampungin/rules/regions.py)
 
 
 class LineDict(dict):
@@ -97,6 +99,40 @@ class Sources:
     def all(self) -> list[SourceFile]:
         return [f for kind in self.files for f in self.files[kind]]
 
+    def government_codes(self) -> list[str]:
+        """The folders under governments/ (each an onboarded government), in name order."""
+        folder = self.root / GOVERNMENTS
+        return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+    def of_government(self, code: str, part: str) -> list[SourceFile]:
+        """A government's files of one part: `government.yaml`, `opds.yaml`, `categories.yaml`,
+        `calendar` or `parameters` (tests are under kind "tests")."""
+        return [f for f in self.of(GOVERNMENTS) if government_part(f.path, self.root) == (code, part)]
+
+    def government_file(self, code: str, name: str) -> SourceFile | None:
+        return next(iter(self.of_government(code, name)), None)
+
+    def government_one(self, code: str, name: str) -> SourceFile:
+        """A government's required file (the shape checks report a missing one first)."""
+        found = self.government_file(code, name)
+        if found is None:
+            raise LookupError(f"governments/{code}/{name} is missing")
+        return found
+
+
+def government_part(path: Path, root: Path) -> tuple[str, str] | None:
+    """(CODE, part) of a file under governments/CODE/ (part: the file name or its first folder)."""
+    parts = path.relative_to(root).parts
+    if len(parts) < 3 or parts[0] != GOVERNMENTS:
+        return None
+    return parts[1], parts[2]
+
+
+def government_of_case_file(path: Path, root: Path) -> str | None:
+    """The government whose tests folder holds this case file (governments/CODE/tests/...)."""
+    found = government_part(path, root)
+    return found[0] if found and found[1] == "tests" else None
+
 
 def load_file(path: Path, root: Path) -> SourceFile:
     rel = display_path(path)
@@ -118,4 +154,8 @@ def load_sources(root: Path = RULES_DIR) -> Sources:
         folder = root / kind
         paths = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
         sources.files[kind] = [load_file(p, root) for p in paths]
+    # a government's example cases are cases like any other (their folder names the government)
+    own_tests = [f for f in sources.files[GOVERNMENTS] if government_of_case_file(f.path, root)]
+    sources.files[GOVERNMENTS] = [f for f in sources.files[GOVERNMENTS] if f not in own_tests]
+    sources.files["tests"] += own_tests
     return sources

@@ -43,6 +43,29 @@ ACTIONS = {   # timeline event -> (action, who, payload)
     "reopened": (Action.REOPEN, "citizen", {"reason": "belum selesai"}),
 }
 CASES = collect(load_sources(RULES_DIR))
+LANDS = ("handed_over",)
+
+
+def needs_governments(case) -> bool:
+    """A case the complaint services cannot play yet: filed in a kabupaten/kota, routed by its
+    location's region, or handed over to an onboarded government (issue 13: the services' side
+    of governments is the main engineer's, still to come). Strict xfail: the day the services do
+    it, these pass and the mark must go."""
+    data, bundle = case.data, compiled_bundle()
+    if data.get("government") not in (None, "LAMPUNG"):
+        return True
+    if data.get("region"):
+        here, anywhere = bundle.route(data["category"], region=data["region"]), bundle.route(data["category"])
+        if (here.opd, here.unit, here.rule_id) != (anywhere.opd, anywhere.unit, anywhere.rule_id):
+            return True
+    events = [parse_entry(line) for line in data["timeline"]]
+    return any(event in LANDS or (event == "forwarded" and target in bundle.governments
+                                  and bundle.governments[target].onboarded)
+               for _, event, target in events)
+
+
+PARAMS = [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason="services: governments not yet")]
+                       if needs_governments(c) else []) for c in CASES]
 
 
 def floor_tick(at):
@@ -84,7 +107,7 @@ class Province:
                 reference="-", explanation={}, facts={}))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", PARAMS)
 def test_case_on_the_lambda_path(case):
     data = case.data
     bundle = compiled_bundle()
@@ -108,12 +131,19 @@ def test_case_on_the_lambda_path(case):
         action, who, payload = ACTIONS[event]
         current = world.complaints.get(complaint.id)
         if action == Action.TRANSFER:       # as the simulator picks it: named, else the first other
-            payload = {**payload, "opd": target or next(c for c in sorted(bundle.opds) if c != current.opd)}
+            own = sorted(o.code for o in bundle.opds_of("LAMPUNG"))     # transfers stay in a government
+            payload = {**payload, "opd": target or next(c for c in own if c != current.opd)}
         service.act(world.deps, world.actor(who, current.opd), complaint.id, action, payload)
         reconcile(world.sweep_deps, complaint.id)
     world.sweep_until(world.now + timedelta(days=10))          # nothing else happens
 
     expect = data.get("expect") or {}
+    filed = world.complaints.get(complaint.id)
+    routed = {"opd": complaint.opd, "sector": complaint.sector, "rule": filed.routing_rule,
+              "government": complaint.opd.split(".", 1)[0] if "." in complaint.opd else "LAMPUNG"}
+    for key, want in (expect.get("routing") or {}).items():
+        if key in routed:
+            assert routed[key] == want, (key, routed)
     issued = [s for s in world.sanctions.all() if not s.id.startswith("earlier-")]
     if "sanctions" in expect:
         want = sorted((e["rule"], e.get("level"), parse_when(e["at"])[0] if "at" in e else None)

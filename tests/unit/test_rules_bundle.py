@@ -77,12 +77,15 @@ def test_a_build_with_errors_writes_nothing(tmp_path):
 def test_routing_table_has_the_province_and_its_regencies(built):
     _, out, _ = built
     bundle = load_bundle(out, check=False)
-    assert len(bundle.opds) == 15 and {"INSPEKTORAT", "BIRO-ORG", "RSUDAM"} <= set(bundle.opds)
+    province = bundle.opds_of("LAMPUNG")
+    assert len(province) == 15 and {"INSPEKTORAT", "BIRO-ORG", "RSUDAM"} <= {o.code for o in province}
     names = [j.name for j in bundle.jurisdictions.values()]
     assert len(names) == 15
     assert sum(n.startswith("Kabupaten ") for n in names) == 13 and sum(n.startswith("Kota ") for n in names) == 2
+    assert [j.kind for j in bundle.jurisdictions.values()].count("kota") == 2
     per_sector = Counter(c.sector for c in bundle.categories)
-    assert all(5 <= per_sector[s] <= 9 for s in ("perizinan", "pendidikan", "kesehatan", "pajak", "lainnya"))
+    assert all(5 <= per_sector[s] <= 9 for s in ("perizinan", "pendidikan", "kesehatan", "pajak"))
+    assert 9 <= per_sector["lainnya"] <= 11        # + jalan-kabupaten and sampah, routed by region
     assert bundle.category(bundle.default_category).opd == "BIRO-ORG"
 
 

@@ -6,6 +6,8 @@ import json
 import pytest
 
 from lampungin.cli import main
+from lampungin.rules.cases import collect
+from lampungin.rules.source import load_sources
 from tests.rules.helpers import edit, line_of, rules_copy
 
 
@@ -127,7 +129,8 @@ def test_a_case_the_lifecycle_refuses_fails_at_the_refused_line(capsys, rules, m
     path.write_text(REFUSED_CASES, encoding="utf-8")
     monkeypatch.setenv("LANG", "id_ID.UTF-8")
     code, out = run(capsys, "test", "--rules", str(rules))
-    assert code == 1 and "17 contoh, 5 gagal" in out
+    total = len(collect(load_sources(rules)))            # the shipped cases and these five
+    assert code == 1 and f"{total} contoh, 5 gagal" in out
     approve = line_of(path, "17:00 disetujui")
     assert (f"refused.yaml:{approve}: contoh 'Disetujui sebelum ditindaklanjuti': 'disetujui' tidak bisa "
             "terjadi saat aduan ditugaskan ke OPD; sistem akan menolaknya") in out
