@@ -2,11 +2,14 @@
 
 Signed with the local key in `<state dir>/auth/` (created if missing, so a token minted before
 `lampungin dev` starts is still accepted by it). The claims are the ones Cognito will carry in
-production, in the plain form the verifier reads locally: `sub`, `role`, `opd` (OPD staff only),
-`name`. Bad input gets one line on stderr and exit 2, like any other usage error.
+production, in the plain form the verifier reads locally: `sub`, `role`, `opd` (OPD staff only;
+a kabupaten/kota's OPD by its full code, `BANDARLAMPUNG.DINKES`), `government` (an inspector of a
+kabupaten/kota), `unit` (an operator of one unit of the OPD), `name`. Bad input gets one line on
+stderr and exit 2, like any other usage error.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 
@@ -30,6 +33,8 @@ def register(subparsers) -> None:
     p.add_argument("--sub", required=True, help="subject: the user's id")
     p.add_argument("--role", required=True, help="|".join(ROLES))
     p.add_argument("--opd", help="the OPD code (required for operator and supervisor)")
+    p.add_argument("--government", help="an inspector's government (GET /v1/governments; default: the province)")
+    p.add_argument("--unit", help="an operator's unit of the OPD (GET /v1/opds lists them)")
     p.add_argument("--name", help="display name")
     p.add_argument("--ttl", default=str(DEFAULT_TTL), metavar="SECONDS",
                    help=f"lifetime in seconds (default {DEFAULT_TTL}, at most {MAX_TTL})")
@@ -37,14 +42,24 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def known_opds() -> set[str]:
-    """OPD codes of the rules bundle; empty (no check) when the bundle cannot be read."""
+def _bundle():
+    """The rules bundle, or None (no checks) when it cannot be read."""
     try:
         # lazy: the CLI imports this module for every command; only `token` reads the bundle
         from chalicelib.rules.bundle import load_bundle
-        return set(load_bundle(check=False).opds)
+        return load_bundle(check=False)
     except Exception:
-        return set()
+        return None
+
+
+def known_opds() -> set[str]:
+    """OPD codes of the rules bundle; empty (no check) when the bundle cannot be read."""
+    bundle = _bundle()
+    return set(bundle.opds) if bundle is not None else set()
+
+
+def _close(got: str, known) -> str:
+    return ", ".join(difflib.get_close_matches(got, sorted(known), n=6, cutoff=0.4) or sorted(known)[:6])
 
 
 def claims_from(args) -> dict:
@@ -69,11 +84,35 @@ def claims_from(args) -> dict:
     if role in STAFF_ROLES:            # other roles are not scoped to an OPD: the claim would be ignored
         known = known_opds()
         if known and args.opd not in known:
-            raise ValueError(f"unknown OPD {args.opd!r}; known: {', '.join(sorted(known))}")
+            raise ValueError(f"unknown OPD {args.opd!r}; did you mean: {_close(args.opd, known)}")
         claims["opd"] = args.opd
+    claims.update(_scope_claims(args, role))
     if args.name:
         claims["name"] = args.name
     return claims
+
+
+def _scope_claims(args, role: Role) -> dict:
+    """`government` for an inspector, `unit` for an operator, each checked against the bundle."""
+    government, unit = getattr(args, "government", None), getattr(args, "unit", None)
+    out: dict = {}
+    bundle = _bundle()
+    if government is not None:
+        if role != Role.INSPECTOR:
+            raise ValueError("--government is for inspectors; an OPD's staff belong to their OPD's government")
+        if not OPD.fullmatch(government) or (bundle is not None and government not in bundle.governments):
+            known = bundle.governments if bundle is not None else ()
+            raise ValueError(f"unknown government {government[:40]!r}; did you mean: {_close(government, known)}")
+        out["government"] = government
+    if unit is not None:
+        if role != Role.OPERATOR:
+            raise ValueError("--unit is for operators of one unit of their OPD")
+        opd = bundle.opds.get(args.opd) if bundle is not None else None
+        if not OPD.fullmatch(unit) or (opd is not None and opd.unit(unit) is None):
+            units = [u.code for u in opd.units] if opd is not None else []
+            raise ValueError(f"{args.opd} has no unit {unit[:40]!r}; its units: {', '.join(units) or '(none)'}")
+        out["unit"] = unit
+    return out
 
 
 def run(args) -> int:

@@ -146,7 +146,9 @@ class FakeComplaintRepository:
             (c for c in self.complaints.values()
              if (query.opd is None or c.opd == query.opd)
              and (query.reporter is None or c.reporter.sub == query.reporter)
-             and (query.status is None or c.status.value == query.status)),
+             and (query.status is None or c.status.value == query.status)
+             and (query.government is None or c.government == query.government)
+             and (query.unit is None or c.unit == query.unit)),
             key=_order, reverse=True)
         if query.cursor is not None:
             after = decode_cursor(query.cursor, {**POSITION, "q": _tag(query)})["after"]
@@ -204,7 +206,7 @@ class FakeComplaintRepository:
 
 
 def _tag(query: ListQuery) -> str:
-    return query_tag(query.opd, query.reporter, query.status)
+    return query_tag(query.opd, query.reporter, query.status, query.government, query.unit)
 
 
 class FakeCipher:

@@ -128,16 +128,17 @@ class FakeSanctionRepository:
 
     @counted
     def list(self, *, complaint=None, opd=None, subject_type=None, since=None, kind="sanction",
-             limit=20, cursor=None, subject=None):
+             limit=20, cursor=None, subject=None, government=None):
         check_limit(limit)
         rows = [v["sanction"] for v in self.items.values()]
+        rows = [s for s in rows if government is None or s.opd.startswith(f"{government}.")]
         rows = [s for s in rows if s.kind == kind or kind == "all"]
         rows = [s for s in rows if (complaint is None or s.complaint_id == complaint)
                 and (opd is None or s.opd == opd) and (subject_type is None or s.subject_type == subject_type)
                 and (since is None or s.issued_at >= since) and (subject is None or s.subject == subject)]
         keys = sorted(((f"{iso_utc(s.issued_at)}#{s.id}", s) for s in rows), key=lambda r: r[0],
                       reverse=True)
-        tag = query_tag(complaint, opd, subject_type, since and iso_utc(since), kind, subject)
+        tag = query_tag(complaint, opd, subject_type, since and iso_utc(since), kind, subject, government)
         if cursor:
             after = decode_cursor(cursor, {"q": tag, "issued_key": str})["issued_key"]
             keys = [r for r in keys if r[0] < after]

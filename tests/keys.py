@@ -37,6 +37,7 @@ class TestKeys:
         # PyJWS, not jwt.encode: PyJWT refuses to *sign* some ill-typed claims (`"iss": [...]`)
         return jwt.PyJWS().encode(payload, self.private, algorithm="RS256", headers={"kid": self.kid})
 
-    def headers(self, sub: str, role: str, opd: str | None = None, **extra) -> dict:
-        return {"Authorization": f"Bearer {self.token(sub, role, opd, **extra)}",
+    def headers(self, sub: str, role: str, opd: str | None = None, claims: dict | None = None, **extra) -> dict:
+        """`claims`: more claims of the caller (a tuple's fourth item: `government`, `unit`)."""
+        return {"Authorization": f"Bearer {self.token(sub, role, opd, **{**(claims or {}), **extra})}",
                 "Content-Type": "application/json"}

@@ -3,6 +3,9 @@
 Production: the Cognito user pool's JWKS URL and issuer (set per stage); Cognito puts the role in
 `cognito:groups` and the OPD in the custom attribute `custom:opd`. Locally: the JWKS file that
 `lampungin dev` writes, and tokens from `lampungin token` with plain `role` / `opd` claims.
+A kabupaten/kota's staff carry its OPD's full code (`BANDARLAMPUNG.DINKES`): their government is
+read off it. An inspector of a kabupaten/kota carries `government` (`custom:government`); an
+operator of one unit of the OPD (disposisi) `unit` (`custom:unit`).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import threading
 
 import jwt
 
+from ..domain.governments import PROVINCE, government_of
 from ..domain.model import Actor, Role
 from ..domain.staff import STAFF_DIRECTORY_ROLES
 
@@ -130,11 +134,19 @@ def actor_from_claims(claims: dict) -> Actor:
         raise Unauthenticated("token has no valid role") from None
     local_opd, cognito_opd = _claim(claims, "opd", _CODE), _claim(claims, "custom:opd", _CODE)
     opd = local_opd or cognito_opd
-    _claim(claims, "government", _CODE)          # not read yet: refused when malformed all the same
+    government = _claim(claims, "government", _CODE) or _claim(claims, "custom:government", _CODE)
+    unit = _claim(claims, "unit", _CODE) or _claim(claims, "custom:unit", _CODE)
     name = _claim(claims, "name", max_len=_NAME_MAX)
     if role in OPD_ROLES and not opd:
         raise Unauthenticated("operator and supervisor tokens need an opd")
+    if role in OPD_ROLES:          # an OPD's staff belong to its government: a claim cannot say otherwise
+        if government not in (None, government_of(opd)):
+            raise Unauthenticated("the government claim does not match the OPD's government")
+        government = government_of(opd)
+    elif role != Role.INSPECTOR:   # admins are the province's; citizens belong to no government
+        government = None
     if "cognito:groups" in claims and role in MFA_ROLES and claims.get(MFA_CLAIM) != "true":
         raise Unauthenticated("MFA is required for staff: set up an authenticator app "
                               "(TOTP) for this account and sign in again")
-    return Actor(sub=sub, role=role, opd=opd if role in OPD_ROLES else None, name=name)
+    return Actor(sub=sub, role=role, opd=opd if role in OPD_ROLES else None, name=name,
+                 government=government or PROVINCE, unit=unit if role == Role.OPERATOR else None)

@@ -28,7 +28,7 @@ ACTION_BODIES = {
     Action.RETURN: schemas.Reason, Action.TRANSFER: schemas.Transfer, Action.FORWARD: schemas.Forward,
     Action.REJECT: schemas.Reason, Action.REQUEST_INFO: schemas.RequestInfo,
     Action.REPLY: schemas.Reply, Action.RATE: schemas.RatingIn, Action.REOPEN: schemas.Reason,
-    Action.ASSIGN: schemas.Assign,
+    Action.ASSIGN: schemas.Assign, Action.DISPOSE: schemas.Dispose,
 }
 
 
@@ -126,5 +126,5 @@ def _action_route(action: Action):
 
 
 for _action in Action:
-    if _action != Action.NOTE:          # its own route above: 201 with the event
+    if _action != Action.NOTE and _action in ACTION_PATHS:   # notes: their own route above (201 with the event)
         _action_route(_action)

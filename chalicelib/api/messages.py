@@ -36,6 +36,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "Unknown OPD '{value}'. See GET /v1/opds."),
     "unknown_jurisdiction": ("Kabupaten/kota '{value}' tidak dikenal.", "Unknown jurisdiction '{value}'."),
     "same_opd": ("Aduan sudah berada di OPD ini.", "The complaint is already with this OPD."),
+    "unknown_government": ("Pemerintah '{value}' tidak dikenal. Lihat GET /v1/governments.",
+                           "Unknown government '{value}'. See GET /v1/governments."),
+    "not_onboarded": ("Pemerintah '{value}' belum bergabung di Lampung In: belum ada tenggat atau OPD-nya di sini.",
+                      "The government '{value}' is not onboarded on Lampung In: it has no deadlines or OPDs here."),
+    "same_government": ("Aduan sudah berada di pemerintah '{value}'. Pindahkan ke OPD lain dengan transfer.",
+                        "The complaint is already with the government '{value}'. Move it to another OPD with "
+                        "transfer."),
+    "transfer_other_government": ("OPD '{value}' milik pemerintah lain: pindah antarpemerintah dilakukan dengan "
+                                  "meneruskan (forward) ke pemerintah itu.",
+                                  "The OPD '{value}' belongs to another government: send it there by forwarding "
+                                  "to that government."),
+    "unknown_unit": ("Unit '{value}' tidak ada di {opd}. Lihat GET /v1/opds.",
+                     "The unit '{value}' does not exist in {opd}. See GET /v1/opds."),
+    "unknown_region": ("Kode wilayah '{value}' tidak dikenal: tulis kode Kemendagri seperti \"18.71.01\" "
+                       "(kecamatan). Lihat GET /v1/regions.",
+                       "Unknown region code '{value}': write a Kemendagri code such as \"18.71.01\" "
+                       "(a kecamatan). See GET /v1/regions."),
     "flagged_follow_up": ("Tindak lanjut ini ditandai: teks atau fotonya mirip bukti pada aduan lain, "
                           "sehingga tidak dapat disetujui. Kembalikan kepada operator.",
                           "This follow-up is flagged: its text or photos match evidence on another "
@@ -67,6 +84,12 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_opd": MESSAGES["unknown_opd"],
     "unknown_jurisdiction": MESSAGES["unknown_jurisdiction"],
     "same_opd": MESSAGES["same_opd"],
+    "same_government": MESSAGES["same_government"],
+    "unknown_government": MESSAGES["unknown_government"],
+    "not_onboarded": MESSAGES["not_onboarded"],
+    "transfer_other_government": MESSAGES["transfer_other_government"],
+    "unknown_unit": MESSAGES["unknown_unit"],
+    "unknown_region": MESSAGES["unknown_region"],
     "unknown_operator": MESSAGES["unknown_operator"],
     "stars_range": ("Bintang harus 1 sampai 5.", "Stars must be 1 to 5."),
 }
@@ -133,6 +156,13 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "transferred.decides_approval": ("Dipindahkan ke OPD lain oleh supervisor sebagai keputusan atas tindak lanjut",
                                      "Transferred to another OPD by the supervisor, deciding the follow-up's approval"),
     "forwarded": ("Diteruskan ke kabupaten/kota", "Forwarded to a regency or city"),
+    "handed_over": ("Diserahkan kepada pemerintah yang berwenang dan ditugaskan ke OPD-nya",
+                    "Handed over to the government responsible and assigned to its OPD"),
+    "handed_over.decides_approval": ("Diserahkan kepada pemerintah yang berwenang oleh supervisor sebagai "
+                                     "keputusan atas tindak lanjut",
+                                     "Handed over to the government responsible by the supervisor, deciding "
+                                     "the follow-up's approval"),
+    "disposed": ("Didisposisikan ke unit OPD", "Disposed to a unit of the OPD"),
     "rejected": ("Aduan ditolak", "Complaint rejected"),
     "info_requested": ("Pelapor dimintai informasi", "Information requested from the reporter"),
     "citizen_replied": ("Pelapor menjawab", "The reporter replied"),

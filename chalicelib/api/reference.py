@@ -6,8 +6,10 @@ import time
 
 from chalice import Blueprint
 
+from ..domain.governments import PROVINCE
 from ..services.stats import league_table
 from ..wiring import container
+from .errors import invalid
 from .http import endpoint
 
 api = Blueprint(__name__)
@@ -29,7 +31,45 @@ def categories(call):
 @api.route("/v1/opds", methods=["GET"])
 @endpoint(api, auth=False)
 def opds(call):
-    return [{"code": o.code, "name": o.name} for o in container.rules.opds.values()]
+    """Every onboarded government's OPDs (`?government=`: one government's), with their units."""
+    government = _government(call)
+    return [{"code": o.code, "name": o.name, "government": o.government, "sectors": list(o.sectors),
+             "units": [{"code": u.code, "name": u.name, "region": u.region} for u in o.units]}
+            for o in container.rules.opds.values() if government in (None, o.government)]
+
+
+@api.route("/v1/governments", methods=["GET"])
+@endpoint(api, auth=False)
+def governments(call):
+    """The province and the kabupaten/kota (CONTRACT.md Additions, "Governments")."""
+    return [{"code": g.code, "name": g.name, "kind": g.kind, "onboarded": g.onboarded, "region": g.region,
+             "contact": dict(g.contact)} for g in container.rules.governments.values()]
+
+
+@api.route("/v1/regions", methods=["GET"])
+@endpoint(api, auth=False)
+def regions(call):
+    """The Kemendagri regions directly under `parent` (default: the province, so its 15
+    kabupaten/kota): what a frontend offers for a complaint's `location.region`."""
+    parent = call.query("parent") or "18"
+    known = container.rules.regions
+    if known.get(parent) is None:
+        raise invalid("parent", "unknown_region", value=parent[:16])
+    return [{"code": r.code, "name": r.name, "level": r.level, "parent": r.parent} for r in known.children(parent)]
+
+
+def _government(call, *, onboarded: bool = False) -> str | None:
+    """`?government=`: a code of GET /v1/governments (422 otherwise); `onboarded`: one with its
+    own rules on the platform (422 `not_onboarded`)."""
+    code = call.query("government")
+    if code is None:
+        return None
+    known = container.rules.governments
+    if code not in known:
+        raise invalid("government", "unknown_government", value=code[:64])
+    if onboarded and not known[code].onboarded:
+        raise invalid("government", "not_onboarded", value=code)
+    return code
 
 
 @api.route("/v1/jurisdictions", methods=["GET"])
@@ -43,7 +83,8 @@ def jurisdictions(call):
 @api.route("/v1/rules", methods=["GET"])
 @endpoint(api, auth=False)
 def rules(call):
-    return container.rules.service_levels(container.now())
+    """The service levels in force now: the province's, or `?government=`'s own."""
+    return container.rules.service_levels(container.now(), _government(call, onboarded=True) or PROVINCE)
 
 
 @api.route("/v1/stats/opds", methods=["GET"])
@@ -51,17 +92,20 @@ def rules(call):
 def opd_stats(call):
     """Public and unauthenticated, and it reads every OPD's recent clocks: computed at most once
     a minute per warm Lambda, so a burst of page loads costs one computation."""
+    government = _government(call)          # `?government=`: that government's OPDs only
     now = time.monotonic()
-    if _table["value"] is None or now - _table["at"] > STATS_TTL_SECONDS:
-        _table.update(value=_league_table(), at=now)
-    return 200, _table["value"], {"Cache-Control": f"public, max-age={STATS_TTL_SECONDS}"}
+    cached = _tables.get(government)
+    if cached is None or now - cached[1] > STATS_TTL_SECONDS:
+        cached = _tables[government] = (_league_table(government), now)
+    return 200, cached[0], {"Cache-Control": f"public, max-age={STATS_TTL_SECONDS}"}
 
 
 STATS_TTL_SECONDS = 60
-_table: dict = {"value": None, "at": 0.0}
-container.on_reset.append(lambda: _table.update(value=None))   # tests swap stores: forget it
+_tables: dict[str | None, tuple[dict, float]] = {}      # per `government` filter (None: all)
+container.on_reset.append(_tables.clear)   # tests swap stores: forget them
 
 
-def _league_table() -> dict:
-    return league_table(container.rules.opds, container.clocks, container.sanctions, container.now(),
-                        supports=container.repo)
+def _league_table(government: str | None) -> dict:
+    opds = {code: o for code, o in container.rules.opds.items() if government in (None, o.government)}
+    return {**league_table(opds, container.clocks, container.sanctions, container.now(), supports=container.repo),
+            "government": government}

@@ -72,6 +72,9 @@ class LocationIn(_Body):
     lat: StrictFloat | StrictInt | None = Field(default=None, ge=-90, le=90)
     lon: StrictFloat | StrictInt | None = Field(default=None, ge=-180, le=180)
     address: str | None = Field(default=None, max_length=300)
+    # Kemendagri code of the kabupaten/kota, kecamatan or desa/kelurahan ("18.71.01"): routing may
+    # depend on it (GET /v1/regions lists them); 422 `unknown_region` for a code that does not exist
+    region: str | None = Field(default=None, min_length=2, max_length=16)
 
     @field_validator("lat", "lon")
     @classmethod
@@ -138,6 +141,15 @@ class Assign(_Body):
     operator: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@+-]*$")
 
 
+class Dispose(_Body):
+    """POST /v1/complaints/{id}/dispose (the OPD's supervisor; disposisi): the complaint goes to a
+    unit of the OPD (a UPTD, a bidang; GET /v1/opds lists them), whose operators work it; the OPD's
+    clocks keep running and the OPD stays answerable. 200 with the complaint; the unit it already
+    has changes nothing; 422 `unknown_unit` for a code the OPD does not have."""
+
+    unit: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
 class Note(_Body):
     """POST /v1/complaints/{id}/notes (operator or supervisor of the OPD, inspector): a staff
     note. 201 with the new timeline event (TimelineEvent: type `staff_note`), `ETag` the
@@ -159,7 +171,8 @@ class TimelineEvent(BaseModel):
     note: str | None = None
     actor_id: str | None = None
     data: dict | None = Field(default=None, description="per type: transferred {from_opd, to_opd, "
-                              "decides_approval?}, assigned_to {operator}, forwarded {jurisdiction}, ...")
+                              "decides_approval?}, assigned_to {operator}, forwarded {jurisdiction}, handed_over "
+                              "{jurisdiction, from_opd, to_opd, government, unit?}, disposed {unit, from_unit}, ...")
 
 
 _PYDANTIC_CODES = {
@@ -288,9 +301,35 @@ class CategoryOut(_Out):
     opd: str = Field(description="the OPD a complaint of this category is routed to")
 
 
-class OpdOut(_Out):
+class UnitOut(_Out):
     code: str
     name: str
+    region: str | None = Field(default=None, description="the Kemendagri code of its area, if it has one")
+
+
+class OpdOut(_Out):
+    code: str = Field(description="a kabupaten/kota's OPD is prefixed with its government: BANDARLAMPUNG.DINKES")
+    name: str
+    government: str = Field(default="LAMPUNG", description="whose OPD it is (GET /v1/governments)")
+    sectors: list[str] = Field(default_factory=list)
+    units: list[UnitOut] = Field(default_factory=list, description="the units a supervisor may dispose to")
+
+
+class GovernmentOut(_Out):
+    code: str = Field(description="LAMPUNG (the province), or a code of GET /v1/jurisdictions")
+    name: str
+    kind: Literal["provinsi", "kabupaten", "kota"]
+    onboarded: bool = Field(description="true: its own OPDs, routing and clocks on the platform; false: "
+                                        "forwarding there ends in `forwarded`")
+    region: str = Field(description="its Kemendagri code")
+    contact: Bilingual = Field(description="where a citizen reaches that government")
+
+
+class RegionOut(_Out):
+    code: str = Field(description="Kemendagri code")
+    name: str
+    level: Literal["provinsi", "kabupaten", "kota", "kecamatan", "desa", "kelurahan"]
+    parent: str | None
 
 
 class JurisdictionOut(_Out):
@@ -322,6 +361,7 @@ class ServiceLevels(_Out):
     rules_version: str
     at: str = Field(description="the WIB date these levels are in force on")
     timezone: str
+    government: str = Field(default="LAMPUNG", description="whose levels these are (`?government=`)")
     clocks: list[ClockLevel]
     sanctions: list[SanctionLevel]
     calendar_years: list[int] = Field(description="first and last year of the working calendar")
@@ -338,6 +378,7 @@ class ClockStats(_Out):
 class OpdStats(_Out):
     opd: str
     name: str
+    government: str = "LAMPUNG"
     complaints: int
     followup: ClockStats
     approval: ClockStats
@@ -348,6 +389,7 @@ class OpdStats(_Out):
 
 
 class LeagueTable(_Out):
+    government: str | None = Field(default=None, description="the `?government=` filter, or null: every government")
     window_days: int
     since: Timestamp
     method: str
@@ -358,6 +400,7 @@ class LocationOut(_Out):
     lat: float | None = None
     lon: float | None = None
     address: str | None = None
+    region: str | None = None
 
 
 class Deadlines(_Out):
@@ -408,7 +451,11 @@ class ComplaintOut(_Out):
     overdue: bool
     reporter: ReporterOut | None = Field(description="the owner, or staff when not anonymous")
     version: int = Field(description="optimistic lock; also the ETag; send it back as If-Match")
-    jurisdiction: str | None
+    jurisdiction: str | None = Field(description="the kabupaten/kota it was forwarded to, when that government "
+                                               "is not on the platform (status forwarded)")
+    government: str | None = Field(default=None, description="the government answerable for it now: LAMPUNG, "
+                                   "or an onboarded kabupaten/kota it was forwarded to (GET /v1/governments)")
+    unit: str | None = Field(default=None, description="the unit of its OPD it is disposed to (disposisi), if any")
     rating: RatingOut | None
     routing: RoutingOut
     actions: list[str] = Field(description="the action paths this caller may take now: show these buttons")

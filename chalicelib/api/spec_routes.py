@@ -48,7 +48,7 @@ ACTIONS = {  # action: (summary, ringkasan)
     Action.APPROVE: ("Approve the follow-up", "Setujui tindak lanjut"),
     Action.RETURN: ("Return the follow-up to the operator", "Kembalikan ke operator"),
     Action.TRANSFER: ("Transfer to another OPD", "Pindahkan ke OPD lain"),
-    Action.FORWARD: ("Forward to a kabupaten/kota", "Teruskan ke kabupaten/kota"),
+    Action.FORWARD: ("Forward to another government", "Teruskan ke pemerintah lain"),
     Action.REJECT: ("Reject the complaint", "Tolak aduan"),
     Action.REQUEST_INFO: ("Ask the citizen for information", "Minta informasi dari pelapor"),
     Action.REPLY: ("Answer the operator's question", "Jawab pertanyaan operator"),
@@ -56,6 +56,17 @@ ACTIONS = {  # action: (summary, ringkasan)
     Action.REOPEN: ("Reopen a resolved complaint", "Buka kembali aduan"),
     Action.ASSIGN: ("Assign to an operator", "Tugaskan ke operator"),
     Action.NOTE: ("Write a staff note", "Tulis catatan petugas"),
+    Action.DISPOSE: ("Dispose to a unit of the OPD (disposisi)", "Disposisikan ke unit OPD"),
+}
+MORE = {  # what an action's description says beyond its row of the transition table
+    Action.FORWARD: " To a kabupaten/kota that is not on the platform the status becomes `forwarded` (event "
+                    "`forwarded`); to an onboarded government (GET /v1/governments; `LAMPUNG`, the province, "
+                    "from a kabupaten/kota) it is a hand-over: routed by that government's own table (and the "
+                    "complaint's region), the status becomes `assigned` to its OPD with that government's "
+                    "clocks (event `handed_over`). 422 `same_government`, `unknown_jurisdiction`.",
+    Action.TRANSFER: " Within the complaint's government only (422 `transfer_other_government`: forward instead).",
+    Action.DISPOSE: " The unit's operators work it; the OPD's clocks keep running and the OPD stays answerable. "
+                    "422 `unknown_unit` for a unit the OPD does not have (GET /v1/opds lists them).",
 }
 
 
@@ -67,16 +78,36 @@ def _reference() -> None:
              description="What a citizen picks when filing; each routes to one OPD.", response=[s.CategoryOut],
              example=[{"code": "pajak-kendaraan", "name": "Pajak kendaraan bermotor", "sector": "pajak",
                        "opd": "BAPENDA"}])
+    government = text_query("government", "only this government's (a code of GET /v1/governments)", 64)
     describe("GET", "/v1/opds", **public, summary="OPDs (government agencies)", ringkasan="Daftar OPD",
-             response=[s.OpdOut], example=[{"code": "BAPENDA", "name": "Badan Pendapatan Daerah"}])
+             description="Every onboarded government's OPDs, each with its `government`, sectors and units "
+                         "(disposisi targets). An unknown `government` is 422 `unknown_government`.",
+             params=(government,), errors=(422,), response=[s.OpdOut],
+             example=[{"code": "BAPENDA", "name": "Badan Pendapatan Daerah", "government": "LAMPUNG",
+                       "sectors": ["pajak"], "units": []}])
+    describe("GET", "/v1/governments", **public, summary="Governments on the platform", ringkasan="Daftar pemerintah",
+             description="The province (`LAMPUNG`) and its 13 kabupaten and 2 kota; `onboarded` ones handle "
+                         "complaints forwarded to them with their own OPDs, routing and clocks.",
+             response=[s.GovernmentOut],
+             example=[{"code": "BANDARLAMPUNG", "name": "Kota Bandar Lampung", "kind": "kota", "onboarded": True,
+                       "region": "18.71", "contact": {"id": "Inspektorat Kota Bandar Lampung", "en": "…"}}])
+    describe("GET", "/v1/regions", **public, summary="Kemendagri regions", ringkasan="Wilayah administrasi",
+             description="The regions directly under `parent` (default `18`, the province: its kabupaten/kota; "
+                         "then kecamatan, then desa/kelurahan): the codes a complaint's `location.region` takes.",
+             params=(text_query("parent", "a Kemendagri code, e.g. 18.71", 16),), errors=(422,),
+             response=[s.RegionOut],
+             example=[{"code": "18.71.01", "name": "Kedaton", "level": "kecamatan", "parent": "18.71"}])
     describe("GET", "/v1/jurisdictions", **public, summary="Kabupaten/kota (forward targets)",
              ringkasan="Kabupaten/kota tujuan penerusan", response=[s.JurisdictionOut])
     describe("GET", "/v1/rules", **public, summary="Service levels in force", ringkasan="Standar waktu layanan",
-             description="The active rules version, the deadline of each clock and the sanction rules.",
+             description="The active rules version, the deadline of each clock and the sanction rules: the "
+                         "province's, or with `government` that onboarded government's own (422 `not_onboarded` "
+                         "for one that is not).", params=(government,), errors=(422,),
              response=s.ServiceLevels)
     describe("GET", "/v1/stats/opds", **public, summary="OPD league table", ringkasan="Peringkat OPD",
-             description="On-time rates, median times and sanctions of the last 90 days; computed at most "
-                         "once a minute (`Cache-Control: max-age=60`).",
+             description="On-time rates, median times and sanctions of the last 90 days, every government's OPDs "
+                         "or one government's (`government`); computed at most once a minute "
+                         "(`Cache-Control: max-age=60`).", params=(government,), errors=(422,),
              response=s.LeagueTable, response_headers=("Cache-Control",))
 
 
@@ -88,8 +119,10 @@ def _complaints() -> None:
                          "running). A citizen files a limited number a day (429 `rate_limited`).",
              params=(IDEMPOTENCY_KEY,), response_headers=("Location", "Idempotent-Replayed"), example=COMPLAINT)
     describe("GET", "/v1/complaints", tag=tag, summary="List complaints", ringkasan="Daftar aduan",
-             description="A citizen sees their own, operators and supervisors their OPD's, inspectors and admins "
-                         "all; newest first (with `overdue=true`: most overdue first).",
+             description="A citizen sees their own, operators and supervisors their OPD's (an operator of one "
+                         "unit: the complaints disposed to it), inspectors and admins all (an inspector of a "
+                         "kabupaten/kota: that government's); newest first (with `overdue=true`: most overdue "
+                         "first).",
              response=s.ComplaintPage, errors=(400, 403),
              params=(choice_query("status", Status, "only complaints in this status"),
                      text_query("opd", "only this OPD's (inspector, admin)", 64),
@@ -105,6 +138,8 @@ def _complaints() -> None:
 
 def _actions() -> None:
     for action, transition in TRANSITIONS.items():
+        if action not in ACTION_PATHS:          # taken through another action's route (lifecycle.TAKEN_VIA)
+            continue
         summary, ringkasan = ACTIONS[action]
         parties = sorted(transition.parties)
         sources = ", ".join(f"`{x.value}`" for x in sorted(transition.sources))
@@ -116,7 +151,7 @@ def _actions() -> None:
                  response=s.TimelineEvent if note else s.ComplaintOut, status=201 if note else 200,
                  description=f"By {' or '.join(PARTY_WORDS[p] for p in parties)}. From {sources}; {then}. "
                              "A wrong state is 409 `wrong_state` and changes nothing; who may see the complaint "
-                             "but not take this action gets 403, who may not see it 404.",
+                             "but not take this action gets 403, who may not see it 404." + MORE.get(action, ""),
                  params=(IF_MATCH,), errors=(409,), response_headers=("ETag", "Location") if note else ("ETag",),
                  example={**EVENT, "type": "staff_note", "label": "Catatan petugas",
                           "actor_role": "operator"} if note else COMPLAINT)

@@ -16,7 +16,8 @@ ACTION_PATHS = {
     Action.RETURN: "return", Action.TRANSFER: "transfer", Action.FORWARD: "forward",
     Action.REJECT: "reject", Action.REQUEST_INFO: "request-info", Action.REPLY: "replies",
     Action.RATE: "rating", Action.REOPEN: "reopen", Action.ASSIGN: "assign", Action.NOTE: "notes",
-}
+    Action.DISPOSE: "dispose",
+}   # Action.HAND_OVER has no path of its own: it is taken through `forward` (lifecycle.TAKEN_VIA)
 
 
 def iso(at: datetime | None) -> str | None:
@@ -53,6 +54,8 @@ def complaint_view(c: Complaint, actor: Actor | None, deadlines: dict | None = N
         "reporter": {"id": c.reporter.sub, "name": c.reporter.name},
         "version": c.version,
         "jurisdiction": c.jurisdiction,
+        "government": c.government,
+        "unit": c.unit,
         "rating": asdict(c.rating) if c.rating else None,
         "routing": {"rule_id": c.routing_rule, "rules_version": c.rules_version},
         "flags": [dict(f) for f in c.flags],

@@ -35,6 +35,7 @@ class FileComplaint:
         out: dict = {"category": self.category, "title": self.title, "description": self.description,
                      "visibility": self.visibility, "anonymous": self.anonymous}
         if self.location is not None:
-            loc = {"lat": self.location.lat, "lon": self.location.lon, "address": self.location.address}
+            loc = {"lat": self.location.lat, "lon": self.location.lon, "address": self.location.address,
+                   "region": self.location.region}
             out["location"] = {k: v for k, v in loc.items() if v is not None}
         return out

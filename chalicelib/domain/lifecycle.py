@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from .errors import Conflict, Forbidden, Invalid, WrongState
+from .governments import PROVINCE, government_of
 from .model import Actor, Complaint, Event, Location, Rating, Reporter, Role, Status
 
 S = Status
@@ -24,6 +25,7 @@ class Action(StrEnum):
     RETURN = "return"
     TRANSFER = "transfer"
     FORWARD = "forward"
+    HAND_OVER = "hand_over"      # a forward that lands: to an onboarded government's OPD (payload `to_opd`)
     REJECT = "reject"
     REQUEST_INFO = "request_info"
     REPLY = "reply"
@@ -31,6 +33,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     ASSIGN = "assign"            # the supervisor gives the complaint to one of the OPD's operators
     NOTE = "note"                # staff write a note on the timeline (nothing else changes)
+    DISPOSE = "dispose"          # disposisi: the supervisor gives the complaint to a unit of the OPD
 
 
 class Party(StrEnum):
@@ -65,6 +68,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RETURN:       _t((S.FOLLOWED_UP,), S.ASSIGNED, (P.SUPERVISOR,), "returned", "reason"),
     Action.TRANSFER:     _t(OPEN_FOR_OPD, S.ASSIGNED, (P.OPERATOR, P.SUPERVISOR), "transferred", "reason"),
     Action.FORWARD:      _t(OPEN_FOR_OPD, S.FORWARDED, (P.SUPERVISOR,), "forwarded", "reason"),
+    Action.HAND_OVER:    _t(OPEN_FOR_OPD, S.ASSIGNED, (P.SUPERVISOR,), "handed_over", "reason"),
     Action.REJECT:       _t(OPEN_FOR_OPD, S.REJECTED, (P.SUPERVISOR,), "rejected", "reason"),
     Action.REQUEST_INFO: _t((S.ASSIGNED,), S.WAITING_CITIZEN, (P.OPERATOR,), "info_requested", "question"),
     Action.REPLY:        _t((S.WAITING_CITIZEN,), S.ASSIGNED, (P.OWNER,), "citizen_replied", "message"),
@@ -72,7 +76,12 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.REOPEN:       _t((S.RESOLVED,), S.ASSIGNED, (P.OWNER,), "reopened", "reason"),
     Action.ASSIGN:       _t(OPEN_FOR_OPD, None, (P.SUPERVISOR,), "assigned_to"),
     Action.NOTE:         _t(tuple(S), None, (P.OPERATOR, P.SUPERVISOR, P.INSPECTOR), "staff_note", "note"),
+    Action.DISPOSE:      _t((S.ASSIGNED, S.WAITING_CITIZEN), None, (P.SUPERVISOR,), "disposed"),
 }
+
+# Taken through another action's route, never offered on its own: `forward` becomes a hand-over
+# when the government it names is onboarded (services/complaints.forwarding decides which).
+TAKEN_VIA: dict[Action, Action] = {Action.HAND_OVER: Action.FORWARD}
 
 # In `followed_up` the follow-up waits for the OPD's approval, and only the supervisor decides it:
 # whatever moves the complaint on from there (approve, return, transfer, forward, reject) is the
@@ -91,6 +100,7 @@ REQUIRED_FIELDS: dict[Action, tuple[str, ...]] = {
     Action.RETURN: ("reason",),
     Action.TRANSFER: ("opd", "reason"),
     Action.FORWARD: ("jurisdiction", "reason"),
+    Action.HAND_OVER: ("jurisdiction", "reason", "to_opd"),
     Action.REJECT: ("reason",),
     Action.REQUEST_INFO: ("question",),
     Action.REPLY: ("message",),
@@ -98,21 +108,29 @@ REQUIRED_FIELDS: dict[Action, tuple[str, ...]] = {
     Action.REOPEN: ("reason",),
     Action.ASSIGN: ("operator",),
     Action.NOTE: ("note",),
+    Action.DISPOSE: ("unit",),
 }
 
 
 def parties_of(actor: Actor, complaint: Complaint) -> frozenset[Party]:
-    """What the actor is to this complaint: owner, or operator/supervisor of *its* OPD."""
+    """What the actor is to this complaint: owner, operator/supervisor of *its* OPD (an operator of
+    one unit only while the complaint is disposed to that unit), inspector of its government."""
     parties = set()
     if actor.role == Role.CITIZEN and actor.sub == complaint.reporter.sub:
         parties.add(Party.OWNER)
-    if actor.role == Role.OPERATOR and actor.opd == complaint.opd:
+    if actor.role == Role.OPERATOR and actor.opd == complaint.opd and actor.unit in (None, complaint.unit):
         parties.add(Party.OPERATOR)
     if actor.role == Role.SUPERVISOR and actor.opd == complaint.opd:
         parties.add(Party.SUPERVISOR)
-    if actor.role == Role.INSPECTOR:
+    if actor.role == Role.INSPECTOR and oversees(actor, complaint):
         parties.add(Party.INSPECTOR)
     return frozenset(parties)
+
+
+def oversees(actor: Actor, complaint: Complaint) -> bool:
+    """Oversight per level: the province's inspectors and admins every government, a kabupaten/
+    kota's inspectors their own government's complaints."""
+    return actor.government in (PROVINCE, complaint.government)
 
 
 def parties_for(action: Action, status: Status) -> frozenset[Party]:
@@ -131,6 +149,8 @@ def changes_nothing(complaint: Complaint, action: Action, actor: Actor, payload:
         return complaint.assignee == actor.sub
     if action == Action.ASSIGN:
         return complaint.assignee == (payload or {}).get("operator")
+    if action == Action.DISPOSE:
+        return complaint.unit == (payload or {}).get("unit")
     return False
 
 
@@ -139,7 +159,7 @@ def allowed_actions(actor: Actor, complaint: Complaint) -> list[Action]:
     complaint offers no claim: to another operator it is 409, to its holder it changes nothing."""
     mine = parties_of(actor, complaint)
     return [a for a, t in TRANSITIONS.items()
-            if complaint.status in t.sources and parties_for(a, complaint.status) & mine
+            if a not in TAKEN_VIA and complaint.status in t.sources and parties_for(a, complaint.status) & mine
             and not (a == Action.CLAIM and complaint.assignee is not None)]
 
 
@@ -168,7 +188,7 @@ def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
     if rule.target is not None:
         changes["status"] = rule.target
     data: dict = {}
-    if action in (Action.RETURN, Action.TRANSFER, Action.REOPEN):
+    if action in (Action.RETURN, Action.TRANSFER, Action.HAND_OVER, Action.REOPEN):
         changes["flags"] = ()            # the next follow-up is checked afresh (domain/evidence)
     if action == Action.CLAIM:
         changes["assignee"] = actor.sub
@@ -178,13 +198,29 @@ def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
     elif action == Action.TRANSFER:
         if payload["opd"] == complaint.opd:
             raise Invalid("same_opd", field="opd")
-        changes.update(opd=payload["opd"], assignee=None)
+        if government_of(payload["opd"]) != complaint.government:     # that is a forward
+            raise Invalid("transfer_other_government", field="opd", value=str(payload["opd"])[:64])
+        changes.update(opd=payload["opd"], assignee=None, unit=None)
         data = {"from_opd": complaint.opd, "to_opd": payload["opd"]}
         if complaint.status == S.FOLLOWED_UP:    # the supervisor's decision on the follow-up
             data["decides_approval"] = True
     elif action == Action.FORWARD:
         changes["jurisdiction"] = payload["jurisdiction"]
         data = {"jurisdiction": payload["jurisdiction"]}
+    elif action == Action.HAND_OVER:
+        to_opd = payload["to_opd"]
+        if government_of(to_opd) == complaint.government:
+            raise Invalid("same_government", field="jurisdiction", value=str(payload["jurisdiction"])[:64])
+        changes.update(opd=to_opd, assignee=None, unit=payload.get("to_unit"), jurisdiction=None)
+        data = {"jurisdiction": payload["jurisdiction"], "from_opd": complaint.opd, "to_opd": to_opd,
+                "government": government_of(to_opd)}
+        if payload.get("to_unit"):
+            data["unit"] = payload["to_unit"]
+        if complaint.status == S.FOLLOWED_UP:    # the supervisor's decision on the follow-up
+            data["decides_approval"] = True
+    elif action == Action.DISPOSE:
+        changes.update(unit=payload["unit"], assignee=None)
+        data = {"unit": payload["unit"], "from_unit": complaint.unit}
     elif action == Action.RATE:
         stars = payload["stars"]
         if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
@@ -210,7 +246,7 @@ def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
 
 
 def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: str, sector: str,
-                   opd: str, title: str, description: str, location: Location | None,
+                   opd: str, unit: str | None = None, title: str, description: str, location: Location | None,
                    visibility: str, anonymous: bool, routing_rule: str | None,
                    rules_version: str | None, routing_explanation: dict | None = None
                    ) -> tuple[Complaint, Event]:
@@ -221,11 +257,12 @@ def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: s
         id=complaint_id, status=S.ASSIGNED, category=category, sector=sector, opd=opd,
         title=title, description=description, reporter=Reporter(actor.sub, actor.name),
         created_at=at, updated_at=at, version=1, location=location, visibility=visibility,
-        anonymous=anonymous, routing_rule=routing_rule, rules_version=rules_version,
+        anonymous=anonymous, routing_rule=routing_rule, rules_version=rules_version, unit=unit,
     )
     event = Event(complaint_id=complaint_id, seq=1, at=at, type="submitted",
                   actor_role=actor.role.value, actor_id=actor.sub,
                   data={"opd": opd, "category": category, "routing_rule": routing_rule,
-                        "rules_version": rules_version, "explanation": routing_explanation},
+                        "rules_version": rules_version, "explanation": routing_explanation,
+                        **({"unit": unit} if unit else {})},
                   source_ip=actor.source_ip)
     return complaint, event

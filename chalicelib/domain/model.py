@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+from .governments import PROVINCE, government_of
+
 
 class Status(StrEnum):
     ASSIGNED = "assigned"                 # waiting for the operator's follow-up (tindak lanjut)
@@ -23,7 +25,7 @@ class Role(StrEnum):
     CITIZEN = "citizen"
     OPERATOR = "operator"        # staff of one OPD who follows complaints up
     SUPERVISOR = "supervisor"    # staff of one OPD who approves its follow-ups
-    INSPECTOR = "inspector"      # province-wide oversight, read-only
+    INSPECTOR = "inspector"      # oversight, read-only: province-wide, or one government's (`government`)
     ADMIN = "admin"
 
 
@@ -39,6 +41,9 @@ class Actor:
     opd: str | None = None
     name: str | None = None
     source_ip: str | None = None     # where the request came from (the audit trail records it)
+    government: str = PROVINCE       # whose staff: an OPD's government (domain/governments), or the
+                                     # `government` claim of an inspector or admin
+    unit: str | None = None          # an operator of one unit of the OPD (disposisi): its queue only
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Location:
     lat: float | None = None
     lon: float | None = None
     address: str | None = None
+    region: str | None = None        # Kemendagri code: kabupaten/kota "18.71", kecamatan "18.71.01",
+                                     # desa/kelurahan "18.71.01.1001" (rules/regions)
 
 
 @dataclass(frozen=True)
@@ -92,11 +99,17 @@ class Complaint:
     visibility: str = "private"        # "private" | "public"
     anonymous: bool = False
     assignee: str | None = None
-    jurisdiction: str | None = None    # set when forwarded to a kabupaten/kota
+    jurisdiction: str | None = None    # set when forwarded to a kabupaten/kota not on the platform
     rating: Rating | None = None
     routing_rule: str | None = None    # the routing rule that chose the OPD
     rules_version: str | None = None   # the rules bundle in force when it was routed
     flags: tuple = ()                  # the current follow-up's evidence flags (domain/evidence.Flag dicts)
+    unit: str | None = None            # the unit of its OPD it is disposed to (None: the OPD as a whole)
+
+    @property
+    def government(self) -> str:
+        """The government answerable for it now: its OPD's (domain/governments.py)."""
+        return government_of(self.opd)
 
     def evolve(self, **changes) -> Complaint:
         return replace(self, **changes)

@@ -23,7 +23,7 @@ COMMON = frozenset({"complaint_id", "title", "category", "opd", "status", "at"})
 
 # Timeline events the reporter hears of (their own actions, a reply or a rating, they know of).
 CITIZEN_EVENTS = ("submitted", "claimed", "assigned_to", "followed_up", "approved", "returned",
-                  "transferred", "forwarded", "rejected", "info_requested")
+                  "transferred", "forwarded", "handed_over", "rejected", "info_requested")
 
 _SANCTION = frozenset({"clock", "due_at", "hours_late", "explanation", "subject"})
 
@@ -32,6 +32,7 @@ TYPES: dict[str, frozenset[str]] = {
     "citizen.followed_up": COMMON | {"note"},
     "citizen.transferred": COMMON | {"note", "to_opd"},
     "citizen.forwarded": COMMON | {"note", "jurisdiction", "jurisdiction_contact"},
+    "citizen.handed_over": COMMON | {"note", "jurisdiction", "to_opd"},
     "citizen.rejected": COMMON | {"note"},
     "citizen.info_requested": COMMON | {"note"},
     "staff.new_complaint": COMMON,

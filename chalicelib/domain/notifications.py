@@ -121,10 +121,13 @@ def for_event(complaint: Complaint, event: Event, *, opd: str, assignee: str | N
             if t == "forwarded":
                 name, contact = names.jurisdiction(shown.data.get("jurisdiction"))
                 extra.update(jurisdiction=name, jurisdiction_contact=contact)
+            if t == "handed_over":      # one complaint throughout: it now lives with that government
+                extra.update(jurisdiction=names.jurisdiction(shown.data.get("jurisdiction"))[0],
+                             to_opd=names.opd(shown.data.get("to_opd")))
             fan.add([reporter], f"citizen.{t}", **extra)
     note: dict[str, Text] = {"note": event.note or "-"}     # staff may read these events' words
     queue = [assignee] if assignee else staff.operators(opd)
-    if t in ("submitted", "transferred") and not assignee:
+    if t in ("submitted", "transferred", "handed_over") and not assignee:
         fan.add(staff.operators(opd), "staff.new_complaint")
     elif t == "assigned_to":
         fan.add([event.data.get("operator")], "staff.assigned")

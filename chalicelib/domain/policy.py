@@ -7,7 +7,9 @@ Everything shown of a complaint and of its timeline is an allow-list: a field re
 only when a table below names the caller's *audience* for it, so a field or event type added later
 reaches nobody until someone decides here who may read it. The audiences (what the caller is to
 this one complaint): `owner` (the citizen who filed it), `opd_staff` (operator or supervisor of
-its current OPD), `oversight` (inspector, admin), `other_staff` (staff of another OPD),
+its current OPD; an operator of one unit only while the complaint is disposed to that unit),
+`oversight` (admin; inspector of the province, or of the complaint's own government),
+`other_staff` (staff of another OPD, an inspector of another kabupaten/kota),
 `other_citizen` (a signed-in citizen who did not file it), `public` (no token). Below, "staff" is
 opd_staff + oversight and "case" is the owner + staff.
 
@@ -18,7 +20,7 @@ to staff only (citizens see the role), a citizen's only to who may know the repo
 staff unless anonymous).
 
     event            who gets it   who reads its note              data: who reads each field
-    submitted        everyone      (no note)                       opd, category, routing_*: everyone
+    submitted        everyone      (no note)                       opd, category, routing_*, unit: everyone
     claimed          everyone      (no note)                       -
     assigned_to      everyone      (no note)                       operator: staff
     followed_up      everyone      case: the answer to the owner   attachments (photo ids): everyone; flags: staff
@@ -26,6 +28,10 @@ staff unless anonymous).
     returned         everyone      staff: the return reason        -
     transferred      everyone      case                            from_opd, to_opd, decides_approval: everyone
     forwarded        everyone      case                            jurisdiction: everyone
+    handed_over      everyone      case                            jurisdiction, from_opd, to_opd,
+                                                                   government, unit,
+                                                                   decides_approval: everyone
+    disposed         everyone      (no note)                       unit, from_unit: everyone
     rejected         everyone      case                            -
     info_requested   everyone      case: the question to the owner -
     citizen_replied  case          case: the citizen's words       -
@@ -51,6 +57,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .governments import PROVINCE
+from .lifecycle import Party, oversees, parties_of
 from .model import Actor, Complaint, Event, Role
 
 OVERSIGHT = frozenset({Role.INSPECTOR, Role.ADMIN})
@@ -85,7 +93,7 @@ class Shown:
 
 EVENTS: dict[str, Shown] = {
     "submitted": Shown(EVERYONE, data=dict.fromkeys(
-        ("opd", "category", "routing_rule", "rules_version", "explanation"), EVERYONE)),
+        ("opd", "category", "routing_rule", "rules_version", "explanation", "unit"), EVERYONE)),
     "claimed": Shown(EVERYONE),
     "assigned_to": Shown(EVERYONE, data={"operator": STAFF}),
     "followed_up": Shown(EVERYONE, CASE, {"attachments": EVERYONE, "flags": STAFF}),   # photo_hashes: nobody
@@ -93,6 +101,9 @@ EVENTS: dict[str, Shown] = {
     "returned": Shown(EVERYONE, STAFF),
     "transferred": Shown(EVERYONE, CASE, dict.fromkeys(("from_opd", "to_opd", "decides_approval"), EVERYONE)),
     "forwarded": Shown(EVERYONE, CASE, {"jurisdiction": EVERYONE}),
+    "handed_over": Shown(EVERYONE, CASE, dict.fromkeys(
+        ("jurisdiction", "from_opd", "to_opd", "government", "unit", "decides_approval"), EVERYONE)),
+    "disposed": Shown(EVERYONE, data=dict.fromkeys(("unit", "from_unit"), EVERYONE)),
     "rejected": Shown(EVERYONE, CASE),
     "info_requested": Shown(EVERYONE, CASE),
     "citizen_replied": Shown(CASE, CASE),
@@ -105,7 +116,7 @@ EVENTS: dict[str, Shown] = {
 COMPLAINT_FIELDS: dict[str, frozenset[Audience] | str] = {
     **dict.fromkeys(("id", "status", "category", "sector", "opd", "visibility", "anonymous",
                      "created_at", "updated_at", "deadlines", "overdue", "version", "jurisdiction",
-                     "routing", "actions"), EVERYONE),
+                     "routing", "actions", "government", "unit"), EVERYONE),
     **dict.fromkeys(("title", "description", "location"), PUBLISHED),
     "rating": CASE,             # its comment is the citizen's words
     "assignee": STAFF,          # a staff member's id
@@ -122,9 +133,9 @@ def audience(actor: Actor | None, complaint: Complaint) -> Audience:
         return A.OWNER
     if is_opd_staff(actor, complaint):
         return A.OPD_STAFF
-    if actor.role in OVERSIGHT:
+    if is_oversight(actor, complaint):
         return A.OVERSIGHT
-    if actor.role in (Role.OPERATOR, Role.SUPERVISOR):
+    if actor.role in (Role.OPERATOR, Role.SUPERVISOR, Role.INSPECTOR):
         return A.OTHER_STAFF
     return A.OTHER_CITIZEN if actor.role == Role.CITIZEN else A.PUBLIC
 
@@ -144,13 +155,20 @@ def is_owner(actor: Actor, complaint: Complaint) -> bool:
 
 
 def is_opd_staff(actor: Actor, complaint: Complaint) -> bool:
-    return actor.role in (Role.OPERATOR, Role.SUPERVISOR) and actor.opd == complaint.opd
+    """Staff of its OPD; an operator of one unit (disposisi) only while it is disposed to that unit
+    (the lifecycle's parties: one definition of who works a complaint)."""
+    return bool(parties_of(actor, complaint) & {Party.OPERATOR, Party.SUPERVISOR})
+
+
+def is_oversight(actor: Actor, complaint: Complaint) -> bool:
+    """Admins, and inspectors of the province or of the complaint's own government."""
+    return actor.role == Role.ADMIN or (actor.role == Role.INSPECTOR and oversees(actor, complaint))
 
 
 def can_see(actor: Actor | None, complaint: Complaint) -> bool:
     if actor is None:
         return False
-    if is_owner(actor, complaint) or is_opd_staff(actor, complaint) or actor.role in OVERSIGHT:
+    if is_owner(actor, complaint) or is_opd_staff(actor, complaint) or is_oversight(actor, complaint):
         return True
     return complaint.visibility == "public" and actor.role == Role.CITIZEN
 
@@ -188,8 +206,18 @@ def listing_scope(actor: Actor) -> dict:
     """What `GET /v1/complaints` may return to this caller, as a filter the service applies."""
     if actor.role == Role.CITIZEN:
         return {"reporter": actor.sub}
+    if actor.role == Role.OPERATOR and actor.unit is not None:
+        return {"opd": actor.opd, "unit": actor.unit}
     if actor.role in (Role.OPERATOR, Role.SUPERVISOR):
         return {"opd": actor.opd}
+    return government_scope(actor)
+
+
+def government_scope(actor: Actor) -> dict:
+    """Oversight's reach: {} for the province's inspectors and admins (every government), a
+    kabupaten/kota's inspectors {"government": theirs}."""
+    if actor.role == Role.INSPECTOR and actor.government != PROVINCE:
+        return {"government": actor.government}
     return {}
 
 
@@ -202,13 +230,14 @@ def sanction_scope(actor: Actor) -> dict | None:
     if actor.role == Role.SUPERVISOR:
         return {"opd": actor.opd}
     if actor.role in OVERSIGHT:
-        return {}
+        return government_scope(actor)
     return None
 
 
 def can_read_audit(actor: Actor) -> bool:
-    """The audit trail is for oversight: inspectors and admins (CONTRACT.md, Oversight)."""
-    return actor.role in OVERSIGHT
+    """The audit trail is for oversight: inspectors and admins (CONTRACT.md, Oversight) of the
+    province. It is one trail across governments, so a kabupaten/kota's inspectors do not read it."""
+    return actor.role in OVERSIGHT and not government_scope(actor)
 
 
 # --- public tracking, the public list and support (issue 12) ---------------------------------------
@@ -273,8 +302,9 @@ ATTACHMENTS: dict[str, frozenset[Audience] | str] = {"citizen": PUBLISHED, "staf
 
 
 def can_attach(actor: Actor, complaint: Complaint) -> bool:
-    """POST /v1/complaints/{id}/attachments: the owner, or an operator of the complaint's OPD."""
-    return is_owner(actor, complaint) or (actor.role == Role.OPERATOR and actor.opd == complaint.opd)
+    """POST /v1/complaints/{id}/attachments: the owner, or an operator of the complaint's OPD (of
+    its unit, when disposed to one)."""
+    return is_owner(actor, complaint) or (actor.role == Role.OPERATOR and is_opd_staff(actor, complaint))
 
 
 def sees_attachment(actor: Actor, complaint: Complaint, *, uploaded_by: str, uploaded_by_role: str,

@@ -15,9 +15,10 @@ from ..domain import lifecycle, policy
 from ..domain.attachments import plausible_attachment_id, usable_for_followup
 from ..domain.commands import FileComplaint
 from ..domain.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, WrongState
+from ..domain.governments import PROVINCE, government_of
 from ..domain.ids import plausible_id
 from ..domain.lifecycle import Action
-from ..domain.model import Actor, Complaint, Event, Role
+from ..domain.model import Actor, Complaint, Event, Location, Role
 from .attachments import AttachmentStore
 from .audit import record_read
 from .clocks import ClockDeps, overdue_queue, with_deadlines
@@ -116,15 +117,16 @@ def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: st
     digest = request_hash(command.as_request())
     if (first := _replayed(deps, key, digest)) is not None:
         return first, False
+    location = located(deps, command.location)
     try:
-        decision = deps.rules.route(command.category)
+        decision = deps.rules.route(command.category, region=location.region if location else None)
     except LookupError:
         raise Invalid("unknown_category", field="category", value=command.category) from None
     at = deps.now()
     complaint, event = lifecycle.file_complaint(
         complaint_id=deps.new_id(at), actor=actor, at=at, category=command.category,
-        sector=decision.sector, opd=decision.opd, title=command.title,
-        description=command.description, location=command.location,
+        sector=decision.sector, opd=decision.opd, unit=decision.unit, title=command.title,
+        description=command.description, location=location,
         visibility=command.visibility, anonymous=command.anonymous,
         routing_rule=decision.rule_id, rules_version=decision.rules_version,
         routing_explanation=decision.explanation,
@@ -143,6 +145,22 @@ def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: st
             continue
         return complaint, True
     raise FilingContended("filing_contended")
+
+
+def located(deps: Deps, location: Location | None) -> Location | None:
+    """The location with its Kemendagri region: the one given, in dotted form ("1871" -> "18.71"),
+    422 `unknown_region` when no such region exists; else the kabupaten/kota whose boundary holds
+    lat/lon, where the rules bundle ships boundaries (rules/regions: none is shippable today)."""
+    if location is None:
+        return None
+    if location.region is not None:
+        region = deps.rules.regions.get(location.region)
+        if region is None:
+            raise Invalid("unknown_region", field="location.region", value=str(location.region)[:16])
+        return replace(location, region=region.code)
+    if location.lat is not None and location.lon is not None:
+        return replace(location, region=deps.rules.regions.locate(location.lat, location.lon))
+    return location
 
 
 def _replayed(deps: Deps, key: str | None, digest: str) -> Complaint | None:
@@ -193,6 +211,9 @@ def record(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload:
     complaint = get(deps, actor, complaint_id)
     if expected_version is not None and expected_version != complaint.version:
         raise Conflict("conflict", expected=expected_version, current=complaint.version)
+    if action == Action.FORWARD:
+        lifecycle.decide(complaint, action, actor, deps.now(), payload)     # who and when, first
+        action, payload = forwarding(deps.rules, complaint, payload)
     new, event = lifecycle.decide(complaint, action, actor, deps.now(), payload)
     if event_data:
         event = replace(event, data={**event.data, **event_data})
@@ -202,8 +223,10 @@ def record(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload:
         return complaint, None
     if action == Action.TRANSFER and new.opd not in deps.rules.opds:
         raise Invalid("unknown_opd", field="opd", value=new.opd)
-    if action == Action.FORWARD and new.jurisdiction not in deps.rules.jurisdictions:
-        raise Invalid("unknown_jurisdiction", field="jurisdiction", value=new.jurisdiction)
+    if action == Action.DISPOSE:
+        opd = deps.rules.opds.get(complaint.opd)
+        if opd is None or opd.unit(new.unit) is None:
+            raise Invalid("unknown_unit", field="unit", value=str(new.unit)[:64], opd=complaint.opd)
     if action == Action.APPROVE and complaint.flags and refuses_approval(deps.rules, deps.now()):
         raise WrongState("flagged_follow_up", action=action.value, status=complaint.status.value)
     if action == Action.ASSIGN and deps.staff is not None:
@@ -212,6 +235,26 @@ def record(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload:
             raise Invalid("unknown_operator", field="operator", value=str(new.assignee)[:64], opd=complaint.opd)
     deps.repo.save(new, event)
     return new, event
+
+
+def forwarding(rules: RoutingRules, complaint: Complaint, payload: dict) -> tuple[Action, dict]:
+    """What `forward` does (CONTRACT.md Additions, "Governments"): to a kabupaten/kota that is not
+    on the platform, it ends in `forwarded` (as always); to an onboarded government — the province
+    too, from a kabupaten/kota — it is a hand-over: routed through that government's own table (by
+    the complaint's region within it; back to the province without, so its by_region rows cannot
+    send it straight back) and assigned to its OPD, whose clocks start afresh. `rules check`'s
+    cases (lampungin/rules/simulate.py) take the same decision."""
+    target = payload["jurisdiction"]
+    government = rules.governments.get(target)
+    if government is None or (target == PROVINCE and complaint.government == PROVINCE):
+        raise Invalid("unknown_jurisdiction", field="jurisdiction", value=str(target)[:64])
+    if target == complaint.government:
+        raise Invalid("same_government", field="jurisdiction", value=target)
+    if not government.onboarded:
+        return Action.FORWARD, payload
+    region = complaint.location.region if complaint.location and target != PROVINCE else None
+    decision = rules.route(complaint.category, government=target, region=region)
+    return Action.HAND_OVER, {**payload, "to_opd": decision.opd, "to_unit": decision.unit}
 
 
 def follow_up(deps: Deps, photos: AttachmentStore | None, actor: Actor, complaint_id: str, payload: dict,
@@ -289,7 +332,7 @@ def list_complaints(deps: Deps, clock_deps: ClockDeps, actor: Actor, *, status: 
     if overdue is True and "reporter" not in scope:
         return overdue_queue(clock_deps, actor, opds=opds, status=status, limit=limit, cursor=cursor)
     query = ListQuery(opd=scope.get("opd", opd), reporter=scope.get("reporter"), status=status,
-                      limit=limit)
+                      government=scope.get("government"), unit=scope.get("unit"), limit=limit)
 
     def fetch(after: str | None) -> Page:
         page = deps.repo.list(replace(query, cursor=after))
@@ -301,12 +344,17 @@ def list_complaints(deps: Deps, clock_deps: ClockDeps, actor: Actor, *, status: 
 
 
 def listing_opds(deps: Deps, actor: Actor, opd: str | None) -> list[str]:
-    """The OPDs a listing may cover: staff their own, oversight the one asked for or all."""
+    """The OPDs a listing may cover: staff their own, oversight the one asked for or all (a
+    kabupaten/kota's inspectors: of their government)."""
     scope = policy.listing_scope(actor)
     if "opd" in scope and opd not in (None, scope["opd"]):
         raise Forbidden("forbidden_scope")
     if opd is not None and opd not in deps.rules.opds:
         raise Invalid("unknown_opd", field="opd", value=opd[:64])
+    if "government" in scope and opd is not None and government_of(opd) != scope["government"]:
+        raise Forbidden("forbidden_scope")
     if "opd" in scope:
         return [scope["opd"]]
-    return [opd] if opd else list(deps.rules.opds)
+    if opd:
+        return [opd]
+    return [o for o in deps.rules.opds if "government" not in scope or government_of(o) == scope["government"]]

@@ -87,7 +87,7 @@ class BundleNames:
         return category.name if category else (code or "-")
 
     def jurisdiction(self, code: str | None) -> tuple[str, dict]:
-        j = self._rules.jurisdictions.get(code or "")
+        j = self._rules.governments.get(code or "") or self._rules.jurisdictions.get(code or "")
         if j is None:
             return code or "-", {"id": "-", "en": "-"}
         return j.name, dict(getattr(j, "contact", None) or {"id": "-", "en": "-"})
@@ -100,8 +100,10 @@ def positions(events: list[Event]) -> list[tuple[str, str | None]]:
     for e in events:
         if e.type == "submitted":
             opd = e.data.get("opd", opd)
-        elif e.type == "transferred":
+        elif e.type in ("transferred", "handed_over"):
             opd, assignee = e.data.get("to_opd", opd), None
+        elif e.type == "disposed":
+            assignee = None
         elif e.type == "claimed" or (e.type == "followed_up" and assignee is None):
             assignee = e.actor_id
         elif e.type == "assigned_to":

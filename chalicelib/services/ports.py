@@ -29,6 +29,8 @@ class ListQuery:
     opd: str | None = None
     reporter: str | None = None
     status: str | None = None
+    government: str | None = None     # a kabupaten/kota's inspector: that government's complaints
+    unit: str | None = None           # an operator of one unit: the complaints disposed to it
     limit: int = 20
     cursor: str | None = None
 
@@ -199,8 +201,10 @@ class SanctionRepository(MissCounter, Protocol):
     def mark_notified(self, sanction_id: str, at) -> None: ...
 
     def list(self, *, complaint: str | None, opd: str | None, subject_type: str | None,
-             since, kind: str, limit: int, cursor: str | None, subject: str | None = None) -> Page:
-        """Newest first; `subject` ("operator#<sub>") narrows to the decisions naming one person."""
+             since, kind: str, limit: int, cursor: str | None, subject: str | None = None,
+             government: str | None = None) -> Page:
+        """Newest first; `subject` ("operator#<sub>") narrows to the decisions naming one person,
+        `government` (a kabupaten/kota's code) to its OPDs' ("BANDARLAMPUNG.…")."""
 
 
 class Notifier(Protocol):
@@ -209,8 +213,9 @@ class Notifier(Protocol):
 
 
 class RoutingRules(Protocol):
-    """What the complaint services ask of the rules bundle: routing and the known OPDs and
-    kabupaten/kota (rules/routing)."""
+    """What the complaint services ask of the rules bundle: routing, the known OPDs (of every
+    onboarded government, with their units), kabupaten/kota and governments (rules/routing,
+    rules/governments) and the Kemendagri regions (rules/regions)."""
 
     @property
     def opds(self) -> Mapping[str, Any]: ...
@@ -218,7 +223,13 @@ class RoutingRules(Protocol):
     @property
     def jurisdictions(self) -> Mapping[str, Any]: ...
 
-    def route(self, category_code: str) -> Any: ...
+    @property
+    def governments(self) -> Mapping[str, Any]: ...
+
+    @property
+    def regions(self) -> Any: ...
+
+    def route(self, category_code: str, *, government: str = ..., region: str | None = None) -> Any: ...
 
 
 class AuditLog(Protocol):

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ..domain import policy
 from ..domain.errors import Forbidden, Invalid
+from ..domain.governments import government_of
 from ..domain.ids import plausible_id
 from ..domain.model import Actor
 from .paging import check_limit
@@ -42,6 +43,9 @@ def list_sanctions(deps: SanctionDeps, actor: Actor, *, complaint: str | None = 
         opd = scope["opd"]
     if opd is not None and opd not in deps.opds:
         raise Invalid("unknown_opd", field="opd", value=opd[:64])
+    government = scope.get("government")          # a kabupaten/kota's inspector: its OPDs only
+    if government is not None and opd is not None and government_of(opd) != government:
+        raise Forbidden("forbidden_scope")
     if complaint is not None and not plausible_id(complaint):
         raise Invalid("invalid", field="complaint")
     if subject_type not in (None, *SUBJECT_TYPES):
@@ -51,4 +55,5 @@ def list_sanctions(deps: SanctionDeps, actor: Actor, *, complaint: str | None = 
         raise Invalid("not_allowed_value", field="kind", expected=", ".join(KINDS))
     check_limit(limit)
     return deps.sanctions.list(complaint=complaint, opd=opd, subject_type=subject_type, since=since,
-                               kind=kind, limit=limit, cursor=cursor, subject=scope.get("subject"))
+                               kind=kind, limit=limit, cursor=cursor, subject=scope.get("subject"),
+                               **({"government": government} if government is not None else {}))

@@ -60,7 +60,7 @@ def opd_table(opds: Mapping, clocks_for, sanctions_for, now: datetime, window_da
         on_time = followup["on_time"] + approval["on_time"]
         complaint_ids = sorted({c.complaint_id for c in clocks if c.name == "followup"})
         rows.append({
-            "opd": code, "name": opd.name,
+            "opd": code, "name": opd.name, "government": getattr(opd, "government", "LAMPUNG"),
             "complaints": len(complaint_ids),
             "followup": followup, "approval": approval,
             "sanctions": sanctions_for(code, since),

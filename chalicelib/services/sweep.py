@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.clocks import Clock
+from ..domain.governments import government_of
 from ..domain.sanctions import (
     MISSED,
     Sanction,
@@ -127,8 +128,9 @@ def handle_due_clock(deps: SweepDeps, complaint_id: str, clock_key: str, at: dat
 
 def earlier_misses(sanctions: MissCounter, rules, clock: Clock) -> tuple[int, int]:
     """(misses of whoever answers for this clock, misses of its OPD) due within the monitoring
-    window before this clock's due time (rules/parameters/sanctions.yaml window_days)."""
-    window = int(rules.parameter("sanctions.window_days", clock.due_at))
+    window before this clock's due time (rules/parameters/sanctions.yaml window_days, or the
+    clock's government's own value: rules/governments/<CODE>/parameters)."""
+    window = int(rules.parameter("sanctions.window_days", clock.due_at, government_of(clock.opd)))
     since, before = miss_window(clock, window)
     subject_type = answering_type(clock)
     own = sanctions.count_misses(subject_key(subject_type, accountable(clock, subject_type)), since, before)

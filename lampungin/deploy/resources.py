@@ -211,7 +211,13 @@ def user_pool(triggers: dict[str, tuple[Any, str | None]]) -> dict:
                 "Schema": [{"Name": "opd", "AttributeDataType": "String", "Mutable": True,
                             "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "32"}},
                            {"Name": "head", "AttributeDataType": "String", "Mutable": True,
-                            "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "5"}}],
+                            "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "5"}},
+                           # issue 13: a kabupaten/kota's inspector (`custom:government`) and an
+                           # operator of one unit of the OPD (`custom:unit`); admins set them too
+                           {"Name": "government", "AttributeDataType": "String", "Mutable": True,
+                            "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "32"}},
+                           {"Name": "unit", "AttributeDataType": "String", "Mutable": True,
+                            "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "64"}}],
                 # Post confirmation: a citizen who signed up joins `citizen`. Pre token: staff
                 # tokens say whether the person has MFA (`lampungin:mfa`; auth.py requires it).
                 "LambdaConfig": {key: _if(condition, arn) for key, (arn, condition) in triggers.items()},
@@ -238,7 +244,8 @@ def user_pool(triggers: dict[str, tuple[Any, str | None]]) -> dict:
                 "IdTokenValidity": 60, "AccessTokenValidity": 60, "RefreshTokenValidity": 30,
                 "TokenValidityUnits": {"IdToken": "minutes", "AccessToken": "minutes",
                                        "RefreshToken": "days"},
-                "ReadAttributes": ["email", "email_verified", "name", "custom:opd", "custom:head"],
+                "ReadAttributes": ["email", "email_verified", "name", "custom:opd", "custom:head",
+                                   "custom:government", "custom:unit"],
                 "WriteAttributes": ["email", "name"],
             },
         },

@@ -95,8 +95,13 @@ INSPECTOR = ("insp-1", "inspector")
 ADMIN = ("admin-1", "admin")
 
 
-def staff(role: str, opd: str, sub: str | None = None):
-    return (sub or f"{role}-{opd.lower()}", role, opd)
+def staff(role: str, opd: str, sub: str | None = None, **claims):
+    """A staff caller (sub, role, opd[, claims]): `unit="…"` for an operator of one unit."""
+    caller = (sub or f"{role}-{opd.lower()}", role, opd)
+    return (*caller, claims) if claims else caller
+
+
+CITY_INSPECTOR = ("insp-bandarlampung", "inspector", None, {"government": "BANDARLAMPUNG"})
 
 
 @pytest.fixture

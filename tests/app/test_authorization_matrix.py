@@ -26,7 +26,7 @@ from app import app
 from chalicelib.api import docs_page
 from chalicelib.domain.attachments import Attachment, State
 from chalicelib.wiring import container
-from tests.app.conftest import ADMIN, CITIZEN, CITIZEN_2, INSPECTOR, staff
+from tests.app.conftest import ADMIN, CITIZEN, CITIZEN_2, CITY_INSPECTOR, INSPECTOR, staff
 from tests.app.test_complaint_flow import NEW, OPD
 from tests.fakes_attachments import FakeAttachmentStore, FakeFiles
 from tests.keys import TestKeys
@@ -35,7 +35,7 @@ OTHER_OPD = "DINKES"
 TRANSFER_TO = "DISHUB"                  # neither the complaint's OPD nor the other OPD of the matrix
 OPERATOR, SUPERVISOR = staff("operator", OPD), staff("supervisor", OPD)
 
-Caller = tuple[str, ...]
+Caller = tuple[Any, ...]      # (sub, role[, opd[, claims]])
 Outcome = str | int
 ALLOW = "allow"
 
@@ -51,11 +51,15 @@ CALLERS: dict[str, Caller] = {
     "supervisor_other_opd": staff("supervisor", OTHER_OPD),
     "inspector": INSPECTOR,
     "admin": ADMIN,
+    # issue 13: a kabupaten/kota's inspector (the province's complaint is not theirs), and an
+    # operator of one unit of the OPD (the complaint is not disposed to that unit)
+    "inspector_other_government": CITY_INSPECTOR,
+    "operator_other_unit": staff("operator", OPD, "operator-dpmptsp-pengaduan", unit="PENGADUAN"),
 }
 COMPLAINT_RELATIONS = (*BAD_TOKENS, *CALLERS)
 # routes without a complaint id: the role alone decides
 ROLE_CALLERS: dict[str, Caller] = {"citizen": CITIZEN, "operator": OPERATOR, "supervisor": SUPERVISOR,
-                                   "inspector": INSPECTOR, "admin": ADMIN}
+                                   "inspector": INSPECTOR, "admin": ADMIN, "city_inspector": CITY_INSPECTOR}
 ROLE_RELATIONS = (*BAD_TOKENS, *ROLE_CALLERS)
 
 
@@ -72,7 +76,8 @@ def roles(*allowed: str) -> dict[str, Outcome]:
 def on_complaint(*allowed: str) -> dict[str, Outcome]:
     """A route on one private complaint: a bad token is 401; who may not see it gets 404 (CONTRACT.md:
     "never its content"); who sees it but may not take the action 403 (Additions)."""
-    unseen = {"citizen_not_owner", "operator_other_opd", "supervisor_other_opd"}
+    unseen = {"citizen_not_owner", "operator_other_opd", "supervisor_other_opd", "inspector_other_government",
+              "operator_other_unit"}
     return {**dict.fromkeys(BAD_TOKENS, 401),
             **{r: ALLOW if r in allowed else 404 if r in unseen else 403 for r in CALLERS}}
 
@@ -85,12 +90,15 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/v1/categories"): anyone(),
     ("GET", "/v1/opds"): anyone(),
     ("GET", "/v1/jurisdictions"): anyone(),
+    ("GET", "/v1/governments"): anyone(),
+    ("GET", "/v1/regions"): anyone(),
     ("GET", "/v1/rules"): anyone(),
     ("GET", "/v1/stats/opds"): anyone(),
     ("POST", "/v1/complaints"): roles("citizen"),
-    ("GET", "/v1/complaints"): roles("citizen", "operator", "supervisor", "inspector", "admin"),
+    ("GET", "/v1/complaints"): roles("citizen", "operator", "supervisor", "inspector", "admin", "city_inspector"),
     # Additions: "as before [supervisor (own OPD), inspector, admin], plus an operator (their own)"
-    ("GET", "/v1/sanctions"): roles("operator", "supervisor", "inspector", "admin"),
+    ("GET", "/v1/sanctions"): roles("operator", "supervisor", "inspector", "admin", "city_inspector"),
+    # one trail across governments: the province's oversight only (domain/policy.can_read_audit)
     ("GET", "/v1/audit"): roles("inspector", "admin"),
     ("GET", CID): on_complaint(*CASE_READERS),
     ("GET", f"{CID}/timeline"): on_complaint(*CASE_READERS),
@@ -100,6 +108,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", f"{CID}/attachments"): on_complaint(*CASE_READERS),
     ("POST", f"{CID}/claim"): on_complaint("operator_of_opd"),
     ("POST", f"{CID}/assign"): on_complaint("supervisor_of_opd"),
+    ("POST", f"{CID}/dispose"): on_complaint("supervisor_of_opd"),
     ("POST", f"{CID}/followups"): on_complaint("operator_of_opd"),
     ("POST", f"{CID}/approve"): on_complaint("supervisor_of_opd"),
     ("POST", f"{CID}/return"): on_complaint("supervisor_of_opd"),
@@ -152,6 +161,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "attachments": {"filename": "bukti.jpg", "content_type": "image/jpeg", "size": 2048},
     "claim": {},
     "assign": {"operator": "operator2-dpmptsp"},      # a second operator in the directory
+    "dispose": {"unit": "PELAYANAN"},                 # a unit of DPMPTSP (rules/routing/opds.yaml)
     "followups": {"message": "NIB sudah diterbitkan."},
     "approve": {"note": "OK"},
     "return": REASON,

@@ -22,7 +22,8 @@ def test_reference_data_and_health_need_no_token(api):
     assert status == 200 and {"code", "name", "sector", "opd"} <= set(cats[0])
     assert {c["sector"] for c in cats} == {"perizinan", "pendidikan", "kesehatan", "pajak", "lainnya"}
     status, opds = api.get("/v1/opds")
-    assert status == 200 and {"code": "DINKES", "name": "Dinas Kesehatan"} in opds
+    assert status == 200 and {"code": "DINKES", "name": "Dinas Kesehatan", "government": "LAMPUNG",
+                              "sectors": ["kesehatan"], "units": []} in opds
 
 
 def test_filed_complaint_is_routed_and_assigned(api):

@@ -63,10 +63,11 @@ def test_the_user_pool_has_the_contract_roles_and_an_opd_users_cannot_write():
     groups = {g["Properties"]["GroupName"] for g in resources_of("AWS::Cognito::UserPoolGroup").values()}
     assert groups == {r.value for r in Role}
     pool = STACK["Resources"]["UserPool"]["Properties"]
-    # Cognito: `custom:opd` (auth.py, the staff directory), `custom:head` (the staff directory)
-    assert [a["Name"] for a in pool["Schema"]] == ["opd", "head"]
+    # Cognito: `custom:opd` (auth.py, the staff directory), `custom:head` (the staff directory),
+    # `custom:government` and `custom:unit` (auth.py: a kabupaten/kota's inspector, a unit's operator)
+    assert [a["Name"] for a in pool["Schema"]] == ["opd", "head", "government", "unit"]
     client = STACK["Resources"]["UserPoolClient"]["Properties"]
-    for attribute in ("custom:opd", "custom:head"):
+    for attribute in ("custom:opd", "custom:head", "custom:government", "custom:unit"):
         assert attribute in client["ReadAttributes"] and attribute not in client["WriteAttributes"]
     assert client["GenerateSecret"] is False
 

@@ -355,3 +355,31 @@ def test_get_many_reads_a_page_of_complaints_at_once(repo, world):
     assert repo.get_many([]) == {}
     with pytest.raises(ValueError):
         repo.get_many([f"ADU-{i}" for i in range(101)])
+
+
+# --- governments and units (issue 13) -----------------------------------------------------------
+
+def test_a_handed_over_and_disposed_complaint_round_trips_and_lists_by_government_and_unit(repo):
+    """A kabupaten/kota's inspectors list their government's complaints (the by_government index),
+    an operator of one unit the complaints disposed to it; the region and the unit are kept."""
+    province, e1 = filed(location=Location(-5.39, 105.26, "Jl. Kartini", "18.71.01"))
+    city, e2 = filed(at=T0 + timedelta(minutes=1))
+    repo.add(province, e1)
+    repo.add(city, e2)
+    city, _ = act(repo, city, Action.HAND_OVER, supervisor(), T0 + timedelta(hours=1), jurisdiction="BANDARLAMPUNG",
+                  reason="kota", to_opd="BANDARLAMPUNG.DINKES", to_unit="P2P")
+    assert repo.get(province.id).location.region == "18.71.01"
+    got = repo.get(city.id)
+    assert (got.opd, got.government, got.unit, got.status) == ("BANDARLAMPUNG.DINKES", "BANDARLAMPUNG", "P2P",
+                                                               "assigned")
+    assert [c.id for c in repo.list(ListQuery(government="BANDARLAMPUNG")).items] == [city.id]
+    assert [c.id for c in repo.list(ListQuery(government="BANDARLAMPUNG", status="assigned")).items] == [city.id]
+    assert repo.list(ListQuery(government="BANDARLAMPUNG", status="closed")).items == []
+    assert repo.list(ListQuery(government="PESAWARAN")).items == []
+    city_supervisor = supervisor(opd="BANDARLAMPUNG.DINKES")
+    city, _ = act(repo, city, Action.DISPOSE, city_supervisor, T0 + timedelta(hours=2), unit="PKM-KEDATON")
+    unit = ListQuery(opd="BANDARLAMPUNG.DINKES", unit="PKM-KEDATON")
+    assert [c.id for c in repo.list(unit).items] == [city.id]
+    assert [c.id for c in repo.list(replace(unit, status="assigned")).items] == [city.id]
+    assert repo.list(replace(unit, unit="P2P")).items == []
+    assert [c.id for c in repo.list(ListQuery(opd="DINKES")).items] == [province.id]

@@ -167,3 +167,20 @@ def test_the_verifier_refuses_a_signed_staff_token_without_mfa(tmp_path):
         verifier.verify(f"Bearer {keys.signed(base)}")
     actor = verifier.verify(f"Bearer {keys.signed({**base, 'lampungin:mfa': 'true'})}")
     assert (actor.role, actor.opd) == (Role.OPERATOR, "DINKES")
+
+
+def test_the_government_is_the_opds_and_a_claim_cannot_say_otherwise():
+    staff = actor_from_claims({"sub": "op", "role": "operator", "opd": "BANDARLAMPUNG.DINKES", "unit": "P2P"})
+    assert (staff.government, staff.unit) == ("BANDARLAMPUNG", "P2P")
+    assert actor_from_claims({"sub": "op", "role": "operator", "opd": "DINKES"}).government == "LAMPUNG"
+    with pytest.raises(Unauthenticated):
+        actor_from_claims({"sub": "op", "role": "operator", "opd": "DINKES", "government": "BANDARLAMPUNG"})
+    inspector = actor_from_claims({"sub": "i", "cognito:groups": ["inspector"], "custom:government": "PESAWARAN",
+                                   "lampungin:mfa": "true"})
+    assert inspector.government == "PESAWARAN"
+    # an admin is the province's; a unit only narrows an operator; a citizen has neither
+    assert actor_from_claims({"sub": "a", "role": "admin", "government": "PESAWARAN"}).government == "LAMPUNG"
+    assert actor_from_claims({"sub": "s", "role": "supervisor", "opd": "DINKES", "unit": "P2P"}).unit is None
+    assert actor_from_claims({"sub": "c", "role": "citizen", "unit": "P2P", "government": "X"}).unit is None
+    with pytest.raises(Unauthenticated):
+        actor_from_claims({"sub": "i", "role": "inspector", "government": "BANDAR LAMPUNG"})

@@ -35,6 +35,10 @@ def assert_one_line_usage_error(code: int, err: str, prefix: str) -> None:
     ["--ttl", "99999999999"], ["--sub", "a b"], ["--sub", "wärga"], ["--sub", "x" * 200],
     ["--role", "operator", "--opd", "[X]"], ["--role", "operator", "--opd", "DIN KES"], ["--role", "mayor"],
     ["--role", "operator"], ["--name", "x" * 300],
+    ["--role", "inspector", "--government", "BANDARLAMPNG"], ["--role", "inspector", "--government", "١٨"],
+    ["--role", "operator", "--opd", "DINKES", "--government", "LAMPUNG"],
+    ["--role", "operator", "--opd", "DPMPTSP", "--unit", "NOPE"], ["--role", "supervisor", "--opd", "DPMPTSP",
+                                                                  "--unit", "PELAYANAN"],
 ])
 def test_lampungin_token_refuses_bad_input_in_one_line(capsys, tmp_path, args):
     base = {"--sub": "u-1", "--role": "citizen"}
@@ -53,6 +57,19 @@ def test_a_token_the_cli_mints_is_one_the_api_accepts(capsys, tmp_path):
     assert code == 0
     verifier = TokenVerifier(jwks_path=str(tmp_path / "auth" / "jwks.json"))
     assert verifier.verify(f"Bearer {out.strip()}").opd == "DINKES"
+
+
+def test_tokens_for_a_citys_inspector_and_a_units_operator_carry_their_scope(capsys, tmp_path):
+    from chalicelib.adapters.auth import TokenVerifier
+
+    verifier = TokenVerifier(jwks_path=str(tmp_path / "auth" / "jwks.json"))
+    code, out, _ = run(capsys, "token", "--state-dir", str(tmp_path), "--sub", "insp-bl", "--role", "inspector",
+                       "--government", "BANDARLAMPUNG")
+    assert code == 0 and verifier.verify(f"Bearer {out.strip()}").government == "BANDARLAMPUNG"
+    code, out, _ = run(capsys, "token", "--state-dir", str(tmp_path), "--sub", "op-bl", "--role", "operator",
+                       "--opd", "BANDARLAMPUNG.DINKES", "--unit", "PKM-KEDATON")
+    actor = verifier.verify(f"Bearer {out.strip()}")
+    assert (actor.opd, actor.government, actor.unit) == ("BANDARLAMPUNG.DINKES", "BANDARLAMPUNG", "PKM-KEDATON")
 
 
 @pytest.mark.parametrize("at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2026-03-0²T08:00",

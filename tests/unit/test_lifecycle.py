@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from chalicelib.domain.errors import Conflict, DomainError, Forbidden, Invalid, WrongState
 from chalicelib.domain.lifecycle import (
+    TAKEN_VIA,
     TRANSITIONS,
     Action,
     allowed_actions,
@@ -36,6 +37,9 @@ PAYLOADS = {
     Action.REJECT: {"reason": "bukan aduan"}, Action.REQUEST_INFO: {"question": "Di mana?"},
     Action.REPLY: {"message": "Di Metro"}, Action.RATE: {"stars": 4}, Action.REOPEN: {"reason": "belum beres"},
     Action.ASSIGN: {"operator": "op-2"}, Action.NOTE: {"note": "Pelapor menelepon ulang"},
+    Action.HAND_OVER: {"jurisdiction": "BANDARLAMPUNG", "reason": "kewenangan kota",
+                       "to_opd": "BANDARLAMPUNG.DINKES"},
+    Action.DISPOSE: {"unit": "UPT-METRO"},
 }
 
 
@@ -50,7 +54,7 @@ def filed(**kw):
 def test_every_status_and_action_of_the_contract_is_in_the_table():
     assert {a.value for a in Action} == {"claim", "follow_up", "approve", "return", "transfer", "forward",
                                          "reject", "request_info", "reply", "rate", "reopen", "assign",
-                                         "note"}
+                                         "note", "dispose", "hand_over"}
     reachable = {Status.ASSIGNED} | {t.target for t in TRANSITIONS.values() if t.target}
     assert reachable == set(Status)
     sources = set().union(*(t.sources for t in TRANSITIONS.values() if t.target))
@@ -122,6 +126,10 @@ def test_allowed_actions_lists_what_decide_accepts_and_would_change(complaint):
                 ok = False
             if action == Action.ASSIGN and ok:       # which operator is the caller's choice
                 assert action in allowed_actions(actor, complaint)
+                continue
+            if action in TAKEN_VIA:                  # offered as the route it is taken through
+                assert action not in allowed_actions(actor, complaint)
+                assert ok == (TAKEN_VIA[action] in allowed_actions(actor, complaint)), (actor, action)
                 continue
             ok = ok and not changes_nothing(complaint, action, actor, PAYLOADS[action])
             assert ok == (action in allowed_actions(actor, complaint)), (actor, action)
@@ -213,7 +221,8 @@ def test_random_action_sequences_stay_inside_the_table(sequence):
         if action == Action.CLAIM:
             assert c.assignee in (None, actor.sub)       # nobody claims over a claim
         if new.assignee != c.assignee:
-            assert action in (Action.CLAIM, Action.ASSIGN, Action.FOLLOW_UP, Action.TRANSFER)
+            assert action in (Action.CLAIM, Action.ASSIGN, Action.FOLLOW_UP, Action.TRANSFER, Action.HAND_OVER,
+                              Action.DISPOSE)
         assert new.version == c.version + 1 == event.seq
         assert event.type == rule.event and event.actor_role == actor.role.value
         timeline.append(event)

@@ -247,13 +247,17 @@ def _codes(exc: TransactWriteError) -> list[str | None]:
 
 def _plan(q: ListQuery) -> tuple[str, str, dict]:
     """The narrowest index for the filters; what the index cannot key on becomes a filter.
-    A reporter has few complaints, so their partition wins over an OPD's."""
+    A reporter has few complaints, so their partition wins over an OPD's, and an OPD's over its
+    government's."""
+    unit = {"unit": q.unit} if q.unit else {}      # an operator of one unit: within the OPD's partition
     if q.reporter:
         return "by_reporter", q.reporter, {k: v for k, v in (("opd", q.opd), ("status", q.status)) if v}
     if q.opd and q.status:
-        return "by_opd_status", f"{q.opd}#{q.status}", {}
+        return "by_opd_status", f"{q.opd}#{q.status}", unit
     if q.opd:
-        return "by_opd", q.opd, {}
+        return "by_opd", q.opd, unit
+    if q.government:          # a kabupaten/kota's inspector: that government's partition
+        return "by_government", q.government, {"status": q.status} if q.status else {}
     if q.status:
         return "by_status", q.status, {}
     return "feed", FEED_ALL, {}

@@ -78,6 +78,7 @@ class LocationMap(MapAttribute):
     lat = NumberAttribute(null=True)
     lon = NumberAttribute(null=True)
     address = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)       # Kemendagri code (issue 13)
 
 
 class RatingMap(MapAttribute):
@@ -143,9 +144,11 @@ def _build(prefix: str, region: str) -> Models:
         anonymous=BooleanAttribute(), assignee=UnicodeAttribute(null=True),
         jurisdiction=UnicodeAttribute(null=True), rating=RatingMap(null=True),
         routing_rule=UnicodeAttribute(null=True), rules_version=UnicodeAttribute(null=True),
-        flags=JSONAttribute(null=True),
-        # derived, for the indexes only
+        flags=JSONAttribute(null=True), unit=UnicodeAttribute(null=True),
+        # derived, for the indexes only (`government`: its OPD's, domain/governments; absent on items
+        # written before issue 13, which were all the province's)
         opd_status=UnicodeAttribute(), created_key=UnicodeAttribute(), feed=UnicodeAttribute(),
+        government=UnicodeAttribute(null=True),
         public_feed=UnicodeAttribute(null=True), public_cell=UnicodeAttribute(null=True))  # sparse
     event = model(
         "EventItem", "timeline",
@@ -221,11 +224,11 @@ def complaint_item(m: Models, c: Complaint, stored_version: int | None):
         title=c.title, description=c.description, reporter_sub=c.reporter.sub,
         reporter_name=c.reporter.name, created_at=c.created_at, updated_at=c.updated_at,
         visibility=c.visibility, anonymous=c.anonymous,
-        location=LocationMap(lat=loc.lat, lon=loc.lon, address=loc.address) if loc else None,
+        location=LocationMap(lat=loc.lat, lon=loc.lon, address=loc.address, region=loc.region) if loc else None,
         assignee=c.assignee, jurisdiction=c.jurisdiction, routing_rule=c.routing_rule,
         rating=RatingMap(stars=rating.stars, comment=rating.comment) if rating else None,
-        rules_version=c.rules_version, flags=[dict(f) for f in c.flags] or None,
-        opd_status=f"{c.opd}#{c.status.value}",
+        rules_version=c.rules_version, flags=[dict(f) for f in c.flags] or None, unit=c.unit,
+        opd_status=f"{c.opd}#{c.status.value}", government=c.government,
         created_key=created_key(c), feed=FEED_ALL, **public_index_keys(c),
     )
     if stored_version is not None:   # left unset, PynamoDB requires that no item exists yet
@@ -248,11 +251,11 @@ def complaint_from_item(i) -> Complaint:
         id=i.id, status=Status(i.status), category=i.category, sector=i.sector, opd=i.opd,
         title=i.title, description=i.description, reporter=Reporter(i.reporter_sub, i.reporter_name),
         created_at=i.created_at, updated_at=i.updated_at, version=int(i.version),
-        location=Location(loc.lat, loc.lon, loc.address) if loc else None,
+        location=Location(loc.lat, loc.lon, loc.address, loc.region) if loc else None,
         visibility=i.visibility, anonymous=i.anonymous, assignee=i.assignee,
         jurisdiction=i.jurisdiction, rating=Rating(int(rating.stars), rating.comment) if rating else None,
         routing_rule=i.routing_rule, rules_version=i.rules_version,
-        flags=tuple(i.flags or ()),
+        flags=tuple(i.flags or ()), unit=i.unit,
     )
 
 

@@ -58,7 +58,7 @@ class DynamoSanctionRepository:
         M(sanction_id).update(actions=[M.notified_at.set(at)])
 
     def list(self, *, complaint=None, opd=None, subject_type=None, since=None, kind="sanction",
-             limit=20, cursor=None, subject=None) -> Page:
+             limit=20, cursor=None, subject=None, government=None) -> Page:
         """Newest first on the narrowest index; a cursor names the last item shown and is good
         only for the query that made it."""
         M = self._M
@@ -76,10 +76,13 @@ class DynamoSanctionRepository:
             if value is not None:
                 term = getattr(M, attr) == value
                 condition = term if condition is None else condition & term
+        if government is not None:      # a kabupaten/kota's OPDs: their codes carry its prefix
+            term = M.opd.startswith(f"{government}.")
+            condition = term if condition is None else condition & term
         since_key = to_iso(since) if since else None
         range_condition = M.issued_key >= since_key if since_key else None
         name = index.Meta.index_name
-        tag = query_tag(name, hash_value, sorted(filters.items()), since_key)
+        tag = query_tag(name, hash_value, sorted(filters.items()), since_key, *([government] if government else []))
         start = None
         if cursor:
             pos = decode_cursor(cursor, {"q": tag, "id": str, "issued_key": ISSUED_KEY})
