@@ -200,3 +200,34 @@ def test_governments_opds_rules_and_stats_per_government(api):
     assert {"code": "18.71.01", "name": "Kedaton", "level": "kecamatan", "parent": "18.71"} in kecamatan
     assert len(api.get("/v1/regions")[1]) == 15
     assert api.get("/v1/regions?parent=99")[0] == 422
+
+
+@pytest.mark.parametrize("unit", ["x" * 5000, "١٢", "", "PELAYANAN;DROP", "pelayanan", 7, None])
+def test_a_bad_unit_is_a_clear_422_and_changes_nothing(api, unit):
+    c = file(api)
+    status, body = api.post(f"/v1/complaints/{c['id']}/dispose", SUPERVISOR, {"unit": unit})
+    assert status == 422 and body["error"]["details"][0]["field"] == "unit", body
+    assert api.get(f"/v1/complaints/{c['id']}", SUPERVISOR)[1]["version"] == c["version"]
+
+
+def test_a_region_is_read_as_people_write_it(api):
+    for written, stored in (("18.71.01 ", "18.71.01"), ("187101", "18.71.01"), ("1871011003", "18.71.01.1003")):
+        got = file(api, category="izin-berusaha", location={"region": written})
+        assert got["location"]["region"] == stored, written
+    status, body = api.post("/v1/complaints", CITIZEN, {**NEW, "location": {"region": ""}})
+    assert status == 422
+
+
+def test_two_supervisors_forwarding_the_same_version_land_it_once(api):
+    """With the version both saw, the second forward changes nothing: the complaint has left the
+    province, so to its supervisors it no longer exists (404; a true race is 409, the repository's
+    conditional write: tests/integration/test_complaint_repository.py)."""
+    c = file(api)
+    headers = {"If-Match": f'"{c["version"]}"'}
+    first = api.call("POST", f"/v1/complaints/{c['id']}/forward", SUPERVISOR,
+                     {"jurisdiction": CITY, "reason": REASON}, headers=headers)
+    second = api.call("POST", f"/v1/complaints/{c['id']}/forward", SUPERVISOR,
+                      {"jurisdiction": "LAMBAR", "reason": REASON}, headers=headers)
+    assert (first[0], second[0]) == (200, 404)
+    timeline = api.get(f"/v1/complaints/{c['id']}/timeline", CITY_INSPECTOR)[1]
+    assert [e["type"] for e in timeline].count("handed_over") == 1 and timeline[-1]["type"] == "handed_over"
