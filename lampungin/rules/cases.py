@@ -31,7 +31,7 @@ EVENT_WORDS = {"diajukan": "submitted", "diklaim": "claimed", "ditindaklanjuti":
                "diteruskan": "forwarded", "diserahkan": "handed_over", "ditolak": "rejected",
                "minta-info": "info_requested",
                "dijawab-warga": "citizen_replied", "dinilai": "rated", "dibuka-kembali": "reopened",
-               "ditugaskan": "assigned_to", "dicatat-staf": "staff_note"}
+               "ditugaskan": "assigned_to", "dicatat-staf": "staff_note", "didisposisikan": "disposed"}
 WHEN = re.compile(r"^(?:(?P<day>[A-Za-z]+),?\s+)?(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<hm>\d{1,2}:\d{2})(?::\d{2})?"
                   r"(?:\s+(?P<rest>.+))?$")
 

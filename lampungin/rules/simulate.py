@@ -41,7 +41,7 @@ ACTORS = {"claim": "operator", "follow_up": "operator", "request_info": "operato
           "approve": "supervisor", "return": "supervisor", "transfer": "supervisor",
           "forward": "supervisor", "reject": "supervisor",
           "reply": "citizen", "rate": "citizen", "reopen": "citizen",
-          "assign": "supervisor", "note": "operator"}
+          "assign": "supervisor", "note": "operator", "dispose": "supervisor"}
 TEXT = {"message": "contoh", "reason": "contoh", "question": "contoh", "stars": 4, "note": "contoh"}
 
 
@@ -186,6 +186,11 @@ def _take(bundle, complaint: Complaint, index: int, at: datetime, name: str, tar
             raise Refused(index, name, DomainError("unknown_opd", value=payload["opd"]), complaint.status.value)
     elif action == lifecycle.Action.ASSIGN:      # to the operator named, else the OPD's case operator
         payload["operator"] = target or f"operator-{complaint.opd.lower()}"
+    elif action == lifecycle.Action.DISPOSE:          # to a unit of the OPD that holds it
+        opd = bundle.opds.get(complaint.opd)
+        payload["unit"] = target or (opd.units[0].code if opd is not None and opd.units else "")
+        if opd is None or opd.unit(payload["unit"]) is None:
+            raise Refused(index, name, DomainError("unknown_unit", value=payload["unit"]), complaint.status.value)
     elif action == lifecycle.Action.FORWARD:          # to a government that is not onboarded
         payload["jurisdiction"] = target or next(c for c, g in bundle.governments.items()
                                                  if not g.onboarded and c in bundle.jurisdictions)
