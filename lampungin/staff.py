@@ -40,6 +40,7 @@ from chalicelib.adapters.staff_directory import (
     member_to_json,
     seed_local_staff,
 )
+from chalicelib.domain.governments import PROVINCE, government_of
 from chalicelib.domain.staff import STAFF_DIRECTORY_ROLES, StaffMember
 
 from .localstack import state
@@ -70,6 +71,12 @@ MESSAGES = {
                     "unknown OPD {got!r}; did you mean: {known}"),
     "no_bundle": ("aturan (bundle) tidak bisa dibaca: {detail} (jalankan `lampungin rules build`)",
                   "the rules bundle cannot be read: {detail} (run `lampungin rules build`)"),
+    "government_not_for_role": ("--government hanya untuk inspektur kabupaten/kota; staf OPD mengikuti "
+                                "pemerintah OPD-nya",
+                                "--government is only for a kabupaten/kota's inspector; OPD staff belong to "
+                                "their OPD's government"),
+    "government_unknown": ("pemerintah {got!r} tidak dikenal; mungkin maksudnya: {known}",
+                           "unknown government {got!r}; did you mean: {known}"),
     "head_not_for_role": ("--head hanya untuk operator atau supervisor sebuah OPD (kepala OPD)",
                           "--head is only for an operator or supervisor of an OPD (the OPD head)"),
     "name_invalid": ("--name harus 1-{max} karakter yang dapat dicetak",
@@ -95,8 +102,8 @@ MESSAGES = {
     "empty": ("(tidak ada staf)", "(no staff)"),
     "head": ("kepala", "head"),
 }
-HEADERS = {"id": ("SUB", "PERAN", "OPD", "KEPALA", "NAMA", "E-MAIL"),
-           "en": ("SUB", "ROLE", "OPD", "HEAD", "NAME", "E-MAIL")}
+HEADERS = {"id": ("SUB", "PERAN", "PEMERINTAH", "OPD", "KEPALA", "NAMA", "E-MAIL"),
+           "en": ("SUB", "ROLE", "GOVERNMENT", "OPD", "HEAD", "NAME", "E-MAIL")}
 POOL_ID_MAX = 55
 
 
@@ -158,6 +165,7 @@ def register(subparsers) -> None:
     add.add_argument("--role", help="|".join(STAFF_DIRECTORY_ROLES))
     add.add_argument("--opd", help="the OPD code (operators and supervisors)")
     add.add_argument("--head", action="store_true", help="the OPD's head (kepala OPD)")
+    add.add_argument("--government", help="an inspector's kabupaten/kota (default: the province)")
     add.add_argument("--name", help="display name")
     add.add_argument("--email", help="e-mail address (the username with --user-pool)")
     add.add_argument("--json", action="store_true", help="print the member as JSON")
@@ -233,6 +241,11 @@ def member_from_args(args, *, cognito: bool) -> StaffMember:
         raise StaffError("opd_not_for_role", role=role)
     if args.head and role not in OPD_ROLES:
         raise StaffError("head_not_for_role")
+    government = getattr(args, "government", None)
+    if government is not None:
+        if role != "inspector":
+            raise StaffError("government_not_for_role")
+        check_government(government)
     if args.name is not None and not (0 < len(args.name) <= NAME_MAX and args.name.isprintable()):
         raise StaffError("name_invalid", max=NAME_MAX)
     if args.email is not None and not (len(args.email) <= 254 and EMAIL.fullmatch(args.email)):
@@ -240,7 +253,22 @@ def member_from_args(args, *, cognito: bool) -> StaffMember:
     if cognito and not args.email:
         raise StaffError("email_required")
     return StaffMember(sub=sub, role=role, opd=args.opd if role in OPD_ROLES else None,
-                       name=args.name or None, email=args.email or None, head=bool(args.head))
+                       name=args.name or None, email=args.email or None, head=bool(args.head),
+                       government=government if government != PROVINCE else None)
+
+
+def check_government(code: str) -> str:
+    """A government of the bundle (GET /v1/governments), with the closest codes when it is not."""
+    try:
+        # lazy: the CLI imports this module for every command; only `staff` reads the bundle
+        from chalicelib.rules.bundle import load_bundle
+        known = list(load_bundle(check=False).governments)
+    except Exception as exc:
+        raise StaffError("no_bundle", detail=str(exc)[:200]) from None
+    if code not in known:
+        close = difflib.get_close_matches(code, known, n=6, cutoff=0.4) or known[:6]
+        raise StaffError("government_unknown", got=code[:40], known=", ".join(close))
+    return code
 
 
 def check_pool(pool: str) -> str:
@@ -252,7 +280,8 @@ def check_pool(pool: str) -> str:
 
 
 def describe(member: StaffMember, lang: str) -> str:
-    parts = [member.role] + ([member.opd] if member.opd else []) + ([text("head", lang)] if member.head else [])
+    parts = ([member.role] + ([member.opd] if member.opd else []) + ([member.government] if member.government else [])
+             + ([text("head", lang)] if member.head else []))
     return f"{member.sub} ({', '.join(parts)})"
 
 
@@ -290,6 +319,8 @@ def cognito_add(idp: Any, pool: str, member: StaffMember) -> StaffMember:
         attrs.append({"Name": "custom:opd", "Value": member.opd})
     if member.head:
         attrs.append({"Name": "custom:head", "Value": "true"})
+    if member.government:
+        attrs.append({"Name": "custom:government", "Value": member.government})
     try:
         user = idp.admin_create_user(UserPoolId=pool, Username=member.email, UserAttributes=attrs,
                                      DesiredDeliveryMediums=["EMAIL"])["User"]
@@ -302,7 +333,7 @@ def cognito_add(idp: Any, pool: str, member: StaffMember) -> StaffMember:
         raise
     sub = attributes(user).get("sub") or user["Username"]
     return StaffMember(sub=sub, role=member.role, opd=member.opd, name=member.name, email=member.email,
-                       head=member.head)
+                       head=member.head, government=member.government)
 
 
 def cognito_username(idp: Any, pool: str, sub: str) -> str | None:
@@ -334,8 +365,8 @@ def print_members(members: list[StaffMember], as_json: bool, lang: str) -> None:
         print(text("empty", lang))
         return
     head_word = text("head", lang)
-    rows = [HEADERS[lang]] + [(m.sub, m.role, m.opd or "-", head_word if m.head else "-", m.name or "-",
-                               m.email or "-") for m in members]
+    rows = [HEADERS[lang]] + [(m.sub, m.role, m.government or government_of(m.opd), m.opd or "-",
+                               head_word if m.head else "-", m.name or "-", m.email or "-") for m in members]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for r in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + "  " + r[-1])

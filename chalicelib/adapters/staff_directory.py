@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from ..domain.governments import PROVINCE, government_of, opd_code
 from ..domain.staff import STAFF_DIRECTORY_ROLES, StaffMember
 
 log = logging.getLogger("lampungin.staff")
@@ -61,12 +62,18 @@ def check_member(member: StaffMember) -> StaffMember:
         raise ValueError("email must be an e-mail address")
     if not isinstance(member.head, bool):
         raise ValueError("head must be true or false")
+    if member.government is not None:
+        if member.role != "inspector":
+            raise ValueError("government is for an inspector of a kabupaten/kota")
+        if not (isinstance(member.government, str) and OPD.fullmatch(member.government)):
+            raise ValueError("government must be a government code such as BANDARLAMPUNG")
     return member
 
 
 def member_to_json(member: StaffMember) -> dict:
-    return {"sub": member.sub, "role": member.role, "opd": member.opd, "name": member.name,
-            "email": member.email, "head": member.head}
+    row = {"sub": member.sub, "role": member.role, "opd": member.opd, "name": member.name,
+           "email": member.email, "head": member.head}
+    return {**row, "government": member.government} if member.government else row
 
 
 def member_from_json(row: Any) -> StaffMember:
@@ -75,7 +82,7 @@ def member_from_json(row: Any) -> StaffMember:
         raise ValueError("an entry must be an object")
     member = StaffMember(sub=row.get("sub", ""), role=row.get("role", ""), opd=row.get("opd") or None,
                          name=row.get("name") or None, email=row.get("email") or None,
-                         head=row.get("head", False))
+                         head=row.get("head", False), government=row.get("government") or None)
     return check_member(member)
 
 
@@ -217,7 +224,8 @@ def seed_local_staff(path: str | os.PathLike, opds: dict[str, str]) -> bool:
     the file does not exist yet (a developer's edits are kept). True when it wrote the file.
 
     Per OPD: `operator.<code>`, `operator2.<code>`, `supervisor.<code>` and the head
-    `kepala.<code>` (a supervisor); and one `inspektorat` (inspector) and one `admin`. The subs are
+    `kepala.<code>` (a supervisor); one `inspektorat` (inspector) and one `admin`; and per
+    onboarded kabupaten/kota an inspector `inspektorat.<government>` of that government. The subs are
     what `lampungin token --sub` takes, e-mail addresses `<sub>@lampungin.local`."""
     target = Path(path)
     if target.exists():
@@ -238,6 +246,13 @@ def seed_local_staff(path: str | os.PathLike, opds: dict[str, str]) -> bool:
         StaffMember("inspektorat", "inspector", None, "Inspektorat Provinsi Lampung", "inspektorat@lampungin.local"),
         StaffMember("admin", "admin", None, "Admin Lampung In", "admin@lampungin.local"),
     ]
+    # every onboarded kabupaten/kota (its OPDs carry its code, domain/governments) has its own
+    # inspector, `inspektorat.<code>`, who hears of that government's reports
+    for government in sorted({government_of(code) for code in opds} - {PROVINCE}):
+        low = government.lower()
+        members.append(StaffMember(f"inspektorat.{low}", "inspector", None,
+                                   opds.get(opd_code(government, "INSPEKTORAT")) or f"Inspektorat {government}",
+                                   f"inspektorat.{low}@lampungin.local", government=government))
     for member in members:
         check_member(member)
     write_directory(target, members)
@@ -339,7 +354,8 @@ def member_from_cognito(user: dict, role: str) -> StaffMember | None:
         sub=attrs.get("sub") or user.get("Username", ""), role=role,
         opd=(attrs.get("custom:opd") or None) if in_opd else None,
         name=attrs.get("name") or None, email=attrs.get("email") or None,
-        head=in_opd and attrs.get("custom:head", "").strip().lower() == "true")
+        head=in_opd and attrs.get("custom:head", "").strip().lower() == "true",
+        government=(attrs.get("custom:government") or None) if role == "inspector" else None)
     try:
         return check_member(member)
     except ValueError as why:

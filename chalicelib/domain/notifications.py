@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from .governments import government_of
 from .model import Actor, Complaint, Event, Reporter, Role, Status
 from .notification_types import CITIZEN_EVENTS
 from .policy import visible_event
@@ -36,7 +37,7 @@ class Staff(Protocol):
 
     def head(self, opd: str) -> list[str]: ...
 
-    def inspectors(self) -> list[str]: ...
+    def inspectors(self, government: str = ...) -> list[str]: ...
 
 
 class Names(Protocol):
@@ -163,7 +164,7 @@ def for_sanction(s: Sanction, complaint: Complaint | None, *, staff: Staff, name
         fan.add(person or (staff.operators(s.opd) if desk else []), "staff.warning")
         fan.add(supervisors, "staff.warning")
     elif s.kind == "report":
-        fan.add(staff.inspectors(), "staff.report")
+        fan.add(staff.inspectors(government_of(s.opd)), "staff.report")
         fan.add(staff.head(s.opd), "staff.report")
     else:
         fan.add(person or staff.head(s.opd), "staff.sanction")

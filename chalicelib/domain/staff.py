@@ -18,3 +18,5 @@ class StaffMember:
     name: str | None = None
     email: str | None = None
     head: bool = False             # the OPD head (kepala OPD): answerable for the OPD's misses
+    government: str | None = None  # an inspector of a kabupaten/kota (None: the province's); an OPD's
+                                   # staff belong to their OPD's government (domain/governments)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain.governments import PROVINCE
 from ..domain.model import Complaint, Event
 from ..domain.notifications import Draft, for_event, for_sanction
 from ..domain.sanctions import Sanction
@@ -64,8 +65,12 @@ class StaffLookup:
         head = self._d.head(opd)
         return [head.sub] if head else []
 
-    def inspectors(self) -> list[str]:
-        return self._subs("inspector", None)
+    def inspectors(self, government: str = PROVINCE) -> list[str]:
+        """The inspectors of that government's Inspectorate; a kabupaten/kota without any in the
+        directory is overseen by the province's, so a report never reaches nobody."""
+        everyone = self._d.members(role="inspector", opd=None)
+        own = [m.sub for m in everyone if (m.government or PROVINCE) == government]
+        return own or [m.sub for m in everyone if (m.government or PROVINCE) == PROVINCE]
 
     def _is_head(self, sub: str) -> bool:
         member = self._d.get(sub)

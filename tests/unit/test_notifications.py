@@ -150,3 +150,23 @@ def test_sweep_decisions_reach_who_answers_the_supervisors_the_head_and_the_insp
     [d, _] = for_sanction(sanction("sanction"), c, staff=STAFF, names=Names())
     assert d.params_in("id")["hours_late"] == "1,5" and d.params_in("en")["hours_late"] == "1.5"
     assert d.params_in("id")["clock"] == "tindak lanjut" and d.params_in("en")["explanation"] == "late"
+
+
+def test_a_kabupaten_kotas_report_reaches_its_own_inspectorate_else_the_provinces():
+    """Oversight per level (issue 13): a city OPD's report goes to the city's inspectors; a
+    government with none in the directory is overseen by the province's, so no report is lost."""
+    from dataclasses import replace
+
+    from chalicelib.domain.staff import StaffMember
+    c, _ = story()
+    city = "BANDARLAMPUNG.DINKES"
+    members = [StaffMember("insp-1", "inspector"), StaffMember("insp-bl", "inspector", government="BANDARLAMPUNG"),
+               StaffMember("kepala-bl", "supervisor", city, head=True)]
+    staff = StaffLookup(FakeStaffDirectory(members))
+    report = replace(sanction("report", "opd", city, "approval"), opd=city)
+    assert who(for_sanction(report, c, staff=staff, names=Names())) == [
+        ("insp-bl", "staff.report"), ("kepala-bl", "staff.report")]
+    pesawaran = replace(report, opd="PESAWARAN.DINKES", subject_id="PESAWARAN.DINKES")
+    assert [w for w, _ in who(for_sanction(pesawaran, c, staff=staff, names=Names()))] == ["insp-1"]
+    assert [w for w, _ in who(for_sanction(sanction("report", "opd", "DINKES", "approval"), c, staff=staff,
+                                           names=Names()))] == ["insp-1"]

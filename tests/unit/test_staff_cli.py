@@ -58,10 +58,14 @@ def test_the_first_use_seeds_every_opd_of_the_bundle_with_its_staff(home, capsys
     assert by_sub["operator.dinkes"]["name"] == "Operator DINKES"
     assert by_sub["inspektorat"]["role"] == "inspector" and by_sub["inspektorat"]["opd"] is None
     assert by_sub["admin"]["role"] == "admin"
-    assert len(staff) == 4 * len(opds) + 2
+    # an inspector per onboarded kabupaten/kota, of that government
+    assert by_sub["inspektorat.bandarlampung"]["government"] == "BANDARLAMPUNG"
+    assert by_sub["inspektorat.bandarlampung"]["name"] == "Inspektorat Kota Bandar Lampung"
+    assert len(staff) == 4 * len(opds) + 2 + 2
     only = listed(capsys, "--opd", "DINKES")
     assert {m["sub"] for m in only} == {"operator.dinkes", "operator2.dinkes", "supervisor.dinkes", "kepala.dinkes"}
-    assert [m["sub"] for m in listed(capsys, "--role", "inspector")] == ["inspektorat"]
+    assert [m["sub"] for m in listed(capsys, "--role", "inspector")] == [
+        "inspektorat", "inspektorat.bandarlampung", "inspektorat.pesawaran"]
 
 
 def test_seeding_never_overwrites_a_directory_that_exists(tmp_path):
@@ -103,10 +107,10 @@ def test_add_list_and_remove_a_staff_member(home, capsys):
 def test_the_table_lists_the_opds_staff_with_headers_in_the_language_asked(home, capsys):
     code, out, _ = run(capsys, "list", "--opd", "DINKES")
     lines = out.splitlines()
-    assert code == 0 and lines[0].split() == ["SUB", "PERAN", "OPD", "KEPALA", "NAMA", "E-MAIL"]
-    assert lines[1].split()[:4] == ["kepala.dinkes", "supervisor", "DINKES", "kepala"] and len(lines) == 5
+    assert code == 0 and lines[0].split() == ["SUB", "PERAN", "PEMERINTAH", "OPD", "KEPALA", "NAMA", "E-MAIL"]
+    assert lines[1].split()[:5] == ["kepala.dinkes", "supervisor", "LAMPUNG", "DINKES", "kepala"] and len(lines) == 5
     code, out, _ = run(capsys, "list", "--opd", "DINKES", "--lang", "en")
-    assert out.splitlines()[0].split() == ["SUB", "ROLE", "OPD", "HEAD", "NAME", "E-MAIL"]
+    assert out.splitlines()[0].split() == ["SUB", "ROLE", "GOVERNMENT", "OPD", "HEAD", "NAME", "E-MAIL"]
     code, out, _ = run(capsys, "list", "--opd", "DLH", "--role", "admin")
     assert (code, out) == (0, "(tidak ada staf)\n")
 
@@ -228,3 +232,14 @@ def test_a_directory_without_a_file_knows_nobody_and_refuses_writes():
     assert directory.get("admin") is None and directory.members(role="admin") == []
     with pytest.raises(StaffDirectoryError):
         directory.add(StaffMember("u1", "admin"))
+
+
+def test_an_inspector_of_a_kabupaten_kota_is_added_with_their_government(home, capsys):
+    code, out, err = run(capsys, "add", "--sub", "insp-pw", "--role", "inspector", "--government", "PESAWARAN")
+    assert code == 0, err
+    [member] = [m for m in listed(capsys, "--role", "inspector") if m["sub"] == "insp-pw"]
+    assert member["government"] == "PESAWARAN"
+    for argv, word in ((["--role", "inspector", "--government", "PESAWARN"], "PESAWARAN"),
+                       (["--role", "operator", "--opd", "DINKES", "--government", "PESAWARAN"], "inspektur")):
+        code, out, err = run(capsys, "add", "--sub", "x-1", *argv)
+        assert code == 2 and err.count("\n") == 1 and word in err, err
