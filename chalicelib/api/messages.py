@@ -86,6 +86,7 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "same_opd": MESSAGES["same_opd"],
     "same_government": MESSAGES["same_government"],
     "unknown_government": MESSAGES["unknown_government"],
+    "no_rules_in_force": ("Tidak ada aturan yang berlaku pada {value}.", "No rules are in force on {value}."),
     "not_onboarded": MESSAGES["not_onboarded"],
     "transfer_other_government": MESSAGES["transfer_other_government"],
     "unknown_unit": MESSAGES["unknown_unit"],

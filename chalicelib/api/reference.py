@@ -7,10 +7,13 @@ import time
 from chalice import Blueprint
 
 from ..domain.governments import PROVINCE
+from ..domain.times import local_date
+from ..rules.model import ParameterLapsed
 from ..services.stats import league_table
 from ..wiring import container
 from .errors import invalid
 from .http import endpoint
+from .queries import parse_time
 
 api = Blueprint(__name__)
 
@@ -83,8 +86,14 @@ def jurisdictions(call):
 @api.route("/v1/rules", methods=["GET"])
 @endpoint(api, auth=False)
 def rules(call):
-    """The service levels in force now: the province's, or `?government=`'s own."""
-    return container.rules.service_levels(container.now(), _government(call, onboarded=True) or PROVINCE)
+    """The service levels in force now, or on `?at=` (a date or time, WIB without an offset: what
+    was in force then, or is announced for then): the province's, or `?government=`'s own."""
+    government = _government(call, onboarded=True) or PROVINCE
+    at = parse_time(call.query("at"), "at") or container.now()
+    try:
+        return container.rules.service_levels(at, government)
+    except ParameterLapsed:           # before the first dated value, or after one that ends it
+        raise invalid("at", "no_rules_in_force", value=local_date(at).isoformat()) from None
 
 
 @api.route("/v1/stats/opds", methods=["GET"])

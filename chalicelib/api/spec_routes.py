@@ -102,7 +102,10 @@ def _reference() -> None:
     describe("GET", "/v1/rules", **public, summary="Service levels in force", ringkasan="Standar waktu layanan",
              description="The active rules version, the deadline of each clock and the sanction rules: the "
                          "province's, or with `government` that onboarded government's own (422 `not_onboarded` "
-                         "for one that is not).", params=(government,), errors=(422,),
+                         "for one that is not); with `at` (a date, or a time; WIB without an offset) the levels "
+                         "in force then, announced future values included (422 `no_rules_in_force` before the "
+                         "first).", params=(government, text_query("at", "a date or time, e.g. 2027-01-01", 40)),
+             errors=(422,),
              response=s.ServiceLevels)
     describe("GET", "/v1/stats/opds", **public, summary="OPD league table", ringkasan="Peringkat OPD",
              description="On-time rates, median times and sanctions of the last 90 days, every government's OPDs "

@@ -231,3 +231,18 @@ def test_two_supervisors_forwarding_the_same_version_land_it_once(api):
     assert (first[0], second[0]) == (200, 404)
     timeline = api.get(f"/v1/complaints/{c['id']}/timeline", CITY_INSPECTOR)[1]
     assert [e["type"] for e in timeline].count("handed_over") == 1 and timeline[-1]["type"] == "handed_over"
+
+
+@pytest.mark.parametrize(("at", "status"), [
+    ("2026-06-01", 200), ("2026-06-01T08:00:00+07:00", 200), ("2024-12-31", 422), ("2026-02-30", 422),
+    ("9999-12-31T23:59:59-14:00", 422), ("٢٠٢٦-٠١-٠١", 422), ("2" * 5000, 422)])
+def test_the_service_levels_on_a_date(api, at, status):
+    from urllib.parse import quote
+    got, body = api.get(f"/v1/rules?at={quote(at)}")
+    assert got == status, body
+    if status == 200:
+        assert body["at"] == "2026-06-01"
+    else:
+        assert body["error"]["details"][0]["field"] == "at"
+    city = api.get(f"/v1/rules?government={CITY}&at=2025-06-01")
+    assert city[0] == 422 and city[1]["error"]["details"][0]["code"] == "no_rules_in_force"   # city's own from 2026
