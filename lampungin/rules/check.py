@@ -4,6 +4,13 @@ Static checks (shape, unknown keys, types, undated/unreferenced values, routing 
 lapsing parameters and calendar, rules that do not compile, notification templates: fields,
 placeholders, missing and duplicate types) run before every build; `rules check`
 adds the dynamic one: every when/then rule must fire in at least one case under rules/tests/.
+
+What a careful reviewer catches is among the static checks too (issue 14): a day that does not
+exist, wherever it is written (source.py notes it as the file is read); a number outside the range
+ranges.py declares for its parameter, or a numeric parameter with no declared range; a name that
+refers to nothing (with "did you mean ...?" when a known one is close); holidays outside the
+compiled years, on days that are not working days anyway, or both added and removed. So a tree that
+fails them can neither be tested nor built (build.py runs `static_errors`).
 """
 from __future__ import annotations
 
@@ -17,10 +24,10 @@ from . import check_governments, check_notifications
 from .cases import fired_rules
 from .check_rules import rules, unfired
 from .compiler import compile_parameters
-from .messages import Problem
+from .messages import Problem, Words, did_you_mean
 from .region_lookup import regions_problems
 from .schema import Ctx, check_file
-from .source import OTHER_FOLDERS, SOURCE_KINDS, Sources, line_of, load_sources
+from .source import OTHER_FOLDERS, SOURCE_KINDS, Sources, impossible_date, line_of, load_sources
 
 LAPSE_DAYS = 90
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -32,15 +39,19 @@ OPTIONAL = {("calendar", "regional.yaml"): F.REGIONAL_FILE}
 
 def static_errors(sources: Sources, today: date | None = None) -> list[Problem]:
     problems = shapes(sources)
-    if problems:
-        return problems                     # the cross-file checks need well-formed files
+    if problems:                            # the cross-file checks need well-formed files: the calendar's
+        calendar = _calendar_files(sources)  # days are said too when its own files are
+        if calendar[0] is not None and not {p.file for p in problems} & {f.rel for f in calendar if f}:
+            problems += calendar_days(sources)
+        return suggest(problems, sources)
     problems += routing(sources)
     problems += check_governments.cross(sources, today or date.today(), check_governments.rule_parameters(sources))
     problems += check_notifications.cross(sources)
     problems += parameters(sources, today or date.today())
     problems += calendar_lapse(sources, today or date.today())
+    problems += calendar_days(sources)
     problems += rules(sources)
-    return problems
+    return suggest(problems, sources)
 
 
 def shapes(sources: Sources) -> list[Problem]:
@@ -65,8 +76,15 @@ def shapes(sources: Sources) -> list[Problem]:
         else:
             F.check_parameter_tree(ctx, source.data, source.path.stem, {})
         problems += ctx.problems
-    return (problems + check_notifications.shapes(sources) + check_governments.shapes(sources)
+    return (bad_dates(sources) + problems + check_notifications.shapes(sources) + check_governments.shapes(sources)
             + regions_problems(sources.root))
+
+
+def bad_dates(sources: Sources) -> list[Problem]:
+    """Every day that does not exist, in any file (tests too): YAML itself could not read it."""
+    return [Problem(s.rel, line, "bad_date", {"text": text, "why": impossible_date(text) or Words(
+                "jam atau zona waktunya tidak ada", "its time or time zone does not exist")})
+            for s in sources.all() for line, text in s.bad_dates]
 
 
 def routing(sources: Sources) -> list[Problem]:
@@ -88,14 +106,15 @@ def routing(sources: Sources) -> list[Problem]:
         if not SLUG.match(row["code"]):
             ctx.add(line_of(row, "code"), "bad_value", key="code", got=row["code"], allowed="a-z, 0-9, -")
         if row["opd"] not in opds:
-            ctx.add(line_of(row, "opd"), "unknown_opd", opd=row["opd"])
+            ctx.add(line_of(row, "opd"), "unknown_opd", opd=row["opd"], suggestion=did_you_mean(row["opd"], opds))
         elif row["sector"] not in opds[row["opd"]]["sectors"]:
             ctx.add(line_of(row, "opd"), "opd_sector", opd=row["opd"], sector=row["sector"])
     for sector in SECTORS:
         if not any(r["sector"] == sector for r in rows):
             ctx.add(line_of(table_file.data, "categories"), "routing_gap", sector=sector)
     if table_file.data["default"] not in seen:
-        ctx.add(line_of(table_file.data, "default"), "default_missing", code=table_file.data["default"])
+        ctx.add(line_of(table_file.data, "default"), "default_missing", code=table_file.data["default"],
+                suggestion=did_you_mean(table_file.data["default"], seen))
     return problems + ctx.problems
 
 
@@ -114,8 +133,15 @@ def parameters(sources: Sources, today: date) -> list[Problem]:
         F.check_parameter_tree(Ctx(source.rel), source.data, source.path.stem, found)
     problems = [Problem("rules/parameters", 1, "missing_param", {"name": n})
                 for n in F.KNOWN_PARAMETERS if n not in found]
+    compiled = compile_parameters(sources)
+    for name, (file, line) in found.items():
+        if name not in F.KNOWN_PARAMETERS:       # no code reads it, and a number in it has no range
+            numeric = any(isinstance(v["value"], (int, float)) and not isinstance(v["value"], bool)
+                          for v in compiled[name]["values"])
+            problems.append(Problem(file, line, "param_no_range" if numeric else "param_unknown",
+                                    {"name": name, "suggestion": did_you_mean(name, F.KNOWN_PARAMETERS)}))
     horizon = today + timedelta(days=LAPSE_DAYS)
-    for name, p in compile_parameters(sources).items():
+    for name, p in compiled.items():
         values = [(date.fromisoformat(v["from"]), v["value"]) for v in p["values"]]
         for i, (since, value) in enumerate(values):
             end = values[i + 1][0] if i + 1 < len(values) else None
@@ -135,6 +161,62 @@ def calendar_lapse(sources: Sources, today: date) -> list[Problem]:
     if end < today + timedelta(days=LAPSE_DAYS) or years["from"] > today.year:
         return [Problem(source.rel, line_of(years, "until"), "lapses",
                         {"what": "calendar", "end": end.isoformat(), "today": today.isoformat()})]
+    return []
+
+
+def _calendar_files(sources: Sources) -> list:
+    """calendar.yaml, then the province's and each government's regional.yaml (None when absent)."""
+    return [sources.find("calendar", "calendar.yaml"), sources.find("calendar", "regional.yaml")] + [
+        f for code in sources.government_codes() for f in sources.of_government(code, "calendar")
+        if f.path.name == "regional.yaml"]
+
+
+def calendar_days(sources: Sources) -> list[Problem]:
+    """Office hours for every working day; the province's and each government's regional days."""
+    calendar, *files = _calendar_files(sources)
+    ctx = Ctx(calendar.rel)
+    F.calendar_hours(ctx, calendar.data)
+    problems = ctx.problems
+    for source in files:
+        if source is not None and isinstance(source.data, dict):
+            ctx = Ctx(source.rel)
+            F.regional_days(ctx, calendar.data, source.data)
+            problems += ctx.problems
+    return problems
+
+
+# Problems of the checks in other modules that name something unknown: the parameter holding the
+# word, and where the known names are (their `known` parameter, else the sources).
+SUGGESTED = {"unknown_opd": "opd", "government_unknown_opd": "opd", "unknown_category": "code",
+             "unknown_government": "code", "government_unknown": "code", "unknown_unit": "unit",
+             "param_override_unknown": "name", "template_unknown_type": "type"}
+
+
+def suggest(problems: list[Problem], sources: Sources) -> list[Problem]:
+    """Each problem that names something unknown, with the closest known name ("did you mean")."""
+    result = []
+    for problem in problems:
+        word = problem.params.get(SUGGESTED.get(problem.code, ""))
+        if word is not None and "suggestion" not in problem.params:
+            close = did_you_mean(word, _known(problem, sources))
+            problem = Problem(problem.file, problem.line, problem.code, {**problem.params, "suggestion": close})
+        result.append(problem)
+    return result
+
+
+def _known(problem: Problem, sources: Sources) -> list[str]:
+    params = problem.params
+    if isinstance(params.get("known"), str):
+        return params["known"].split(", ")
+    if problem.code == "unknown_opd":
+        return [o["code"] for o in sources.one("routing", "opds.yaml").data["opds"]]
+    if problem.code == "government_unknown_opd":
+        opds = sources.government_file(str(params.get("government")), "opds.yaml")
+        return [o["code"] for o in opds.data["opds"]] if opds is not None else []
+    if problem.code == "unknown_category":
+        return [c["code"] for c in sources.one("routing", "categories.yaml").data["categories"]]
+    if problem.code == "param_override_unknown":
+        return list(F.KNOWN_PARAMETERS)
     return []
 
 

@@ -5,8 +5,10 @@ Policy officers read these, so each says what is wrong in their vocabulary and w
 """
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 MESSAGES = {
     "yaml": ("YAML tidak valid: {detail}", "invalid YAML: {detail}"),
@@ -108,7 +110,172 @@ MESSAGES = {
     "case_time_back": ("contoh '{case}': waktu {at} lebih awal dari kejadian sebelumnya ({before})",
                        "case '{case}': {at} is earlier than the event before it ({before})"),
     "case_error": ("contoh '{case}' tidak bisa dijalankan: {detail}", "case '{case}' could not run: {detail}"),
+    # issue 14: what a careful reviewer catches (dates that do not exist, numbers out of range,
+    # misspelt names, calendar days that contradict each other or the calendar)
+    "bad_date": ("tanggal {text} tidak ada: {why}", "the date {text} does not exist: {why}"),
+    "date_quoted": ("'{key}' harus ditulis sebagai tanggal YYYY-MM-DD tanpa tanda kutip, bukan {got!r}",
+                    "'{key}' must be written as a date YYYY-MM-DD without quotes, not {got!r}"),
+    "date_with_time": ("'{key}' harus tanggal saja (YYYY-MM-DD) tanpa jam, bukan {got}",
+                       "'{key}' must be a date only (YYYY-MM-DD) without a time, not {got}"),
+    "param_no_range": ("parameter angka '{name}' belum punya batas nilai yang ditetapkan (lampungin/rules/ranges.py); "
+                       "minta engineer menetapkannya, atau periksa ejaan namanya",
+                       "numeric parameter '{name}' has no declared range (lampungin/rules/ranges.py); ask an "
+                       "engineer to declare one, or check the spelling of its name"),
+    "param_unknown": ("parameter '{name}' tidak dikenal (tidak ada di antara parameter yang ditetapkan; periksa "
+                      "ejaan namanya)",
+                      "unknown parameter '{name}' (not among the declared parameters; check the spelling of its name)"),
+    "param_kind": ("parameter '{name}' berisi {got!r}, tidak cocok untuk '{op}' pada fakta '{key}' (harus {expected})",
+                   "parameter '{name}' holds {got!r}, which does not fit '{op}' on the fact '{key}' (must be {expected})"),
+    "years_order": ("tahun 'until' ({until}) tidak boleh sebelum tahun 'from' ({since})",
+                    "the 'until' year ({until}) must not be before the 'from' year ({since})"),
+    "day_without_hours": ("hari kerja '{day}' tidak punya jam kerja di {where}; clock dengan mode "
+                          "working_hours tidak dapat dihitung pada hari itu",
+                          "working day '{day}' has no office hours in {where}; a clock in mode "
+                          "working_hours cannot be counted on that day"),
+    # units and calendars (issue 14 part 3)
+    "duration_unit": ("'{name}' bernilai {got!r} tanpa satuan: tulis mis. '24 jam' atau '3 hari kerja' (atau "
+                      "'unit: hour' pada parameternya)",
+                      "'{name}' is {got!r} with no unit: write e.g. '24 jam' or '3 hari kerja' (or 'unit: hour' "
+                      "on the parameter)"),
+    "duration_bad": ("'{name}' bernilai {got!r}; tulis jumlah dan satuannya: '24 jam' atau '3 hari kerja'",
+                     "'{name}' is {got!r}; write the number and its unit: '24 jam' (hours) or '3 hari kerja' "
+                     "(working days)"),
+    "duration_unit_name": ("satuan '{unit}' pada '{name}' tidak dikenal; tenggat memakai 'unit: hour' (atau "
+                           "tulis satuannya pada nilai: '3 hari kerja')",
+                           "unit '{unit}' on '{name}' is unknown; a deadline uses 'unit: hour' (or writes the unit "
+                           "in the value: '3 hari kerja')"),
+    "days_against_mode": ("'{name}' sejak {since} ditulis dalam hari kerja ({got}) dan dihitung dalam hari kerja, "
+                          "tetapi '{mode_name}' yang berlaku saat itu adalah '{mode}': hapus nilai itu atau jadikan "
+                          "working_days, atau tulis tenggatnya dalam jam",
+                          "'{name}' from {since} is written in working days ({got}) and counted in working days, "
+                          "but '{mode_name}' in force then is '{mode}': remove that value or make it working_days, "
+                          "or write the deadline in hours"),
+    "dated_order": ("{what}: tanggal {since} harus sesudah entri sebelumnya ({before})",
+                    "{what}: date {since} must come after the previous entry ({before})"),
+    "hours_start_late": ("jam kerja pertama baru berlaku sejak {since}, sesudah awal tahun {first} yang "
+                         "dikompilasi; mulailah dari {first}-01-01 atau lebih awal",
+                         "the first office hours start on {since}, after the start of the compiled year {first}; "
+                         "start on {first}-01-01 or earlier"),
+    "ramadan_order": ("Ramadan {since}: 'until' ({until}) tidak boleh sebelum 'from'",
+                      "Ramadan {since}: 'until' ({until}) must not be before 'from'"),
+    "ramadan_long": ("Ramadan {since} sampai {until} lebih dari 30 hari; periksa tanggalnya",
+                     "Ramadan {since} to {until} is longer than 30 days; check its dates"),
+    "ramadan_overlap": ("Ramadan {since} tumpang tindih dengan Ramadan di baris {first}",
+                        "Ramadan {since} overlaps the Ramadan on line {first}"),
+    "ramadan_missing": ("tahun {year} dikompilasi tetapi tidak punya jam kerja Ramadan di 'ramadan'; tambahkan "
+                        "tanggal Ramadan tahun itu (mode working_hours memakainya)",
+                        "year {year} is compiled but has no Ramadan hours in 'ramadan'; add that year's Ramadan "
+                        "dates (mode working_hours uses them)"),
+    "cuti_year_outside": ("cuti bersama tahun {year} di luar tahun yang dikompilasi ({first} sampai {last})",
+                          "cuti bersama of {year} lie outside the compiled years ({first} to {last})"),
+    "cuti_unreferenced": ("paket holidays mengenal {count} hari cuti bersama tahun {year} ({days}), tetapi "
+                          "'cuti_bersama' tidak menyebut SKB tahun itu: tanpa SKB hari-hari itu dihitung hari kerja; "
+                          "tambahkan {year}: {{reference: ...}}",
+                          "the holidays package knows {count} cuti bersama days in {year} ({days}), but "
+                          "'cuti_bersama' names no SKB for that year: without one they count as working days; add "
+                          "{year}: {{reference: ...}}"),
+    "holiday_outside_years": ("tanggal {date} di luar tahun kalender yang dikompilasi ({first} sampai {last}, "
+                              "calendar/calendar.yaml 'years'): tanggal itu tidak akan pernah dipakai; perpanjang "
+                              "'years' atau hapus baris ini",
+                              "{date} lies outside the compiled calendar years ({first} to {last}, "
+                              "calendar/calendar.yaml 'years'): it would never be used; extend 'years' or "
+                              "remove this entry"),
+    "holiday_weekend": ("tanggal {date} jatuh pada hari {day}, yang memang bukan hari kerja (working_days); "
+                        "baris '{part}' ini tidak mengubah apa pun: periksa tanggalnya",
+                        "{date} falls on a {day}, which is not a working day anyway (working_days); this "
+                        "'{part}' entry changes nothing: check the date"),
+    "holiday_conflict": ("tanggal {date} ditulis di '{part}' dan juga di '{other}' (baris {first}): sebuah hari "
+                         "tidak bisa sekaligus libur dan masuk kerja",
+                         "{date} is written under '{part}' and also under '{other}' (line {first}): a day cannot "
+                         "be both a day off and a working day"),
+    "holiday_twice": ("tanggal {date} sudah ditulis di '{part}' pada baris {first}",
+                      "{date} is already written under '{part}' on line {first}"),
+    # rules test (issue 14 part 2): lampungin/rules/cases.py, expect.py, coverage.py, reports.py
+    "case_file_shape": ("berkas contoh harus berisi 'cases:', sebuah daftar contoh",
+                        "a case file holds 'cases:', a list of cases"),
+    "case_file_unknown_key": ("kunci tidak dikenal '{key}' di berkas contoh{hint_id} (yang boleh: {allowed})",
+                              "unknown key '{key}' in the case file{hint_en} (allowed: {allowed})"),
+    "case_file_wrong_type": ("'{key}' di berkas contoh harus {expected_id}, bukan {got}",
+                             "'{key}' in the case file must be {expected_en}, not {got}"),
+    "case_not_mapping": ("contoh ke-{n} harus berupa pasangan kunci: nilai (name, category, timeline, expect, ...)",
+                         "case number {n} must be a mapping of key: value (name, category, timeline, expect, ...)"),
+    "case_unknown_key": ("contoh '{case}': kunci tidak dikenal '{key}' di {where_id}{hint_id} (yang boleh: {allowed})",
+                         "case '{case}': unknown key '{key}' in {where_en}{hint_en} (allowed: {allowed})"),
+    "case_missing_key": ("contoh '{case}': '{key}' wajib diisi di {where_id}", "case '{case}': '{key}' is required in {where_en}"),
+    "case_wrong_type": ("contoh '{case}': '{key}' harus {expected_id}, bukan {got}",
+                        "case '{case}': '{key}' must be {expected_en}, not {got}"),
+    "case_duplicate_key": ("contoh '{case}': kunci '{key}' ditulis dua kali (yang terakhir menimpa yang pertama)",
+                           "case '{case}': key '{key}' is written twice (the last one would replace the first)"),
+    "case_no_expect": ("contoh '{case}' tidak membuktikan apa pun: tulis 'expect' dengan sedikitnya satu dari {known}",
+                       "case '{case}' proves nothing: write 'expect' with at least one of {known}"),
+    "case_unknown_event_word": ("contoh '{case}': kejadian '{event}' tidak dikenal{hint_id} (yang ada: {known})",
+                                "case '{case}': unknown event '{event}'{hint_en} (known: {known})"),
+    "case_bad_time": ("contoh '{case}': waktu '{text}' tidak terbaca; tulis misalnya 'Jumat 2026-01-09 16:00'",
+                      "case '{case}': cannot read the time '{text}'; write e.g. 'Jumat 2026-01-09 16:00'"),
+    "case_no_such_time": ("contoh '{case}': tanggal atau jam {when} tidak ada di kalender",
+                          "case '{case}': there is no {when} in the calendar"),
+    "case_unknown_day": ("contoh '{case}': '{day}' bukan nama hari{hint_id} (Senin, Selasa, Rabu, Kamis, Jumat, Sabtu, Minggu)",
+                         "case '{case}': '{day}' is not a day name{hint_en} (Monday ... Sunday, or Senin ... Minggu)"),
+    "case_wrong_day": ("contoh '{case}': {date} bukan hari {day}, melainkan hari {actual_id}",
+                       "case '{case}': {date} is not a {day} (it is a {actual_en})"),
+    "case_no_event": ("contoh '{case}': baris linimasa perlu kejadian sesudah waktunya (misalnya '... 16:00 diajukan')",
+                      "case '{case}': a timeline line needs an event after its time (e.g. '... 16:00 diajukan')"),
+    "case_no_target": ("contoh '{case}': '{event}' tidak punya tujuan; hapus '{extra}'",
+                       "case '{case}': '{event}' takes no target; remove '{extra}'"),
+    "case_extra_words": ("contoh '{case}': '{extra}' tidak dimengerti; sesudah '{event}' hanya boleh satu tujuan ('ke KODE')",
+                         "case '{case}': '{extra}' is not understood; after '{event}' comes at most one target ('ke CODE')"),
+    "case_time_backwards": ("contoh '{case}': waktu {at_id} lebih awal dari kejadian sebelumnya ({before_id}); waktu tidak bisa mundur",
+                            "case '{case}': {at_en} is earlier than the event before it ({before_en}); time cannot go backwards"),
+    "case_unknown_category": ("contoh '{case}': kategori '{category}' tidak ada di routing/categories.yaml{hint_id}",
+                              "case '{case}': category '{category}' is not in routing/categories.yaml{hint_en}"),
+    "case_unknown_region": ("contoh '{case}': kode wilayah '{region}' tidak ada di data wilayah Kemendagri (regions/); sistem akan menolak aduan ini",
+                            "case '{case}': region code '{region}' is not in the Kemendagri regions data (regions/); the system would refuse this complaint"),
+    "case_bad_parameter": ("contoh '{case}': 'parameters' hanya boleh mengubah clocks.followup|approval.hours atau .mode, bukan '{name}'{hint_id}",
+                           "case '{case}': 'parameters' may only set clocks.followup|approval.hours or .mode, not '{name}'{hint_en}"),
+    "case_expected": ("contoh '{case}' gagal: {what_id}: diharapkan {want_id}, ternyata {got_id}",
+                      "case '{case}' failed: {what_en}: expected {want_en}, got {got_en}"),
+    "case_expected_count": ("contoh '{case}' gagal: {what_id}: diharapkan {want}, ternyata {got}: {listed_id}",
+                            "case '{case}' failed: {what_en}: expected {want}, got {got}: {listed_en}"),
+    "case_refused_status": ("contoh '{case}': '{event}' tidak bisa terjadi saat aduan {status_id}; sistem akan menolaknya "
+                            "('{event}' hanya bisa saat aduan {allowed_id})",
+                            "case '{case}': '{event}' cannot happen while the complaint is {status_en}; the system would refuse it "
+                            "('{event}' is only possible while it is {allowed_en})"),
+    "case_refused_why": ("contoh '{case}': sistem akan menolak '{event}': {why_id}",
+                         "case '{case}': the system would refuse '{event}': {why_en}"),
+    "case_target_unknown": ("contoh '{case}': tujuan '{target}' untuk '{event}' tidak ada ({where_id}){hint_id}",
+                            "case '{case}': target '{target}' of '{event}' does not exist ({where_en}){hint_en}"),
+    "case_none_selected": ("tidak ada contoh yang cocok dengan -k {selectors} (nama atau keywords)",
+                           "no case matches -k {selectors} (names or keywords)"),
+    "coverage_uncovered": ("{kind_id} '{item}' tidak dijalankan contoh mana pun", "{kind_en} '{item}' is exercised by no case"),
+    "coverage_below": ("cakupan contoh {percent}% di bawah batas minimum {minimum}%",
+                       "case coverage {percent}% is below the minimum {minimum}%"),
+    "report_unwritable": ("tidak bisa menulis laporan {path}: {why}", "cannot write the report {path}: {why}"),
+    # end of: rules test (issue 14 part 2)
 }
+
+SUGGESTION = ("; maksud Anda '{suggestion}'?", "; did you mean '{suggestion}'?")
+
+
+class Words(NamedTuple):
+    """A parameter of a message that is itself words: Indonesian and English (one shown at a time)."""
+    id: str
+    en: str
+
+    def in_(self, lang: str) -> str:
+        return self.id if lang == "id" else self.en
+
+
+def did_you_mean(word, candidates) -> str | None:
+    """The known name closest to a misspelt one (difflib), or None when nothing is close: a
+    suggestion must be a likely typo ("folowup" -> "followup"), not merely another name."""
+    if not isinstance(word, str) or not word:
+        return None
+    names = [c for c in dict.fromkeys(candidates) if isinstance(c, str) and c != word]
+    found = difflib.get_close_matches(word, names, n=1, cutoff=0.75)
+    if not found:
+        folded = {c.lower(): c for c in names}
+        found = [folded[w] for w in difflib.get_close_matches(word.lower(), list(folded), n=1, cutoff=0.75)]
+    return found[0] if found else None
 
 
 def language(env=None) -> str:
@@ -126,8 +293,16 @@ class Problem:
     params: dict = field(default_factory=dict)
 
     def message(self, lang: str = "id") -> str:
-        template = MESSAGES[self.code][0 if lang == "id" else 1]
-        return template.format(**self.params)
+        """What is wrong, in one language (a parameter that is Words is shown in that language)."""
+        lang = "id" if lang == "id" else "en"
+        params = {k: v.in_(lang) if isinstance(v, Words) else v for k, v in self.params.items()}
+        return MESSAGES[self.code][0 if lang == "id" else 1].format(**params)
+
+    def hint(self, lang: str = "id") -> str:
+        """The suggestion said after the message, on the same line (`; did you mean 'followup'?`),
+        when a misspelt name has a close known one (params `suggestion`); else empty."""
+        suggestion = self.params.get("suggestion")
+        return SUGGESTION[0 if lang == "id" else 1].format(suggestion=suggestion) if suggestion else ""
 
     def render(self, lang: str = "id") -> str:
-        return f"{self.file}:{self.line}: {self.message(lang)}"
+        return f"{self.file}:{self.line}: {self.message(lang)}{self.hint(lang)}"

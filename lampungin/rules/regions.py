@@ -78,6 +78,7 @@ class _Report:
 
     def add(self, file: str, line: int, message: str, /, **params: object) -> None:
         params["hint"] = REIMPORT[self.which]
+        params = {k: v[self.which] if isinstance(v, tuple) else v for k, v in params.items()}   # (id, en) words
         self.found.append((file, line, MESSAGES[message][self.which].format(**params)))
 
 
@@ -93,11 +94,11 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
     return out
 
 
-def _level_fits(code: str, level: str) -> str | None:
+def _level_fits(code: str, level: str) -> str | tuple[str, str] | None:
     """Why the level does not fit the code, or None: depth, kota 71–99, kelurahan 1xxx / desa 2xxx."""
     depth = code.count(".") + 1
     if DEPTH[level] != depth:
-        return f"kode tingkat {depth} / a level-{depth} code"
+        return (f"kode tingkat {depth}", f"a level-{depth} code")
     if level in KABUPATEN_KOTA and (level == "kota") != (int(code[3:5]) >= 71):
         return "kota 71–99, kabupaten 01–69"
     if depth == 4 and code[-4] != ("1" if level == "kelurahan" else "2"):

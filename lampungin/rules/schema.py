@@ -5,10 +5,12 @@ line and a sentence in Indonesian. Validators are plain functions (ctx, value, p
 """
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 
-from .messages import Problem
-from .source import LineDict, line_of
+from .messages import Problem, Words, did_you_mean
+from .ranges import Range
+from .source import BadDate, LineDict, impossible_date, line_of
 
 
 class Ctx:
@@ -20,7 +22,7 @@ class Ctx:
         self.problems.append(Problem(self.file, line, code, params))
 
 
-def _type(expected: str, test):
+def _type(expected: Words, test):
     def validate(ctx, value, parent, key) -> bool:
         if test(value):
             return True
@@ -29,19 +31,62 @@ def _type(expected: str, test):
     return validate
 
 
-text = _type("teks / text", lambda v: isinstance(v, str) and v.strip() != "")
-integer = _type("bilangan bulat / a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
-number = _type("angka / a number", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-boolean = _type("true/false", lambda v: isinstance(v, bool))
-iso_date = _type("tanggal YYYY-MM-DD / a date YYYY-MM-DD", lambda v: isinstance(v, date))
-anything = _type("nilai / a value", lambda v: True)
+text = _type(Words("teks", "text"), lambda v: isinstance(v, str) and v.strip() != "")
+integer = _type(Words("bilangan bulat", "a whole number"), lambda v: isinstance(v, int) and not isinstance(v, bool))
+number = _type(Words("angka", "a number"), lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+boolean = _type(Words("true atau false", "true or false"), lambda v: isinstance(v, bool))
+anything = _type(Words("nilai", "a value"), lambda v: True)
+_date_type = _type(Words("tanggal YYYY-MM-DD", "a date YYYY-MM-DD"), lambda v: False)
+
+
+def iso_date(ctx, value, parent, key) -> bool:
+    """A day, written YYYY-MM-DD without quotes (YAML then gives a date). A day that does not exist
+    was already reported where the file was read (SourceFile.bad_dates); one written in quotes is
+    checked here too, so that 2026-02-30 is "does not exist" however it was written."""
+    if isinstance(value, BadDate):
+        return False
+    if isinstance(value, datetime):
+        ctx.add(line_of(parent, key), "date_with_time", key=key, got=value.isoformat(sep=" "))
+        return False
+    if isinstance(value, date):
+        return True
+    return date_text(ctx, value, line_of(parent, key), key) or _date_type(ctx, value, parent, key)
+
+
+def date_text(ctx, value, line: int, key) -> bool:
+    """A text written like a date: report it (a day that does not exist, or quotes) and say so."""
+    if not isinstance(value, str) or isinstance(value, BadDate):
+        return False
+    why = impossible_date(value)
+    if why is not None:
+        ctx.add(line, "bad_date", text=value.strip(), why=why)
+        return True
+    if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value.strip()):
+        ctx.add(line, "date_quoted", key=key, got=value)
+        return True
+    return False
 
 
 def one_of(*choices):
     def validate(ctx, value, parent, key) -> bool:
         if value in choices:
             return True
-        ctx.add(line_of(parent, key), "bad_value", key=key, got=value, allowed=", ".join(map(str, choices)))
+        ctx.add(line_of(parent, key), "bad_value", key=key, got=value, allowed=", ".join(map(str, choices)),
+                suggestion=did_you_mean(value, choices))
+        return False
+    return validate
+
+
+def within(declared: Range, name: str | None = None):
+    """A number (a whole one when the range says so) inside its declared range (ranges.py); the
+    message names the parameter (`name`) rather than the `value` key it is written under."""
+
+    def validate(ctx, value, parent, key) -> bool:
+        if not (integer if declared.whole else number)(ctx, value, parent, key):
+            return False
+        if declared.allows(value):
+            return True
+        ctx.add(line_of(parent, key), "bad_value", key=name or key, got=value, allowed=declared.describe())
         return False
     return validate
 
@@ -74,7 +119,8 @@ def record(required: dict, optional: dict | None = None, where: str | None = Non
         allowed = ", ".join([*required, *optional])
         for k in value:
             if k not in required and k not in optional:
-                ctx.add(line_of(value, k), "unknown_key", key=k, where=name, allowed=allowed)
+                ctx.add(line_of(value, k), "unknown_key", key=k, where=name, allowed=allowed,
+                        suggestion=did_you_mean(k, [*required, *optional]))
                 ok = False
         return ok
     return validate

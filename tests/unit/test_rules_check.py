@@ -62,10 +62,11 @@ def test_unknown_key_names_the_allowed_ones(rules):
 
 def test_wrong_type(rules):
     path = rules / "parameters" / "clocks.yaml"
-    edit(path, "value: 24\n", 'value: "24 jam"\n')
+    edit(path, "value: 75\n", 'value: "75 persen"\n', count=1)
     [problem] = only(static(rules), "wrong_type")
-    assert problem.line == line_of(path, '"24 jam"')
-    assert "'value' must be angka / a number, not '24 jam'" in problem.message("en")
+    assert problem.line == line_of(path, '"75 persen"')
+    assert "'value' must be a number, not '75 persen'" in problem.message("en")
+    assert "'value' harus angka, bukan '75 persen'" in problem.message("id")
 
 
 def test_bad_value(rules):
