@@ -14,6 +14,7 @@ from ..domain.clocks import ClockPolicy
 from ..domain.governments import PROVINCE
 from ..domain.times import local_date
 
+HOURS_A_WORKING_DAY = 24            # mode working_days counts a working day whole (00:00-24:00 WIB)
 MODE_NAMES = {"calendar": ("jam kalender", "calendar hours"),
               "working_days": ("hari kerja", "working days"),
               "working_hours": ("jam kerja", "working hours")}
@@ -23,12 +24,31 @@ POLICY_PARAMETERS = ("hours", "mode", "pause_in", "warn_at_percent")
 def clock_policy(parameters, clock: str, on: date) -> ClockPolicy:
     """The domain's ClockPolicy from the values in force on `on`, keeping every reference."""
     values = {name: parameters.at(f"clocks.{clock}.{name}", on) for name in POLICY_PARAMETERS}
-    since = max(v.since for v in values.values())
-    return ClockPolicy(hours=float(values["hours"].value), mode=values["mode"].value,
+    references = {v.name: v.reference for v in values.values()}
+    counted = parameters.counted(f"clocks.{clock}.hours", on)
+    if counted:                      # "3 hari kerja": the length itself says how it is counted
+        mode = counted
+        references[f"clocks.{clock}.mode"] = values["hours"].reference
+        since = max(values[n].since for n in POLICY_PARAMETERS if n != "mode")
+    else:
+        mode = values["mode"].value
+        since = max(v.since for v in values.values())
+    return ClockPolicy(hours=float(values["hours"].value), mode=mode,
                        pause_in=frozenset(values["pause_in"].value),
                        warn_at_percent=float(values["warn_at_percent"].value),
-                       references={v.name: v.reference for v in values.values()},
-                       since=since.isoformat(), clock=clock)
+                       references=references, since=since.isoformat(), clock=clock)
+
+
+def describe_length(hours: float, mode: str) -> tuple[str, str]:
+    """A clock's length as policy staff write it: "3 hari kerja" for 72 hours counted in working
+    days (whole days), else "24 jam kalender" / "8 jam kerja" (Indonesian, English)."""
+    if mode == "working_days" and hours % HOURS_A_WORKING_DAY == 0:
+        days = hours / HOURS_A_WORKING_DAY
+        return f"{days:g} hari kerja", f"{days:g} working day{'' if days == 1 else 's'}"
+    if mode == "working_days":
+        return f"{hours:g} jam pada hari kerja", f"{hours:g} hours on working days"
+    mode_id, mode_en = MODE_NAMES[mode]
+    return f"{hours:g} {mode_id}", f"{hours:g} {mode_en}"
 
 
 def add_time(calendar, start: datetime, seconds: float, mode: str) -> datetime:
@@ -68,12 +88,12 @@ def service_levels(bundle, at: datetime, government: str = PROVINCE) -> dict:
     clocks = []
     for clock in ("followup", "approval"):
         p = clock_policy(parameters, clock, on)
-        mode_id, mode_en = MODE_NAMES[p.mode]
+        length_id, length_en = describe_length(p.hours, p.mode)
         clocks.append({"clock": clock, "hours": p.hours, "mode": p.mode,
                        "pause_in": sorted(p.pause_in), "warn_at_percent": p.warn_at_percent,
                        "in_force_since": p.effective_from.isoformat(), "reference": p.reference,
                        "references": dict(p.references),
-                       "description": {"id": f"{p.hours:g} {mode_id}", "en": f"{p.hours:g} {mode_en}"}})
+                       "description": {"id": length_id, "en": length_en}})
     sanctions = [{"rule_id": r["id"], "level": r["then"]["level"], "subject_type": r["then"]["subject"],
                   "reference": r["reference"], "description": r["description"]}
                  for r in bundle.data.get("sanction_rules", [])

@@ -22,6 +22,9 @@ class Parameters:
         self._dates = {name: [since for since, _, _ in values] for name, values in self._values.items()}
         self.descriptions = {name: p.get("description", {}) for name, p in data.items()}
         self.units = {name: p.get("unit") for name, p in data.items()}
+        # a deadline written "3 hari kerja" is compiled to 72 hours counted in working days
+        self._counted = {name: [v.get("counted") for v in p["values"]] for name, p in data.items()}
+        self._written = {name: [v.get("written") for v in p["values"]] for name, p in data.items()}
 
     def names(self) -> list[str]:
         return sorted(self._values)
@@ -37,6 +40,17 @@ class Parameters:
             raise ParameterLapsed(f"parameter {name!r} has no value in force on {on.isoformat()}")
         since, value, reference = values[i]
         return ParameterValue(name, value, since, reference)
+
+    def counted(self, name: str, on: date) -> str | None:
+        """How the value of `name` in force on `on` says it is counted ("working_days" for a deadline
+        written in hari kerja), or None when the `mode` parameter decides."""
+        i = bisect_right(self._dates.get(name, []), on) - 1
+        return self._counted[name][i] if i >= 0 else None
+
+    def written(self, name: str, on: date) -> str | None:
+        """The value of `name` in force on `on` as the policy file wrote it ("3 hari kerja"), if text."""
+        i = bisect_right(self._dates.get(name, []), on) - 1
+        return self._written[name][i] if i >= 0 else None
 
     def value(self, name: str, on: date):
         return self.at(name, on).value

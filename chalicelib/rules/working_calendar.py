@@ -26,13 +26,42 @@ def _at(day: date, hhmm: str) -> datetime:
     return datetime.combine(day, time(hours, minutes), WIB)
 
 
+def _hours(hours: dict) -> dict[int, tuple[str, str]]:
+    return {int(k): (v[0], v[1]) for k, v in hours.items()}
+
+
 class WorkingCalendar:
     def __init__(self, data: dict):
         self.first_year, self.last_year = data["years"]
         self.working_days = frozenset(data["working_days"])          # 0 = Monday
-        self.working_hours = {int(k): tuple(v) for k, v in data["working_hours"].items()}
+        # office hours: a dated series (from-date -> hours per weekday), and Ramadan spans (from/until,
+        # both inclusive) whose hours replace them on those days; each with its reference
+        self.office_hours = [(date.fromisoformat(e["from"]), _hours(e["hours"]), e.get("reference"))
+                             for e in sorted(data["office_hours"], key=lambda e: e["from"])]
+        self.ramadan = [(date.fromisoformat(e["from"]), date.fromisoformat(e["until"]), _hours(e["hours"]),
+                         e.get("reference")) for e in data.get("ramadan") or []]
         self.holidays = {date.fromisoformat(d): h for d, h in data["holidays"].items()}
         self.reference = data.get("reference")
+
+    def hours_on(self, day: date) -> tuple[tuple[str, str] | None, str | None]:
+        """((start, end) WIB, reference) of the office hours in force on `day`: that year's Ramadan
+        hours inside its span, else the office hours dated last on or before it (a span of None: that
+        weekday has no office hours). Before the first dated office hours: CalendarLapsed."""
+        for since, until, hours, reference in self.ramadan:
+            if since <= day <= until:
+                return hours.get(day.weekday()), reference
+        current = None
+        for since, hours, reference in self.office_hours:
+            if since <= day:
+                current = (hours.get(day.weekday()), reference)
+        if current is None:
+            raise CalendarLapsed(f"the office hours start on {self.office_hours[0][0].isoformat()}, "
+                                 f"not before; {day.isoformat()} has none (rules/calendar/calendar.yaml)")
+        return current
+
+    def day_off(self, day: date) -> dict | None:
+        """The holiday entry of `day` ({name, source: national | cuti_bersama | regional, reference?})."""
+        return self.holidays.get(day)
 
     def covers(self, day: date) -> bool:
         return self.first_year <= day.year <= self.last_year
@@ -51,8 +80,10 @@ class WorkingCalendar:
             return []
         if mode == "working_days":
             return [(_at(day, "00:00"), _at(day, "24:00"))]
-        start, end = self.working_hours[day.weekday()]
-        return [(_at(day, start), _at(day, end))]
+        span, _ = self.hours_on(day)
+        if span is None:
+            return []
+        return [(_at(day, span[0]), _at(day, span[1]))]
 
     def counted_spans(self, start: datetime, mode: str):
         """Yield (from, to) spans after `start` in which a clock in `mode` runs (endless, until

@@ -2,7 +2,8 @@
 
 Everything the Lambda needs is resolved here, at build time: routing rows get their rule ids,
 parameters become sorted dated lists, the working calendar gets its holiday dates for the years
-it covers (from `holidays`, national + cuti bersama, then rules/calendar/regional.yaml), the
+it covers (from `holidays`, national + the cuti bersama of the years with an SKB, then
+rules/calendar/regional.yaml) and its dated office and Ramadan hours, the
 notification templates one table by type, and the clock and sanction rules become
 durable_rules rulesets (lampungin/durable.py).
 """
@@ -53,14 +54,24 @@ def compile_parameters(sources: Sources) -> dict:
     return compile_parameter_files(sources.of("parameters"))
 
 
+def _weekday_hours(hours: dict) -> dict:
+    return {str(WEEKDAYS.index(day)): list(span) for day, span in hours.items()}
+
+
 def compile_calendar(sources: Sources) -> dict:
+    """The province's calendar: holiday dates, and office hours as dated data (a series from-date ->
+    hours per weekday, and each year's Ramadan span), each with its reference."""
     calendar = sources.one("calendar", "calendar.yaml").data
     regional_file = sources.find("calendar", "regional.yaml")
-    hours = {str(WEEKDAYS.index(day)): list(span) for day, span in calendar["working_hours"].items()}
+    office = [{"from": e["from"].isoformat(), "hours": _weekday_hours(e["hours"]), "reference": e["reference"]}
+              for e in sorted(calendar["office_hours"], key=lambda e: e["from"])]
+    ramadan = [{"from": e["from"].isoformat(), "until": e["until"].isoformat(), "hours": _weekday_hours(e["hours"]),
+                "reference": e["reference"]}
+               for e in sorted(calendar.get("ramadan") or [], key=lambda e: e["from"])]
     return {"timezone": calendar["timezone"], "utc_offset_hours": 7,
             "years": [calendar["years"]["from"], calendar["years"]["until"]],
             "working_days": sorted(WEEKDAYS.index(d) for d in calendar["working_days"]),
-            "working_hours": hours, "reference": calendar.get("reference"),
+            "office_hours": office, "ramadan": ramadan, "reference": calendar.get("reference"),
             "holidays": holiday_dates(calendar, regional_file.data if regional_file else {})}
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from chalicelib.domain.times import day_name, in_wib, parse_iso
-from chalicelib.rules.clock_time import MODE_NAMES
+from chalicelib.rules.clock_time import describe_length
 from chalicelib.rules.model import RulesError
 from chalicelib.rules.vocabulary import SANCTION_FIELDS
 
@@ -131,12 +131,40 @@ def explain(rules_dir: Path, case: str | None = None, facts: str | None = None, 
                     print(f"    {w['decision']}: {item.rule_id} [{item.level}] {item.explanation[lang]}")
         for clock in out.clocks:
             p = clock.policy
+            length = describe_length(p.hours, p.mode)[0 if lang == "id" else 1]
             print(f"  {w['clock']} {clock.name}: {w['starts']} {_wib(clock.started_at, lang)}, {w['due']} "
-                  f"{_wib(clock.due_at, lang)}; {p.hours:g} {MODE_NAMES[p.mode][0 if lang == 'id' else 1]} "
+                  f"{_wib(clock.due_at, lang)}; {length} "
                   f"({p.params_version}; {p.reference})")
+            for line in days_off(bundle, clock, lang):
+                print(f"    {line}")
     for failure in result.failures:
         print(failure.render(lang))
     return 0 if result.ok else 1
+
+
+DAY_KINDS = {"national": ("libur nasional", "national holiday"), "cuti_bersama": ("cuti bersama", "cuti bersama "
+                                                                                               "(collective leave)"),
+             "regional": ("libur daerah", "regional day off")}
+
+
+def days_off(bundle, clock, lang: str) -> list[str]:
+    """The days off a clock counted in working days or hours skipped between its start and its
+    deadline, each in words with its kind (national holiday, cuti bersama, regional) and reference."""
+    if clock.policy.mode == "calendar" or clock.due_at is None:
+        return []
+    calendar = bundle.calendar_of(clock.policy.calendar)
+    day, last = in_wib(clock.started_at).date(), in_wib(clock.due_at).date()
+    said = []
+    i = 0 if lang == "id" else 1
+    while day <= last:
+        entry = calendar.day_off(day) if calendar.covers(day) else None
+        if entry is not None:
+            kind = DAY_KINDS.get(entry.get("source"), (entry.get("source"), entry.get("source")))[i]
+            reference = f"; {entry['reference']}" if entry.get("reference") else ""
+            skipped = "tidak dihitung" if i == 0 else "not counted"
+            said.append(f"{skipped}: {day_name(day, lang)} {day.isoformat()} {kind}: {entry['name']}{reference}")
+        day += timedelta(days=1)
+    return said
 
 
 def _explain_facts(bundle, facts: dict, lang: str) -> int:

@@ -59,11 +59,13 @@ def test_working_days_skip_weekends_holidays_and_cuti_bersama(bundle):
 
 def test_working_hours_count_office_hours_only(bundle):
     b = variant(bundle, clocks__followup__hours=8, clocks__followup__mode="working_hours")
-    assert b.due_at("followup", wib("Jumat 2026-01-09 16:00")) == wib("Senin 2026-01-12 15:30")
-    assert b.due_at("followup", wib("Sabtu 2026-01-10 11:00")) == wib("Senin 2026-01-12 16:00")
+    # office hours 07:30-16:00, Jumat until 16:30 (calendar.yaml office_hours)
+    assert b.due_at("followup", wib("Jumat 2026-01-09 16:00")) == wib("Senin 2026-01-12 15:00")
+    assert b.due_at("followup", wib("Sabtu 2026-01-10 11:00")) == wib("Senin 2026-01-12 15:30")
     longer = variant(bundle, clocks__followup__hours=8.5, clocks__followup__mode="working_hours")
     # a budget that ends exactly at closing time is due then, not at next opening
     assert longer.due_at("followup", wib("Jumat 2026-01-09 08:00")) == wib("Jumat 2026-01-09 16:30")
+    assert longer.due_at("followup", wib("Jumat 2026-01-09 07:30")) == wib("Jumat 2026-01-09 16:00")
 
 
 def test_pauses_give_back_the_time_they_took(bundle):

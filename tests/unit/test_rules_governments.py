@@ -321,7 +321,7 @@ def test_a_parameter_override_with_an_unknown_name_or_a_wrong_value(rules):
     assert unknown.line == line_of(path, "  jam:") and "clocks.followup.jam" in unknown.message("en")
     edit(path, "followup:\n  jam:", "followup:\n  hours:")
     edit(path, "value: 12", 'value: "dua belas jam"')
-    [wrong] = only(static(rules), "wrong_type")
+    [wrong] = only(static(rules), "duration_bad")
     assert wrong.file.endswith("governments/BANDARLAMPUNG/parameters/clocks.yaml")
     assert wrong.line == line_of(path, "dua belas jam")
 

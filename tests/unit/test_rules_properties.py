@@ -59,7 +59,10 @@ def counts(data: dict, minute: datetime, mode: str) -> bool:
         return False
     if mode == "working_days":
         return True
-    lo, hi = cal["working_hours"][str(local.weekday())]
+    day = local.date().isoformat()
+    spans = [e for e in cal["ramadan"] if e["from"] <= day <= e["until"]] or \
+        [e for e in cal["office_hours"] if e["from"] <= day][-1:]
+    lo, hi = spans[0]["hours"][str(local.weekday())]
     return lo <= local.strftime("%H:%M") < hi
 
 
