@@ -5,7 +5,10 @@
     build     writes the bundle the Lambdas load           cases/expect    the YAML example cases
     simulate  plays a case through the domain engine the Lambdas run (clocks.replay, sanction facts)
     explain   tells a case step by step                    messages        Indonesian/English texts
-    cli       `lampungin rules …`
+    ranges    the allowed range of every numeric parameter coverage/reports  `rules test --coverage`,
+    whatif    replays recorded histories under two bundles                   JUnit and JSON for CI
+              (whatif_html: its HTML report)               history         a parameter's dated values
+    cli       `lampungin rules …` (cli_whatif: `whatif` and `history`)
 
 Imports flow one way: cli → (build, check, cases, explain) → simulate → chalicelib; none back.
 """

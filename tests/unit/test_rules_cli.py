@@ -84,11 +84,6 @@ def test_build_writes_the_bundle(capsys, rules, tmp_path):
     assert set(bundle) >= {"manifest", "routing", "parameters", "calendar", "rulesets", "sanction_rules"}
 
 
-def test_whatif_is_announced_as_later(capsys, rules):
-    code, out = run(capsys, "whatif", "--rules", str(rules))
-    assert code == 2 and "planned" in out
-
-
 REFUSED_CASES = """cases:
   - name: Disetujui sebelum ditindaklanjuti
     category: jalan-provinsi
