@@ -212,9 +212,9 @@ def record(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload:
     if expected_version is not None and expected_version != complaint.version:
         raise Conflict("conflict", expected=expected_version, current=complaint.version)
     if action == Action.FORWARD:
-        lifecycle.decide(complaint, action, actor, deps.now(), payload)     # who and when, first
-        action, payload = forwarding(deps.rules, complaint, payload)
-    new, event = lifecycle.decide(complaint, action, actor, deps.now(), payload)
+        new, event = decide_forward(deps.rules, complaint, actor, deps.now(), payload)
+    else:
+        new, event = lifecycle.decide(complaint, action, actor, deps.now(), payload)
     if event_data:
         event = replace(event, data={**event.data, **event_data})
     if action == Action.FOLLOW_UP:
@@ -235,6 +235,15 @@ def record(deps: Deps, actor: Actor, complaint_id: str, action: Action, payload:
             raise Invalid("unknown_operator", field="operator", value=str(new.assignee)[:64], opd=complaint.opd)
     deps.repo.save(new, event)
     return new, event
+
+
+def decide_forward(rules: RoutingRules, complaint: Complaint, actor: Actor, at: datetime,
+                   payload: dict) -> tuple[Complaint, Event]:
+    """`forward` as the lifecycle takes it: who may and when first (403/409 before any routing),
+    then a plain forward or a hand-over (`forwarding`)."""
+    lifecycle.decide(complaint, Action.FORWARD, actor, at, payload)
+    action, payload = forwarding(rules, complaint, payload)
+    return lifecycle.decide(complaint, action, actor, at, payload)
 
 
 def forwarding(rules: RoutingRules, complaint: Complaint, payload: dict) -> tuple[Action, dict]:

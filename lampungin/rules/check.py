@@ -69,13 +69,7 @@ def shapes(sources: Sources) -> list[Problem]:
     for kind, validator in (("clocks", F.CLOCK_RULES_FILE), ("sanctions", F.SANCTION_RULES_FILE)):
         problems += [p for s in sources.of(kind) if s.path.name != "levels.yaml"
                      for p in check_file(s, validator)]
-    for source in sources.of("parameters"):
-        ctx = Ctx(source.rel)
-        if source.error:
-            ctx.add(source.error[0], "yaml", detail=source.error[1])
-        else:
-            F.check_parameter_tree(ctx, source.data, source.path.stem, {})
-        problems += ctx.problems
+    problems += F.parameter_files(sources.of("parameters"))
     return (bad_dates(sources) + problems + check_notifications.shapes(sources) + check_governments.shapes(sources)
             + regions_problems(sources.root))
 

@@ -173,6 +173,20 @@ KNOWN_PARAMETERS = {
 PARAMETER_KEYS = ("description", "unit", "values")
 
 
+def parameter_files(files) -> list:
+    """The problems of parameter files (the province's parameters/, or a government's overrides:
+    the same shape): a YAML error where it is, else the tree's checks."""
+    problems: list = []
+    for source in files:
+        ctx = Ctx(source.rel)
+        if source.error:
+            ctx.add(source.error[0], "yaml", detail=source.error[1])
+        else:
+            check_parameter_tree(ctx, source.data, source.path.stem, {})
+        problems += ctx.problems
+    return problems
+
+
 def check_parameter_tree(ctx: Ctx, node, name: str, found: dict, line: int | None = None) -> None:
     """Walk a parameters file: a leaf has `values: {date: {value, reference}}`."""
     if not isinstance(node, dict):

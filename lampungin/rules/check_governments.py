@@ -56,13 +56,7 @@ def shapes(sources: Sources) -> list[Problem]:
                 problems += check_file(source, F.REGIONAL_FILE)
             else:
                 problems.append(Problem(source.rel, 1, "government_unknown_file", {"name": source.rel}))
-        for source in sources.of_government(code, "parameters"):
-            ctx = Ctx(source.rel)
-            if source.error:
-                ctx.add(source.error[0], "yaml", detail=source.error[1])
-            else:
-                F.check_parameter_tree(ctx, source.data, source.path.stem, {})
-            problems += ctx.problems
+        problems += F.parameter_files(sources.of_government(code, "parameters"))
         for source in sources.of("governments"):
             part = source.path.relative_to(sources.root).parts
             if part[1] == code and part[2] not in PARTS:

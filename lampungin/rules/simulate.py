@@ -30,7 +30,7 @@ from chalicelib.domain.sanctions import (
 from chalicelib.rules.model import NotOnboarded, RoutingDecision
 from chalicelib.rules.schedule import BundleSchedule
 from chalicelib.rules.vocabulary import SANCTION_FIELDS
-from chalicelib.services.complaints import forwarding
+from chalicelib.services.complaints import decide_forward
 from chalicelib.services.sweep import assess, earlier_misses, rules_moment
 
 CASE_ID = "ADU-CONTOH-0000001"
@@ -215,7 +215,7 @@ def _lands(bundle, target: str | None) -> bool:
 
 
 def _hand_over(bundle, complaint: Complaint, index: int, at: datetime, name: str, target: str | None):
-    """A forward that lands, decided as the API decides it (services/complaints.forwarding): the
+    """A forward that lands, decided as the API decides it (services/complaints.decide_forward): the
     receiving government's own table names the OPD; handing back to the province routes by its
     table alone (its by_region rows would send the complaint straight back)."""
     if target is None or not _lands(bundle, target) or target == government_of(complaint.opd):
@@ -223,9 +223,7 @@ def _hand_over(bundle, complaint: Complaint, index: int, at: datetime, name: str
     actor = Actor(f"supervisor-{complaint.opd.lower()}", Role.SUPERVISOR, complaint.opd)
     payload = {"jurisdiction": target, "reason": TEXT["reason"]}
     try:
-        lifecycle.decide(complaint, lifecycle.Action.FORWARD, actor, at, payload)    # who and when, first
-        action, payload = forwarding(bundle, complaint, payload)
-        return lifecycle.decide(complaint, action, actor, at, payload)
+        return decide_forward(bundle, complaint, actor, at, payload)
     except DomainError as error:
         raise Refused(index, name, error, complaint.status.value) from None
 
