@@ -24,7 +24,7 @@ docs-viewer: $(STAMP)
 	-@$(BIN)/python -m lampungin.docs_viewer
 
 run: bundle
-	$(BIN)/lampungin dev --port $(PORT)
+	$(BIN)/lampungin dev --port $(PORT) $(if $(SHADOW),--shadow $(SHADOW))
 
 # Lint and types over the whole tree (settings in pyproject.toml): ruff (with its S rules, the
 # security linter), then mypy.

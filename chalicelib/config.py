@@ -45,6 +45,10 @@ class Settings:
     staff_directory_path: str | None   # local staff directory (a JSON file under .local/)
     delivery_retry_seconds: float   # first backoff of a failed delivery (then ×2 per attempt)
     attachments_bucket: str | None  # evidence files (S3); unset: this stage keeps none
+    # Shadow mode (services/shadow.py): a second compiled rules bundle evaluated beside the active
+    # one by the stream and the sweep, its "would have sanctioned" decisions recorded, never acted
+    # on. A path relative to chalicelib/rules/ (what `chalice package` ships) or absolute; unset: off.
+    shadow_rules: str | None
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}{short}"
@@ -94,6 +98,7 @@ def from_env(env=None) -> Settings:
         staff_directory_path=env.get("STAFF_DIRECTORY_PATH") or None,
         delivery_retry_seconds=_seconds(env.get("DELIVERY_RETRY_SECONDS"), 30.0),
         attachments_bucket=env.get("ATTACHMENTS_BUCKET") or None,
+        shadow_rules=env.get("SHADOW_RULES") or None,
     )
 
 

@@ -31,6 +31,7 @@ def on_complaint_changes(event: dict) -> dict:
     from .services.notifications import notify_timeline
 
     deps, audit, notify = container.clock_deps(), container.audit, container.notify_deps()
+    shadow = container.shadow_sweep_deps()          # None unless the stage runs shadow rules
     failures, done = [], set()
     for record in event.get("Records", []):
         seq = (record.get("dynamodb") or {}).get("SequenceNumber")
@@ -42,6 +43,8 @@ def on_complaint_changes(event: dict) -> dict:
                     events = deps.complaints.timeline(complaint_id)   # read once, fresh (images go stale)
                     record_timeline(audit, events)                    # the audit trail of each change
                     reconcile(deps, complaint_id, events)
+                    if shadow is not None:
+                        reconcile_shadow(shadow, complaint_id, events)
                     complaint = deps.complaints.get(complaint_id)
                     if complaint is not None and events:
                         done_seq = notify.notifications.progress(complaint_id)
@@ -54,6 +57,19 @@ def on_complaint_changes(event: dict) -> dict:
                           extra={"sequence_number": seq, "complaint_id": complaint_id})
             failures.append({"itemIdentifier": seq})
     return {"batchItemFailures": failures}
+
+
+def reconcile_shadow(shadow, complaint_id: str, events) -> None:
+    """The shadow rules' clocks of this complaint (services/shadow.py). A failure is logged and
+    never fails the record: the rules in force must not wait for a draft; the shadow clocks
+    catch up with the complaint's next change."""
+    # lazy: only the stream Lambda needs it
+    from .services.clocks import reconcile
+    try:
+        reconcile(shadow, complaint_id, events)
+    except Exception:
+        log.exception("shadow rules %s: reconcile failed", shadow.rules_version,
+                      extra={"complaint_id": complaint_id})
 
 
 def sweep_time(event: dict) -> datetime:
@@ -72,10 +88,31 @@ def run_sweep(event: dict, remaining_ms: int | None = None) -> dict:
     if remaining_ms is not None:
         budget_ms = max(remaining_ms - SWEEP_SAFETY_MS, remaining_ms // 2)   # short timeouts: half
         deadline = time.monotonic() + budget_ms / 1000
-    report = sweep(container.sweep_deps(), sweep_time(event), deadline=deadline)
+    at = sweep_time(event)
+    report = sweep(container.sweep_deps(), at, deadline=deadline)
     log.info("sweep done", extra={"report": report.as_dict()})
     sweep_metrics(report.as_dict())
-    return report.as_dict()
+    out = report.as_dict()
+    shadow = container.shadow_sweep_deps()
+    if shadow is not None:              # after the rules in force, in what is left of the budget
+        out["shadow"] = shadow_sweep(shadow, at, deadline, skip=not report.complete)
+    return out
+
+
+def shadow_sweep(shadow, at: datetime, deadline: float | None, *, skip: bool) -> dict:
+    """The shadow rules' sweep (services/shadow.py): its report, with its rules version; skipped
+    while the rules in force did not finish (they come first); a failure is logged, never raised."""
+    # lazy: only the sweep Lambda needs it
+    from .services.sweep import sweep
+    if skip:
+        return {"rules_version": shadow.rules_version, "skipped": True}
+    try:
+        report = sweep(shadow, at, deadline=deadline).as_dict()
+    except Exception as exc:
+        log.exception("shadow rules %s: sweep failed", shadow.rules_version)
+        return {"rules_version": shadow.rules_version, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    log.info("shadow sweep done", extra={"report": report})
+    return {"rules_version": shadow.rules_version, **report}
 
 
 def deliver(channel: str, event: dict) -> dict:

@@ -2,6 +2,7 @@
 reuse them) and lets tests swap in fakes. Handlers ask it; nothing else constructs adapters."""
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime
 
@@ -16,8 +17,11 @@ from .services.delivery import DeliveryDeps
 from .services.notifications import NotifyDeps
 from .services.public import PublicDeps
 from .services.sanctions import SanctionDeps
+from .services.shadow import ShadowDeps
 from .services.support import SupportDeps
 from .services.sweep import SweepDeps
+
+log = logging.getLogger("lampungin.wiring")
 
 
 def utc_now() -> datetime:
@@ -73,6 +77,22 @@ class Container:
             from .rules.bundle import load_bundle
             return load_bundle()
         return self._get("rules", build)
+
+    @property
+    def shadow_rules(self):
+        """The stage's shadow bundle (SHADOW_RULES; services/shadow.py), or None when shadow mode
+        is off or its bundle cannot be read (logged: the rules in force go on regardless)."""
+        def build():
+            if not self.settings.shadow_rules:
+                return None
+            # lazy: reading the bundle is cold start work only its users pay for
+            from .rules.bundle import load_bundle, shadow_bundle_path
+            try:
+                return load_bundle(shadow_bundle_path(self.settings.shadow_rules), check=False)
+            except Exception:                # a broken shadow bundle must not stop the rules in force
+                log.exception("shadow rules %s cannot be read: shadow mode off", self.settings.shadow_rules)
+                return None
+        return self._get("shadow_rules", build)
 
     @property
     def verifier(self):
@@ -288,6 +308,33 @@ class Container:
                          rules_version=self.rules.version, now=self.now, sanctions=self.sanctions,
                          notifier=self.notifier, rules=self.rules, audit=self.audit,
                          notify=self.notify_deps())
+
+    def shadow_sweep_deps(self) -> SweepDeps | None:
+        """The sweep (and, as its ClockDeps, the stream) over the shadow rules' own clocks and
+        decisions; never acting: no notifier, no audit, no notifications are touched."""
+        rules = self.shadow_rules
+        if rules is None:
+            return None
+        def build():
+            # lazy: pynamodb (cold start), as for the complaints repository
+            from .adapters.dynamo.clocks import DynamoClockRepository
+            from .adapters.dynamo.sanctions import DynamoSanctionRepository
+            from .rules.schedule import BundleSchedule
+            return (DynamoClockRepository(self.settings, shadow=True),
+                    DynamoSanctionRepository(self.settings, shadow=True), BundleSchedule(rules))
+        clocks, sanctions, schedule = self._get("shadow_stores", build)
+        return SweepDeps(complaints=self.repo, clocks=clocks, schedule=schedule, rules_version=rules.version,
+                         now=self.now, sanctions=sanctions, notifier=self.notifier, rules=rules,
+                         audit=self.audit, notify=None, acting=False)
+
+    def shadow_deps(self) -> ShadowDeps:
+        def build():
+            # lazy: pynamodb (cold start), as for the complaints repository
+            from .adapters.dynamo.sanctions import DynamoSanctionRepository
+            return DynamoSanctionRepository(self.settings, shadow=True)
+        shadow = self.shadow_rules
+        return ShadowDeps(decisions=self._get("shadow_decisions", build), active=self.sanctions,
+                          opds=self.rules.opds, rules_version=shadow.version if shadow else None)
 
     def sanction_deps(self) -> SanctionDeps:
         return SanctionDeps(sanctions=self.sanctions, opds=self.rules.opds)

@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 
 from .localstack import state
 
@@ -39,7 +40,30 @@ def register(subparsers) -> None:
                    help="delete the local data first (complaints, clocks, sanctions, outbox)")
     p.add_argument("--yes", "-y", action="store_true",
                    help="answer yes to questions (--reset's confirmation, installing Java)")
+    p.add_argument("--shadow", metavar="RULES_DIR",
+                   help="also run these proposed rules in shadow mode (built into the state dir; "
+                        "their decisions are listed at GET /v1/sanctions/shadow, never acted on)")
     p.set_defaults(func=run)
+
+
+def build_shadow(rules_dir: str, home) -> str:
+    """`--shadow DIR`: DIR checked and compiled to <state>/shadow/bundle.json, whose path becomes
+    SHADOW_RULES for the app (chalicelib/services/shadow.py). A tree that fails `rules check`
+    stops the start with its problems."""
+    # lazy: the rules toolchain only when shadow rules are asked for
+    from .rules.build import build
+    from .rules.messages import language
+    source, out = Path(rules_dir), Path(home) / "shadow" / "bundle.json"
+    if not (source / "routing").is_dir():
+        raise SystemExit(f"lampungin dev: --shadow {rules_dir[:200]!r} is not a rules folder (no routing/ in it)")
+    bundle, problems = build(source, out)
+    if problems or bundle is None:
+        lang = language()
+        raise SystemExit("lampungin dev: the shadow rules do not build:\n" +
+                         "\n".join(p.render(lang) if hasattr(p, "render") else str(p) for p in problems))
+    print(f"lampungin dev: shadow rules {bundle['manifest']['version']} from {source} -> {out}",
+          file=sys.stderr, flush=True)
+    return str(out.resolve())
 
 
 def asker(assume_yes: bool):
@@ -116,6 +140,8 @@ def run(args) -> int:
         why = f"{plan.why_memory}, so " if plan.why_memory else ""
         print(f"{stores.BANNER}\nlampungin dev: {why}DynamoDB is moto's in-memory store; "
               "data will not survive a restart.", file=sys.stderr, flush=True)
+    if args.shadow:
+        os.environ["SHADOW_RULES"] = build_shadow(args.shadow, home)
     stack = Stack(home, args.host, port, sweep_every=sweep_every, stream_retries=retries,
                   store=plan)
     for sig in (signal.SIGINT, signal.SIGTERM):

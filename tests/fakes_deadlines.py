@@ -118,6 +118,10 @@ class FakeSanctionRepository:
         return None if item is None else {**asdict(item["sanction"]), "notified_at": item["notified_at"]}
 
     @counted
+    def existing(self, sanction_ids):
+        return {i for i in sanction_ids if i in self.items}
+
+    @counted
     def count_misses(self, subject, since, before):
         return sum(1 for v in self.items.values() if v["sanction"].kind == "sanction"
                    and v["sanction"].subject == subject and since <= v["sanction"].due_at < before)

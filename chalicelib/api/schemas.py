@@ -496,6 +496,19 @@ class SanctionPage(_Out):
     next: str | None
 
 
+class ShadowDecisionOut(SanctionOut):
+    in_active: bool = Field(description="whether the rules in force took the same decision (same complaint, "
+                                        "clock and rule)")
+
+
+class ShadowDecisionPage(_Out):
+    items: list[ShadowDecisionOut]
+    next: str | None
+    shadow_rules_version: str | None = Field(description="the shadow bundle configured now; null: shadow mode is off "
+                                                         "(decisions recorded earlier stay listed)")
+    active_rules_version: str
+
+
 class AuditEntryOut(_Out):
     at: Timestamp
     actor_role: str

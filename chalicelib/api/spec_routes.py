@@ -169,6 +169,19 @@ def _oversight() -> None:
                      choice_query("subject_type", SUBJECT_TYPES, "operator or OPD sanctions"),
                      choice_query("kind", KINDS, "default `sanction`"), SINCE, *PAGING),
              response=s.SanctionPage, example={"items": [SANCTION], "next": None})
+    describe("GET", "/v1/sanctions/shadow", tag="Oversight", roles=("inspector", "admin"),
+             summary="What the shadow rules would have decided", ringkasan="Keputusan aturan bayangan",
+             errors=(400,),
+             description="A stage may run proposed rules in shadow mode beside the rules in force: their "
+                         "sanctions, warnings and reports are recorded here and never acted on (nobody is told, "
+                         "nothing counts). `in_active` says whether the rules in force took the same decision. "
+                         "Filters as for GET /v1/sanctions; a kabupaten/kota's inspectors see their government's.",
+             params=(text_query("complaint", "only this complaint's", 64), text_query("opd", "only this OPD's", 64),
+                     choice_query("subject_type", SUBJECT_TYPES, "operator or OPD sanctions"),
+                     choice_query("kind", KINDS, "default `sanction`"), SINCE, *PAGING),
+             response=s.ShadowDecisionPage,
+             example={"items": [{**SANCTION, "in_active": False}], "next": None,
+                      "shadow_rules_version": "3f2a9c1d0b7e", "active_rules_version": "66c33917bdd1"})
     describe("GET", "/v1/audit", tag="Oversight", roles=("inspector", "admin"), summary="The audit trail",
              ringkasan="Jejak audit", errors=(400,),
              description="Every state change, staff read of a private complaint and sanction; append-only.",

@@ -221,6 +221,13 @@ def government_scope(actor: Actor) -> dict:
     return {}
 
 
+def shadow_scope(actor: Actor) -> dict | None:
+    """What `GET /v1/sanctions/shadow` may return (the decisions proposed rules would have taken,
+    services/shadow.py): inspectors and admins only, within their government; None for everyone
+    else: an OPD is answerable to the rules in force, not to a draft."""
+    return government_scope(actor) if actor.role in OVERSIGHT else None
+
+
 def sanction_scope(actor: Actor) -> dict | None:
     """What `GET /v1/sanctions` may return: an operator their own (sanctions, warnings and
     reports naming them), a supervisor their own OPD's, inspectors and admins everything; None for

@@ -41,6 +41,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_PATH = PACKAGE_DIR / "bundle" / "bundle.json"
 DEFAULT_SOURCE_DIR = PACKAGE_DIR.parent.parent / "rules"
 BUILD_HINT = "run `.venv/bin/lampungin rules build`"
+# Where `lampungin rules build --rules DIR --out …` puts a shadow bundle that `chalice package` ships
+# (SHADOW_RULES=shadow/bundle.json), for services/shadow.py.
+SHADOW_PATH = PACKAGE_DIR / "shadow" / "bundle.json"
+
+
+def shadow_bundle_path(setting: str) -> Path:
+    """SHADOW_RULES as a file: absolute, or relative to chalicelib/rules/ (inside the package)."""
+    path = Path(setting)
+    return path if path.is_absolute() else PACKAGE_DIR / path
 
 _cache: dict[str, list] = {}     # path -> [mtime_ns, bundle, verified source fingerprint]
 _lock = threading.Lock()

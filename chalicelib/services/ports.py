@@ -200,6 +200,9 @@ class SanctionRepository(MissCounter, Protocol):
 
     def mark_notified(self, sanction_id: str, at) -> None: ...
 
+    def existing(self, sanction_ids: list[str]) -> set[str]:
+        """Which of these ids are stored (a page's worth, one batch read)."""
+
     def list(self, *, complaint: str | None, opd: str | None, subject_type: str | None,
              since, kind: str, limit: int, cursor: str | None, subject: str | None = None,
              government: str | None = None) -> Page:

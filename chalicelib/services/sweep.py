@@ -46,6 +46,8 @@ class SweepDeps(ClockDeps):
     audit: AuditLog
     rules: Any                               # the bundle: .evaluate(facts), .parameter(name, on)
     notify: NotifyDeps | None = None         # who is told (services/notifications.py)
+    # False for shadow rules (services/shadow.py): decisions are recorded, nothing is acted on
+    acting: bool = True
 
 
 @dataclass
@@ -158,9 +160,8 @@ def rules_moment(clock: Clock, event: str, at: datetime) -> datetime:
 
 def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport, complaint=None) -> None:
     """Conditional put, audit entry, then tell people and the decisions feed (each at least once
-    and idempotent: the sanction id is the key of all of them)."""
+    and idempotent: the sanction id is the key of all of them). Shadow rules only record it."""
     created = deps.sanctions.add(sanction)
-    record_sanction(deps.audit, sanction)
     if created:
         if sanction.kind == "warning":
             report.warnings_sent += 1
@@ -168,6 +169,10 @@ def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport, complaint=No
             report.sanctions_issued += 1
     else:
         report.duplicates_skipped += 1
+    if not deps.acting:
+        return
+    record_sanction(deps.audit, sanction)
+    if not created:
         stored = deps.sanctions.get(sanction.id)
         if stored is not None and stored.get("notified_at"):
             return

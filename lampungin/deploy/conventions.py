@@ -77,5 +77,6 @@ def sub(text: str) -> dict:
 
 
 def logical_table(short: str) -> str:
-    """The logical id of a table in the templates: `deadline_index` -> `DeadlineIndexTable`."""
-    return "".join(part.capitalize() for part in short.split("_")) + "Table"
+    """The logical id of a table in the templates: `deadline_index` -> `DeadlineIndexTable`,
+    `shadow-clocks` -> `ShadowClocksTable`."""
+    return "".join(part.capitalize() for part in short.replace("-", "_").split("_")) + "Table"

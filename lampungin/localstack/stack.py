@@ -142,6 +142,8 @@ class Stack:
         self.delivery = LocalDelivery(self.home)
         app_env = self.delivery.environment(settings, {c: o.name for c, o in load_bundle().opds.items()})
         app_env["PEOPLE_KMS_KEY"] = ensure_people_key(region=settings.region, home=self.home)
+        if os.environ.get("SHADOW_RULES"):     # `--shadow DIR` (dev.py): `lampungin sweep` runs them too
+            app_env["SHADOW_RULES"] = os.environ["SHADOW_RULES"]
         os.environ.update(app_env)
         app = importlib.import_module("app").app        # only now: it reads the environment
         config = chalice_config(state.project_root())

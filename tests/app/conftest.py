@@ -83,6 +83,7 @@ def people_around(notifications=None) -> dict:
 def api(keys, clock, repo):
     container.override(repo=repo, rules=load_bundle(), now=clock, clocks=FakeClockRepository(),
                        sanctions=FakeSanctionRepository(), notifier=RecordingNotifier(), audit=FakeAuditLog(),
+                       shadow_decisions=FakeSanctionRepository(),
                        verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER), **people_around())
     with ContractClient(app) as client:
         yield Api(client, keys)
@@ -132,6 +133,7 @@ def dynamo_api(keys, clock, monkeypatch):
         create_tables(boto3.client("dynamodb", region_name="ap-southeast-3"), settings)
         container.override(repo=DynamoComplaintRepository(settings), clocks=DynamoClockRepository(settings),
                            sanctions=DynamoSanctionRepository(settings), rules=load_bundle(), now=clock,
+                           shadow_decisions=DynamoSanctionRepository(settings, shadow=True),
                            audit=DynamoAuditLog(settings),
                            notifier=RecordingNotifier(), settings=settings,
                            verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER),

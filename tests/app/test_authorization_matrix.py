@@ -100,6 +100,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/v1/sanctions"): roles("operator", "supervisor", "inspector", "admin", "city_inspector"),
     # one trail across governments: the province's oversight only (domain/policy.can_read_audit)
     ("GET", "/v1/audit"): roles("inspector", "admin"),
+    # what proposed rules would have decided: oversight only, a city's inspectors their government's
+    ("GET", "/v1/sanctions/shadow"): roles("inspector", "admin", "city_inspector"),
     ("GET", CID): on_complaint(*CASE_READERS),
     ("GET", f"{CID}/timeline"): on_complaint(*CASE_READERS),
     ("POST", f"{CID}/notes"): on_complaint("operator_of_opd", "supervisor_of_opd", "inspector"),

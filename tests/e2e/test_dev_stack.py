@@ -42,14 +42,14 @@ def cli(home: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 class Stack:
-    def __init__(self, home: Path, port: int):
+    def __init__(self, home: Path, port: int, *extra: str):
         self.home, self.port = home, port
         self.base = f"http://127.0.0.1:{port}"
         self.log = home / "dev.log"
         env = {**os.environ, "LAMPUNGIN_HOME": str(home), "LAMPUNGIN_SWEEP_SECONDS": "1"}
         env.pop("PORT", None)
         with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen([str(BIN), "dev", "--port", str(port)], env=env,
+            self.proc = subprocess.Popen([str(BIN), "dev", "--port", str(port), *extra], env=env,
                                          stdout=out, stderr=subprocess.STDOUT)
 
     def logs(self) -> str:

@@ -174,3 +174,29 @@ def test_a_page_of_summaries_is_one_batch_of_at_most_100(repos):
     assert set(clocks.summaries(ids[:100])) == set(ids[:90])
     with pytest.raises(ValueError):
         clocks.summaries(ids)
+
+
+def test_existing_tells_which_ids_are_stored_in_one_batch(repos):
+    _, sanctions = repos
+    for n in range(3):
+        sanctions.add(sanction(n))
+    assert sanctions.existing(["S000", "S002", "S999", "S000"]) == {"S000", "S002"}
+    assert sanctions.existing([]) == set()
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_shadow_tables_are_apart_from_the_rules_in_force(request, settings, store):
+    """Shadow mode's clocks and decisions (services/shadow.py) live in tables of their own: the
+    active sweep, queue and miss counts never see them, and the other way round."""
+    use_store(request, store)
+    from chalicelib.adapters.dynamo.clocks import DynamoClockRepository
+    from chalicelib.adapters.dynamo.sanctions import DynamoSanctionRepository
+    active_clocks, shadow_clocks = DynamoClockRepository(settings), DynamoClockRepository(settings, shadow=True)
+    active, shadow = DynamoSanctionRepository(settings), DynamoSanctionRepository(settings, shadow=True)
+    shadow_clocks.put(clock(due=T0 + 12 * H), basis_seq=1, next_check_at=T0 + 12 * H, rules_version="draft")
+    shadow.add(sanction(1, due=T0))
+    assert due_all(shadow_clocks, T0 + 13 * H) == [("ADU-1", "followup#000001")]
+    assert due_all(active_clocks, T0 + 100 * H) == [] and active_clocks.overdue_in("DINKES", T0 + 100 * H) == []
+    assert active.get("S001") is None and active.count_misses("operator#op-1", T0 - 10 * H, T0 + H) == 0
+    assert shadow.count_misses("operator#op-1", T0 - 10 * H, T0 + H) == 1
+    assert shadow.existing(["S001"]) == {"S001"} and active.existing(["S001"]) == set()

@@ -9,7 +9,7 @@ import pytest
 from chalicelib.adapters.dynamo.api_keys import api_key_model
 from chalicelib.adapters.dynamo.attachments import attachment_models
 from chalicelib.adapters.dynamo.evidence import evidence_model
-from chalicelib.adapters.dynamo.models import models_for
+from chalicelib.adapters.dynamo.models import models_for, shadow_models_for
 from chalicelib.adapters.dynamo.people import people_model
 from chalicelib.adapters.dynamo.support import support_models
 from chalicelib.adapters.dynamo.tables import COMPLAINT_INDEXES, TABLES, create_tables, table_definitions
@@ -19,8 +19,9 @@ from tests.integration.conftest import STORES
 
 
 def _models_by_table(settings):
-    m = models_for(settings)
-    return {"complaints": m.Complaint, "timeline": m.Event, "idempotency": m.Idempotency,
+    m, shadow = models_for(settings), shadow_models_for(settings)
+    return {"shadow-clocks": shadow.Clock, "shadow-sanctions": shadow.Sanction,
+            "complaints": m.Complaint, "timeline": m.Event, "idempotency": m.Idempotency,
             "clocks": m.Clock, "sanctions": m.Sanction, "audit": m.Audit,
             "notifications": m.Notification, "people": people_model(settings),
             "evidence": evidence_model(settings.table_prefix, settings.region),

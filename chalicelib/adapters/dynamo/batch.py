@@ -13,9 +13,10 @@ RETRIES = 3
 BACKOFF_SECONDS = 0.05
 
 
-def batch_get(model, keys: list[dict], *, consistent_read: bool = False,
+def batch_get(model, keys: list[dict], *, consistent_read: bool = False, projection: str | None = None,
               retries: int = RETRIES, sleep=time.sleep) -> tuple[list, list[dict]]:
-    """(items as `model` instances, keys still unprocessed) for up to MAX_KEYS raw keys."""
+    """(items as `model` instances, keys still unprocessed) for up to MAX_KEYS raw keys;
+    `projection` (attribute names, comma-separated) reads only those."""
     if len(keys) > MAX_KEYS:
         raise ValueError(f"at most {MAX_KEYS} keys per BatchGetItem")
     table, items = model.Meta.table_name, []
@@ -26,7 +27,8 @@ def batch_get(model, keys: list[dict], *, consistent_read: bool = False,
             break
         if attempt:
             sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
-        data = connection.batch_get_item(keys, consistent_read=consistent_read or None)
+        data = connection.batch_get_item(keys, consistent_read=consistent_read or None,
+                                         attributes_to_get=projection.split(",") if projection else None)
         items += [model.from_raw_data(raw) for raw in data.get("Responses", {}).get(table, [])]
         keys = data.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
     return items, keys

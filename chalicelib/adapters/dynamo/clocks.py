@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import datetime
+from typing import Any
 
 from ...domain.clocks import Clock, ClockPolicy
 from ...domain.deadline_summary import DeadlineSummary, OpenDeadline
@@ -12,7 +13,7 @@ from ...services.paging import decode_cursor, encode_cursor
 from ...services.ports import ClockFlags, DueClock, Page
 from .batch import batch_get
 from .conditional import save_if, update_if
-from .models import from_iso, models_for, to_iso
+from .models import from_iso, models_for, shadow_models_for, to_iso
 from .sharding import SHARDS, shard_key, shard_of
 from .tables import SUMMARY_KEY
 
@@ -58,8 +59,8 @@ def summary_from_item(i) -> DeadlineSummary | None:
 class DynamoClockRepository:
     shards = SHARDS
 
-    def __init__(self, settings):
-        m = models_for(settings)
+    def __init__(self, settings, *, shadow: bool = False):
+        m: Any = shadow_models_for(settings) if shadow else models_for(settings)
         self._M, self._S = m.Clock, m.ClockSummary
 
     def flags(self, complaint_id: str) -> dict[str, ClockFlags]:

@@ -38,7 +38,7 @@ from ...domain import geo, policy
 from ...domain.model import Complaint, Event, Location, Rating, Reporter, Status
 from ...domain.people import CHANNELS
 from ...domain.times import from_storage, iso_utc
-from .tables import COMPLAINT_INDEXES, FEED_ALL, PUBLIC_FEED, TABLES
+from .tables import COMPLAINT_INDEXES, FEED_ALL, PUBLIC_FEED, SHADOW_PREFIX, TABLES
 
 
 def to_iso(at: datetime) -> str:
@@ -103,6 +103,12 @@ class Models:
 
 def models_for(settings) -> Models:
     return _build(settings.table_prefix, settings.region)
+
+
+def shadow_models_for(settings) -> Models:
+    """The same models over the shadow tables (tables.SHADOWED, named `<prefix>shadow-<table>`):
+    only their Clock, ClockSummary and Sanction are used."""
+    return _build(f"{settings.table_prefix}{SHADOW_PREFIX}", settings.region)
 
 
 PROJECTIONS = {"ALL": AllProjection, "KEYS_ONLY": KeysOnlyProjection}

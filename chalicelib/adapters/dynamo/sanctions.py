@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from typing import Any
 
 from ...domain.sanctions import Sanction
 from ...services.paging import check_limit, decode_cursor, encode_cursor, query_tag
 from ...services.ports import Page
+from .batch import batch_get
 from .clocks import STORED_TIME
 from .conditional import save_if
-from .models import from_iso, models_for, to_iso
+from .models import from_iso, models_for, shadow_models_for, to_iso
 
 ISSUED_KEY = re.compile(STORED_TIME.pattern + r"#[ -~]{1,200}")
 HASH_ATTR = {"by_complaint": "complaint_id", "by_opd": "opd", "feed": "kind"}
@@ -31,8 +33,9 @@ def sanction_from_body(b: dict) -> Sanction:
 
 
 class DynamoSanctionRepository:
-    def __init__(self, settings):
-        self._M = models_for(settings).Sanction
+    def __init__(self, settings, *, shadow: bool = False):
+        models: Any = shadow_models_for(settings) if shadow else models_for(settings)
+        self._M = models.Sanction
 
     def add(self, s: Sanction) -> bool:
         M = self._M
@@ -47,6 +50,16 @@ class DynamoSanctionRepository:
         except self._M.DoesNotExist:
             return None
         return {**item.body, "notified_at": item.notified_at}
+
+    def existing(self, sanction_ids: list[str]) -> set[str]:
+        """Which of these ids (a page's worth, at most 100) are stored: one BatchGetItem of keys
+        only. A key left unprocessed after the bounded retry is asked for with a GetItem."""
+        keys = [{"id": {"S": i}} for i in dict.fromkeys(sanction_ids)]
+        if not keys:
+            return set()
+        items, unprocessed = batch_get(self._M, keys, projection="id")
+        found = {i.id for i in items}
+        return found | {k["id"]["S"] for k in unprocessed if self.get(k["id"]["S"]) is not None}
 
     def count_misses(self, subject: str, since, before) -> int:
         M = self._M

@@ -173,6 +173,14 @@ TABLES: dict[str, dict] = {
         "BillingMode": PAY_PER_REQUEST,
     },
 }
+# Shadow mode (services/shadow.py): the shadow rules' clocks and "would have" decisions, in tables of
+# their own shaped exactly like `clocks` and `sanctions` (the same repositories read them), so the
+# active sweep, the queues and the league table can never see a shadow item. Empty while no shadow
+# bundle is configured; on-demand billing, so an empty table costs nothing.
+SHADOW_PREFIX = "shadow-"
+SHADOWED = ("clocks", "sanctions")
+TABLES.update({f"{SHADOW_PREFIX}{short}": copy.deepcopy(TABLES[short]) for short in SHADOWED})
+
 SUPPORT_COUNT_KEY = "#count"   # the supporter key of a complaint's counter (the others are hex)
 ATTACHMENT_SLOTS_ID = "#slots"   # the `id` of a complaint's attachment slots (attachment ids are "att-…")
 SUMMARY_KEY = "summary"     # the clock_key of a complaint's summary item (clock keys hold a '#')
