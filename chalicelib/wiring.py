@@ -344,7 +344,7 @@ class Container:
         return Deps(repo=self.repo, rules=self.rules, now=self.now, new_id=self.new_id,
                     daily_limit=s.daily_complaint_limit,
                     staff=self.staff if (s.staff_directory_path or s.user_pool_id or "staff" in self._overrides)
-                    else None, evidence=self.evidence)
+                    else None, evidence=self.evidence, people=self.people)
 
     def public_deps(self) -> PublicDeps:
         """Tracking, the public list and `similar` (services/public.py): the complaint repository

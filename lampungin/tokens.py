@@ -17,6 +17,8 @@ from chalicelib.domain.model import STAFF_ROLES, Role
 
 from .localstack import keys, state
 
+DESK_ROLES = STAFF_ROLES | {Role.INTAKE}     # tokens that name an OPD (intake: the desk's OPD)
+
 DEFAULT_TTL = 12 * 3600
 MAX_TTL = 31 * 24 * 3600
 ROLES = [r.value for r in Role]
@@ -74,14 +76,14 @@ def claims_from(args) -> dict:
     if not TTL.fullmatch(ttl) or not 0 < int(ttl) <= MAX_TTL:
         raise ValueError(f"--ttl must be a positive number of seconds, at most {MAX_TTL}")
     role = Role(args.role)
-    if role in STAFF_ROLES and not args.opd:
+    if role in DESK_ROLES and not args.opd:
         raise ValueError(f"--opd CODE is required for role {role.value} (see GET /v1/opds)")
     if args.opd and not OPD.fullmatch(args.opd):
         raise ValueError(f"--opd must be an OPD code such as DINKES (got {args.opd[:40]!r})")
     if args.name is not None and not (0 < len(args.name) <= 256 and args.name.isprintable()):
         raise ValueError("--name must be 1-256 printable characters")
     claims = {"sub": args.sub, "role": role.value}
-    if role in STAFF_ROLES:            # other roles are not scoped to an OPD: the claim would be ignored
+    if role in DESK_ROLES:             # other roles are not scoped to an OPD: the claim would be ignored
         known = known_opds()
         if known and args.opd not in known:
             raise ValueError(f"unknown OPD {args.opd!r}; did you mean: {_close(args.opd, known)}")

@@ -146,6 +146,7 @@ class FakeComplaintRepository:
             (c for c in self.complaints.values()
              if (query.opd is None or c.opd == query.opd)
              and (query.reporter is None or c.reporter.sub == query.reporter)
+             and (query.filed_by is None or c.filed_by == query.filed_by)
              and (query.status is None or c.status.value == query.status)
              and (query.government is None or c.government == query.government)
              and (query.unit is None or c.unit == query.unit)),

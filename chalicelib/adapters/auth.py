@@ -21,10 +21,11 @@ from ..domain.staff import STAFF_DIRECTORY_ROLES
 
 ALGORITHMS = ["RS256"]
 OPD_ROLES = (Role.OPERATOR, Role.SUPERVISOR)
+DESK_ROLES = (*OPD_ROLES, Role.INTAKE)       # tokens naming an OPD: staff, and intake (the desk's OPD)
 # Staff sign in with MFA: the user pool's pre-token trigger (adapters/cognito_triggers.py) puts
 # `lampungin:mfa` = "true" on a staff member's Cognito token only when they have an MFA method set
 # up. Local tokens (`lampungin token`: a plain `role`, no `cognito:groups`) are not Cognito's.
-MFA_ROLES = frozenset(Role(r) for r in STAFF_DIRECTORY_ROLES)
+MFA_ROLES = frozenset(Role(r) for r in STAFF_DIRECTORY_ROLES) | {Role.INTAKE}
 MFA_CLAIM = "lampungin:mfa"
 
 
@@ -137,9 +138,9 @@ def actor_from_claims(claims: dict) -> Actor:
     government = _claim(claims, "government", _CODE) or _claim(claims, "custom:government", _CODE)
     unit = _claim(claims, "unit", _CODE) or _claim(claims, "custom:unit", _CODE)
     name = _claim(claims, "name", max_len=_NAME_MAX)
-    if role in OPD_ROLES and not opd:
-        raise Unauthenticated("operator and supervisor tokens need an opd")
-    if role in OPD_ROLES:          # an OPD's staff belong to its government: a claim cannot say otherwise
+    if role in DESK_ROLES and not opd:
+        raise Unauthenticated("operator, supervisor and intake tokens need an opd")
+    if role in DESK_ROLES:         # an OPD's staff belong to its government: a claim cannot say otherwise
         if government not in (None, government_of(opd)):
             raise Unauthenticated("the government claim does not match the OPD's government")
         government = government_of(opd)
@@ -148,5 +149,5 @@ def actor_from_claims(claims: dict) -> Actor:
     if "cognito:groups" in claims and role in MFA_ROLES and claims.get(MFA_CLAIM) != "true":
         raise Unauthenticated("MFA is required for staff: set up an authenticator app "
                               "(TOTP) for this account and sign in again")
-    return Actor(sub=sub, role=role, opd=opd if role in OPD_ROLES else None, name=name,
+    return Actor(sub=sub, role=role, opd=opd if role in DESK_ROLES else None, name=name,
                  government=government or PROVINCE, unit=unit if role == Role.OPERATOR else None)

@@ -23,7 +23,8 @@ log = logging.getLogger("lampungin.cognito")
 
 CITIZEN_GROUP = "citizen"
 MFA_CLAIM = "lampungin:mfa"
-STAFF_GROUPS = frozenset(STAFF_DIRECTORY_ROLES)      # operator, supervisor, inspector, admin
+# operator, supervisor, inspector, admin; and intake staff, who take people's contact details down
+STAFF_GROUPS = frozenset(STAFF_DIRECTORY_ROLES) | {"intake"}
 
 _clients: dict[str, Any] = {}
 _lock = threading.Lock()

@@ -82,6 +82,13 @@ class LocationIn(_Body):
         return storable(value)
 
 
+class ContactIn(_Body):
+    """The person intake staff file for (CONTRACT.md, Intake channels): how to tell them."""
+    name: str | None = Field(default=None, min_length=1, max_length=128)
+    phone: str | None = Field(default=None, min_length=1, max_length=PHONE_MAX)
+    email: str | None = Field(default=None, min_length=3, max_length=EMAIL_MAX)
+
+
 class NewComplaint(_Body):
     category: str = _text(1, 64)
     title: str = _text(5, TITLE_MAX)
@@ -89,6 +96,9 @@ class NewComplaint(_Body):
     location: LocationIn | None = None
     visibility: Literal["private", "public"] = "private"
     anonymous: StrictBool = False
+    # how it came in: a citizen `app` (default) or `web`; intake staff desk, phone, social or email
+    channel: Literal["app", "web", "desk", "phone", "social", "email"] | None = None
+    contact: ContactIn | None = None     # intake staff only
 
 
 class Empty(_Body):
@@ -456,6 +466,10 @@ class ComplaintOut(_Out):
     government: str | None = Field(default=None, description="the government answerable for it now: LAMPUNG, "
                                    "or an onboarded kabupaten/kota it was forwarded to (GET /v1/governments)")
     unit: str | None = Field(default=None, description="the unit of its OPD it is disposed to (disposisi), if any")
+    channel: str | None = Field(default=None, description="how it came in: app, web (a citizen's own filing), "
+                                "desk, phone, social, email (filed by intake staff for a person), lapor")
+    filed_by: str | None = Field(default=None, description="the intake staff member who filed it for the person "
+                                 "(staff, and that intake staff member, only)")
     rating: RatingOut | None
     routing: RoutingOut
     actions: list[str] = Field(description="the action paths this caller may take now: show these buttons")

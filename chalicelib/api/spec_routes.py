@@ -116,10 +116,14 @@ def _reference() -> None:
 
 def _complaints() -> None:
     tag = "Complaints"
-    describe("POST", "/v1/complaints", tag=tag, roles=("citizen",), summary="File a complaint",
+    describe("POST", "/v1/complaints", tag=tag, roles=("citizen", "intake"), summary="File a complaint",
              ringkasan="Ajukan aduan", body=s.NewComplaint, response=s.ComplaintOut, status=201,
              description="Routed at once to the category's OPD (`status` `assigned`, the follow-up clock "
-                         "running). A citizen files a limited number a day (429 `rate_limited`).",
+                         "running). A citizen files a limited number a day (429 `rate_limited`), with `channel` "
+                         "`app` (default) or `web`. Intake staff (a desk of one government) file for a person "
+                         "with `channel` `desk`, `phone`, `social` or `email` and the person's `contact` "
+                         "(`name`, `phone`, `email`; none: anonymous), routed by their own government's table; "
+                         "the person is told of every change by SMS or e-mail.",
              params=(IDEMPOTENCY_KEY,), response_headers=("Location", "Idempotent-Replayed"), example=COMPLAINT)
     describe("GET", "/v1/complaints", tag=tag, summary="List complaints", ringkasan="Daftar aduan",
              description="A citizen sees their own, operators and supervisors their OPD's (an operator of one "

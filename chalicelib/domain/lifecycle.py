@@ -248,21 +248,23 @@ def decide(complaint: Complaint, action: Action, actor: Actor, at: datetime,
 def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: str, sector: str,
                    opd: str, unit: str | None = None, title: str, description: str, location: Location | None,
                    visibility: str, anonymous: bool, routing_rule: str | None,
-                   rules_version: str | None, routing_explanation: dict | None = None
-                   ) -> tuple[Complaint, Event]:
-    """A citizen files a complaint; it is routed at once, so it starts life `assigned`."""
-    if actor.role != Role.CITIZEN:
+                   rules_version: str | None, routing_explanation: dict | None = None,
+                   channel: str = "app", reporter: Reporter | None = None) -> tuple[Complaint, Event]:
+    """A citizen files a complaint, or intake staff file it for a person (`reporter`: the person,
+    who has no account); it is routed at once, so it starts life `assigned`."""
+    if actor.role not in (Role.CITIZEN, Role.INTAKE) or (actor.role == Role.INTAKE) != (reporter is not None):
         raise Forbidden("forbidden", action="submit")
     complaint = Complaint(
         id=complaint_id, status=S.ASSIGNED, category=category, sector=sector, opd=opd,
-        title=title, description=description, reporter=Reporter(actor.sub, actor.name),
+        title=title, description=description, reporter=reporter or Reporter(actor.sub, actor.name),
         created_at=at, updated_at=at, version=1, location=location, visibility=visibility,
         anonymous=anonymous, routing_rule=routing_rule, rules_version=rules_version, unit=unit,
+        channel=channel, filed_by=actor.sub if actor.role == Role.INTAKE else None,
     )
     event = Event(complaint_id=complaint_id, seq=1, at=at, type="submitted",
                   actor_role=actor.role.value, actor_id=actor.sub,
                   data={"opd": opd, "category": category, "routing_rule": routing_rule,
                         "rules_version": rules_version, "explanation": routing_explanation,
-                        **({"unit": unit} if unit else {})},
+                        "channel": channel, **({"unit": unit} if unit else {})},
                   source_ip=actor.source_ip)
     return complaint, event

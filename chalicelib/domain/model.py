@@ -27,6 +27,14 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"    # staff of one OPD who approves its follow-ups
     INSPECTOR = "inspector"      # oversight, read-only: province-wide, or one government's (`government`)
     ADMIN = "admin"
+    INTAKE = "intake"            # a desk (the P4 desk at DPMPTSP, a call centre) filing for a person
+
+
+# How a complaint came in (CONTRACT.md, Intake channels): a citizen's own filing, or intake staff's
+CITIZEN_CHANNELS = ("app", "web")
+INTAKE_CHANNELS = ("desk", "phone", "social", "email")
+CHANNELS = (*CITIZEN_CHANNELS, *INTAKE_CHANNELS, "lapor")
+CONTACT_PREFIX = "contact:"      # the reporter of a person filed for by intake: "contact:<complaint id>"
 
 
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.SUPERVISOR})
@@ -105,6 +113,8 @@ class Complaint:
     rules_version: str | None = None   # the rules bundle in force when it was routed
     flags: tuple = ()                  # the current follow-up's evidence flags (domain/evidence.Flag dicts)
     unit: str | None = None            # the unit of its OPD it is disposed to (None: the OPD as a whole)
+    channel: str = "app"               # how it came in (CHANNELS)
+    filed_by: str | None = None        # the intake staff member who filed it for the person, if one did
 
     @property
     def government(self) -> str:

@@ -10,8 +10,10 @@ this one complaint): `owner` (the citizen who filed it), `opd_staff` (operator o
 its current OPD; an operator of one unit only while the complaint is disposed to that unit),
 `oversight` (admin; inspector of the province, or of the complaint's own government),
 `other_staff` (staff of another OPD, an inspector of another kabupaten/kota),
-`other_citizen` (a signed-in citizen who did not file it), `public` (no token). Below, "staff" is
-opd_staff + oversight and "case" is the owner + staff.
+`other_citizen` (a signed-in citizen who did not file it), `public` (no token), `filer` (the
+intake staff member who filed it for a person at a desk, by phone or from social media: what
+everyone may see, plus the person's words and name they took down; never the case's notes).
+Below, "staff" is opd_staff + oversight and "case" is the owner + staff.
 
 Timeline (EVENTS; CONTRACT.md, Additions): a caller gets an event only if its audience is in the
 event's first column, and then `at`, `type`, `label`, `actor_role` and `note` (null unless the
@@ -71,6 +73,7 @@ class Audience(StrEnum):
     OTHER_STAFF = "other_staff"
     OTHER_CITIZEN = "other_citizen"
     PUBLIC = "public"
+    FILER = "filer"           # the intake staff member who filed it for a person (services/intake.py)
 
 
 A = Audience
@@ -116,7 +119,8 @@ EVENTS: dict[str, Shown] = {
 COMPLAINT_FIELDS: dict[str, frozenset[Audience] | str] = {
     **dict.fromkeys(("id", "status", "category", "sector", "opd", "visibility", "anonymous",
                      "created_at", "updated_at", "deadlines", "overdue", "version", "jurisdiction",
-                     "routing", "actions", "government", "unit"), EVERYONE),
+                     "routing", "actions", "government", "unit", "channel"), EVERYONE),
+    "filed_by": STAFF | {A.FILER},      # a staff member's id
     **dict.fromkeys(("title", "description", "location"), PUBLISHED),
     "rating": CASE,             # its comment is the citizen's words
     "assignee": STAFF,          # a staff member's id
@@ -135,7 +139,9 @@ def audience(actor: Actor | None, complaint: Complaint) -> Audience:
         return A.OPD_STAFF
     if is_oversight(actor, complaint):
         return A.OVERSIGHT
-    if actor.role in (Role.OPERATOR, Role.SUPERVISOR, Role.INSPECTOR):
+    if is_filer(actor, complaint):
+        return A.FILER
+    if actor.role in (Role.OPERATOR, Role.SUPERVISOR, Role.INSPECTOR, Role.INTAKE):
         return A.OTHER_STAFF
     return A.OTHER_CITIZEN if actor.role == Role.CITIZEN else A.PUBLIC
 
@@ -143,15 +149,20 @@ def audience(actor: Actor | None, complaint: Complaint) -> Audience:
 def _who(spec: frozenset[Audience] | str, complaint: Complaint) -> frozenset[Audience]:
     if isinstance(spec, frozenset):
         return spec
-    if spec == IDENTITY:
-        return frozenset({A.OWNER}) if complaint.anonymous else CASE
-    if spec == PUBLISHED:
-        return EVERYONE if complaint.visibility == "public" else CASE
+    if spec == IDENTITY:       # the filer took the person's name down: they know it
+        return frozenset({A.OWNER}) if complaint.anonymous else CASE | {A.FILER}
+    if spec == PUBLISHED:      # the filer wrote the person's words down
+        return EVERYONE if complaint.visibility == "public" else CASE | {A.FILER}
     return NOBODY
 
 
 def is_owner(actor: Actor, complaint: Complaint) -> bool:
     return actor.role == Role.CITIZEN and actor.sub == complaint.reporter.sub
+
+
+def is_filer(actor: Actor, complaint: Complaint) -> bool:
+    """The intake staff member who filed it for a person: they see what they filed, nothing else."""
+    return actor.role == Role.INTAKE and complaint.filed_by is not None and actor.sub == complaint.filed_by
 
 
 def is_opd_staff(actor: Actor, complaint: Complaint) -> bool:
@@ -168,7 +179,8 @@ def is_oversight(actor: Actor, complaint: Complaint) -> bool:
 def can_see(actor: Actor | None, complaint: Complaint) -> bool:
     if actor is None:
         return False
-    if is_owner(actor, complaint) or is_opd_staff(actor, complaint) or is_oversight(actor, complaint):
+    if (is_owner(actor, complaint) or is_opd_staff(actor, complaint) or is_oversight(actor, complaint)
+            or is_filer(actor, complaint)):
         return True
     return complaint.visibility == "public" and actor.role == Role.CITIZEN
 
@@ -206,6 +218,8 @@ def listing_scope(actor: Actor) -> dict:
     """What `GET /v1/complaints` may return to this caller, as a filter the service applies."""
     if actor.role == Role.CITIZEN:
         return {"reporter": actor.sub}
+    if actor.role == Role.INTAKE:
+        return {"filed_by": actor.sub}
     if actor.role == Role.OPERATOR and actor.unit is not None:
         return {"opd": actor.opd, "unit": actor.unit}
     if actor.role in (Role.OPERATOR, Role.SUPERVISOR):
@@ -308,10 +322,18 @@ def support_refusal(actor: Actor, complaint: Complaint) -> str | None:
 ATTACHMENTS: dict[str, frozenset[Audience] | str] = {"citizen": PUBLISHED, "staff": EVERYONE}
 
 
+def _uploader(role: str) -> str:
+    """What an upload is: the reporter's evidence (theirs, or taken for them at a desk by intake
+    staff, such as a scanned letter), or staff's photos of the work done."""
+    return "citizen" if role in (Role.CITIZEN.value, Role.INTAKE.value) else "staff"
+
+
 def can_attach(actor: Actor, complaint: Complaint) -> bool:
-    """POST /v1/complaints/{id}/attachments: the owner, or an operator of the complaint's OPD (of
-    its unit, when disposed to one)."""
-    return is_owner(actor, complaint) or (actor.role == Role.OPERATOR and is_opd_staff(actor, complaint))
+    """POST /v1/complaints/{id}/attachments: the owner, the intake staff member who filed it (a
+    letter scanned at the desk), or an operator of the complaint's OPD (of its unit, when disposed
+    to one)."""
+    return (is_owner(actor, complaint) or is_filer(actor, complaint)
+            or (actor.role == Role.OPERATOR and is_opd_staff(actor, complaint)))
 
 
 def sees_attachment(actor: Actor, complaint: Complaint, *, uploaded_by: str, uploaded_by_role: str,
@@ -322,7 +344,7 @@ def sees_attachment(actor: Actor, complaint: Complaint, *, uploaded_by: str, upl
         return True
     if not ready:
         return False
-    spec = ATTACHMENTS["citizen" if uploaded_by_role == Role.CITIZEN.value else "staff"]
+    spec = ATTACHMENTS[_uploader(uploaded_by_role)]
     return audience(actor, complaint) in _who(spec, complaint)
 
 
@@ -332,7 +354,7 @@ def public_photo(complaint: Complaint, *, uploaded_by_role: str, image: bool, re
     list that ATTACHMENTS lets the public audience see. Documents (a scanned letter) never."""
     if not (ready and image and in_public_list(complaint)):
         return False
-    spec = ATTACHMENTS["citizen" if uploaded_by_role == Role.CITIZEN.value else "staff"]
+    spec = ATTACHMENTS[_uploader(uploaded_by_role)]
     return A.PUBLIC in _who(spec, complaint)
 
 

@@ -24,6 +24,7 @@ from .audit import record_read
 from .clocks import ClockDeps, overdue_queue, with_deadlines
 from .evidence import EvidenceIndex, refuses_approval
 from .evidence import check as check_evidence
+from .intake import filing_for
 from .paging import fill_page
 from .ports import (
     AuditLog,
@@ -33,6 +34,7 @@ from .ports import (
     FirstRequest,
     ListQuery,
     Page,
+    PeopleStore,
     QuotaClaim,
     RoutingRules,
     StaffDirectory,
@@ -53,6 +55,7 @@ class Deps:
     filing_attempts: int = 8             # tries of one filing when the citizen's quota is contended
     staff: StaffDirectory | None = None  # who works where: `assign` names an operator of the OPD
     evidence: EvidenceIndex | None = None   # follow-ups' texts and photos (services/evidence.py)
+    people: PeopleStore | None = None    # intake: the contact of a person filed for (services/intake.py)
 
 
 def scoped_key(sub: str, idempotency_key: str) -> str:
@@ -111,32 +114,39 @@ def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: st
     transaction (the quota, `check_daily_limit`): when a concurrent filing by the same citizen
     wins, this one re-reads and decides again, at most `filing_attempts` times with jittered
     backoff, and then answers 409 filing_contended; it never stores a filing beyond the limit."""
-    if actor.role != Role.CITIZEN:
+    if actor.role not in (Role.CITIZEN, Role.INTAKE):
         raise Forbidden("forbidden", action="submit")
     key = scoped_key(actor.sub, idempotency_key) if idempotency_key else None
     digest = request_hash(command.as_request())
     if (first := _replayed(deps, key, digest)) is not None:
         return first, False
+    at = deps.now()
+    complaint_id = deps.new_id(at)
+    filing = filing_for(actor, command, complaint_id)
     location = located(deps, command.location)
-    try:
-        decision = deps.rules.route(command.category, region=location.region if location else None)
+    try:       # intake staff file into their own government's table (a city's desk: the city's OPDs)
+        decision = deps.rules.route(command.category, region=location.region if location else None,
+                                    **({"government": actor.government} if actor.role == Role.INTAKE else {}))
     except LookupError:
         raise Invalid("unknown_category", field="category", value=command.category) from None
-    at = deps.now()
     complaint, event = lifecycle.file_complaint(
-        complaint_id=deps.new_id(at), actor=actor, at=at, category=command.category,
+        complaint_id=complaint_id, actor=actor, at=at, category=command.category,
         sector=decision.sector, opd=decision.opd, unit=decision.unit, title=command.title,
         description=command.description, location=location,
         visibility=command.visibility, anonymous=command.anonymous,
         routing_rule=decision.rule_id, rules_version=decision.rules_version,
-        routing_explanation=decision.explanation,
+        routing_explanation=decision.explanation, channel=filing.channel, reporter=filing.reporter,
     )
+    if filing.contact is not None:       # before the complaint: the stream tells them of its filing
+        if deps.people is None:
+            raise RuntimeError("intake filing needs the people store (Deps.people)")
+        deps.people.put(replace(filing.contact, updated_at=at))
     for attempt in range(deps.filing_attempts):
         if attempt:
             deps.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt)))
             if (first := _replayed(deps, key, digest)) is not None:   # the winner had our key
                 return first, False
-        quota = check_daily_limit(deps, actor, at)
+        quota = check_daily_limit(deps, actor, at) if actor.role == Role.CITIZEN else None
         try:
             deps.repo.add(complaint, event, key, digest, quota)
         except DuplicateRequest as dup:
@@ -338,9 +348,10 @@ def list_complaints(deps: Deps, clock_deps: ClockDeps, actor: Actor, *, status: 
     most overdue first; a citizen's own few complaints are filtered like `overdue=False`."""
     opds = listing_opds(deps, actor, opd)          # refuses another OPD's or an unknown one
     scope = policy.listing_scope(actor)
-    if overdue is True and "reporter" not in scope:
+    if overdue is True and "reporter" not in scope and "filed_by" not in scope:
         return overdue_queue(clock_deps, actor, opds=opds, status=status, limit=limit, cursor=cursor)
     query = ListQuery(opd=scope.get("opd", opd), reporter=scope.get("reporter"), status=status,
+                      filed_by=scope.get("filed_by"),
                       government=scope.get("government"), unit=scope.get("unit"), limit=limit)
 
     def fetch(after: str | None) -> Page:

@@ -84,6 +84,12 @@ def set_preferences(store: PeopleStore, actor: Actor, body: Mapping, now: dateti
     return prefs
 
 
+def parse_field(value, name: str, parse: Callable[[str], str], problems: list) -> str | None:
+    """One address (`email`, `phone`) checked as in preferences, its problem appended under
+    `name` (services/intake.py: a contact given at a desk)."""
+    return _parse({name: value}, name, parse, problems)
+
+
 def _parse(body: Mapping, name: str, parse: Callable[[str], str], problems: list) -> str | None:
     value = body.get(name)
     if value is None or value == "":

@@ -28,6 +28,7 @@ class ListQuery:
 
     opd: str | None = None
     reporter: str | None = None
+    filed_by: str | None = None       # intake staff: the complaints they filed
     status: str | None = None
     government: str | None = None     # a kabupaten/kota's inspector: that government's complaints
     unit: str | None = None           # an operator of one unit: the complaints disposed to it

@@ -12,7 +12,7 @@ from chalicelib.adapters.dynamo.tables import TABLES
 
 from .conventions import APP_NAME, DELIVERY_CHANNELS, logical_table, notify_queue, people_key_alias, sub
 
-ROLES = ("admin", "inspector", "supervisor", "operator", "citizen")   # precedence order
+ROLES = ("admin", "inspector", "supervisor", "operator", "intake", "citizen")   # precedence order
 
 
 # --- DynamoDB: boto3 create_table form -> AWS::DynamoDB::Table ----------------------------------

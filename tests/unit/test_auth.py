@@ -133,7 +133,8 @@ def test_an_audience_of_the_wrong_type_is_unauthenticated_where_the_audience_is_
 STAFF_COGNITO = [({"cognito:groups": ["operator"], "custom:opd": "DINKES"}, Role.OPERATOR),
                  ({"cognito:groups": ["supervisor"], "custom:opd": "DINKES"}, Role.SUPERVISOR),
                  ({"cognito:groups": ["inspector"]}, Role.INSPECTOR),
-                 ({"cognito:groups": ["admin", "citizen"]}, Role.ADMIN)]
+                 ({"cognito:groups": ["admin", "citizen"]}, Role.ADMIN),
+                 ({"cognito:groups": ["intake"], "custom:opd": "DPMPTSP"}, Role.INTAKE)]
 
 
 @pytest.mark.parametrize(("claims", "role"), STAFF_COGNITO, ids=lambda v: str(v)[:30])
@@ -184,3 +185,15 @@ def test_the_government_is_the_opds_and_a_claim_cannot_say_otherwise():
     assert actor_from_claims({"sub": "c", "role": "citizen", "unit": "P2P", "government": "X"}).unit is None
     with pytest.raises(Unauthenticated):
         actor_from_claims({"sub": "i", "role": "inspector", "government": "BANDAR LAMPUNG"})
+
+
+def test_an_intake_token_names_its_desks_opd_whose_government_it_files_for():
+    """Issue 18: intake staff of a desk (the P4 desk at DPMPTSP, a city's own desk)."""
+    desk = actor_from_claims({"sub": "p4", "role": "intake", "opd": "DPMPTSP"})
+    assert (desk.role, desk.opd, desk.government) == (Role.INTAKE, "DPMPTSP", "LAMPUNG")
+    city = actor_from_claims({"sub": "k", "role": "intake", "opd": "BANDARLAMPUNG.DPMPTSP"})
+    assert city.government == "BANDARLAMPUNG" and city.unit is None
+    for claims in ({"sub": "p4", "role": "intake"},
+                   {"sub": "p4", "role": "intake", "opd": "DPMPTSP", "government": "BANDARLAMPUNG"}):
+        with pytest.raises(Unauthenticated):
+            actor_from_claims(claims)

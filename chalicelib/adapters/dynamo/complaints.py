@@ -252,6 +252,8 @@ def _plan(q: ListQuery) -> tuple[str, str, dict]:
     unit = {"unit": q.unit} if q.unit else {}      # an operator of one unit: within the OPD's partition
     if q.reporter:
         return "by_reporter", q.reporter, {k: v for k, v in (("opd", q.opd), ("status", q.status)) if v}
+    if q.filed_by:            # intake staff: what they filed (a sparse index)
+        return "by_filer", q.filed_by, {k: v for k, v in (("opd", q.opd), ("status", q.status)) if v}
     if q.opd and q.status:
         return "by_opd_status", f"{q.opd}#{q.status}", unit
     if q.opd:

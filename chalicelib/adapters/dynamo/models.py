@@ -151,6 +151,7 @@ def _build(prefix: str, region: str) -> Models:
         jurisdiction=UnicodeAttribute(null=True), rating=RatingMap(null=True),
         routing_rule=UnicodeAttribute(null=True), rules_version=UnicodeAttribute(null=True),
         flags=JSONAttribute(null=True), unit=UnicodeAttribute(null=True),
+        channel=UnicodeAttribute(null=True), filed_by=UnicodeAttribute(null=True),   # null: "app", no filer
         # derived, for the indexes only (`government`: its OPD's, domain/governments; absent on items
         # written before issue 13, which were all the province's)
         opd_status=UnicodeAttribute(), created_key=UnicodeAttribute(), feed=UnicodeAttribute(),
@@ -234,6 +235,7 @@ def complaint_item(m: Models, c: Complaint, stored_version: int | None):
         assignee=c.assignee, jurisdiction=c.jurisdiction, routing_rule=c.routing_rule,
         rating=RatingMap(stars=rating.stars, comment=rating.comment) if rating else None,
         rules_version=c.rules_version, flags=[dict(f) for f in c.flags] or None, unit=c.unit,
+        channel=c.channel, filed_by=c.filed_by,
         opd_status=f"{c.opd}#{c.status.value}", government=c.government,
         created_key=created_key(c), feed=FEED_ALL, **public_index_keys(c),
     )
@@ -261,7 +263,7 @@ def complaint_from_item(i) -> Complaint:
         visibility=i.visibility, anonymous=i.anonymous, assignee=i.assignee,
         jurisdiction=i.jurisdiction, rating=Rating(int(rating.stars), rating.comment) if rating else None,
         routing_rule=i.routing_rule, rules_version=i.rules_version,
-        flags=tuple(i.flags or ()), unit=i.unit,
+        flags=tuple(i.flags or ()), unit=i.unit, channel=i.channel or "app", filed_by=i.filed_by,
     )
 
 

@@ -51,6 +51,7 @@ COMPLAINT_INDEXES: dict[str, str] = {
     "by_reporter": "reporter_sub",
     "by_status": "status",
     "by_government": "government",     # issue 13: a kabupaten/kota's inspectors list their government's
+    "by_filer": "filed_by",            # issue 18, sparse: intake staff list what they filed (no other item has it)
     "feed": "feed",
     # sparse (issue 12): only public complaints carry `public_feed` (PUBLIC_FEED), and only located
     # ones `public_cell` (their geohash cell, domain/geo.py): GET /v1/public/complaints, `near=`
