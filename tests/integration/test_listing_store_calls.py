@@ -99,7 +99,7 @@ class ThrottledTable:
     def _get_connection(self):
         return self
 
-    def batch_get_item(self, keys, consistent_read=None):
+    def batch_get_item(self, keys, consistent_read=None, attributes_to_get=None):
         self.requests.append(len(keys))
         done = self.answers.pop(0) if self.answers else 0
         return {"Responses": {"t": keys[:done]},
