@@ -49,6 +49,9 @@ class Settings:
     # one by the stream and the sweep, its "would have sanctioned" decisions recorded, never acted
     # on. A path relative to chalicelib/rules/ (what `chalice package` ships) or absolute; unset: off.
     shadow_rules: str | None
+    # Intake (domain/claims.py): the key of the one-time codes a person filed for at a desk claims
+    # their complaint with. Unset: no code is sent and claiming is refused (409 claim_unavailable).
+    claim_code_secret: str | None
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}{short}"
@@ -99,6 +102,7 @@ def from_env(env=None) -> Settings:
         delivery_retry_seconds=_seconds(env.get("DELIVERY_RETRY_SECONDS"), 30.0),
         attachments_bucket=env.get("ATTACHMENTS_BUCKET") or None,
         shadow_rules=env.get("SHADOW_RULES") or None,
+        claim_code_secret=env.get("CLAIM_CODE_SECRET") or None,
     )
 
 

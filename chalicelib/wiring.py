@@ -8,9 +8,11 @@ from datetime import datetime
 
 from .config import Settings, settings
 from .domain.attachments import attachment_id
+from .domain.claims import claim_code
 from .domain.ids import complaint_id
 from .domain.times import UTC
 from .services.attachments import AttachmentDeps
+from .services.claims import ClaimDeps
 from .services.clocks import ClockDeps
 from .services.complaints import Deps
 from .services.delivery import DeliveryDeps
@@ -290,10 +292,28 @@ class Container:
                               audit=self.audit, now=self.now, new_id=self.new_attachment_id,
                               sanitise=self.image_sanitiser if processing else None)
 
+    def claim_secret(self) -> bytes | None:
+        secret = self.settings.claim_code_secret
+        return secret.encode() if secret else None
+
     def notify_deps(self) -> NotifyDeps:
+        secret = self.claim_secret()
         return NotifyDeps(notifications=self.notifications, staff=self.staff, people=self.people,
                           queue=self.delivery_queue, log=self.delivery_log, rules=self.rules,
-                          channels=frozenset(self.channels), now=self.now)
+                          channels=frozenset(self.channels), now=self.now,
+                          claim_code=(lambda cid: claim_code(secret, cid)) if secret else None)
+
+    @property
+    def claim_attempts(self):
+        def build():
+            # lazy: pynamodb (cold start), as for the complaints repository
+            from .adapters.dynamo.claims import DynamoClaimAttempts
+            return DynamoClaimAttempts(self.settings)
+        return self._get("claim_attempts", build)
+
+    def claim_deps(self) -> ClaimDeps:
+        return ClaimDeps(repo=self.repo, people=lambda: self.people, attempts=self.claim_attempts,
+                         secret=self.claim_secret(), now=self.now)
 
     def delivery_deps(self) -> DeliveryDeps:
         return DeliveryDeps(notifications=self.notifications, people=self.people,
@@ -344,7 +364,7 @@ class Container:
         return Deps(repo=self.repo, rules=self.rules, now=self.now, new_id=self.new_id,
                     daily_limit=s.daily_complaint_limit,
                     staff=self.staff if (s.staff_directory_path or s.user_pool_id or "staff" in self._overrides)
-                    else None, evidence=self.evidence, people=self.people)
+                    else None, evidence=self.evidence, people=lambda: self.people)
 
     def public_deps(self) -> PublicDeps:
         """Tracking, the public list and `similar` (services/public.py): the complaint repository

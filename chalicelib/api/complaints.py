@@ -10,6 +10,7 @@ from ..domain.commands import FileComplaint
 from ..domain.lifecycle import Action
 from ..domain.model import Status
 from ..services import complaints as service
+from ..services.claims import claim_ownership as claim_service
 from ..services.clocks import complaint_deadlines
 from ..services.public import similar as similar_complaints
 from ..wiring import container
@@ -100,6 +101,14 @@ def add_note(call, complaint_id):
                                         expected_version=_if_match(call))
     [shown] = timeline_view([event], call.actor, complaint, call.lang)    # staff see their notes
     return 201, shown, {**_etag(complaint), "Location": f"/v1/complaints/{complaint.id}/timeline"}
+
+
+@api.route("/v1/complaints/{complaint_id}/claim-ownership", methods=["POST"], content_types=JSON_CONTENT_TYPES)
+@endpoint(api, body_model=schemas.ClaimOwnership)
+def claim_ownership(call, complaint_id):
+    """A person filed for at a desk takes it into their own account (services/claims.py)."""
+    complaint = claim_service(container.claim_deps(), call.actor, complaint_id, call.body.code)
+    return 200, _view(call, complaint), _etag(complaint)
 
 
 def _etag(complaint) -> dict:

@@ -68,6 +68,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "Too many of your complaints were sent at the same time. Try again shortly."),
     "too_many_requests": ("Terlalu banyak permintaan. Coba lagi dalam {retry_after} detik.",
                           "Too many requests. Try again in {retry_after} seconds."),
+    "claim_unavailable": ("Aduan belum dapat diklaim di sini. Hubungi loket tempat aduan dicatat.",
+                          "Complaints cannot be claimed here yet. Ask the desk that recorded it."),
+    "claim_locked": ("Terlalu banyak kode yang salah untuk aduan ini. Hubungi loket tempat aduan dicatat.",
+                     "Too many wrong codes for this complaint. Ask the desk that recorded it."),
 }
 
 # Field-level messages (details[]), keyed by our own short codes.
@@ -80,6 +84,10 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "not_allowed_value": ("Nilai tidak diizinkan; pilihan: {expected}.", "Value not allowed; choose: {expected}."),
     "unknown_field": ("Kolom tidak dikenal.", "Unknown field."),
     "invalid": ("Nilai tidak valid.", "Invalid value."),
+    "intake_only": ("Hanya petugas loket yang mencatat kontak orang lain.",
+                    "Only intake staff record another person's contact."),
+    "anonymous_with_name": ("Aduan anonim tidak mencatat nama.", "An anonymous complaint records no name."),
+    "wrong_code": ("Kode salah. Sisa percobaan: {attempts_left}.", "Wrong code. Attempts left: {attempts_left}."),
     "unknown_category": MESSAGES["unknown_category"],
     "unknown_opd": MESSAGES["unknown_opd"],
     "unknown_jurisdiction": MESSAGES["unknown_jurisdiction"],

@@ -7,6 +7,7 @@ import time
 from chalice import Blueprint
 
 from ..domain.governments import PROVINCE
+from ..domain.model import CHANNELS
 from ..domain.times import local_date
 from ..rules.model import ParameterLapsed
 from ..services.stats import league_table
@@ -102,19 +103,22 @@ def opd_stats(call):
     """Public and unauthenticated, and it reads every OPD's recent clocks: computed at most once
     a minute per warm Lambda, so a burst of page loads costs one computation."""
     government = _government(call)          # `?government=`: that government's OPDs only
+    channel = call.query("channel")         # `?channel=`: on that channel's complaints only
+    if channel is not None and channel not in CHANNELS:
+        raise invalid("channel", "not_allowed_value", expected=", ".join(CHANNELS))
     now = time.monotonic()
-    cached = _tables.get(government)
+    cached = _tables.get((government, channel))
     if cached is None or now - cached[1] > STATS_TTL_SECONDS:
-        cached = _tables[government] = (_league_table(government), now)
+        cached = _tables[(government, channel)] = (_league_table(government, channel), now)
     return 200, cached[0], {"Cache-Control": f"public, max-age={STATS_TTL_SECONDS}"}
 
 
 STATS_TTL_SECONDS = 60
-_tables: dict[str | None, tuple[dict, float]] = {}      # per `government` filter (None: all)
+_tables: dict[tuple[str | None, str | None], tuple[dict, float]] = {}   # per (government, channel) filter
 container.on_reset.append(_tables.clear)   # tests swap stores: forget them
 
 
-def _league_table(government: str | None) -> dict:
+def _league_table(government: str | None, channel: str | None) -> dict:
     opds = {code: o for code, o in container.rules.opds.items() if government in (None, o.government)}
-    return {**league_table(opds, container.clocks, container.sanctions, container.now(), supports=container.repo),
-            "government": government}
+    return {**league_table(opds, container.clocks, container.sanctions, container.now(), supports=container.repo,
+                           channel=channel), "government": government}

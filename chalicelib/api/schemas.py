@@ -105,6 +105,10 @@ class Empty(_Body):
     pass
 
 
+class ClaimOwnership(_Body):
+    code: str = _text(1, 16)
+
+
 class FollowUp(_Body):
     message: str = _text(1, TEXT_MAX)
     # photos of the work done: ids of the follower's own processed attachments of this complaint
@@ -390,6 +394,9 @@ class OpdStats(_Out):
     name: str
     government: str = "LAMPUNG"
     complaints: int
+    channels: dict[str, int] = Field(default_factory=dict, description=(
+        "its complaints of the window per channel they came in by (app, web, desk, phone, social, email, "
+        "lapor), whatever `channel` is"))
     followup: ClockStats
     approval: ClockStats
     sanctions: int
@@ -400,6 +407,9 @@ class OpdStats(_Out):
 
 class LeagueTable(_Out):
     government: str | None = Field(default=None, description="the `?government=` filter, or null: every government")
+    channel: str | None = Field(default=None, description="the `?channel=` filter, or null: every channel")
+    channels: dict[str, int] = Field(default_factory=dict, description="where the window's complaints came from: "
+                                     "complaints per channel over every OPD of the table")
     window_days: int
     since: Timestamp
     method: str

@@ -8,7 +8,7 @@ which statuses cannot drift from what the code does.
 from __future__ import annotations
 
 from ..domain.lifecycle import TRANSITIONS, Action, Party
-from ..domain.model import Status
+from ..domain.model import CHANNELS, Status
 from ..services.sanctions import KINDS, SUBJECT_TYPES
 from . import schemas as s
 from .complaints import ACTION_BODIES
@@ -109,8 +109,12 @@ def _reference() -> None:
              response=s.ServiceLevels)
     describe("GET", "/v1/stats/opds", **public, summary="OPD league table", ringkasan="Peringkat OPD",
              description="On-time rates, median times and sanctions of the last 90 days, every government's OPDs "
-                         "or one government's (`government`); computed at most once a minute "
-                         "(`Cache-Control: max-age=60`).", params=(government,), errors=(422,),
+                         "or one government's (`government`), on every complaint or on one channel's "
+                         "(`channel`: the ranking, rates and sanctions of those complaints only); each row and "
+                         "the table count complaints per channel (where they come from); computed at most once a "
+                         "minute (`Cache-Control: max-age=60`).",
+             params=(government, choice_query("channel", CHANNELS, "only complaints that came in by this channel")),
+             errors=(422,),
              response=s.LeagueTable, response_headers=("Cache-Control",))
 
 
@@ -125,6 +129,14 @@ def _complaints() -> None:
                          "(`name`, `phone`, `email`; none: anonymous), routed by their own government's table; "
                          "the person is told of every change by SMS or e-mail.",
              params=(IDEMPOTENCY_KEY,), response_headers=("Location", "Idempotent-Replayed"), example=COMPLAINT)
+    describe("POST", "/v1/complaints/{complaint_id}/claim-ownership", tag=tag, roles=("citizen",),
+             summary="Claim a complaint filed for you at a desk", ringkasan="Klaim aduan yang dicatat loket",
+             body=s.ClaimOwnership, response=s.ComplaintOut, errors=(404, 409, 422),
+             description="The person intake staff filed for takes it into their own account with the one-time "
+                         "code sent to their contact (SMS or e-mail) with the filing. A wrong code is 422 "
+                         "`wrong_code` (`attempts_left`); after 5 wrong codes 409 `claim_locked`; a complaint "
+                         "that cannot be claimed (or was claimed already) is 404.",
+             response_headers=("ETag",), example=COMPLAINT)
     describe("GET", "/v1/complaints", tag=tag, summary="List complaints", ringkasan="Daftar aduan",
              description="A citizen sees their own, operators and supervisors their OPD's (an operator of one "
                          "unit: the complaints disposed to it), inspectors and admins all (an inspector of a "

@@ -97,6 +97,7 @@ class Clock:
     ended_by: str | None           # the event type that stopped or paused it
     holder: str | None = None      # the operator holding the complaint when it ended (or now)
     warning_at: datetime | None = None   # when warn_at_percent of its time is used (if running)
+    channel: str = "app"           # how the complaint came in (the figures split by it, issue 18)
 
     @property
     def key(self) -> str:
@@ -133,6 +134,7 @@ class _Run:
         self.stopped = False
         self.holder = None
         self.deadline = None               # the due time it had when it stopped in time
+        self.channel = "app"
 
 
 def replay(complaint_id: str, events: list[Event], schedule: Schedule,
@@ -145,10 +147,11 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule,
     opd: str | None = None
     holder: str | None = None
     status: Status | None = None
+    channel = "app"
     for event in sorted({e.seq: e for e in events}.values(), key=lambda e: e.seq):
         before, status = status, STATUS_AFTER.get(event.type) or status
         if event.type == "submitted":
-            opd = event.data.get("opd")
+            opd, channel = event.data.get("opd"), event.data.get("channel") or "app"
         elif event.type in MOVES:
             opd, holder = event.data.get("to_opd", opd), None
         elif event.type in TAKES or (event.type == "followed_up" and holder is None):
@@ -173,7 +176,7 @@ def replay(complaint_id: str, events: list[Event], schedule: Schedule,
                     _end(run, event, schedule, stop=True)
                 policy = schedule.clock_policy(name, event.at, government_of(opd))
                 run = current[name] = _Run(name, event.seq, opd, event.at, policy, policy.hours * 3600)
-                run.holder = holder
+                run.holder, run.channel = holder, channel
                 runs.append(run)
     return [_clock(complaint_id, r, schedule) for r in runs]
 
@@ -205,7 +208,7 @@ def _clock(complaint_id: str, run: _Run, schedule: Schedule) -> Clock:
     state = "stopped" if run.stopped else ("running" if run.running_since is not None else "paused")
     return Clock(complaint_id, run.name, run.seq, run.opd, run.started_at, run.policy, state, due,
                  run.remaining, run.ended_at if state != "running" else None, run.ended_by, run.holder,
-                 _warning_at(run, schedule) if state == "running" else None)
+                 _warning_at(run, schedule) if state == "running" else None, run.channel)
 
 
 def _warning_at(run: _Run, schedule: Schedule) -> datetime | None:

@@ -91,7 +91,8 @@ DECIDED_BY: dict[Status, frozenset[Party]] = {S.FOLLOWED_UP: frozenset({P.SUPERV
 
 # The status each timeline event leads to (None: unchanged) — the one event → status map.
 STATUS_AFTER: dict[str, Status | None] = {"submitted": S.ASSIGNED,
-                                         **{t.event: t.target for t in TRANSITIONS.values()}}
+                                         **{t.event: t.target for t in TRANSITIONS.values()},
+                                         "ownership_claimed": None}    # claim_ownership: whose it is, not where
 EVENT_ACTION: dict[str, Action] = {t.event: a for a, t in TRANSITIONS.items()}
 
 # Fields an action cannot do without (beyond its note field being optional for approve/rate).
@@ -268,3 +269,15 @@ def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: s
                         "channel": channel, **({"unit": unit} if unit else {})},
                   source_ip=actor.source_ip)
     return complaint, event
+
+
+def claim_ownership(complaint: Complaint, actor: Actor, at: datetime) -> tuple[Complaint, Event]:
+    """The person filed for at a desk takes the complaint into their own account (domain/claims.py
+    checked the code): they become its reporter; its status and clocks do not change."""
+    if actor.role != Role.CITIZEN:
+        raise Forbidden("forbidden", action="claim_ownership")
+    name = actor.name or complaint.reporter.name
+    new = complaint.evolve(reporter=Reporter(actor.sub, name), version=complaint.version + 1, updated_at=at)
+    event = Event(complaint_id=complaint.id, seq=new.version, at=at, type="ownership_claimed",
+                  actor_role=actor.role.value, actor_id=actor.sub, source_ip=actor.source_ip)
+    return new, event

@@ -6,6 +6,7 @@ for its type, and a type without a template in both languages.
 
     type                    who gets it
     citizen.<event>         the reporter: a change to their complaint (CITIZEN_EVENTS)
+    citizen.claim_code      a person filed for at a desk: the code to claim it into an account
     staff.new_complaint     the OPD's operators: a complaint entered the queue unclaimed
     staff.assigned          the operator a supervisor assigned it to
     staff.citizen_replied   the assignee (else the OPD's operators): the citizen answered
@@ -30,6 +31,7 @@ _SANCTION = frozenset({"clock", "due_at", "hours_late", "explanation", "subject"
 TYPES: dict[str, frozenset[str]] = {
     **{f"citizen.{e}": COMMON for e in CITIZEN_EVENTS},
     "citizen.followed_up": COMMON | {"note"},
+    "citizen.claim_code": COMMON | {"code"},     # issue 18: the person filed for at a desk
     "citizen.transferred": COMMON | {"note", "to_opd"},
     "citizen.forwarded": COMMON | {"note", "jurisdiction", "jurisdiction_contact"},
     "citizen.handed_over": COMMON | {"note", "jurisdiction", "to_opd"},

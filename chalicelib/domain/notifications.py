@@ -13,10 +13,12 @@ sweep can repeat (at least once) and a person is still told once.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from .claims import claimable
 from .governments import government_of
 from .model import Actor, Complaint, Event, Reporter, Role, Status
 from .notification_types import CITIZEN_EVENTS
@@ -104,9 +106,11 @@ class _Fanout:
 
 
 def for_event(complaint: Complaint, event: Event, *, opd: str, assignee: str | None,
-              staff: Staff, names: Names) -> list[Draft]:
+              staff: Staff, names: Names, claim_code: Callable[[str], str] | None = None) -> list[Draft]:
     """Drafts for one timeline event. `opd` and `assignee` are the complaint's as they were
-    right after this event (the service folds the timeline: a later transfer changes both)."""
+    right after this event (the service folds the timeline: a later transfer changes both).
+    `claim_code` (complaint id -> its one-time code, domain/claims.py): a person filed for at a
+    desk is sent it with the filing, to take the complaint into an account of their own."""
     c, t = complaint, event.type
     fan = _Fanout(c, f"event:{c.id}#{event.seq}", event.at,
                   {**complaint_params(c, names, event.at), "opd": names.opd(opd)},
@@ -126,6 +130,8 @@ def for_event(complaint: Complaint, event: Event, *, opd: str, assignee: str | N
                 extra.update(jurisdiction=names.jurisdiction(shown.data.get("jurisdiction"))[0],
                              to_opd=names.opd(shown.data.get("to_opd")))
             fan.add([reporter], f"citizen.{t}", **extra)
+    if t == "submitted" and claim_code is not None and claimable(c):
+        fan.add([reporter], "citizen.claim_code", code=claim_code(c.id))
     note: dict[str, Text] = {"note": event.note or "-"}     # staff may read these events' words
     queue = [assignee] if assignee else staff.operators(opd)
     if t in ("submitted", "transferred", "handed_over") and not assignee:

@@ -40,6 +40,7 @@ staff unless anonymous).
     rated            everyone      case: the citizen's comment     stars: case
     reopened         everyone      case: the citizen's reason      -
     staff_note       staff         staff                           -
+    ownership_claimed case         (no note)                       -
     anything else    nobody
 
 A citizen's reply is withheld whole from everyone outside the case (not even "they answered"); a
@@ -113,6 +114,7 @@ EVENTS: dict[str, Shown] = {
     "rated": Shown(EVERYONE, CASE, {"stars": CASE}),
     "reopened": Shown(EVERYONE, CASE),
     "staff_note": Shown(STAFF, STAFF),
+    "ownership_claimed": Shown(CASE),      # issue 18: the person filed for took it into their account
 }
 
 # The complaint view's fields (api/views.complaint_view): any field not listed is shown to nobody.

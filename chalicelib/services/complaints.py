@@ -55,7 +55,9 @@ class Deps:
     filing_attempts: int = 8             # tries of one filing when the citizen's quota is contended
     staff: StaffDirectory | None = None  # who works where: `assign` names an operator of the OPD
     evidence: EvidenceIndex | None = None   # follow-ups' texts and photos (services/evidence.py)
-    people: PeopleStore | None = None    # intake: the contact of a person filed for (services/intake.py)
+    # intake: where the contact of a person filed for is kept (services/intake.py); a factory, so
+    # that only an intake filing needs the store (and its KMS key) to exist
+    people: Callable[[], PeopleStore] | None = None
 
 
 def scoped_key(sub: str, idempotency_key: str) -> str:
@@ -140,7 +142,7 @@ def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: st
     if filing.contact is not None:       # before the complaint: the stream tells them of its filing
         if deps.people is None:
             raise RuntimeError("intake filing needs the people store (Deps.people)")
-        deps.people.put(replace(filing.contact, updated_at=at))
+        deps.people().put(replace(filing.contact, updated_at=at))
     for attempt in range(deps.filing_attempts):
         if attempt:
             deps.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt)))

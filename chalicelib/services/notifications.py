@@ -44,6 +44,7 @@ class NotifyDeps:
     rules: Any                      # the bundle: .templates, .opds, .category(), .jurisdictions
     channels: frozenset[str]        # the channels configured in this stage (adapters/channels)
     now: Callable[[], datetime]
+    claim_code: Callable[[str], str] | None = None   # intake: a complaint's one-time code (domain/claims)
 
 
 class StaffLookup:
@@ -129,7 +130,7 @@ def notify_timeline(deps: NotifyDeps, complaint: Complaint, events: list[Event],
     staff, names = StaffLookup(deps.staff), BundleNames(deps.rules)
     drafts = [d for e, (opd, assignee) in fresh
               for d in for_event(complaint, e, opd=opd or complaint.opd, assignee=assignee,
-                                 staff=staff, names=names)]
+                                 staff=staff, names=names, claim_code=deps.claim_code)]
     send(deps, drafts)
     deps.notifications.advance(complaint.id, fresh[-1][0].seq)
     return len(drafts)

@@ -30,6 +30,7 @@ from . import aws, keys, state
 from . import store as stores
 from .checkpoints import FILE as CHECKPOINTS_FILE
 from .checkpoints import FileCheckpoints
+from .claim_secret import ensure_claim_secret
 from .delivery import LocalDelivery
 from .dynamodb_local import DynamoDBLocal
 from .httpserver import ApiServer, chalice_config, lambda_context
@@ -142,6 +143,7 @@ class Stack:
         self.delivery = LocalDelivery(self.home)
         app_env = self.delivery.environment(settings, {c: o.name for c, o in load_bundle().opds.items()})
         app_env["PEOPLE_KMS_KEY"] = ensure_people_key(region=settings.region, home=self.home)
+        app_env["CLAIM_CODE_SECRET"] = ensure_claim_secret(self.home)      # intake: claim-ownership codes
         if os.environ.get("SHADOW_RULES"):     # `--shadow DIR` (dev.py): `lampungin sweep` runs them too
             app_env["SHADOW_RULES"] = os.environ["SHADOW_RULES"]
         os.environ.update(app_env)

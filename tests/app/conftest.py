@@ -14,6 +14,7 @@ from chalicelib.wiring import container
 from tests.contract_client import ContractClient
 from tests.fakes import FakeComplaintRepository
 from tests.fakes_audit import FakeAuditLog
+from tests.fakes_claims import FakeClaimAttempts
 from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository, RecordingNotifier
 from tests.fakes_evidence import FakeEvidenceIndex
 from tests.fakes_notifications import (
@@ -83,7 +84,7 @@ def people_around(notifications=None) -> dict:
 def api(keys, clock, repo):
     container.override(repo=repo, rules=load_bundle(), now=clock, clocks=FakeClockRepository(),
                        sanctions=FakeSanctionRepository(), notifier=RecordingNotifier(), audit=FakeAuditLog(),
-                       shadow_decisions=FakeSanctionRepository(),
+                       shadow_decisions=FakeSanctionRepository(), claim_attempts=FakeClaimAttempts(),
                        verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER), **people_around())
     with ContractClient(app) as client:
         yield Api(client, keys)

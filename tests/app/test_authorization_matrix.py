@@ -121,6 +121,11 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", f"{CID}/replies"): on_complaint("citizen_owner"),
     ("POST", f"{CID}/rating"): on_complaint("citizen_owner"),
     ("POST", f"{CID}/reopen"): on_complaint("citizen_owner"),
+    # issue 18: only a complaint filed at a desk for a person can be claimed, by a citizen with the
+    # code sent to that person (tests/app/test_intake.py); this one a citizen filed themselves, so
+    # it is no citizen's to claim (404); staff cannot claim complaints into an account (403)
+    ("POST", f"{CID}/claim-ownership"): {**dict.fromkeys(BAD_TOKENS, 401),
+                                         **{r: 404 if r.startswith("citizen") else 403 for r in CALLERS}},
     # Additions (People): any signed-in caller, always about themselves (no route names a person).
     # Marking read: only the recipient's own notification; one that is not theirs (here: none
     # exists under the id) is 404 to everyone (tests/app/test_notifications_api.py reads its own).
@@ -174,6 +179,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "replies": {"message": "Nomornya 1234."},
     "rating": {"stars": 4, "comment": "Cepat"},
     "reopen": {"reason": "Ternyata belum terbit."},
+    "claim-ownership": {"code": "123456"},
 }
 
 

@@ -5,6 +5,7 @@ they left, and intake staff see only what they filed (CONTRACT.md, Intake channe
 services/intake.py)."""
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -128,3 +129,119 @@ def test_intake_tokens_need_the_desks_opd(api, keys):
     status, body = api.post("/v1/complaints", ("petugas-x", "intake"), WALK_IN)
     assert status == 401, body
     assert staff("intake", "DPMPTSP")[1] == "intake"
+
+
+# --- claiming it into one's own account (CONTRACT.md: POST /v1/complaints/{id}/claim-ownership) ----
+SECRET = "rahasia-klaim-uji"
+NEW_CITIZEN = ("warga-baru", "citizen")
+
+
+@pytest.fixture
+def claims_on(monkeypatch):
+    from chalicelib.config import from_env
+    monkeypatch.setenv("CLAIM_CODE_SECRET", SECRET)
+    container.override(settings=from_env(), channels={"sms": None})
+
+
+def code_sent(c) -> str:
+    """The code as the person received it: from the notification the stream stored for them."""
+    [note] = [n for n in container.notifications.items.values()
+              if n.recipient == c["reporter"]["id"] and n.type == "citizen.claim_code"]
+    found = re.search(r"kode ([0-9]{6})", note.body["id"])
+    assert found, note.body
+    return found.group(1)
+
+
+def test_the_person_claims_it_with_the_code_sent_by_sms_and_sees_it_as_their_own(api, claims_on):
+    c = file_for(api)
+    invoke(api, "complaint_changes", stream_event(c["id"]))
+    code = code_sent(c)
+    assert ("sms", c["reporter"]["id"]) in [(d.channel, d.recipient) for d in container.delivery_queue.queued]
+    assert api.get("/v1/complaints", NEW_CITIZEN)[1]["items"] == []
+    status, claimed = api.post(f"/v1/complaints/{c['id']}/claim-ownership", NEW_CITIZEN, {"code": code})
+    assert status == 200, claimed
+    assert claimed["reporter"]["id"] == NEW_CITIZEN[0] and claimed["reporter"]["name"] == "Ibu Sari"
+    assert claimed["status"] == "assigned" and claimed["channel"] == "desk" and claimed["version"] == 2
+    assert [x["id"] for x in api.get("/v1/complaints", NEW_CITIZEN)[1]["items"]] == [c["id"]]
+    timeline = api.get(f"/v1/complaints/{c['id']}/timeline", NEW_CITIZEN)[1]
+    assert [e["type"] for e in timeline][-1] == "ownership_claimed"
+    assert container.people.get(c["reporter"]["id"]) is None          # the contact kept for them is gone
+    # the desk still sees what it filed; the operator sees the new reporter; nobody claims it twice
+    assert api.get(f"/v1/complaints/{c['id']}", DESK)[0] == 200
+    assert api.get(f"/v1/complaints/{c['id']}", OPERATOR)[1]["reporter"]["id"] == NEW_CITIZEN[0]
+    again = api.post(f"/v1/complaints/{c['id']}/claim-ownership", ("warga-lain", "citizen"), {"code": code})
+    assert again[0] == 404
+    # the citizen now acts as its owner
+    assert api.post(f"/v1/complaints/{c['id']}/followups", OPERATOR, {"message": "Sudah terbit."})[0] == 200
+    assert api.post(f"/v1/complaints/{c['id']}/approve", staff("supervisor", "DPMPTSP"), {})[0] == 200
+    assert api.post(f"/v1/complaints/{c['id']}/rating", NEW_CITIZEN, {"stars": 5})[0] == 200
+
+
+def test_wrong_codes_are_counted_and_lock_the_claim(api, claims_on):
+    c = file_for(api)
+    invoke(api, "complaint_changes", stream_event(c["id"]))
+    right = code_sent(c)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for left in (4, 3, 2, 1):
+        status, body = api.post(f"/v1/complaints/{c['id']}/claim-ownership", NEW_CITIZEN, {"code": wrong})
+        assert status == 422 and body["error"]["details"][0]["code"] == "wrong_code", body
+        assert str(left) in body["error"]["details"][0]["message"]
+    status, body = api.post(f"/v1/complaints/{c['id']}/claim-ownership", NEW_CITIZEN, {"code": wrong})
+    assert status == 409 and body["error"]["code"] == "claim_locked"
+    status, body = api.post(f"/v1/complaints/{c['id']}/claim-ownership", NEW_CITIZEN, {"code": right})
+    assert status == 409 and body["error"]["code"] == "claim_locked"      # even the right one, now
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "12345", "1234567", "9" * 16, " "])
+def test_a_code_that_is_not_six_ascii_digits_is_a_wrong_code(api, claims_on, code):
+    c = file_for(api)
+    status, body = api.post(f"/v1/complaints/{c['id']}/claim-ownership", NEW_CITIZEN, {"code": code})
+    assert status == 422, body
+
+
+def test_who_may_claim_and_what_can_be_claimed(api, claims_on):
+    c = file_for(api)
+    own = api.post("/v1/complaints", CITIZEN, {k: v for k, v in WALK_IN.items() if k not in ("channel",
+                                                                                         "contact")})[1]
+    for who in (OPERATOR, DESK, INSPECTOR):
+        assert api.post(f"/v1/complaints/{c['id']}/claim-ownership", who, {"code": "000000"})[0] == 403
+    assert api.post(f"/v1/complaints/{own['id']}/claim-ownership", NEW_CITIZEN, {"code": "000000"})[0] == 404
+    assert api.post("/v1/complaints/ADU-261127-XXXXXXX/claim-ownership", NEW_CITIZEN, {"code": "1"})[0] == 404
+    assert api.post(f"/v1/complaints/{c['id']}/claim-ownership", NEW_CITIZEN, {})[0] == 422
+
+
+def test_without_a_claim_secret_no_code_is_sent_and_claiming_is_refused(api):
+    container.override(channels={"sms": None})
+    c = file_for(api)
+    invoke(api, "complaint_changes", stream_event(c["id"]))
+    assert not [n for n in container.notifications.items.values() if n.type == "citizen.claim_code"]
+    status, body = api.post(f"/v1/complaints/{c['id']}/claim-ownership", NEW_CITIZEN, {"code": "123456"})
+    assert status == 409 and body["error"]["code"] == "claim_unavailable"
+
+
+def test_the_league_table_shows_where_complaints_come_from_and_ranks_one_channel(api):
+    desk = file_for(api)
+    own = api.post("/v1/complaints", CITIZEN, {k: v for k, v in WALK_IN.items() if k not in ("channel", "contact")})[1]
+    for c in (desk, own):
+        assert invoke(api, "complaint_changes", stream_event(c["id"])) == {"batchItemFailures": []}
+    status, table = api.get("/v1/stats/opds")
+    row = next(r for r in table["opds"] if r["opd"] == "DPMPTSP")
+    assert status == 200 and (row["complaints"], row["channels"]) == (2, {"app": 1, "desk": 1})
+    assert table["channels"] == {"app": 1, "desk": 1} and table["channel"] is None
+    status, at_desk = api.get("/v1/stats/opds?channel=desk")
+    row = next(r for r in at_desk["opds"] if r["opd"] == "DPMPTSP")
+    assert status == 200 and at_desk["channel"] == "desk" and row["complaints"] == 1
+    assert next(r for r in api.get("/v1/stats/opds?channel=lapor")[1]["opds"] if r["opd"] == "DPMPTSP")[
+        "complaints"] == 0
+
+
+@pytest.mark.parametrize("channel", ["fax", "DESK", "", "d\u0435sk"])
+def test_an_unknown_channel_in_the_league_table_is_422_in_one_language(api, channel):
+    status, body = api.get(f"/v1/stats/opds?channel={channel}")
+    assert status == 422 and body["error"]["details"][0]["field"] == "channel", body
+    indonesian = body["error"]["details"][0]["message"]
+    status, body = api.get(f"/v1/stats/opds?channel={channel}", headers={"Accept-Language": "en"})
+    english = body["error"]["details"][0]["message"]
+    assert status == 422 and indonesian != english
+    if channel.isascii():                # the choices are named (a non-ASCII value is refused earlier)
+        assert "pilihan: app, web, desk" in indonesian and "choose: app, web, desk" in english

@@ -6,6 +6,7 @@ file."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -41,15 +42,17 @@ def test_a_walk_in_person_is_filed_for_at_the_desk_and_told_by_sms(stack):
                          expect=201)
     assert (created["channel"], created["filed_by"], created["opd"]) == ("desk", "petugas.p4", "DPMPTSP")
 
-    [first] = wait_for(lambda: sms_to(stack, "+6281270001234"), timeout=30)
-    assert created["id"] in first                        # the number to track it by
+    # at filing: the complaint number to track it by, and the code to claim it with later
+    filed = wait_for(lambda: (lambda m: m if len(m) >= 2 else None)(sms_to(stack, "+6281270001234")), timeout=30)
+    assert len(filed) == 2 and all(created["id"] in m for m in filed)
+    [code] = [c for m in filed for c in re.findall(r"kode (\d{6})", m)]
 
     queue = stack.call("GET", "/v1/complaints", operator)["items"]
     assert [(c["id"], c["channel"]) for c in queue if c["id"] == created["id"]] == [(created["id"], "desk")]
     stack.call("POST", f"/v1/complaints/{created['id']}/followups", operator,
                {"message": "NIB sudah diterbitkan, silakan cek di OSS."})
-    told = wait_for(lambda: (lambda m: m if len(m) >= 2 else None)(sms_to(stack, "+6281270001234")), timeout=30)
-    assert len(told) >= 2 and created["id"] in told[-1]
+    told = wait_for(lambda: (lambda m: m if len(m) >= 3 else None)(sms_to(stack, "+6281270001234")), timeout=30)
+    assert len(told) == 3 and created["id"] in told[-1] and "kode" not in told[-1]
 
     # intake staff see what they filed, and nothing else
     assert [c["id"] for c in stack.call("GET", "/v1/complaints", desk)["items"]] == [created["id"]]
@@ -61,3 +64,17 @@ def test_a_walk_in_person_is_filed_for_at_the_desk_and_told_by_sms(stack):
     stack.call("GET", f"/v1/complaints/{own['id']}", desk, expect=404)
     # anyone tracks it by its number
     assert stack.call("GET", f"/v1/track/{created['id']}", {})["status"] == "followed_up"
+
+    # the person later claims it into a new citizen account with the code the first SMS carried
+    darmo = token(stack, "--sub", "pak.darmo", "--role", "citizen")
+    wrong = "000000" if code != "000000" else "111111"
+    refused = stack.call("POST", f"/v1/complaints/{created['id']}/claim-ownership", darmo, {"code": wrong},
+                         expect=422)
+    assert refused["error"]["code"] == "validation_failed"
+    assert [(d["code"], d["field"]) for d in refused["error"]["details"]] == [("wrong_code", "code")]
+    claimed = stack.call("POST", f"/v1/complaints/{created['id']}/claim-ownership", darmo, {"code": code})
+    assert (claimed["id"], claimed["channel"]) == (created["id"], "desk")
+    assert [c["id"] for c in stack.call("GET", "/v1/complaints", darmo)["items"]] == [created["id"]]
+    assert stack.call("GET", f"/v1/complaints/{created['id']}", darmo)["status"] == "followed_up"
+    # claimed once: nobody can claim it again, not even with the right code
+    stack.call("POST", f"/v1/complaints/{created['id']}/claim-ownership", citizen, {"code": code}, expect=404)

@@ -64,6 +64,14 @@ def test_clock_round_trip_and_due_index(repos):
     if hasattr(clocks, "for_opd"):
         got = clocks.for_opd("DINKES", T0 - H)
         assert len(got) == 7 and got[0].policy == POLICY and got[0].holder == "op-1"
+        assert {c.channel for c in got} == {"app"}
+
+
+def test_a_clock_keeps_the_channel_its_complaint_came_in_by(repos):
+    from dataclasses import replace
+    clocks, _ = repos
+    assert clocks.put(replace(clock("ADU-D"), channel="desk"), basis_seq=1, next_check_at=None, rules_version="v1")
+    assert [(c.complaint_id, c.channel) for c in clocks.for_opd("DINKES", T0 - H)] == [("ADU-D", "desk")]
 
 
 def test_a_clock_from_a_shorter_timeline_never_overwrites(repos):

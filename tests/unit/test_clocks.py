@@ -72,6 +72,15 @@ def test_new_complaint_has_a_running_followup_clock_due_in_24h():
     assert c.warn_at() == T0 + 18 * H
 
 
+def test_every_clock_carries_the_channel_the_complaint_came_in_by():
+    assert {c.channel for c in clocks((5, "followed_up"))} == {"app"}        # before issue 18: app
+    desk = [Event("C1", 1, T0, "submitted", "intake", data={"opd": "DINKES", "channel": "desk"}),
+            Event("C1", 2, T0 + H, "followed_up", "operator"),
+            Event("C1", 3, T0 + 2 * H, "returned", "supervisor")]
+    assert [(c.name, c.channel) for c in replay("C1", desk, CalendarSchedule())] == [
+        ("followup", "desk"), ("approval", "desk"), ("followup", "desk")]
+
+
 def test_follow_up_in_time_stops_followup_and_starts_approval():
     f, a = clocks((5, "followed_up"))
     assert f.state == "stopped" and not f.missed

@@ -69,3 +69,42 @@ def test_the_league_table_service_reads_clocks_and_counts_sanctions_page_by_page
     assert rows["BIG"]["sanctions"] == 230 and rows["BIG"]["complaints"] == 12
     assert rows["BIG"]["rank"] == 1 and rows["NONE"]["sanctions"] == 0
     assert sanctions.calls["list"] == 3 + 1 and clocks.calls["for_opd"] == 2
+
+
+def test_each_row_counts_its_complaints_per_channel_and_the_table_totals_them():
+    from dataclasses import replace
+    clocks = [followup(f"A{i}", "BIG", 2) for i in range(5)]
+    clocks += [replace(followup(f"D{i}", "BIG", 30), channel="desk") for i in range(3)]
+    clocks += [replace(followup("P0", "SMALL", 1), channel="phone")]
+    clocks += [replace(followup("D0", "BIG", 30), name="approval", seq=4, channel="desk")]   # same complaint
+    result = table(clocks)
+    rows = {r["opd"]: r for r in result["opds"]}
+    assert rows["BIG"]["channels"] == {"app": 5, "desk": 3} and rows["SMALL"]["channels"] == {"phone": 1}
+    assert rows["NONE"]["channels"] == {}
+    assert result["channels"] == {"app": 5, "desk": 3, "phone": 1} and result["channel"] is None
+
+
+def test_one_channel_ranks_on_its_own_complaints_and_their_sanctions_only():
+    from dataclasses import replace
+
+    from chalicelib.domain.sanctions import Sanction
+    from chalicelib.services.stats import league_table
+    from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository
+
+    clocks, sanctions = FakeClockRepository(), FakeSanctionRepository()
+    for c in [followup(f"A{i}", "BIG", 2) for i in range(12)] + \
+             [replace(followup(f"D{i}", "BIG", 30), channel="desk") for i in range(4)]:
+        clocks.put(c, basis_seq=2, next_check_at=None, rules_version="v")
+    for n, cid in enumerate(["D0", "D1", "A0"]):
+        sanctions.add(Sanction(
+            id=f"S{n}", kind="sanction", complaint_id=cid, subject_type="operator", subject_id="op-1",
+            opd="BIG", rule_id="r", level="teguran-lisan", clock="followup", clock_key="followup#000001",
+            due_at=T0, issued_at=T0 + n * H, hours_late=6.0, rules_version="v", reference="",
+            explanation={}, facts={}))
+    opds = {"BIG": SimpleNamespace(name="BIG")}
+    everything = league_table(opds, clocks, sanctions, T0 + 30 * 24 * H)["opds"][0]
+    desk = league_table(opds, clocks, sanctions, T0 + 30 * 24 * H, channel="desk")
+    row = desk["opds"][0]
+    assert (everything["complaints"], everything["sanctions"]) == (16, 3)
+    assert (row["complaints"], row["sanctions"], row["followup"]["late"]) == (4, 2, 4)
+    assert row["channels"] == {"app": 12, "desk": 4} and desk["channel"] == "desk"   # where they come from: all

@@ -43,7 +43,8 @@ def _policy(d: dict) -> ClockPolicy:
 def clock_from_item(i) -> Clock:
     name, seq = i.clock_key.split("#")
     return Clock(i.complaint_id, name, int(seq), i.opd, from_iso(i.started_at), _policy(i.policy),
-                 i.state, i.due_at, float(i.remaining_seconds), i.ended_at, i.ended_by, i.holder)
+                 i.state, i.due_at, float(i.remaining_seconds), i.ended_at, i.ended_by, i.holder,
+                 channel=i.channel or "app")
 
 
 def summary_from_item(i) -> DeadlineSummary | None:
@@ -73,7 +74,7 @@ class DynamoClockRepository:
         item = M(clock.complaint_id, clock.key)
         actions = [M.name.set(clock.name), M.opd.set(clock.opd), M.started_at.set(to_iso(clock.started_at)),
                    M.state.set(clock.state), M.remaining_seconds.set(clock.remaining_seconds),
-                   M.policy.set(_policy_json(clock.policy)), M.basis_seq.set(basis_seq),
+                   M.policy.set(_policy_json(clock.policy)), M.basis_seq.set(basis_seq), M.channel.set(clock.channel),
                    M.rules_version.set(rules_version)]
         for attr, value in ((M.due_at, clock.due_at), (M.ended_at, clock.ended_at),
                             (M.ended_by, clock.ended_by), (M.holder, clock.holder)):

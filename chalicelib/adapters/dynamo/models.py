@@ -181,6 +181,7 @@ def _build(prefix: str, region: str) -> Models:
         state=UnicodeAttribute(), due_at=UTCTimeAttribute(null=True),
         ended_at=UTCTimeAttribute(null=True), ended_by=UnicodeAttribute(null=True),
         holder=UnicodeAttribute(null=True), remaining_seconds=NumberAttribute(),
+        channel=UnicodeAttribute(null=True),      # absent on clocks stored before issue 18: "app"
         policy=JSONAttribute(), basis_seq=NumberAttribute(), rules_version=UnicodeAttribute(),
         warned_at=UTCTimeAttribute(null=True), settled_at=UTCTimeAttribute(null=True),
         sweep_shard=UnicodeAttribute(null=True), next_check_at=UnicodeAttribute(null=True),
