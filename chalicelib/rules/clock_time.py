@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from ..domain.clocks import ClockPolicy
 from ..domain.governments import PROVINCE
 from ..domain.times import local_date
+from .explanations import number_text
 
 HOURS_A_WORKING_DAY = 24            # mode working_days counts a working day whole (00:00-24:00 WIB)
 MODE_NAMES = {"calendar": ("jam kalender", "calendar hours"),
@@ -44,11 +45,11 @@ def describe_length(hours: float, mode: str) -> tuple[str, str]:
     days (whole days), else "24 jam kalender" / "8 jam kerja" (Indonesian, English)."""
     if mode == "working_days" and hours % HOURS_A_WORKING_DAY == 0:
         days = hours / HOURS_A_WORKING_DAY
-        return f"{days:g} hari kerja", f"{days:g} working day{'' if days == 1 else 's'}"
+        return f"{number_text(days, 'id')} hari kerja", f"{number_text(days)} working day{'' if days == 1 else 's'}"
     if mode == "working_days":
-        return f"{hours:g} jam pada hari kerja", f"{hours:g} hours on working days"
+        return f"{number_text(hours, 'id')} jam pada hari kerja", f"{number_text(hours)} hours on working days"
     mode_id, mode_en = MODE_NAMES[mode]
-    return f"{hours:g} {mode_id}", f"{hours:g} {mode_en}"
+    return f"{number_text(hours, 'id')} {mode_id}", f"{number_text(hours)} {mode_en}"
 
 
 def add_time(calendar, start: datetime, seconds: float, mode: str) -> datetime:

@@ -3,8 +3,24 @@
 Why: every sanction must be understandable by the person sanctioned and checkable by the
 Inspectorate, so it names the rule, its legal reference, the facts it tested and the parameter
 values in force (with their own references), and the rules version (DESIGN.md, issue 3 item 4).
+Each text is in one language: numbers with that language's decimal mark (1,5 jam / 1.5 hours) and
+lateness said plainly ("tercatat tepat pada batas waktu", never "0 jam terlambat").
 """
 from __future__ import annotations
+
+import math
+
+LANGS = ("id", "en")
+# {late} in a rule's description: how late the clock was missed, in words (from the fact hours_late)
+LATE = {"id": {"zero": "tercatat tepat pada batas waktu", "seconds": "kurang dari 1 menit terlambat",
+               "minutes": "{n} menit terlambat", "minute": "{n} menit terlambat",
+               "hours": "{n} jam terlambat", "hour": "{n} jam terlambat"},
+        "en": {"zero": "recorded at the deadline", "seconds": "less than a minute late",
+               "minutes": "{n} minutes late", "minute": "{n} minute late",
+               "hours": "{n} hours late", "hour": "{n} hour late"}}
+YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
+WORDS = {"id": ("Aturan", "Tingkat", "Dasar", "Fakta", "Parameter", "berlaku sejak", "Versi aturan"),
+         "en": ("Rule", "Level", "Reference", "Facts", "Parameters", "in force since", "Rules version")}
 
 
 class _Facts(dict):
@@ -14,10 +30,48 @@ class _Facts(dict):
         return "{" + key + "}"
 
 
-def show(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+def number_text(value: float, lang: str = "en") -> str:
+    """A number as a reader of `lang` writes it: whole numbers plainly, others with at most two
+    decimals and the language's decimal mark (Indonesian 1,5; English 1.5)."""
+    if float(value).is_integer():
+        return str(int(value))
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def show(value, lang: str = "en") -> str:
+    """A fact's value in `lang`: numbers with its decimal mark, true/false as yes/no (ya/tidak)."""
+    if isinstance(value, bool):
+        return YES_NO[_lang(lang)][0 if value else 1]
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return number_text(value, _lang(lang))
     return str(value)
+
+
+def late_text(hours, lang: str = "en") -> str:
+    """How late a deadline was missed, in words: at the deadline itself, under a minute, in minutes
+    below an hour, else in hours ("tercatat tepat pada batas waktu", "25 menit terlambat",
+    "1,5 jam terlambat"; "recorded at the deadline", "25 minutes late", "1.5 hours late")."""
+    words = LATE[_lang(lang)]
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not math.isfinite(hours):
+        return words["hours"].format(n=str(hours))
+    if hours <= 0:
+        return words["zero"]
+    minutes = round(hours * 60)
+    if minutes < 1:
+        return words["seconds"]
+    if minutes < 60:
+        return words["minute" if minutes == 1 else "minutes"].format(n=minutes)
+    n = number_text(round(hours, 2), _lang(lang))
+    return words["hour" if n == "1" else "hours"].format(n=n)
+
+
+def shown_facts(facts: dict, lang: str) -> dict:
+    """The facts as text in `lang`, plus {late} (late_text of hours_late) for a description."""
+    shown = {k: show(v, lang) for k, v in facts.items()}
+    if "hours_late" in facts:
+        shown["late"] = late_text(facts["hours_late"], lang)
+    return shown
 
 
 def describe(template: str, shown: dict) -> str:
@@ -31,37 +85,36 @@ def describe(template: str, shown: dict) -> str:
 def summarise(rule: dict, facts: dict) -> dict:
     """What the rule says happened, in each language, without the audit detail (rule id, facts,
     parameters, version): the sentence a notification tells the person concerned."""
-    shown = {k: show(v) for k, v in facts.items()}
-    return {lang: describe(text, shown) for lang, text in (rule.get("description") or {}).items()}
+    return {lang: describe(text, shown_facts(facts, lang))
+            for lang, text in (rule.get("description") or {}).items()}
 
 
 def explain_rule(rule: dict, facts: dict, params: list, level_name: dict | None,
                  rules_version: str) -> dict:
     """`params`: ParameterValue list (name, value, since, reference) the rule compared against."""
-    shown = {k: show(v) for k, v in facts.items()}
     tested = [f for f in rule["when"] if f in facts]
-    for extra in ("opd", "hours_late"):
-        if extra in facts and extra not in tested:
-            tested.append(extra)
-    fact_text = ", ".join(f"{f}={shown[f]}" for f in tested)
+    extras = ("opd",) if facts.get("event") == "progress" else ("opd", "hours_late")   # a warning is never late
+    tested += [f for f in extras if f in facts and f not in tested]
     desc = rule.get("description", {})
     level = level_name or {}
     out = {}
-    for lang, words in (("id", ("Aturan", "Tingkat", "Dasar", "Fakta", "Parameter", "berlaku sejak",
-                                "Versi aturan")),
-                        ("en", ("Rule", "Level", "Reference", "Facts", "Parameters", "in force since",
-                                "Rules version"))):
-        rule_w, level_w, ref_w, facts_w, params_w, since_w, version_w = words
+    for lang in LANGS:
+        shown = shown_facts(facts, lang)
+        rule_w, level_w, ref_w, facts_w, params_w, since_w, version_w = WORDS[lang]
         parts = [f"{rule_w} {rule['id']}: {describe(desc.get(lang, ''), shown)}".rstrip()]
         if "level" in rule.get("then", {}):
             parts.append(f"{level_w}: {level.get(lang, rule['then']['level'])}.")
         parts.append(f"{ref_w}: {rule['reference']}.")
-        if fact_text:
-            parts.append(f"{facts_w}: {fact_text}.")
+        if tested:
+            parts.append(f"{facts_w}: " + ", ".join(f"{f}={shown[f]}" for f in tested) + ".")
         if params:
             parts.append(f"{params_w}: " + "; ".join(
-                f"{p.name} = {show(p.value)} ({since_w} {p.since.isoformat()}, {p.reference})"
+                f"{p.name} = {show(p.value, lang)} ({since_w} {p.since.isoformat()}, {p.reference})"
                 for p in params) + ".")
         parts.append(f"{version_w} {rules_version}.")
         out[lang] = " ".join(parts)
     return out
+
+
+def _lang(lang: str) -> str:
+    return "id" if lang == "id" else "en"

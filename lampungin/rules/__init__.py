@@ -8,7 +8,8 @@
     ranges    the allowed range of every numeric parameter coverage/reports  `rules test --coverage`,
     whatif    replays recorded histories under two bundles                   JUnit and JSON for CI
               (whatif_html: its HTML report)               history         a parameter's dated values
-    cli       `lampungin rules …` (cli_whatif: `whatif` and `history`)
+    cli       `lampungin rules …` (cli_whatif: `whatif` and `history`; cli_words: argparse and every
+              help text in one language, Indonesian or English)
 
 Imports flow one way: cli → (build, check, cases, explain) → simulate → chalicelib; none back.
 """

@@ -17,7 +17,7 @@ import copy
 import re
 import time as timer
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,8 +28,10 @@ from chalicelib.rules.bundle import RulesBundle
 from chalicelib.rules.sourcehash import source_hash
 
 from .compiler import compile_bundle
+from .dated import compiled_value, read_duration
 from .expect import EXPECT_KEYS, check_expect, compare, expects_something, hint, show, unknown_keys, wrong_type
 from .messages import MESSAGES, Problem
+from .ranges import RANGES
 from .simulate import HANDED_OVER, Outcome, Refused, play
 from .source import RULES_DIR, LineDict, Sources, government_of_case_file, line_of, load_sources
 
@@ -238,7 +240,7 @@ def _shape(bundle, data: dict) -> list[tuple[int, str, dict]]:
         problems += [wrong_type(given, k, "count", v) for k, v in given.items() if k in GIVEN_KEYS
                      and not _is(v, "count")]
     if isinstance(data.get("parameters"), dict):
-        problems += _parameter_problems(data["parameters"])
+        problems += _parameter_problems(bundle, data)
     if isinstance(data.get("expect"), dict):
         problems += check_expect(data["expect"], parse_when)
     category = data.get("category")
@@ -260,18 +262,50 @@ def _duplicates(node) -> list[tuple[int, str, dict]]:
     return found
 
 
-def _parameter_problems(overrides: dict) -> list[tuple[int, str, dict]]:
+def _parameter_problems(bundle, data: dict) -> list[tuple[int, str, dict]]:
+    """`parameters:` as the parameter files are read: a deadline length through the same parser
+    ("24 jam", "3 hari kerja", a bare number only where the parameter says `unit: hour`) and inside
+    the same range (ranges.py); a mode from the known ones, and not one that contradicts a length
+    written in hari kerja."""
+    overrides, government = data["parameters"], str(data.get("government") or PROVINCE)
     problems = []
     for name, value in overrides.items():
         line = line_of(overrides, name)
         if not isinstance(name, str) or not OVERRIDABLE.match(name):
             problems.append((line, "case_bad_parameter", {"name": str(name)[:60], **hint(name, OVERRIDABLE_NAMES)}))
-        elif name.endswith(".hours") and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                          or not 0 < value < 100_000):
-            problems.append(wrong_type(overrides, name, "hours", value))
-        elif name.endswith(".mode") and value not in MODES:
+        elif name.endswith(".hours"):
+            problem = _duration_problem(name, value, _unit(bundle, name, government))
+            if problem is not None:
+                problems.append((line, *problem))
+        elif value not in MODES:
             problems.append(wrong_type(overrides, name, "mode", value))
+    for clock in ("followup", "approval"):
+        hours, mode = f"clocks.{clock}.hours", f"clocks.{clock}.mode"
+        read = read_duration(overrides.get(hours), _unit(bundle, hours, government)) if hours in overrides else None
+        if read is not None and read[1] == "working_days" and overrides.get(mode) in MODES \
+                and overrides[mode] != "working_days":
+            problems.append((line_of(overrides, mode), "case_days_against_mode",
+                             {"hours_name": hours, "got": overrides[hours], "mode_name": mode,
+                              "mode": overrides[mode]}))
     return problems
+
+
+def _unit(bundle, name: str, government: str):
+    """The `unit` the series in force for the case's government declares (its own, else the province's)."""
+    own = bundle.data.get("governments", {}).get(government, {}).get("parameters", {})
+    series = own.get(name) or bundle.data["parameters"].get(name) or {}
+    return series.get("unit")
+
+
+def _duration_problem(name: str, value, unit) -> tuple[str, dict] | None:
+    """What is wrong with a deadline length a case writes, or None (dated.read_duration, ranges.RANGES)."""
+    read = read_duration(value, unit)
+    if read is None:
+        bare = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return ("case_parameter_unit" if bare else "case_parameter_bad"), {"name": name, "got": value}
+    if not RANGES[name].allows(read[0]):
+        return "case_parameter_range", {"name": name, "got": value, "allowed": RANGES[name].describe()}
+    return None
 
 
 def _timeline(case: Case) -> tuple[list[tuple[int, str, dict]], list[tuple[datetime, str, str | None]]]:
@@ -341,7 +375,7 @@ def _run(bundle, case: Case, result: Result) -> None:
     try:
         given = data.get("given") or {}
         if data.get("parameters"):
-            bundle = with_parameters(bundle, data["parameters"])
+            bundle = with_parameters(bundle, data["parameters"], str(data.get("government") or PROVINCE))
         region = data.get("region")
         outcome = play(bundle, data["category"], timeline,
                        operator_misses=int(given.get("operator_misses", 0)),
@@ -420,15 +454,24 @@ def _refusal_message(bundle, refused: Refused) -> tuple[str, dict]:
     return "case_refused_why", {"event": word, "why_id": why_id, "why_en": why_en}
 
 
-def with_parameters(bundle, overrides: dict):
-    """The bundle as if these parameters had always had these values ("what if 3 working days?").
-    Only clock lengths and modes: they are not compiled into the rulesets."""
+def with_parameters(bundle, overrides: dict, government: str = PROVINCE):
+    """The bundle as if these parameters had always had these values ("what if 3 working days?"),
+    for the province and for every government that sets its own series. Only clock lengths and
+    modes: they are not compiled into the rulesets. A length is read with the unit the case's
+    government's series declares and compiled as the parameter files' are (dated.compiled_value:
+    hours, and `counted: working_days` for "N hari kerja")."""
     data = copy.deepcopy(bundle.data)
     for name, value in overrides.items():
         if not isinstance(name, str) or not OVERRIDABLE.match(name):
             raise _error("case_bad_parameter", name=str(name)[:60], **hint(name, OVERRIDABLE_NAMES))
-        first = data["parameters"][name]["values"][0]["from"]
-        data["parameters"][name]["values"] = [{"from": first, "value": value, "reference": "case"}]
+        entry = {"value": value, "reference": "case"}
+        if name.endswith(".hours"):
+            entry = compiled_value(name, date.min, entry, _unit(bundle, name, government))
+        owners = [data["parameters"], *(g["parameters"] for g in data.get("governments", {}).values())]
+        for parameters in owners:
+            if name in parameters:
+                series = parameters[name]
+                series["values"] = [{**entry, "from": series["values"][0]["from"]}]
     return RulesBundle(data)
 
 

@@ -12,18 +12,19 @@ Messages follow LANG (Indonesian unless LANG starts with `en`). Exit 1 on any er
 """
 from __future__ import annotations
 
-import argparse
 import errno
 import sys
 from datetime import date
 from pathlib import Path
 
 from chalicelib.rules.bundle import DEFAULT_PATH
+from chalicelib.rules.explanations import number_text
 
 from .build import build
 from .cases import compiled_bundle, file_problems, run_sources
 from .check import full_check, static_errors
 from .cli_whatif import register_extra
+from .cli_words import RulesParser, help_text, is_date, percent, rules_parser, words
 from .coverage import measure, render, shown
 from .explain import explain
 from .messages import Problem, language
@@ -42,22 +43,28 @@ def cmd_build(args) -> int:
     if problems or bundle is None:
         _print_problems(problems, language())
         return 1
-    m = bundle["manifest"]
-    print(f"rules {m['version']} -> {out} ({len(bundle['routing']['categories'])} categories, "
-          f"{len(bundle['clock_rules'])} clock rules, {len(bundle['sanction_rules'])} sanction rules, "
-          f"calendar {bundle['calendar']['years'][0]}-{bundle['calendar']['years'][1]})")
+    m, lang = bundle["manifest"], language()
+    print(BUILT[lang].format(version=m["version"], out=out, categories=len(bundle["routing"]["categories"]),
+                             clock_rules=len(bundle["clock_rules"]), sanction_rules=len(bundle["sanction_rules"]),
+                             first=bundle["calendar"]["years"][0], last=bundle["calendar"]["years"][1]))
     return 0
 
 
+BUILT = {"id": "aturan {version} -> {out} ({categories} kategori, {clock_rules} aturan clock, {sanction_rules} "
+               "aturan sanksi, kalender {first}-{last})",
+         "en": "rules {version} -> {out} ({categories} categories, {clock_rules} clock rules, {sanction_rules} "
+               "sanction rules, calendar {first}-{last})"}
+BAD_TODAY = {"id": "lampungin rules check: --today {text!r}: harus tanggal yang ada, YYYY-MM-DD",
+             "en": "lampungin rules check: --today {text!r}: must be a date, YYYY-MM-DD"}
+
+
 def cmd_check(args) -> int:
-    try:
-        today = date.fromisoformat(args.today) if args.today else None
-    except ValueError:
-        print(f"lampungin rules check: --today must be a date, YYYY-MM-DD (got {args.today[:40]!r})",
-              file=sys.stderr)
-        return 2
-    problems = full_check(Path(args.rules), today)
     lang = language()
+    if args.today is not None and not is_date(args.today):
+        print(BAD_TODAY[lang].format(text=args.today[:40]), file=sys.stderr)
+        return 2
+    today = date.fromisoformat(args.today) if args.today else None
+    problems = full_check(Path(args.rules), today)
     if problems:
         _print_problems(problems, lang)
         return 1
@@ -105,9 +112,9 @@ def run_tests(rules_dir: Path, select: str | list[str] | None = None, verbose: b
     if measured is not None and (coverage or coverage_min is not None):
         print("\n".join(render(measured, lang)))
     below = measured is not None and coverage_min is not None and measured.percent < coverage_min
-    if below and measured is not None:
-        print(Problem("", 0, "coverage_below", {"percent": shown(measured.percent),
-                                                "minimum": f"{coverage_min:g}"}).message(lang))
+    if below and measured is not None and coverage_min is not None:
+        print(Problem("", 0, "coverage_below", {"percent": shown(measured.percent, lang),
+                                                "minimum": number_text(coverage_min, lang)}).message(lang))
     written = _reports(junit, json_path, results, problems, lang, measured, coverage_min)
     return written or (1 if failed or problems or not results or below else 0)
 
@@ -136,17 +143,6 @@ OS_WORDS = {errno.ENOENT: ("folder tujuannya tidak ada", "its folder does not ex
             errno.EROFS: ("sistem berkasnya hanya-baca", "the file system is read-only")}
 
 
-def _percent(text: str) -> float:
-    """--coverage-min: a percentage, 0 to 100."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"must be a percentage from 0 to 100, not {text[:20]!r}")
-    return value
-
-
 def cmd_explain(args) -> int:
     return explain(Path(args.rules), case=args.case, facts=args.facts, lang=language())
 
@@ -162,80 +158,45 @@ def _with_rules_dir(name: str, func):
     return run
 
 
-HELP = {
-    "k": ("hanya contoh yang nama atau salah satu keyword-nya memuat TEKS (boleh berulang: salah satu)",
-          "only cases whose name or one of whose keywords contains TEXT (repeatable: any)"),
-    "verbose": ("tampilkan semua contoh", "show every case"),
-    "coverage": ("laporkan aturan, baris routing dan nilai parameter bertanggal mana yang dijalankan "
-                 "contoh",
-                 "report which rules, routing rows and dated parameter values the cases exercise"),
-    "coverage_min": ("gagal (exit 1) bila cakupan contoh di bawah PERSEN (berarti juga --coverage)",
-                     "fail (exit 1) when the cases exercise less than PERCENT (implies --coverage)"),
-    "junit": ("tulis juga laporan JUnit XML (satu testcase per contoh)",
-              "also write a JUnit XML report (one testcase per case)"),
-    "json": ("tulis juga laporan JSON (contoh, kegagalan, cakupan)",
-             "also write a JSON report (cases, failures, coverage)"),
-    "rules": ("periksa, uji, jelaskan dan bangun aturan di rules/",
-              "check, test, explain and build the rules in rules/"),
-    "dir": ("folder aturan (bawaan: rules/)", "the rules folder (default: rules/)"),
-    "check": ("periksa semua isi rules/ (berkas:baris: pesan)",
-              "validate everything under rules/ (file:line: message)"),
-    "today": ("periksa masa berlaku per tanggal ini (YYYY-MM-DD)", "check lapses as of this date (YYYY-MM-DD)"),
-    "test": ("jalankan contoh YAML di rules/tests/", "run the YAML cases under rules/tests/"),
-    "explain": ("tunjukkan aturan mana yang cocok untuk satu contoh, dan mengapa",
-                "show which rules matched for one case, and why"),
-    "case": ("nama contoh, atau BERKAS[:N]", "a case name, or FILE[:N]"),
-    "facts": ('fakta dalam JSON, mis. {"event": "missed", "clock": "followup", ...}',
-              'JSON facts, e.g. {"event": "missed", "clock": "followup", ...}'),
-    "build": ("tulis bundle yang dimuat Lambda", "write the bundle the Lambdas load"),
-    "out": ("berkas bundle (bawaan: chalicelib/rules/bundle/bundle.json)",
-            "bundle file (default: chalicelib/rules/bundle/bundle.json)"),
-}
-METAVARS = {"TEXT": ("TEKS", "TEXT"), "PERCENT": ("PERSEN", "PERCENT"), "FILE": ("BERKAS", "FILE")}
-
-
-def _help(key: str) -> str:
-    """A --help text in the reader's language (LANG), one language at a time."""
-    return HELP[key][0 if language() == "id" else 1]
-
-
-def _metavar(key: str) -> str:
-    return METAVARS[key][0 if language() == "id" else 1]
-
-
-def _test_arguments(test) -> None:
-    test.add_argument("-k", action="append", metavar=_metavar("TEXT"), help=_help("k"))
-    test.add_argument("-v", "--verbose", action="store_true", help=_help("verbose"))
-    test.add_argument("--coverage", action="store_true", help=_help("coverage"))
-    test.add_argument("--coverage-min", type=_percent, metavar=_metavar("PERCENT"), help=_help("coverage_min"))
-    test.add_argument("--junit", metavar=_metavar("FILE"), help=_help("junit"))
-    test.add_argument("--json", metavar=_metavar("FILE"), help=_help("json"))
+def _test_arguments(test, lang: str) -> None:
+    test.add_argument("-k", action="append", metavar=words("TEXT", lang), help=help_text("k", lang))
+    test.add_argument("-v", "--verbose", action="store_true", help=help_text("verbose", lang))
+    test.add_argument("--coverage", action="store_true", help=help_text("coverage", lang))
+    test.add_argument("--coverage-min", type=percent(lang), metavar=words("PERCENT", lang),
+                      help=help_text("coverage_min", lang))
+    test.add_argument("--junit", metavar=words("FILE", lang), help=help_text("junit", lang))
+    test.add_argument("--json", metavar=words("FILE", lang), help=help_text("json", lang))
 
 
 def register(subparsers) -> None:
-    rules = subparsers.add_parser("rules", help=_help("rules"), description=_help("rules"))
+    """`lampungin rules` and its subcommands, every word of their help and errors in one language."""
+    rules = rules_parser(subparsers, "rules", "rules")
+    lang = rules.lang
     sub = rules.add_subparsers(dest="rules_command", required=True)
 
-    def add(name, func, help_text):
-        parser = sub.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument("--rules", default=str(RULES_DIR), help=_help("dir"))
+    def add(name, func, help_key):
+        text = help_text(help_key, lang)
+        parser = sub.add_parser(name, help=text, description=text, lang=lang)
+        parser.add_argument("--rules", default=str(RULES_DIR), metavar=words("FOLDER", lang),
+                            help=help_text("dir", lang))
         parser.set_defaults(func=_with_rules_dir(name, func))
         return parser
 
-    check = add("check", cmd_check, _help("check"))
-    check.add_argument("--today", help=_help("today"))
-    test = add("test", cmd_test, _help("test"))
-    _test_arguments(test)
-    explain = add("explain", cmd_explain, _help("explain"))
-    explain.add_argument("case", nargs="?", help=_help("case"))
-    explain.add_argument("--facts", help=_help("facts"))
-    build = add("build", cmd_build, _help("build"))
-    build.add_argument("--out", help=_help("out"))
-    register_extra(sub, add)          # whatif and history (cli_whatif.py)
+    check = add("check", cmd_check, "check")
+    check.add_argument("--today", metavar=words("DATE", lang), help=help_text("today", lang))
+    test = add("test", cmd_test, "test")
+    _test_arguments(test, lang)
+    explain = add("explain", cmd_explain, "explain")
+    explain.add_argument("case", nargs="?", metavar=words("CASE", lang), help=help_text("case", lang))
+    explain.add_argument("--facts", metavar=words("JSON", lang), help=help_text("facts", lang))
+    build = add("build", cmd_build, "build")
+    build.add_argument("--out", metavar=words("FILE", lang), help=help_text("out", lang))
+    register_extra(sub, add, lang)          # whatif and history (cli_whatif.py)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="lampungin")
+    """`lampungin rules ...` on its own (the tests'; `lampungin` itself is lampungin/cli.py)."""
+    parser = RulesParser(prog="lampungin")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)

@@ -24,10 +24,11 @@ from chalicelib.domain.times import WIB, parse_iso
 
 from .cases import compiled_bundle
 from .check import static_errors
+from .cli_words import help_text, words
 from .history import cmd_history
 from .messages import language
 from .source import RULES_DIR, load_sources
-from .whatif import KINDS, WORDS, HistoryError, Rules, number, read_file, read_lines, whatif, when
+from .whatif import KINDS, WORDS, HistoryError, Rules, decimal, number, read_file, read_lines, whatif, when
 
 MAX_ROWS = 30
 
@@ -265,7 +266,7 @@ def _league(report: dict, t: dict, lang: str) -> list[str]:
         rate = lambda r: "-" if r["followup"]["on_time_rate"] is None else f"{r['followup']['on_time_rate']:.0%}"
         rank = lambda r: "-" if r["rank"] is None else str(r["rank"])
         rows.append((a["rank"] or 10**6, b["opd"], [
-            b["opd"], f"{rank(b)} -> {rank(a)}", f"{b['score']:.3f} -> {a['score']:.3f}",
+            b["opd"], f"{rank(b)} -> {rank(a)}", f"{decimal(b['score'], lang)} -> {decimal(a['score'], lang)}",
             f"{rate(b)} -> {rate(a)}", f"{number(b['sanctions'], lang)} -> {number(a['sanctions'], lang)}"]))
     rows.sort(key=lambda r: (r[0], r[1]))
     lines = ["", t["league"].format(days=number(league["window_days"], lang))]
@@ -278,23 +279,21 @@ def _league(report: dict, t: dict, lang: str) -> list[str]:
 
 
 # --- registration ---------------------------------------------------------------------------------------
-def register_extra(sub, add) -> None:
-    """Adds `whatif` and `history` to `lampungin rules` (`add` is rules/cli.py's: it gives --rules)."""
-    w = add("whatif", cmd_whatif, "replay recorded complaint histories under other rules, and compare")
-    w.add_argument("--baseline", help="the rules to compare with (default: rules/, the rules in force)")
-    w.add_argument("--since", help="complaints filed on or after this date (YYYY-MM-DD, WIB)")
-    w.add_argument("--until", help="complaints filed up to and including this date (YYYY-MM-DD, WIB)")
-    w.add_argument("--source", default="local",
-                   help="'local' (the running local system, the default) or a JSONL file of `lampungin export`")
-    w.add_argument("--as-of", help="count clocks up to this time (default now); later events have not happened")
-    w.add_argument("--json", action="store_true", help="print the report as JSON")
-    w.add_argument("--html", help="also write an HTML report with charts to this file")
-    w.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="draw a progress bar on stderr (default: when stderr is a terminal)")
-    w.add_argument("--state-dir", help="the local stack's state (default $LAMPUNGIN_HOME or .local/)")
-    w.add_argument("--from-env", action="store_true", help="--source local: read the configured AWS environment")
-    h = add("history", cmd_history, "a parameter's dated values with their references, future ones too")
-    h.add_argument("param", help="the parameter, e.g. clocks.followup.hours")
-    h.add_argument("--government", help="an onboarded kabupaten/kota's code (its own values where it sets them)")
-    h.add_argument("--today", help="mark values as past, in force or announced relative to this date (YYYY-MM-DD)")
-
+def register_extra(sub, add, lang: str) -> None:
+    """Adds `whatif` and `history` to `lampungin rules` (`add` is rules/cli.py's: it gives --rules),
+    every help text in `lang` (cli_words.HELP)."""
+    w = add("whatif", cmd_whatif, "whatif")
+    w.add_argument("--baseline", metavar=words("FOLDER", lang), help=help_text("baseline", lang))
+    w.add_argument("--since", metavar=words("DATE", lang), help=help_text("since", lang))
+    w.add_argument("--until", metavar=words("DATE", lang), help=help_text("until", lang))
+    w.add_argument("--source", default="local", metavar=words("SOURCE", lang), help=help_text("source", lang))
+    w.add_argument("--as-of", metavar=words("TIME", lang), help=help_text("as_of", lang))
+    w.add_argument("--json", action="store_true", help=help_text("whatif_json", lang))
+    w.add_argument("--html", metavar=words("FILE", lang), help=help_text("html", lang))
+    w.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=help_text("progress", lang))
+    w.add_argument("--state-dir", metavar=words("FOLDER", lang), help=help_text("state_dir", lang))
+    w.add_argument("--from-env", action="store_true", help=help_text("from_env", lang))
+    h = add("history", cmd_history, "history")
+    h.add_argument("param", metavar=words("PARAM", lang), help=help_text("param", lang))
+    h.add_argument("--government", metavar=words("CODE", lang), help=help_text("government", lang))
+    h.add_argument("--today", metavar=words("DATE", lang), help=help_text("history_today", lang))

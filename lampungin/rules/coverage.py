@@ -94,9 +94,11 @@ class Coverage:
         return covered, total, round(percent, 2)
 
 
-def shown(percent: float) -> str:
-    """One decimal, rounded down: 79.96 % is not shown as 80.0 % when the minimum is 80."""
-    return f"{math.floor(percent * 10) / 10:.1f}"
+def shown(percent: float, lang: str = "en") -> str:
+    """One decimal, rounded down: 79.96 % is not shown as 80.0 % when the minimum is 80; with the
+    decimal mark of `lang` (Indonesian 38,0, English 38.0)."""
+    text = f"{math.floor(percent * 10) / 10:.1f}"
+    return text.replace(".", ",") if lang == "id" else text
 
 
 # --- the items -----------------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def render(coverage: Coverage, lang: str) -> list[str]:
     lines = [w["title"].format(n=coverage.cases)]
     for kind in KINDS:
         covered, total, percent = coverage.figures(kind)
-        lines.append(f"{KIND_WORDS[kind][i]}: {covered} {w['of']} {total} ({shown(percent)}%)")
+        lines.append(f"{KIND_WORDS[kind][i]}: {covered} {w['of']} {total} ({shown(percent, lang)}%)")
         for item in coverage.counted(kind):
             if item.covered:
                 more = len(item.cases) - SHOWN_CASES
@@ -258,5 +260,5 @@ def render(coverage: Coverage, lang: str) -> list[str]:
     lines.append(w["uncovered"])
     lines += [p.render(lang) for p in coverage.uncovered()] or [f"  {w['none']}"]
     covered, total, percent = coverage.figures()
-    lines.append(f"{w['total']}: {covered} {w['of']} {total} ({shown(percent)}%)")
+    lines.append(f"{w['total']}: {covered} {w['of']} {total} ({shown(percent, lang)}%)")
     return lines

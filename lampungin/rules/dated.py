@@ -49,14 +49,14 @@ def compile_parameter_files(files) -> dict:
     result = {}
     for source in files:
         for name, leaf in parameter_leaves(source.data, source.path.stem):
-            values = [_compiled_value(name, since, entry, leaf.get("unit"))
+            values = [compiled_value(name, since, entry, leaf.get("unit"))
                       for since, entry in sorted(leaf["values"].items())]
             result[name] = {"description": dict(leaf.get("description") or {}),
                             "unit": leaf.get("unit"), "values": values, "file": source.rel}
     return result
 
 
-def _compiled_value(name: str, since: date, entry: dict, unit) -> dict:
+def compiled_value(name: str, since: date, entry: dict, unit) -> dict:
     value = {"from": since.isoformat(), "value": entry.get("value"), "reference": entry.get("reference")}
     if name in DURATIONS and entry.get("value") is not None:
         read = read_duration(entry["value"], unit)                   # checked first (check_files.py)

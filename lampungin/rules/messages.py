@@ -98,17 +98,8 @@ MESSAGES = {
     "case_unknown_government": ("contoh '{case}': pemerintah '{government}' tidak dikenal atau belum bergabung (yang bergabung: {known})",
                                 "case '{case}': government '{government}' is unknown or not onboarded (onboarded: {known})"),
     "regions_data": ("{id}", "{en}"),     # worded by lampungin/rules/regions.check_regions
-    "case_failed": ("contoh '{case}' gagal: {detail}", "case '{case}' failed: {detail}"),
-    "case_refused": ("contoh '{case}': '{event}' tidak bisa terjadi saat aduan {status_id}; sistem akan menolaknya",
-                     "case '{case}': '{event}' cannot happen while the complaint is {status_en}; the system would refuse it"),
-    "case_unknown_event": ("contoh '{case}': kejadian '{event}' tidak dikenal (yang ada: {known})",
-                           "case '{case}': unknown event '{event}' (known: {known})"),
-    "case_unknown_target": ("contoh '{case}': tujuan '{target}' untuk '{event}' tidak ada di routing/ (OPD lain atau kabupaten/kota)",
-                            "case '{case}': target '{target}' of '{event}' is not in routing/ (another OPD, or a kabupaten/kota)"),
     "case_first_event": ("contoh '{case}': linimasa harus dimulai dengan 'diajukan', bukan '{event}'",
                          "case '{case}': a timeline starts with 'diajukan', not '{event}'"),
-    "case_time_back": ("contoh '{case}': waktu {at} lebih awal dari kejadian sebelumnya ({before})",
-                       "case '{case}': {at} is earlier than the event before it ({before})"),
     "case_error": ("contoh '{case}' tidak bisa dijalankan: {detail}", "case '{case}' could not run: {detail}"),
     # issue 14: what a careful reviewer catches (dates that do not exist, numbers out of range,
     # misspelt names, calendar days that contradict each other or the calendar)
@@ -212,8 +203,8 @@ MESSAGES = {
                                 "case '{case}': unknown event '{event}'{hint_en} (known: {known})"),
     "case_bad_time": ("contoh '{case}': waktu '{text}' tidak terbaca; tulis misalnya 'Jumat 2026-01-09 16:00'",
                       "case '{case}': cannot read the time '{text}'; write e.g. 'Jumat 2026-01-09 16:00'"),
-    "case_no_such_time": ("contoh '{case}': tanggal atau jam {when} tidak ada di kalender",
-                          "case '{case}': there is no {when} in the calendar"),
+    "case_no_such_time": ("contoh '{case}': tanggal atau jam '{when}' tidak ada di kalender",
+                          "case '{case}': there is no '{when}' in the calendar"),
     "case_unknown_day": ("contoh '{case}': '{day}' bukan nama hari{hint_id} (Senin, Selasa, Rabu, Kamis, Jumat, Sabtu, Minggu)",
                          "case '{case}': '{day}' is not a day name{hint_en} (Monday ... Sunday, or Senin ... Minggu)"),
     "case_wrong_day": ("contoh '{case}': {date} bukan hari {day}, melainkan hari {actual_id}",
@@ -230,6 +221,22 @@ MESSAGES = {
                               "case '{case}': category '{category}' is not in routing/categories.yaml{hint_en}"),
     "case_unknown_region": ("contoh '{case}': kode wilayah '{region}' tidak ada di data wilayah Kemendagri (regions/); sistem akan menolak aduan ini",
                             "case '{case}': region code '{region}' is not in the Kemendagri regions data (regions/); the system would refuse this complaint"),
+    "case_parameter_unit": ("contoh '{case}': '{name}' bernilai {got!r} tanpa satuan: tulis mis. '24 jam' atau "
+                            "'3 hari kerja' (angka saja hanya boleh bila parameternya menyatakan 'unit: hour')",
+                            "case '{case}': '{name}' is {got!r} with no unit: write e.g. '24 jam' (hours) or "
+                            "'3 hari kerja' (working days); a bare number only where the parameter says 'unit: hour'"),
+    "case_parameter_bad": ("contoh '{case}': '{name}' bernilai {got!r}; tulis jumlah dan satuannya: '24 jam' atau "
+                           "'3 hari kerja'",
+                           "case '{case}': '{name}' is {got!r}; write the number and its unit: '24 jam' (hours) or "
+                           "'3 hari kerja' (working days)"),
+    "case_parameter_range": ("contoh '{case}': '{name}' bernilai {got!r}; yang boleh: {allowed}",
+                             "case '{case}': '{name}' is {got!r}; allowed: {allowed}"),
+    "case_days_against_mode": ("contoh '{case}': '{hours_name}' ditulis dalam hari kerja ({got}) dan dihitung dalam "
+                               "hari kerja, tetapi '{mode_name}' di contoh ini '{mode}': hapus '{mode_name}' atau "
+                               "tulis tenggatnya dalam jam",
+                               "case '{case}': '{hours_name}' is written in working days ({got}) and counted in "
+                               "working days, but this case's '{mode_name}' is '{mode}': remove '{mode_name}' or "
+                               "write the deadline in hours"),
     "case_bad_parameter": ("contoh '{case}': 'parameters' hanya boleh mengubah clocks.followup|approval.hours atau .mode, bukan '{name}'{hint_id}",
                            "case '{case}': 'parameters' may only set clocks.followup|approval.hours or .mode, not '{name}'{hint_en}"),
     "case_expected": ("contoh '{case}' gagal: {what_id}: diharapkan {want_id}, ternyata {got_id}",

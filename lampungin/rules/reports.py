@@ -14,6 +14,8 @@ import json
 import xml.etree.ElementTree as ET  # noqa: S405 (writes XML; never parses untrusted input)
 from pathlib import Path
 
+from chalicelib.rules.explanations import number_text
+
 from .coverage import Coverage, shown
 from .messages import Problem
 
@@ -80,7 +82,7 @@ def as_junit(results: list, problems: list[Problem], lang: str, coverage: Covera
         if coverage.percent < minimum:
             failures += 1
             below = Problem("rules", 1, "coverage_below",
-                            {"percent": shown(coverage.percent), "minimum": f"{minimum:g}"})
+                            {"percent": shown(coverage.percent, lang), "minimum": number_text(minimum, lang)})
             _failure(case, [below.message(lang)] + [p.render(lang) for p in coverage.uncovered()])
     suite.set("tests", str(count))
     suite.set("failures", str(failures))

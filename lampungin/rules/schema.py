@@ -34,7 +34,7 @@ def _type(expected: Words, test):
 text = _type(Words("teks", "text"), lambda v: isinstance(v, str) and v.strip() != "")
 integer = _type(Words("bilangan bulat", "a whole number"), lambda v: isinstance(v, int) and not isinstance(v, bool))
 number = _type(Words("angka", "a number"), lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-boolean = _type(Words("true atau false", "true or false"), lambda v: isinstance(v, bool))
+boolean = _type(Words("'true' atau 'false'", "'true' or 'false'"), lambda v: isinstance(v, bool))
 anything = _type(Words("nilai", "a value"), lambda v: True)
 _date_type = _type(Words("tanggal YYYY-MM-DD", "a date YYYY-MM-DD"), lambda v: False)
 

@@ -119,7 +119,10 @@ class HistoryError(ValueError):
         self.where, self.code, self.params = where, code, params
 
     def render(self, lang: str = "id") -> str:
-        return f"{self.where}: {WORDS[lang][self.code].format(**self.params)}"
+        """The line to show, in `lang`; a time in it in WIB with its day name."""
+        params = {k: format_wib(v, with_day=True, lang=lang) if isinstance(v, datetime) else v
+                  for k, v in self.params.items()}
+        return f"{self.where}: {WORDS[lang][self.code].format(**params)}"
 
 
 @dataclass
@@ -197,8 +200,7 @@ def read_file(path: Path, since: datetime | None = None, until: datetime | None 
                 raise HistoryError(where, "bad_json", column=1) from None
             history = parse_history(obj, where)
             if before is not None and history.created_at < before.created_at:
-                raise HistoryError(where, "order", id=history.id, at=history.created_at.isoformat(),
-                                   before=before.created_at.isoformat())
+                raise HistoryError(where, "order", id=history.id, at=history.created_at, before=before.created_at)
             before = history
             if in_period(history.created_at, since, until):
                 yield history
@@ -379,12 +381,12 @@ class _Rows:
         self._db, self._args = db, (side, opd, since.timestamp())
 
     def __iter__(self):
-        query = ("SELECT complaint_id, name, state, ended_by, started_at, ended_at, due_at, missed "
+        query = ("SELECT complaint_id, name, state, ended_by, started_at, ended_at, due_at, missed, channel "
                  "FROM clocks WHERE side = ? AND opd = ? AND started_at >= ?")
-        for cid, name, state, ended_by, started, ended, due, missed in self._db.execute(query, self._args):
+        for cid, name, state, ended_by, started, ended, due, missed, channel in self._db.execute(query, self._args):
             yield SimpleNamespace(complaint_id=cid, name=name, state=state, ended_by=ended_by,
                                   started_at=_at(started), ended_at=_at(ended), due_at=_at(due),
-                                  missed=bool(missed))
+                                  missed=bool(missed), channel=channel)
 
 
 def _at(stamp: float | None) -> datetime | None:
@@ -413,7 +415,7 @@ class Comparison:
         self.db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000;"
             "CREATE TABLE clocks (side TEXT, opd TEXT, complaint_id TEXT, name TEXT, state TEXT, "
-            "ended_by TEXT, started_at REAL, ended_at REAL, due_at REAL, missed INTEGER);"
+            "ended_by TEXT, started_at REAL, ended_at REAL, due_at REAL, missed INTEGER, channel TEXT);"
             "CREATE TABLE sanctions (side TEXT, opd TEXT, issued_at REAL);")
 
     def done(self, side: str, n: int, history: History, played: Played) -> None:
@@ -469,9 +471,9 @@ class Comparison:
         self._store("proposed", after)
 
     def _store(self, side: str, played: Played) -> None:
-        self.db.executemany("INSERT INTO clocks VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        self.db.executemany("INSERT INTO clocks VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
             (side, c.opd, c.complaint_id, c.name, c.state, c.ended_by, _stamp(c.started_at),
-             _stamp(c.ended_at), _stamp(c.due_at), int(c.missed)) for c in played.clocks])
+             _stamp(c.ended_at), _stamp(c.due_at), int(c.missed), c.channel) for c in played.clocks])
         self.db.executemany("INSERT INTO sanctions VALUES (?,?,?)", [
             (side, s.opd, _stamp(s.issued_at)) for s in played.sanctions if s.kind == "sanction"])
 
@@ -571,6 +573,12 @@ def number(value, lang: str) -> str:
     """12.345 in Indonesian, 12,345 in English."""
     text = f"{value:,}"
     return text.replace(",", ".") if lang == "id" else text
+
+
+def decimal(value: float, lang: str, places: int = 3) -> str:
+    """0,700 in Indonesian, 0.700 in English (a score: fixed places, no thousands)."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if lang == "id" else text
 
 
 def when(iso: str | None, lang: str) -> str:

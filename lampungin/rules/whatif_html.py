@@ -13,7 +13,7 @@ import textwrap
 
 from chalicelib.services.stats import MIN_EVIDENCE
 
-from .whatif import KINDS, WORDS, number, when
+from .whatif import KINDS, WORDS, decimal, number, when
 
 HTML_TEXT = {
     "id": {"title": "Simulasi aturan Lampung In", "chart_totals": "Keputusan: aturan berlaku dan usulan",
@@ -205,7 +205,8 @@ def _league_part(report: dict, t: dict, h: dict, lang: str) -> list[str]:
     rate = lambda r: "-" if r["followup"]["on_time_rate"] is None else f"{r['followup']['on_time_rate']:.0%}"
     rank = lambda r: "-" if r["rank"] is None else str(r["rank"])
     out.append(_table(["OPD", t["rank"], t["score"], t["on_time"], t["sanctions"], h["complaints"]],
-                      [[b["opd"], f"{rank(b)} → {rank(a)}", f"{b['score']:.3f} → {a['score']:.3f}",
+                      [[b["opd"], f"{rank(b)} → {rank(a)}",
+                        f"{decimal(b['score'], lang)} → {decimal(a['score'], lang)}",
                         f"{rate(b)} → {rate(a)}", f"{number(b['sanctions'], lang)} → {number(a['sanctions'], lang)}",
                         number(a["complaints"], lang)] for b, a in rows]))
     out.append(f"<p><small>{html.escape(h['method'].format(min=MIN_EVIDENCE))}</small></p>")
