@@ -22,7 +22,8 @@ from chalicelib.api import (
 )
 from chalicelib.api.throttle import middleware as throttle_requests
 from chalicelib.config import settings
-from chalicelib.handlers import deliver, on_complaint_changes, on_upload, run_sweep
+from chalicelib.domain.people import DELIVERY_CHANNELS
+from chalicelib.handlers import deliver, lapor_exchange, on_complaint_changes, on_upload, run_sweep
 from chalicelib.wiring import container
 
 app = Chalice(app_name="lampungin")
@@ -58,6 +59,13 @@ def sweep(event):
         return run_sweep(event.to_dict(), remaining() if remaining else None)
 
 
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="lapor_exchange")
+def lapor(event):
+    """Every 5 minutes: complaints disposed to the province on SP4N-LAPOR! come in (docs/lapor.md)."""
+    with telemetry.invocation(event.context):
+        return lapor_exchange(event.to_dict())
+
+
 def _delivery_handler(channel: str):
     def handler(event):
         with telemetry.invocation(event.context):
@@ -68,7 +76,7 @@ def _delivery_handler(channel: str):
 
 # One Lambda per channel, each on its own queue with its own dead-letter queue (infra/): a failing
 # SMS provider never holds up e-mail or push. The in-app list needs none: the stream stores it.
-for _channel in ("email", "sms", "whatsapp", "push"):
+for _channel in DELIVERY_CHANNELS:          # email, sms, whatsapp, push, lapor
     app.on_sqs_message(queue=settings().queue_name(_channel), batch_size=1,
                        name=f"deliver_{_channel}")(_delivery_handler(_channel))
 

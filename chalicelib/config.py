@@ -52,6 +52,10 @@ class Settings:
     # Intake (domain/claims.py): the key of the one-time codes a person filed for at a desk claims
     # their complaint with. Unset: no code is sent and claiming is refused (409 claim_unavailable).
     claim_code_secret: str | None
+    # SP4N-LAPOR! exchange (docs/lapor.md): the interface's base URL and bearer token; without a
+    # URL there is no exchange (nothing is pulled, no `lapor` delivery channel)
+    lapor_base_url: str | None = None
+    lapor_token: str | None = None
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}{short}"
@@ -103,6 +107,8 @@ def from_env(env=None) -> Settings:
         attachments_bucket=env.get("ATTACHMENTS_BUCKET") or None,
         shadow_rules=env.get("SHADOW_RULES") or None,
         claim_code_secret=env.get("CLAIM_CODE_SECRET") or None,
+        lapor_base_url=env.get("LAPOR_BASE_URL") or None,
+        lapor_token=env.get("LAPOR_TOKEN") or None,
     )
 
 

@@ -150,6 +150,21 @@ def deliver(channel: str, event: dict) -> dict:
     return {"outcomes": outcomes}
 
 
+def lapor_exchange(event: dict) -> dict:
+    """Every 5 minutes: complaints disposed to the province on SP4N-LAPOR! come in (services/
+    lapor.py). Their updates go back through the `lapor` delivery queue, not here. A stage without
+    LAPOR_BASE_URL has no exchange: nothing is pulled. A LAPOR! outage fails this run only; the
+    next one goes on from the cursor."""
+    # lazy: only the lapor_exchange Lambda needs the exchange
+    from .services.lapor import pull
+    deps = container.lapor_deps()
+    if deps is None:
+        return {"lapor": "off"}
+    result = pull(deps)
+    log.info("LAPOR! exchange: %s", result)
+    return result
+
+
 def on_upload(event: dict) -> dict:
     """Objects created under uploads/ in the attachments bucket (EventBridge "Object Created"; S3's
     own notification shape is read too): each is checked, cleaned and kept, or rejected and

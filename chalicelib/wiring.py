@@ -315,6 +315,22 @@ class Container:
         return ClaimDeps(repo=self.repo, people=lambda: self.people, attempts=self.claim_attempts,
                          secret=self.claim_secret(), now=self.now)
 
+    def lapor_deps(self):
+        """The SP4N-LAPOR! exchange (services/lapor.py), or None when this stage has none."""
+        s = self.settings
+        if not s.lapor_base_url:
+            return None
+        def build():
+            # lazy: only the `lapor_exchange` schedule pulls from LAPOR!
+            from .adapters.dynamo.lapor import DynamoLaporCursor
+            from .adapters.lapor import LaporHttp, LaporInbox
+            return LaporInbox(LaporHttp(s.lapor_base_url, s.lapor_token)), DynamoLaporCursor(s)
+        # lazy: only the lapor_exchange Lambda needs the exchange
+        from .services.lapor import LaporDeps
+        inbox, cursor = self._get("lapor", build)
+        return LaporDeps(complaints=self.deps(), inbox=inbox, cursor=cursor,
+                         categories=lambda: frozenset(c.code for c in self.rules.categories))
+
     def delivery_deps(self) -> DeliveryDeps:
         return DeliveryDeps(notifications=self.notifications, people=self.people,
                             channels=self.channels, log=self.delivery_log, now=self.now)

@@ -19,10 +19,11 @@ from .localstack import state
 
 OUTBOX = "outbox.jsonl"
 WORDS = {"id": {"in_app": "dalam aplikasi", "email": "surel", "sms": "SMS", "whatsapp": "WhatsApp",
-                "push": "notifikasi ponsel", "to": "untuk", "empty": "Belum ada pengiriman di {path}.",
+                "push": "notifikasi ponsel", "lapor": "SP4N-LAPOR!", "to": "untuk",
+                "empty": "Belum ada pengiriman di {path}.",
                 "help": "tampilkan setiap pengiriman pemberitahuan oleh sistem lokal"},
          "en": {"in_app": "in-app", "email": "e-mail", "sms": "SMS", "whatsapp": "WhatsApp",
-                "push": "push", "to": "to", "empty": "No deliveries yet in {path}.",
+                "push": "push", "lapor": "SP4N-LAPOR!", "to": "to", "empty": "No deliveries yet in {path}.",
                 "help": "show every notification delivery the local stack made"}}
 
 
@@ -34,7 +35,7 @@ def language(explicit: str | None = None) -> str:
 def register(subparsers) -> None:
     p = subparsers.add_parser("outbox", help=WORDS[language()]["help"], description=__doc__.split("\n\n")[0])
     p.add_argument("--follow", "-f", action="store_true", help="keep showing new deliveries (Ctrl-C stops)")
-    p.add_argument("--channel", choices=("in_app", "email", "sms", "whatsapp", "push"))
+    p.add_argument("--channel", choices=("in_app", "email", "sms", "whatsapp", "push", "lapor"))
     p.add_argument("--recipient", help="only this person's (a token subject)")
     p.add_argument("--json", action="store_true", help="one JSON object per line, as stored")
     p.add_argument("--lang", choices=("id", "en"))

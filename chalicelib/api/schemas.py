@@ -480,6 +480,8 @@ class ComplaintOut(_Out):
                                 "desk, phone, social, email (filed by intake staff for a person), lapor")
     filed_by: str | None = Field(default=None, description="the intake staff member who filed it for the person "
                                  "(staff, and that intake staff member, only)")
+    lapor_id: str | None = Field(default=None, description="its SP4N-LAPOR! tracking number, when it came from "
+                                 "LAPOR! (channel lapor); its updates go back there")
     rating: RatingOut | None
     routing: RoutingOut
     actions: list[str] = Field(description="the action paths this caller may take now: show these buttons")

@@ -58,6 +58,7 @@ def complaint_view(c: Complaint, actor: Actor | None, deadlines: dict | None = N
         "unit": c.unit,
         "channel": c.channel,
         "filed_by": c.filed_by,
+        "lapor_id": c.lapor_id,
         "rating": asdict(c.rating) if c.rating else None,
         "routing": {"rule_id": c.routing_rule, "rules_version": c.rules_version},
         "flags": [dict(f) for f in c.flags],

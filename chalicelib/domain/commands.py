@@ -33,6 +33,7 @@ class FileComplaint:
     anonymous: bool = False
     channel: str | None = None          # domain/model.CHANNELS; None: "app" for a citizen
     contact: Contact | None = None      # intake only: the person filed for (no account)
+    lapor_id: str | None = None         # from SP4N-LAPOR! only (services/lapor.py): its tracking number
 
     @classmethod
     def from_request(cls, request: dict) -> FileComplaint:
@@ -48,6 +49,8 @@ class FileComplaint:
                      "visibility": self.visibility, "anonymous": self.anonymous}
         if self.channel is not None:
             out["channel"] = self.channel
+        if self.lapor_id is not None:
+            out["lapor_id"] = self.lapor_id
         if self.contact is not None:
             out["contact"] = {k: v for k, v in asdict(self.contact).items() if v is not None}
         if self.location is not None:

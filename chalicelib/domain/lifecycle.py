@@ -250,7 +250,8 @@ def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: s
                    opd: str, unit: str | None = None, title: str, description: str, location: Location | None,
                    visibility: str, anonymous: bool, routing_rule: str | None,
                    rules_version: str | None, routing_explanation: dict | None = None,
-                   channel: str = "app", reporter: Reporter | None = None) -> tuple[Complaint, Event]:
+                   channel: str = "app", reporter: Reporter | None = None,
+                   lapor_id: str | None = None) -> tuple[Complaint, Event]:
     """A citizen files a complaint, or intake staff file it for a person (`reporter`: the person,
     who has no account); it is routed at once, so it starts life `assigned`."""
     if actor.role not in (Role.CITIZEN, Role.INTAKE) or (actor.role == Role.INTAKE) != (reporter is not None):
@@ -260,13 +261,14 @@ def file_complaint(*, complaint_id: str, actor: Actor, at: datetime, category: s
         title=title, description=description, reporter=reporter or Reporter(actor.sub, actor.name),
         created_at=at, updated_at=at, version=1, location=location, visibility=visibility,
         anonymous=anonymous, routing_rule=routing_rule, rules_version=rules_version, unit=unit,
-        channel=channel, filed_by=actor.sub if actor.role == Role.INTAKE else None,
+        channel=channel, filed_by=actor.sub if actor.role == Role.INTAKE else None, lapor_id=lapor_id,
     )
     event = Event(complaint_id=complaint_id, seq=1, at=at, type="submitted",
                   actor_role=actor.role.value, actor_id=actor.sub,
                   data={"opd": opd, "category": category, "routing_rule": routing_rule,
                         "rules_version": rules_version, "explanation": routing_explanation,
-                        "channel": channel, **({"unit": unit} if unit else {})},
+                        "channel": channel, **({"unit": unit} if unit else {}),
+                        **({"lapor_id": lapor_id} if lapor_id else {})},
                   source_ip=actor.source_ip)
     return complaint, event
 

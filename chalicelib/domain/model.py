@@ -34,6 +34,11 @@ class Role(StrEnum):
 CITIZEN_CHANNELS = ("app", "web")
 INTAKE_CHANNELS = ("desk", "phone", "social", "email")
 CHANNELS = (*CITIZEN_CHANNELS, *INTAKE_CHANNELS, "lapor")
+# A complaint disposed to the province on SP4N-LAPOR! (services/lapor.py) is filed by this system
+# filer (no person's sub: Cognito's are UUIDs) for its LAPOR! reporter, "lapor:<tracking number>",
+# who hears of every change back on LAPOR! (the `lapor` delivery channel).
+LAPOR_FILER = "system:lapor"
+LAPOR_PREFIX = "lapor:"
 CONTACT_PREFIX = "contact:"      # the reporter of a person filed for by intake: "contact:<complaint id>"
 
 
@@ -115,6 +120,7 @@ class Complaint:
     unit: str | None = None            # the unit of its OPD it is disposed to (None: the OPD as a whole)
     channel: str = "app"               # how it came in (CHANNELS)
     filed_by: str | None = None        # the intake staff member who filed it for the person, if one did
+    lapor_id: str | None = None        # its SP4N-LAPOR! tracking number, when it came from LAPOR!
 
     @property
     def government(self) -> str:

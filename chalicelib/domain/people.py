@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 CHANNELS = ("email", "sms", "whatsapp", "push")     # besides the in-app list, which is always on
+# What the system delivers on: a person's CHANNELS, and `lapor` for a LAPOR! reporter (their
+# updates go back to SP4N-LAPOR!; nobody chooses it in /v1/me/preferences)
+DELIVERY_CHANNELS = (*CHANNELS, "lapor")
+LAPOR_PREFIX = "lapor:"                             # domain/model.LAPOR_PREFIX
 LANGUAGES = ("id", "en")
 
 
@@ -23,5 +27,7 @@ class Preferences:
         """Where `channel` delivers to this person, or None when they gave no address for it."""
         if channel not in self.channels:
             return None
+        if channel == "lapor":            # the LAPOR! tracking number the reporter is known by
+            return self.sub.removeprefix(LAPOR_PREFIX) if self.sub.startswith(LAPOR_PREFIX) else None
         return {"email": self.email, "sms": self.phone, "whatsapp": self.phone,
                 "push": self.push_token}.get(channel)

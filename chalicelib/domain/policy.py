@@ -121,7 +121,7 @@ EVENTS: dict[str, Shown] = {
 COMPLAINT_FIELDS: dict[str, frozenset[Audience] | str] = {
     **dict.fromkeys(("id", "status", "category", "sector", "opd", "visibility", "anonymous",
                      "created_at", "updated_at", "deadlines", "overdue", "version", "jurisdiction",
-                     "routing", "actions", "government", "unit", "channel"), EVERYONE),
+                     "routing", "actions", "government", "unit", "channel", "lapor_id"), EVERYONE),
     "filed_by": STAFF | {A.FILER},      # a staff member's id
     **dict.fromkeys(("title", "description", "location"), PUBLISHED),
     "rating": CASE,             # its comment is the citizen's words

@@ -138,6 +138,7 @@ def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: st
         visibility=command.visibility, anonymous=command.anonymous,
         routing_rule=decision.rule_id, rules_version=decision.rules_version,
         routing_explanation=decision.explanation, channel=filing.channel, reporter=filing.reporter,
+        lapor_id=command.lapor_id if filing.channel == "lapor" else None,
     )
     if filing.contact is not None:       # before the complaint: the stream tells them of its filing
         if deps.people is None:

@@ -65,7 +65,8 @@ def deliver(deps: DeliveryDeps, d: Delivery) -> Outcome:
             return Outcome.DUPLICATE
         raise RetryLater(f"{d.channel} delivery of {n.id} is being sent by another worker")
     lang = person.language if person and person.language in n.title else "id"
-    message = OutgoingMessage(notification_id=n.id, language=lang, title=n.title[lang], body=n.body[lang])
+    message = OutgoingMessage(notification_id=n.id, language=lang, title=n.title[lang], body=n.body[lang],
+                              type=n.type)
     try:
         channel.send(address, message)
     except DeliveryFailed as failure:

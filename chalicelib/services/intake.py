@@ -20,7 +20,16 @@ from dataclasses import dataclass
 
 from ..domain.commands import Contact, FileComplaint
 from ..domain.errors import Invalid
-from ..domain.model import CITIZEN_CHANNELS, CONTACT_PREFIX, INTAKE_CHANNELS, Actor, Reporter, Role
+from ..domain.model import (
+    CITIZEN_CHANNELS,
+    CONTACT_PREFIX,
+    INTAKE_CHANNELS,
+    LAPOR_FILER,
+    LAPOR_PREFIX,
+    Actor,
+    Reporter,
+    Role,
+)
 from ..domain.people import Preferences
 from . import people
 
@@ -44,6 +53,8 @@ def filing_for(actor: Actor, command: FileComplaint, complaint_id: str) -> Filin
         if channel not in CITIZEN_CHANNELS:
             raise Invalid("not_allowed_value", field="channel", expected=", ".join(CITIZEN_CHANNELS))
         return Filing(channel, None, None)
+    if actor.sub == LAPOR_FILER and actor.role == Role.INTAKE:      # services/lapor.py, never a token
+        return lapor_filing(command)
     if command.channel not in INTAKE_CHANNELS:
         raise Invalid("not_allowed_value", field="channel", expected=", ".join(INTAKE_CHANNELS))
     sub = f"{CONTACT_PREFIX}{complaint_id}"
@@ -52,6 +63,17 @@ def filing_for(actor: Actor, command: FileComplaint, complaint_id: str) -> Filin
     if command.anonymous and name is not None:
         raise Invalid("anonymous_with_name", field="contact.name")
     return Filing(command.channel, Reporter(sub, name), reachable(sub, contact))
+
+
+def lapor_filing(command: FileComplaint) -> Filing:
+    """A complaint disposed to the province on SP4N-LAPOR!: its reporter is known to us only by the
+    LAPOR! tracking number, and every change goes back to LAPOR! (the `lapor` delivery channel)."""
+    if command.channel != "lapor" or not command.lapor_id:
+        raise Invalid("not_allowed_value", field="channel", expected="lapor")
+    sub = f"{LAPOR_PREFIX}{command.lapor_id}"
+    name = command.contact.name.strip() if command.contact and command.contact.name else None
+    return Filing("lapor", Reporter(sub, None if command.anonymous else name or None),
+                  Preferences(sub=sub, channels=("lapor",)))
 
 
 def reachable(sub: str, contact: Contact) -> Preferences | None:

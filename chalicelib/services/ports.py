@@ -355,6 +355,7 @@ class OutgoingMessage:
     language: str                 # "id" | "en": the text below is already in it
     title: str
     body: str
+    type: str | None = None       # the notification type (citizen.followed_up …): LAPOR! maps it to a status
 
 
 class DeliveryFailed(Exception):
@@ -412,3 +413,36 @@ class PublicComplaints(Protocol):
     def supporters(self, complaint_ids: list[str]) -> dict[str, int]:
         """The supporters of any number of complaints (one batch read per 100); a complaint nobody
         supported is absent."""
+
+
+# --- SP4N-LAPOR! (services/lapor.py, adapters/lapor.py, docs/lapor.md) -----------------------------
+@dataclass(frozen=True)
+class LaporComplaint:
+    """One complaint LAPOR! disposed to the province (the interface's `items[]`, docs/lapor.md)."""
+
+    tracking_id: str
+    title: str
+    description: str
+    category: str | None = None           # our category code, when LAPOR!'s maps to one
+    anonymous: bool = False
+    reporter_name: str | None = None
+
+
+@dataclass(frozen=True)
+class LaporPage:
+    items: list[LaporComplaint]
+    cursor: str | None                    # where the next read goes on from (None: nothing new yet)
+    problems: list[str] = field(default_factory=list)    # items the adapter could not read
+
+
+class LaporInbox(Protocol):
+    def disposed(self, cursor: str | None) -> LaporPage:
+        """Complaints disposed to us after `cursor` (None: from the start), oldest first."""
+
+
+class LaporCursor(Protocol):
+    def get(self) -> str | None: ...
+
+    def put(self, cursor: str) -> None: ...
+
+

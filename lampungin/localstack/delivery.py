@@ -17,7 +17,7 @@ import logging
 import secrets
 from pathlib import Path
 
-from chalicelib.domain.people import CHANNELS
+from chalicelib.domain.people import DELIVERY_CHANNELS as CHANNELS
 
 from .queues import QueuePoller, provision_delivery_queues
 from .sinks import FakeTwilio, SmtpSink

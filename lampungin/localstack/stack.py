@@ -33,6 +33,7 @@ from .checkpoints import FileCheckpoints
 from .claim_secret import ensure_claim_secret
 from .delivery import LocalDelivery
 from .dynamodb_local import DynamoDBLocal
+from .fake_lapor import FakeLapor
 from .httpserver import ApiServer, chalice_config, lambda_context
 from .notices import Unavailable
 from .people_key import ensure_people_key
@@ -40,6 +41,7 @@ from .scheduler import Scheduler, rate_seconds, schedules_of
 from .stream import StreamPoller
 from .uploads import UploadPoller
 
+LAPOR_TOKEN = "local-lapor-token"  # noqa: S105  (the fake LAPOR!'s bearer token, loopback only)
 log = logging.getLogger("lampungin.dev")
 
 
@@ -105,6 +107,7 @@ class Stack:
         self.dev_state: state.DevState | None = None
         self.dynamodb_local: DynamoDBLocal | None = None
         self.delivery: LocalDelivery | None = None
+        self.lapor: FakeLapor | None = None
 
     def _start_store(self) -> dict:
         """DynamoDB Local when planned (its endpoint and facts for dev.json), else moto's memory."""
@@ -144,6 +147,9 @@ class Stack:
         app_env = self.delivery.environment(settings, {c: o.name for c, o in load_bundle().opds.items()})
         app_env["PEOPLE_KMS_KEY"] = ensure_people_key(region=settings.region, home=self.home)
         app_env["CLAIM_CODE_SECRET"] = ensure_claim_secret(self.home)      # intake: claim-ownership codes
+        # SP4N-LAPOR!: a local fake speaking docs/lapor.md (`lampungin lapor dispose` feeds it)
+        self.lapor = FakeLapor(self.home / "lapor", LAPOR_TOKEN)
+        app_env.update(LAPOR_BASE_URL=self.lapor.start(), LAPOR_TOKEN=LAPOR_TOKEN)
         if os.environ.get("SHADOW_RULES"):     # `--shadow DIR` (dev.py): `lampungin sweep` runs them too
             app_env["SHADOW_RULES"] = os.environ["SHADOW_RULES"]
         os.environ.update(app_env)
@@ -238,6 +244,8 @@ class Stack:
             self.api.stop()
         if self.delivery is not None:
             self.delivery.stop()
+        if self.lapor is not None:
+            self.lapor.stop()
         if self.moto is not None:
             self.moto.stop()
         if self.dynamodb_local is not None:

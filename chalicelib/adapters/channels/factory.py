@@ -30,4 +30,8 @@ def channels_from(settings: Settings) -> dict[str, Channel]:
                                               settings.twilio_base_url)
     if settings.push_platform_arn:
         channels["push"] = SnsPush(settings.push_platform_arn, settings.region)
+    if settings.lapor_base_url:       # a LAPOR! reporter's updates go back to SP4N-LAPOR!
+        # lazy: only a stage that talks to LAPOR! loads its adapter
+        from chalicelib.adapters.lapor import LaporChannel, LaporHttp
+        channels["lapor"] = LaporChannel(LaporHttp(settings.lapor_base_url, settings.lapor_token))
     return channels

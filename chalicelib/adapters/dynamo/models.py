@@ -36,7 +36,7 @@ from pynamodb.models import Model
 
 from ...domain import geo, policy
 from ...domain.model import Complaint, Event, Location, Rating, Reporter, Status
-from ...domain.people import CHANNELS
+from ...domain.people import DELIVERY_CHANNELS as CHANNELS
 from ...domain.times import from_storage, iso_utc
 from .tables import COMPLAINT_INDEXES, FEED_ALL, PUBLIC_FEED, SHADOW_PREFIX, TABLES
 
@@ -152,6 +152,7 @@ def _build(prefix: str, region: str) -> Models:
         routing_rule=UnicodeAttribute(null=True), rules_version=UnicodeAttribute(null=True),
         flags=JSONAttribute(null=True), unit=UnicodeAttribute(null=True),
         channel=UnicodeAttribute(null=True), filed_by=UnicodeAttribute(null=True),   # null: "app", no filer
+        lapor_id=UnicodeAttribute(null=True),
         # derived, for the indexes only (`government`: its OPD's, domain/governments; absent on items
         # written before issue 13, which were all the province's)
         opd_status=UnicodeAttribute(), created_key=UnicodeAttribute(), feed=UnicodeAttribute(),
@@ -236,7 +237,7 @@ def complaint_item(m: Models, c: Complaint, stored_version: int | None):
         assignee=c.assignee, jurisdiction=c.jurisdiction, routing_rule=c.routing_rule,
         rating=RatingMap(stars=rating.stars, comment=rating.comment) if rating else None,
         rules_version=c.rules_version, flags=[dict(f) for f in c.flags] or None, unit=c.unit,
-        channel=c.channel, filed_by=c.filed_by,
+        channel=c.channel, filed_by=c.filed_by, lapor_id=c.lapor_id,
         opd_status=f"{c.opd}#{c.status.value}", government=c.government,
         created_key=created_key(c), feed=FEED_ALL, **public_index_keys(c),
     )
@@ -265,6 +266,7 @@ def complaint_from_item(i) -> Complaint:
         jurisdiction=i.jurisdiction, rating=Rating(int(rating.stars), rating.comment) if rating else None,
         routing_rule=i.routing_rule, rules_version=i.rules_version,
         flags=tuple(i.flags or ()), unit=i.unit, channel=i.channel or "app", filed_by=i.filed_by,
+        lapor_id=i.lapor_id,
     )
 
 

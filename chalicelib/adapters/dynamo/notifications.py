@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from ...domain.people import CHANNELS
+from ...domain.people import DELIVERY_CHANNELS as CHANNELS
 from ...services.paging import check_limit, decode_cursor, encode_cursor, query_tag
 from ...services.ports import Page, StoredNotification
 from .conditional import save_if, update_if
