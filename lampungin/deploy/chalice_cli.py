@@ -11,15 +11,24 @@ on every deploy: the API's gateway responses and its ANY methods always come wit
 belong to, in the same deployment. `chalice_deploy all` (tools/deploy) runs Chalice this way; a
 plain `chalice deploy` would leave API Gateway's defaults (and `chalice_deploy api-settings` then
 refuses the stage, saying so).
+
+The functions' secrets come the same way: `chalice_deploy deploy` puts them (read from Secrets
+Manager) into this process's environment as $LAMPUNGIN_FUNCTION_SECRETS, {function name:
+{setting: value}}; each CreateFunction and UpdateFunctionConfiguration Chalice sends for one of
+those functions gets them added to its environment. They never touch a file: not
+.chalice/config.json, not the deployed state (which records no environment).
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from .gateway import extend_swagger
 
 OPERATIONS = ("ImportRestApi", "PutRestApi")
+FUNCTION_OPERATIONS = ("CreateFunction", "UpdateFunctionConfiguration")
+SECRETS_ENV = "LAMPUNGIN_FUNCTION_SECRETS"        # chalice_deploy.SECRETS_ENV
 
 
 def extend_body(params, **_) -> None:
@@ -32,17 +41,34 @@ def extend_body(params, **_) -> None:
         params["body"] = json.dumps(extend_swagger(doc)).encode()
 
 
+def secrets_adder(secrets: dict[str, dict[str, str]]):
+    """botocore `before-parameter-build` handler: a function's secrets into the environment
+    Chalice sends it (nothing for the functions that read none)."""
+    def add_secrets(params, **_) -> None:
+        own = secrets.get(str(params.get("FunctionName", "")))
+        if not own:
+            return
+        variables = params.setdefault("Environment", {}).setdefault("Variables", {})
+        variables.update(own)
+    return add_secrets
+
+
 def install() -> None:
-    """Every botocore session Chalice's CLI creates registers `extend_body`."""
+    """Every botocore session Chalice's CLI creates registers `extend_body` (and, given
+    $LAMPUNGIN_FUNCTION_SECRETS, the functions' secrets)."""
     # lazy: chalice's CLI (click, the deployer) is deploy-time only, never imported by the app
     from chalice.cli import factory
 
     original = factory.create_botocore_session
+    secrets = json.loads(os.environ.pop(SECRETS_ENV, "") or "{}")
 
     def create_botocore_session(*args, **kwargs):
         session = original(*args, **kwargs)
         for op in OPERATIONS:
             session.register(f"before-parameter-build.api-gateway.{op}", extend_body)
+        if secrets:
+            for op in FUNCTION_OPERATIONS:
+                session.register(f"before-parameter-build.lambda.{op}", secrets_adder(secrets))
         return session
 
     factory.create_botocore_session = create_botocore_session

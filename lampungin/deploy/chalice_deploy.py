@@ -3,9 +3,12 @@
     python -m lampungin.deploy.chalice_deploy stage-config    --stage dev [--stack lampungin-dev-infra]
     python -m lampungin.deploy.chalice_deploy check           --stage dev
     python -m lampungin.deploy.chalice_deploy stream-settings --stage dev [--stack lampungin-dev-infra]
-    python -m lampungin.deploy.chalice_deploy deploy          --stage dev   # chalice deploy (chalice_cli)
+    python -m lampungin.deploy.chalice_deploy deploy          --stage dev   # chalice deploy (chalice_cli), locked
     python -m lampungin.deploy.chalice_deploy api-settings    --stage dev
-    python -m lampungin.deploy.chalice_deploy all             --stage dev   # all of them, in order
+    python -m lampungin.deploy.chalice_deploy all             --stage dev   # all of them, in order, locked
+    python -m lampungin.deploy.chalice_deploy delete          --stage dev   # chalice delete, locked
+    python -m lampungin.deploy.chalice_deploy state           --stage dev   # the stored state and the lock
+    python -m lampungin.deploy.chalice_deploy unlock          --stage dev [--force]
 
 `stage-config` copies the infra stack's outputs (stream ARN, topic, Cognito issuer/JWKS/client…)
 into `.chalice/config.json` for that stage: Chalice reads them as environment variables before it
@@ -17,18 +20,28 @@ stay, and running it again changes nothing. `deploy` runs `chalice deploy` throu
 which gives the REST API our gateway responses and ANY methods (gateway.py); `api-settings` then
 checks they are there and sets the stage's throttling (conventions.API_THROTTLING), which API
 Gateway keeps across later deploys: running it again changes nothing.
+
+`deploy`, `delete` and `all` run under the stage's lock with Chalice's deployed state kept in the
+stage's deploy-state bucket (state.py): fetched before Chalice runs, saved after, so a second
+clone or a CI runner updates the same REST API and event-source mappings instead of making new
+ones, and two deploys of one stage never overlap. `api-settings` reads the REST API from the
+stored state too. `deploy` also hands Chalice the stage's generated secrets (CLAIM_CODE_SECRET,
+app_settings.GENERATED_SECRETS) for the functions that read them, read from Secrets Manager with
+the deployer's credentials and passed to the Chalice process in its environment, never written to
+a file (chalice_cli.py adds them to the functions' configuration as Chalice sends it).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from . import conventions
-from .app_settings import PASSED_THROUGH, output_name
+from . import conventions, state
+from .app_settings import GENERATED_SECRETS, PASSED_THROUGH, SECRETS, output_name, secret_output
 from .package import PackageError, check_vendored
 
 ROOT = conventions.ROOT
@@ -41,6 +54,12 @@ FROM_STACK = ("COMPLAINTS_STREAM_ARN", "NOTIFY_TOPIC_ARN", "ATTACHMENTS_BUCKET",
 OPTIONAL_FROM_STACK = PASSED_THROUGH
 MUST_BE_SET = ("STAGE", "TABLE_PREFIX", "COMPLAINTS_STREAM_ARN", "AUTH_ISSUER", "AUTH_JWKS_URL",
                "AUTH_AUDIENCE", "NOTIFY_TOPIC_ARN", "USER_POOL_ID", "PEOPLE_KMS_KEY")
+
+
+# The Chalice CLI path (a) runs: ours (the REST API's own answers); a test or a CI wrapper may name
+# another script that installs the same extension first (tests/deploy/chalice_on_moto.py).
+CHALICE_CLI_ENV = "LAMPUNGIN_CHALICE_CLI"
+SECRETS_ENV = "LAMPUNGIN_FUNCTION_SECRETS"      # read by chalice_cli.py in the Chalice process
 
 
 class DeployError(Exception):
@@ -133,8 +152,18 @@ def check_stage(stage: str, path: Path = CONFIG, vendor: Path | None = ROOT / "v
     policy = config["stages"][stage].get("iam_policy_file") or config.get("iam_policy_file")
     if config["stages"][stage].get("autogen_policy", config.get("autogen_policy")) is not False:
         problems.append("autogen_policy must be false: Chalice cannot see PynamoDB's calls")
-    elif not policy or not (path.parent / policy).is_file():
-        problems.append(f"no IAM policy file for stage {stage} (python -m lampungin.deploy.infra)")
+    else:
+        functions = config["stages"][stage].get("lambda_functions", {})
+        for which in conventions.FUNCTIONS:
+            name = conventions.chalice_function(which)
+            own = functions.get(name, {}).get("iam_policy_file") or policy
+            if not own or not (path.parent / own).is_file():
+                problems.append(f"no IAM policy file for {name} in stage {stage} (python -m lampungin.deploy.infra, "
+                                "and its `iam_policy_file` in .chalice/config.json)")
+    for name in (*GENERATED_SECRETS, *SECRETS):
+        if env.get(name) or config.get("environment_variables", {}).get(name):
+            problems.append(f"{name} is in .chalice/config.json: a secret never belongs in the repository "
+                            "(the deploy reads it from Secrets Manager; docs/deploy.md, secrets)")
     if vendor is not None:
         try:
             check_vendored(vendor)
@@ -202,11 +231,12 @@ def apply_stream_settings(lambda_client, stage: str, stream_arn: str, dlq_arn: s
 
 
 # --- api-settings ------------------------------------------------------------------------------
-def deployed_rest_api(stage: str, project_dir: Path) -> dict:
-    """The REST API `chalice deploy --stage` recorded in .chalice/deployed/<stage>.json."""
+def deployed_rest_api(stage: str, project_dir: Path, document: dict | None = None) -> dict:
+    """The REST API `chalice deploy --stage` recorded: in `document` (the stored state), else in
+    .chalice/deployed/<stage>.json."""
     path = project_dir / ".chalice" / "deployed" / f"{stage}.json"
     try:
-        resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
+        resources = (document if document is not None else json.loads(path.read_text(encoding="utf-8")))["resources"]
     except (OSError, ValueError, KeyError):
         raise DeployError(f"no deployment recorded in {path}: run `chalice deploy` first") from None
     api = next((r for r in resources if r.get("resource_type") == "rest_api"), None)
@@ -288,54 +318,164 @@ def cmd_stream_settings(args) -> int:
     return 0
 
 
-def cmd_deploy(args) -> int:
-    """`chalice deploy --stage` with the REST API's gateway responses and ANY methods (chalice_cli)."""
-    proc = subprocess.run([sys.executable, "-m", "lampungin.deploy.chalice_cli", "--project-dir",
-                           str(args.project_dir), "deploy", "--stage", args.stage], cwd=ROOT)
+def function_secrets(session, outputs: dict, stage: str) -> dict[str, dict[str, str]]:
+    """function name -> {setting: value} of the stage's generated secrets, for the functions that
+    read each (app_settings.GENERATED_SECRETS), read from Secrets Manager now."""
+    client = session.client("secretsmanager")
+    out: dict[str, dict[str, str]] = {}
+    for name, (_, users) in GENERATED_SECRETS.items():
+        arn = outputs.get(secret_output(name))
+        if not arn:
+            raise DeployError(state.text("missing_outputs", stack=default_stack(stage), names=secret_output(name)))
+        value = client.get_secret_value(SecretId=arn)["SecretString"]
+        for which in users:
+            out.setdefault(conventions.function_name(stage, which), {})[name] = value
+    return out
+
+
+def run_chalice(project_dir: Path, command: str, stage: str, secrets: dict | None = None) -> int:
+    """Chalice's CLI as path (a) runs it (chalice_cli.py, or $LAMPUNGIN_CHALICE_CLI), with the
+    functions' secrets in its environment only."""
+    script = os.environ.get(CHALICE_CLI_ENV)
+    runner = [sys.executable, script] if script else [sys.executable, "-m", "lampungin.deploy.chalice_cli"]
+    env = {k: v for k, v in os.environ.items() if k != SECRETS_ENV}
+    if secrets:
+        env[SECRETS_ENV] = json.dumps(secrets)
+    proc = subprocess.run([*runner, "--project-dir", str(project_dir), command, "--stage", stage], cwd=ROOT, env=env)
     return proc.returncode
 
 
+def _state(args, session):
+    stack = args.stack or default_stack(args.stage)
+    outputs, _ = stack_outputs(session, stack)
+    store, lock = state.from_outputs(session, outputs, stack, args.stage)
+    return outputs, store, lock
+
+
+def _locked(args, session, store, lock, command: str, run) -> int:
+    owner = state.default_owner(state.caller_identity(session))
+    return state.with_state(store, lock, Path(args.project_dir), command, run, owner=owner,
+                            say=lambda line: print(line, file=sys.stderr))
+
+
+def cmd_deploy(args) -> int:
+    """`chalice deploy --stage` with the REST API's gateway responses and ANY methods (chalice_cli),
+    under the stage's lock, with its stored state and its functions' secrets."""
+    session = _session(args.region)
+    outputs, store, lock = _state(args, session)
+    secrets = function_secrets(session, outputs, args.stage)
+    return _locked(args, session, store, lock, "deploy",
+                   lambda: run_chalice(Path(args.project_dir), "deploy", args.stage, secrets))
+
+
+def cmd_delete(args) -> int:
+    """`chalice delete --stage` of what the stored state says was deployed, from any clone."""
+    session = _session(args.region)
+    _, store, lock = _state(args, session)
+    return _locked(args, session, store, lock, "delete",
+                   lambda: run_chalice(Path(args.project_dir), "delete", args.stage))
+
+
 def cmd_api_settings(args) -> int:
+    session = _session(args.region)
     config = load_config(_config_path(args))
     api_stage = config.get("api_gateway_stage", "api")
-    api = deployed_rest_api(args.stage, Path(args.project_dir))
-    result = apply_api_settings(_session(args.region).client("apigateway"), args.stage,
-                                api["rest_api_id"], api_stage)
+    _, store, _ = _state(args, session)
+    api = deployed_rest_api(args.stage, Path(args.project_dir), store.document(Path(args.project_dir)))
+    result = apply_api_settings(session.client("apigateway"), args.stage, api["rest_api_id"], api_stage)
     print(json.dumps({"stage": args.stage, "api": result}))
     return 0
 
 
+def cmd_state(args) -> int:
+    """What is stored for the stage (its resources) and who holds its lock, as JSON."""
+    session = _session(args.region)
+    _, store, lock = _state(args, session)
+    document = store.document()
+    holder = lock.holder()
+    print(json.dumps({"stage": args.stage, "state": f"s3://{store.bucket}/{store.key}",
+                      "resources": [{"name": r.get("name"), "type": r.get("resource_type")}
+                                    for r in (document or {}).get("resources", [])],
+                      "lock": None if holder is None else {k: holder[k] for k in ("owner", "command", "host")}
+                      | {"since": state._iso(holder["acquired_at"]), "until": state._iso(holder["expires_at"])}},
+                     indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_unlock(args) -> int:
+    session = _session(args.region)
+    _, _, lock = _state(args, session)
+    try:
+        held = lock.force_release(force=args.force)
+    except state.StateError as exc:
+        print(f"deploy: {exc}", file=sys.stderr)
+        return 1
+    print(state.text("no_lock", stage=args.stage) if held is None
+          else state.text("unlocked", stage=args.stage, owner=held["owner"]))
+    return 0
+
+
 def cmd_all(args) -> int:
+    """stage-config and check, then — under one lock, with the stored state — deploy,
+    stream-settings and api-settings."""
     cmd_stage_config(args)
     if cmd_check(args):
         return 1
-    code = cmd_deploy(args)
-    if code != 0:
-        return code
-    return cmd_stream_settings(args) or cmd_api_settings(args)
+    session = _session(args.region)
+    outputs, store, lock = _state(args, session)
+    secrets = function_secrets(session, outputs, args.stage)
+
+    def run() -> int:
+        code = run_chalice(Path(args.project_dir), "deploy", args.stage, secrets)
+        if code != 0:
+            return code
+        env = stage_env(load_config(_config_path(args)), args.stage)
+        mappings = apply_stream_settings(session.client("lambda"), args.stage, env["COMPLAINTS_STREAM_ARN"],
+                                         outputs["DeadLetterQueueArn"])
+        api = deployed_rest_api(args.stage, Path(args.project_dir))
+        api_stage = load_config(_config_path(args)).get("api_gateway_stage", "api")
+        settings = apply_api_settings(session.client("apigateway"), args.stage, api["rest_api_id"], api_stage)
+        print(json.dumps({"stage": args.stage, "mappings": mappings, "api": settings}))
+        return 0
+
+    return _locked(args, session, store, lock, "all", run)
 
 
-def main(argv=None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lampungin.deploy.chalice_deploy",
-                                     description=__doc__.split("\n\n")[0])
+                                     description=(__doc__ or "").split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func, help_ in (("stage-config", cmd_stage_config, "write stack outputs into the stage config"),
                               ("check", cmd_check, "refuse a stage that would deploy broken"),
                               ("stream-settings", cmd_stream_settings, "apply the event-source settings"),
                               ("deploy", cmd_deploy, "chalice deploy, with the REST API's own answers"),
                               ("api-settings", cmd_api_settings, "check the REST API, set the stage throttling"),
-                              ("all", cmd_all, "stage-config, check, deploy, stream-settings, api-settings")):
+                              ("all", cmd_all, "stage-config, check, deploy, stream-settings, api-settings"),
+                              ("delete", cmd_delete, "chalice delete of the stored deployment, locked"),
+                              ("state", cmd_state, "show the stored deployed state and the lock"),
+                              ("unlock", cmd_unlock, "remove an expired lock (--force: any lock)")):
         p = sub.add_parser(name, help=help_)
         p.add_argument("--stage", required=True, choices=conventions.STAGES)
         p.add_argument("--stack", help="the infra stack (default lampungin-<stage>-infra)")
         p.add_argument("--region", help="AWS region (default: your AWS configuration)")
         p.add_argument("--project-dir", default=str(ROOT),
                        help="the Chalice project (default: this checkout)")
+        if name == "unlock":
+            p.add_argument("--force", action="store_true", help="also a lock that has not expired")
         p.set_defaults(func=func)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def subcommands() -> set[str]:
+    return {name for action in build_parser()._actions if isinstance(action, argparse._SubParsersAction)
+            for name in action.choices}
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except DeployError as exc:
+    except (DeployError, state.StateError) as exc:
         print(f"deploy: {exc}", file=sys.stderr)
         return 1
 

@@ -7,21 +7,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chalicelib.domain.people import CHANNELS
+from chalicelib.domain import people
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_NAME = "lampungin"
 STAGES = ("dev", "staging", "prod")
 STREAMED_TABLE = "complaints"
-DELIVERY_CHANNELS = CHANNELS          # one delivery queue (and Lambda) per channel: email, sms, …
+# one delivery queue (and Lambda) per channel: a person's channels (email, sms, whatsapp, push) and
+# `lapor`, a LAPOR! reporter's updates back to SP4N-LAPOR! (app.py loops over the same tuple)
+DELIVERY_CHANNELS: tuple[str, ...] = getattr(people, "DELIVERY_CHANNELS", people.CHANNELS)
+PERSON_CHANNELS: tuple[str, ...] = people.CHANNELS      # what a person may choose (staff too)
 # Chalice names its Lambdas <app>-<stage>[-<function>]; the API handler has no suffix. The app's
 # functions (app.py): the API, the stream handler, the sweep, the user pool's two triggers and
-# one delivery worker per channel (`@app.on_sqs_message(name=f"deliver_{channel}")`), and the
-# attachments' upload processor (`@app.on_cw_event(name="process_upload")`: the bucket's events).
+# one delivery worker per channel (`@app.on_sqs_message(name=f"deliver_{channel}")`), the
+# attachments' upload processor (`@app.on_cw_event(name="process_upload")`: the bucket's events)
+# and the SP4N-LAPOR! exchange (`@app.schedule(name="lapor_exchange")`, every 5 minutes).
 FUNCTIONS = {"api": "", "stream": "-complaint_changes", "sweep": "-sweep",
              "post_confirmation": "-cognito_post_confirmation", "pre_token": "-cognito_pre_token",
-             **{f"deliver_{ch}": f"-deliver_{ch}" for ch in DELIVERY_CHANNELS}, "upload": "-process_upload"}
+             **{f"deliver_{ch}": f"-deliver_{ch}" for ch in DELIVERY_CHANNELS}, "upload": "-process_upload",
+             "lapor": "-lapor_exchange"}
 METRICS_NAMESPACE = "LampungIn"     # chalicelib/adapters/telemetry.py writes here (EMF)
+REST_API_NAME = APP_NAME            # Chalice names the REST API after the app, in both paths
+API_STAGE = "api"                   # .chalice/config.json api_gateway_stage (the URL's /api/)
+
+# How long CloudWatch keeps the Lambdas' logs, per stage (log groups made by the templates in both
+# paths; without them Lambda creates groups that keep everything forever). Logs
+# carry no personal data (telemetry.py), but they are operational records, not the archive: the
+# audit trail and the timelines in DynamoDB are. A year in prod covers a yearly review.
+LOG_RETENTION_DAYS = {"dev": 14, "staging": 30, "prod": 365}
 
 # What Chalice's @app.on_dynamodb_record cannot say. Applied by lampungin.deploy.chalice_deploy after
 # `chalice deploy` (path a) and by the merge template (path b): one definition for both.
@@ -60,6 +73,24 @@ def chalice_function(which: str) -> str:
     return FUNCTIONS[which].removeprefix("-") or "api_handler"
 
 
+def logical_function(which: str) -> str:
+    """The function's logical id in Chalice 1.34's SAM output (chalice.utils.to_cfn_resource_name):
+    `APIHandler` for the API, else CamelCase of its name (`complaint_changes` -> `ComplaintChanges`).
+    The templates name their alarms, log groups and dashboard widgets after it."""
+    if which == "api":
+        return "APIHandler"
+    return "".join(part[:1].upper() + part[1:] for part in chalice_function(which).split("_"))
+
+
+def log_group(stage: str, which: str) -> str:
+    """Lambda's own log group of a function (made by the templates, with the stage's retention)."""
+    return f"/aws/lambda/{function_name(stage, which)}"
+
+
+def logical_log_group(which: str) -> str:
+    return f"{logical_function(which)}LogGroup"
+
+
 def people_key_alias(stage: str) -> str:
     """The alias of the KMS key of people's personal data (`${Stage}` in a template)."""
     return f"alias/{APP_NAME}-{stage}-people"
@@ -74,6 +105,26 @@ def notify_queue(channel: str) -> str:
 def sub(text: str) -> dict:
     """CloudFormation's `Fn::Sub` of `text`."""
     return {"Fn::Sub": text}
+
+
+def sub_text(expression) -> str:
+    """A name expression as `Fn::Sub` text, to build longer names or documents from it:
+    sub("lampungin-${Stage}-sweep") stays `lampungin-${Stage}-sweep`, {"Ref": "Sweep"} is `${Sweep}`."""
+    if isinstance(expression, dict) and set(expression) == {"Fn::Sub"} and isinstance(expression["Fn::Sub"], str):
+        return expression["Fn::Sub"]
+    if isinstance(expression, dict) and set(expression) == {"Ref"}:
+        return f"${{{expression['Ref']}}}"
+    raise ValueError(f"not a name expression: {expression!r}")
+
+
+def path_a_function_names() -> dict:
+    """Path (a): each function by the name `chalice deploy` gives it (the stack exists first)."""
+    return {which: sub(f"{APP_NAME}-${{Stage}}{suffix}") for which, suffix in FUNCTIONS.items()}
+
+
+def path_b_function_names() -> dict:
+    """Path (b): each function by a reference to it in the same stack (CloudFormation names it)."""
+    return {which: {"Ref": logical_function(which)} for which in FUNCTIONS}
 
 
 def logical_table(short: str) -> str:

@@ -10,16 +10,19 @@ drift. tests/deploy/test_infra.py fails when a checked-in file differs from what
 Files:
 * infra/stack.json          — deployment path (a): one stack per stage, deployed before
                                `chalice deploy` (tables, bucket, DLQ, topics, delivery queues, people
-                               key, user pool, alarms).
+                               key, user pool, generated secrets, log groups, alarms, dashboard, and
+                               the deploy-state bucket and lock table of state.py).
 * infra/chalice-merge.json  — deployment path (b): `chalice package --merge-template` folds the
                                same resources, the event-source settings and the env wiring into
                                the app's own stack.
-* .chalice/policy-<stage>.json — the Lambdas' IAM policy (Chalice cannot infer PynamoDB calls).
+* .chalice/policy-<stage>-<function>.json — each function's own IAM policy (policy.py; Chalice
+                               cannot infer PynamoDB calls).
 
 This module assembles the templates and writes the files. The parts live beside it:
 conventions.py (names, stages, stream settings), resources.py (tables, bucket, DLQ, topics,
-delivery queues, people key, user pool), alarms.py (CloudWatch alarms), app_settings.py (the
-app's environment and the stack outputs that carry it) and policy.py (the IAM policy).
+delivery queues, people key, user pool, log groups, deploy state), alarms.py (CloudWatch alarms),
+dashboard.py (the stage's dashboard), app_settings.py (the app's environment, its secrets and the
+stack outputs that carry them) and policy.py (the IAM policies).
 """
 from __future__ import annotations
 
@@ -29,24 +32,39 @@ import json
 import sys
 from pathlib import Path
 
-from .alarms import alarms
-from .app_settings import PASSED_THROUGH, app_settings, has_setting, output_name, stack_outputs
+from .alarms import DURATION_ALARM_SHARE, alarms, duration_setting
+from .app_settings import (
+    PASSED_THROUGH,
+    app_settings,
+    function_secrets,
+    generated_secrets,
+    has_setting,
+    output_name,
+    stack_outputs,
+)
 from .conventions import (
     API_THROTTLING,
     DELIVERY_CHANNELS,
     FUNCTIONS,
+    LOG_RETENTION_DAYS,
     ROOT,
     STAGES,
     STREAM_MAPPING_SETTINGS,
     STREAMED_TABLE,
     chalice_function,
+    logical_function,
     logical_table,
+    path_a_function_names,
+    path_b_function_names,
 )
+from .dashboard import dashboard
 from .gateway import SAM_REST_API, gateway_responses
-from .policy import lambda_policy
+from .policy import lambda_policy, policy_file
 from .resources import (
     COGNITO_TRIGGERS,
     bucket,
+    deploy_state,
+    log_groups,
     logical_queue,
     notify_queues,
     people_key,
@@ -56,15 +74,20 @@ from .resources import (
 )
 
 
-def resources(triggers: dict) -> dict:
-    """Every resource of a stage; `triggers` as resources.user_pool takes them."""
+def resources(triggers: dict, names: dict) -> dict:
+    """Every resource of a stage; `triggers` as resources.user_pool takes them, `names` the
+    functions' names as alarms.alarms takes them."""
     res = tables()
     res.update(bucket())
     res.update(queues_and_topics())
     res.update(notify_queues())
     res.update(people_key())
     res.update(user_pool(triggers))
-    res.update(alarms())
+    res.update(generated_secrets())
+    res.update(log_groups(names))
+    watch = alarms(names)
+    res.update(watch)
+    res.update(dashboard(names, list(watch)))
     return res
 
 
@@ -80,6 +103,8 @@ PARAMETERS = {
                            "Description": "tables and user pool refuse deletion; set false to tear down"},
     "AlarmEmail": {"Type": "String", "Default": "",
                    "Description": "optional: who gets the alarms by e-mail (confirm the subscription)"},
+    "OnCallUrl": _optional("the on-call tool's HTTPS endpoint for the alarms topic (PagerDuty, Opsgenie, "
+                           "a chat webhook; confirm the subscription)", "https://.+"),
     "SesIdentityArn": _optional(
         "the SES identity (verified domain or address) the user pool sends its e-mails from; "
         "empty: Cognito's own sender (a few e-mails a day)", r"arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+"),
@@ -95,6 +120,7 @@ PARAMETERS = {
                                r"(\+[1-9][0-9]{6,14}|MG[0-9a-fA-F]{32})"),
     "TwilioWhatsappFrom": _optional("Twilio WhatsApp sender (E.164, with or without `whatsapp:`)",
                                     r"(whatsapp:)?\+[1-9][0-9]{6,14}"),
+    "LaporBaseUrl": _optional("the SP4N-LAPOR! exchange interface's base URL; empty: no exchange", "https://.+"),
 }
 # Path (a) only: the user pool's triggers are Chalice's functions, deployed after this stack.
 TRIGGER_PARAMETERS = {
@@ -110,6 +136,9 @@ SECRET_PARAMETERS = {
     "TwilioAuthToken": {"Type": "String", "Default": "", "NoEcho": True,
                         "Description": "optional: Twilio auth token (kept out of outputs and logs; "
                                        "belongs in Secrets Manager, see docs/deploy.md)"},
+    "LaporToken": {"Type": "String", "Default": "", "NoEcho": True,
+                   "Description": "optional: the SP4N-LAPOR! interface's bearer token (kept out of outputs "
+                                  "and logs; see docs/deploy.md)"},
 }
 
 
@@ -119,10 +148,40 @@ def _given(parameter: str) -> dict:
 
 CONDITIONS = {
     "Protect": {"Fn::Equals": [{"Ref": "DeletionProtection"}, "true"]},
+    "IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
     "HasAlarmEmail": _given("AlarmEmail"),
+    "HasOnCallUrl": _given("OnCallUrl"),
     "HasSesIdentity": _given("SesIdentityArn"),
     **{has_setting(name): _given(output_name(name)) for name in PASSED_THROUGH},
 }
+
+
+def chalice_config() -> dict:
+    return json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+
+
+def function_timeout(config: dict, stage: str, which: str) -> int:
+    """A function's timeout (s) as Chalice reads it: the function's, else the stage's, else the app's."""
+    stage_cfg = config["stages"][stage]
+    own = stage_cfg.get("lambda_functions", {}).get(chalice_function(which), {})
+    return int(own.get("lambda_timeout", stage_cfg.get("lambda_timeout", config.get("lambda_timeout", 60))))
+
+
+def stage_settings() -> dict:
+    """Per stage, for both templates (mapping StageSettings): the logs' retention, the web origin
+    the attachments bucket lets browsers in from (CORS_ALLOW_ORIGIN, as the API answers; `*`
+    when unset) and each function's duration alarm threshold (alarms.DURATION_ALARM_SHARE of its
+    timeout in .chalice/config.json)."""
+    config = chalice_config()
+    out = {}
+    for stage in STAGES:
+        env = config["stages"][stage].get("environment_variables", {})
+        row: dict = {"LogRetentionDays": LOG_RETENTION_DAYS[stage],
+                     "CorsOrigin": env.get("CORS_ALLOW_ORIGIN") or "*"}
+        for which in FUNCTIONS:
+            row[duration_setting(which)] = int(function_timeout(config, stage, which) * 1000 * DURATION_ALARM_SHARE)
+        out[stage] = row
+    return out
 
 
 # --- path (a): the resources stack -----------------------------------------------------------------
@@ -133,27 +192,23 @@ def stack_template() -> dict:
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "Lampung In: tables, attachments bucket, stream DLQ, topics, delivery queues, "
-                       "people key, user pool and alarms of one stage (generated by "
-                       "lampungin/deploy/infra.py from chalicelib/adapters/dynamo/tables.py)",
+                       "people key, user pool, secrets, log groups, alarms, dashboard and deploy state "
+                       "of one stage (generated by lampungin/deploy/infra.py from "
+                       "chalicelib/adapters/dynamo/tables.py)",
         "Parameters": {**PARAMETERS, **{p: spec for p, (_, _, spec) in TRIGGER_PARAMETERS.items()}},
         "Conditions": {**CONDITIONS, **{c: _given(p) for p, (_, c, _) in TRIGGER_PARAMETERS.items()}},
-        "Resources": resources(triggers),
-        "Outputs": stack_outputs(),
+        "Mappings": {"StageSettings": stage_settings()},
+        "Resources": {**resources(triggers, path_a_function_names()), **deploy_state()},
+        "Outputs": stack_outputs(deploy_state=True),
     }
 
 
 # --- path (b): chalice package --merge-template --------------------------------------------------
-# Logical ids Chalice 1.34 gives the app's resources in its SAM output: CamelCase of the function's
-# name (chalice.utils.to_cfn_resource_name), its SQS event `<Function>SqsEventSource`.
-def sam_name(which: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in chalice_function(which).split("_"))
-
-
-# the functions that get the app's settings (the triggers do not: the user pool refers to them,
+# Logical ids Chalice 1.34 gives the app's resources in its SAM output: conventions.logical_function.
+# The functions that get the app's settings (the triggers do not: the user pool refers to them,
 # and their settings refer to the pool — a cycle; a trigger needs only its event)
-SAM_FUNCTIONS = {which: "APIHandler" if which == "api" else sam_name(which)
-                 for which in FUNCTIONS if which not in COGNITO_TRIGGERS.values()}
-SAM_TRIGGERS = {key: sam_name(which) for key, which in COGNITO_TRIGGERS.items()}
+SAM_FUNCTIONS = {which: logical_function(which) for which in FUNCTIONS if which not in COGNITO_TRIGGERS.values()}
+SAM_TRIGGERS = {key: logical_function(which) for key, which in COGNITO_TRIGGERS.items()}
 SAM_STREAM_EVENT = "ComplaintChangesDynamodbEventSource"
 
 
@@ -161,7 +216,7 @@ def stage_api_settings() -> dict:
     """Per stage: the throttling of conventions.API_THROTTLING and the CORS origin the stage's
     app answers with (CORS_ALLOW_ORIGIN in .chalice/config.json, `*` when unset), as a
     CloudFormation mapping keyed by the Stage parameter."""
-    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    config = chalice_config()
     out = {}
     for stage in STAGES:
         env = config.get("stages", {}).get(stage, {}).get("environment_variables", {})
@@ -189,10 +244,11 @@ def rest_api_settings() -> dict:
 def merge_template() -> dict:
     """Deep-merged by Chalice into its SAM template: one stack with the app and its resources.
     The functions' settings become references, so nothing from a stack output is copied by hand."""
-    env = {"Environment": {"Variables": app_settings(secrets=True)}}
-    res = resources({key: ({"Fn::GetAtt": [logical, "Arn"]}, None) for key, logical in SAM_TRIGGERS.items()})
-    for logical in SAM_FUNCTIONS.values():
-        res[logical] = {"Properties": copy.deepcopy(env)}
+    res = resources({key: ({"Fn::GetAtt": [logical, "Arn"]}, None) for key, logical in SAM_TRIGGERS.items()},
+                    path_b_function_names())
+    for which, logical in SAM_FUNCTIONS.items():
+        variables = {**app_settings(secrets=True), **function_secrets(which)}
+        res[logical] = {"Properties": {"Environment": {"Variables": copy.deepcopy(variables)}}}
     for channel in DELIVERY_CHANNELS:
         # Chalice's SQS event names the queue by ARN text: without the dependency the stack could
         # create the event source mapping before the queue.
@@ -205,7 +261,8 @@ def merge_template() -> dict:
     }}}
     res[SAM_REST_API] = rest_api_settings()
     return {"Parameters": {**PARAMETERS, **SECRET_PARAMETERS}, "Conditions": CONDITIONS,
-            "Mappings": {"StageApi": stage_api_settings()}, "Resources": res, "Outputs": stack_outputs()}
+            "Mappings": {"StageApi": stage_api_settings(), "StageSettings": stage_settings()},
+            "Resources": res, "Outputs": stack_outputs()}
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -213,7 +270,8 @@ def outputs() -> dict[Path, dict]:
     files = {ROOT / "infra" / "stack.json": stack_template(),
              ROOT / "infra" / "chalice-merge.json": merge_template()}
     for stage in STAGES:
-        files[ROOT / ".chalice" / f"policy-{stage}.json"] = lambda_policy(stage)
+        for which in FUNCTIONS:
+            files[ROOT / ".chalice" / policy_file(stage, which)] = lambda_policy(stage, which)
     return files
 
 

@@ -10,7 +10,17 @@ from typing import Any
 
 from chalicelib.adapters.dynamo.tables import TABLES
 
-from .conventions import APP_NAME, DELIVERY_CHANNELS, logical_table, notify_queue, people_key_alias, sub
+from .conventions import (
+    APP_NAME,
+    DELIVERY_CHANNELS,
+    FUNCTIONS,
+    logical_log_group,
+    logical_table,
+    notify_queue,
+    people_key_alias,
+    sub,
+    sub_text,
+)
 
 ROLES = ("admin", "inspector", "supervisor", "operator", "intake", "citizen")   # precedence order
 
@@ -70,9 +80,11 @@ def bucket() -> dict:
                     "ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]},
                 # uploads reach the processor as EventBridge events (app.py process_upload)
                 "NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
-                # browsers POST the presigned form and GET the presigned downloads from other origins
-                "CorsConfiguration": {"CorsRules": [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": ["*"],
-                                                     "AllowedHeaders": ["*"], "MaxAge": 600}]},
+                # browsers POST the presigned form and GET the presigned downloads from the stage's
+                # web origins (CORS_ALLOW_ORIGIN of .chalice/config.json, as the API answers)
+                "CorsConfiguration": {"CorsRules": [{
+                    "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"], "MaxAge": 600,
+                    "AllowedOrigins": [{"Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "CorsOrigin"]}]}]},
                 "Tags": [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}],
             },
         },
@@ -110,6 +122,72 @@ def queues_and_topics() -> dict:
             "Type": "AWS::SNS::Subscription", "Condition": "HasAlarmEmail",
             "Properties": {"TopicArn": {"Ref": "AlarmTopic"}, "Protocol": "email",
                            "Endpoint": {"Ref": "AlarmEmail"}},
+        },
+        # the on-call tool (PagerDuty, Opsgenie, a chat webhook…): every alarm and its recovery
+        "OnCallSubscription": {
+            "Type": "AWS::SNS::Subscription", "Condition": "HasOnCallUrl",
+            "Properties": {"TopicArn": {"Ref": "AlarmTopic"}, "Protocol": "https",
+                           "Endpoint": {"Ref": "OnCallUrl"}},
+        },
+    }
+
+
+# --- every function's log group, with the stage's retention ---------------------------------------
+def log_groups(names: dict) -> dict:
+    """Lambda's own log group of every function (`/aws/lambda/<function name>`), made by the
+    template so that it has the stage's retention (StageSettings.LogRetentionDays,
+    conventions.LOG_RETENTION_DAYS) instead of the group Lambda would make, which keeps
+    everything forever. `names` as alarms.alarms takes them."""
+    return {logical_log_group(which): {
+        "Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain",
+        "Properties": {"LogGroupName": sub(f"/aws/lambda/{sub_text(names[which])}"),
+                       "RetentionInDays": {"Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "LogRetentionDays"]},
+                       "Tags": [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}]}}
+        for which in FUNCTIONS}
+
+
+# --- path (a)'s deployed state (lampungin/deploy/state.py) ---------------------------------------
+def deploy_state() -> dict:
+    """The stage's deploy-state bucket (Chalice's `.chalice/deployed/<stage>.json`, versioned so an
+    earlier state can be restored) and its deploy-lock table (one item per stage while a deploy
+    runs). No Lambda policy names either: only the deploy tool's credentials reach them."""
+    tags = [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}]
+    return {
+        "DeployStateBucket": {
+            "Type": "AWS::S3::Bucket", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BucketName": sub(f"{APP_NAME}-${{Stage}}-deploy-state-${{AWS::AccountId}}-${{AWS::Region}}"),
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]},
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True, "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "LifecycleConfiguration": {"Rules": [{"Id": "old-states", "Status": "Enabled",
+                                                      "NoncurrentVersionExpiration": {"NoncurrentDays": 365}}]},
+                "Tags": tags,
+            },
+        },
+        "DeployStateBucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {"Bucket": {"Ref": "DeployStateBucket"}, "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                    "Resource": [{"Fn::GetAtt": ["DeployStateBucket", "Arn"]}, sub("${DeployStateBucket.Arn}/*")],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}},
+        },
+        "DeployLockTable": {
+            "Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
+            "Properties": {
+                "TableName": sub(f"{APP_NAME}-${{Stage}}-deploy-lock"),
+                "KeySchema": [{"AttributeName": "lock_id", "KeyType": "HASH"}],
+                "AttributeDefinitions": [{"AttributeName": "lock_id", "AttributeType": "S"}],
+                "BillingMode": "PAY_PER_REQUEST",
+                "SSESpecification": {"SSEEnabled": True},
+                "Tags": tags,
+            },
         },
     }
 
@@ -173,6 +251,7 @@ def people_key() -> dict:
 
 
 # --- the user pool --------------------------------------------------------------------------------
+AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
 # LambdaConfig key -> conventions.FUNCTIONS key of the app's function that serves it
 COGNITO_TRIGGERS = {"PostConfirmation": "post_confirmation", "PreTokenGeneration": "pre_token"}
 NO_VALUE = {"Ref": "AWS::NoValue"}
@@ -236,9 +315,10 @@ def user_pool(triggers: dict[str, tuple[Any, str | None]]) -> dict:
                 "UserPoolId": {"Ref": "UserPool"},
                 "ClientName": sub(f"{APP_NAME}-${{Stage}}-app"),
                 "GenerateSecret": False,          # mobile and web apps cannot keep a secret
-                # SRP for the apps; ADMIN_USER_PASSWORD needs AWS credentials (DevOps smoke checks).
-                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
-                                      "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+                # SRP for the apps. ADMIN_USER_PASSWORD (a password sent by anyone holding AWS
+                # credentials, no SRP) only outside prod, for DevOps' smoke checks (docs/deploy.md)
+                "ExplicitAuthFlows": {"Fn::If": ["IsProd", list(AUTH_FLOWS),
+                                                 [*AUTH_FLOWS, "ALLOW_ADMIN_USER_PASSWORD_AUTH"]]},
                 "PreventUserExistenceErrors": "ENABLED",
                 "EnableTokenRevocation": True,
                 "IdTokenValidity": 60, "AccessTokenValidity": 60, "RefreshTokenValidity": 30,

@@ -1,7 +1,10 @@
 """GIVEN an empty (moto) AWS account, WHEN DevOps follows docs/deploy.md path (a) — infra stack,
-stage config from its outputs, `chalice deploy`, stream settings — THEN the stage exists as the
-app declares it; a redeploy keeps the settings Chalice cannot set; delete and teardown leave
-nothing behind.
+stage config from its outputs, `chalice_deploy deploy` (Chalice's own deploy, locked, with the
+stage's deployed state in its bucket and its secrets from Secrets Manager), stream settings —
+THEN the stage exists as the app declares it; a deploy from a fresh clone updates the same REST
+API, functions and stream mapping and creates nothing new; a deploy while another holds the stage
+is refused; a redeploy keeps the settings Chalice cannot set; delete (from yet another clone) and
+teardown leave nothing behind.
 
 Adaptations for moto (test code only, each where it is needed):
 * chalice_on_moto.py: Chalice's Swagger 2.0 is rewritten to an OpenAPI 3 header for moto's
@@ -18,6 +21,12 @@ Adaptations for moto (test code only, each where it is needed):
   per table after the stack update that would do it in AWS.
 * moto's CloudFormation reads a KMS key's `Tags` in KMS's own shape (`TagKey`), not CloudFormation's
   (`Key`), and fails the stack: the test drops the people key's tags.
+* moto's CloudFormation skips Secrets Manager secrets: the test makes each from the template's
+  own definition through the Secrets Manager API (GenerateSecretString's length and alphabet) and
+  gives the stack its ARN as the output the template declares. It skips alarms too, so the
+  dashboard (which names them) is left out of moto's stack; cfn-lint and test_consistency.py
+  check both.
+* The deploy tool runs Chalice through chalice_on_moto.py ($LAMPUNGIN_CHALICE_CLI).
 * The deployed project is a copy of app.py, chalicelib/ and .chalice/ with an empty
   requirements.txt: moto never runs the code, and the real zip (dependencies, the vendored
   engine) is proven by `make package`.
@@ -33,7 +42,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.adapters.dynamo.tables import TABLES
-from lampungin.deploy import chalice_deploy, conventions
+from lampungin.deploy import app_settings, chalice_deploy, conventions, state
 from tests.deploy.cfn import Resolver
 
 pytestmark = [pytest.mark.slow,   # moto's CloudFormation warns about each resource type it skips
@@ -54,12 +63,52 @@ def chalice(env, project, *args):
     return run(CHALICE + ["--project-dir", str(project), *args], env)
 
 
+def tool(env, project, command, *args, check=True):
+    """`python -m lampungin.deploy.chalice_deploy <command> --stage dev` as DevOps run it."""
+    cmd = [sys.executable, "-m", "lampungin.deploy.chalice_deploy", command, "--stage", STAGE,
+           "--project-dir", str(project), *args]
+    if check:
+        return run(cmd, env, ROOT)
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+
+
+def clone(tmp_path_factory, name: str, config: Path | None = None) -> Path:
+    """A checkout as a second machine has it: app.py, chalicelib/, .chalice/ without `deployed/`
+    (git-ignored), and the committed stage config."""
+    project = tmp_path_factory.mktemp(name)
+    shutil.copy(ROOT / "app.py", project)
+    shutil.copytree(ROOT / "chalicelib", project / "chalicelib", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / ".chalice", project / ".chalice", ignore=shutil.ignore_patterns("deployed", "deployments"))
+    (project / "requirements.txt").write_text("# see the module docstring\n")
+    if config is not None:
+        shutil.copy(config, project / ".chalice" / "config.json")
+    return project
+
+
+def secrets_from_template(session, template: dict, stage: str) -> dict:
+    """The template's generated secrets made through the Secrets Manager API (moto's stack skips
+    them); their ARNs as the template's outputs say, written into the template as literals."""
+    sm = session.client("secretsmanager")
+    outputs = {}
+    for name, (logical, _) in app_settings.GENERATED_SECRETS.items():
+        props = Resolver({"Stage": stage})(template["Resources"].pop(logical)["Properties"])
+        spec = props["GenerateSecretString"]
+        value = sm.get_random_password(PasswordLength=spec["PasswordLength"],
+                                       ExcludePunctuation=spec["ExcludePunctuation"])["RandomPassword"]
+        arn = sm.create_secret(Name=props["Name"], SecretString=value)["ARN"]
+        output = app_settings.secret_output(name)
+        assert template["Outputs"][output]["Value"] == {"Ref": logical}
+        template["Outputs"][output]["Value"] = arn
+        outputs[name] = value
+    return outputs
+
+
 def cognito_from_template(session, template: dict, stage: str) -> dict:
     """The user pool, client and groups of infra/stack.json through the Cognito API; returns the
     stack outputs they would give."""
     idp = session.client("cognito-idp")
     resolve = Resolver({"Stage": stage, "AWS::Region": session.region_name},
-                       {"Protect": True, "HasAlarmEmail": False})
+                       {"Protect": True, "HasAlarmEmail": False, "IsProd": stage == "prod"})
     res = template["Resources"]
     # what moto's CreateUserPool takes (the triggers and SES sending are Cognito's business, and
     # their conditions depend on parameters the test does not give)
@@ -90,19 +139,16 @@ def stage(aws_env, tmp_path_factory):
     for spec in template["Resources"].values():
         if spec["Type"] == "AWS::KMS::Key":
             spec["Properties"].pop("Tags", None)         # moto: see the module docstring
+    template["Resources"] = {k: v for k, v in template["Resources"].items()
+                             if v["Type"] != "AWS::CloudWatch::Dashboard"}
+    secrets = secrets_from_template(session, template, STAGE)
     cfn = session.client("cloudformation")
     cfn.create_stack(StackName=STACK, TemplateBody=json.dumps(template),
                      Parameters=[{"ParameterKey": "Stage", "ParameterValue": STAGE}])
     outputs, params = chalice_deploy.stack_outputs(session, STACK)
     outputs.update(cognito_from_template(session, template, STAGE))
 
-    project = tmp_path_factory.mktemp("project")
-    shutil.copy(ROOT / "app.py", project)
-    shutil.copytree(ROOT / "chalicelib", project / "chalicelib",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / ".chalice", project / ".chalice",
-                    ignore=shutil.ignore_patterns("deployed", "deployments"))
-    (project / "requirements.txt").write_text("# see the module docstring\n")
+    project = clone(tmp_path_factory, "project")
     config = project / ".chalice" / "config.json"
 
     changed = chalice_deploy.write_stage_config(STAGE, outputs, params, config)
@@ -111,15 +157,15 @@ def stage(aws_env, tmp_path_factory):
     assert chalice_deploy.check_stage(STAGE, config, vendor=None) == []
 
     bodies = tmp_path_factory.mktemp("swagger")
-    aws_env = {**aws_env, "CHALICE_ON_MOTO_BODIES": str(bodies)}
-    deployed = chalice(aws_env, project, "deploy", "--stage", STAGE)
-    settings = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "stream-settings",
-                               "--stage", STAGE, "--project-dir", str(project)], aws_env, ROOT))
-    api_settings = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "api-settings",
-                                   "--stage", STAGE, "--project-dir", str(project)], aws_env, ROOT))
+    aws_env = {**aws_env, "CHALICE_ON_MOTO_BODIES": str(bodies), "LAMPUNGIN_DEPLOY_OWNER": "ana (laptop)",
+               chalice_deploy.CHALICE_CLI_ENV: str(Path(__file__).with_name("chalice_on_moto.py"))}
+    deployed = tool(aws_env, project, "deploy")
+    settings = json.loads(tool(aws_env, project, "stream-settings"))
+    api_settings = json.loads(tool(aws_env, project, "api-settings"))
     return {"session": session, "project": project, "outputs": outputs, "deploy_log": deployed,
             "settings_run": settings, "api_settings_run": api_settings, "env": aws_env,
-            "swagger": bodies, "config": json.loads(config.read_text())["stages"][STAGE]}
+            "swagger": bodies, "config": json.loads(config.read_text())["stages"][STAGE],
+            "config_path": config, "secrets": secrets, "clones": tmp_path_factory}
 
 
 def functions(session) -> dict:
@@ -173,13 +219,17 @@ def test_the_stream_mapping_has_the_settings_chalice_cannot_set(stage):
     assert set(applied["changed"]) == set(conventions.STREAM_MAPPING_SETTINGS) | {"DestinationConfig"}
 
 
-def test_the_sweep_is_scheduled_every_five_minutes(stage):
+def test_the_sweep_and_the_lapor_exchange_are_scheduled_every_five_minutes(stage):
     events = stage["session"].client("events")
     rules = [r for r in events.list_rules()["Rules"] if r["Name"].startswith(f"lampungin-{STAGE}-")
              and "ScheduleExpression" in r]
-    assert [r["ScheduleExpression"] for r in rules] == ["rate(5 minutes)"]
-    (target,) = events.list_targets_by_rule(Rule=rules[0]["Name"])["Targets"]
-    assert target["Arn"] == functions(stage["session"])[conventions.function_name(STAGE, "sweep")]["FunctionArn"]
+    fns = functions(stage["session"])
+    targets = {}
+    for rule in rules:
+        (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        targets[target["Arn"]] = rule["ScheduleExpression"]
+    assert targets == {fns[conventions.function_name(STAGE, which)]["FunctionArn"]: "rate(5 minutes)"
+                       for which in ("sweep", "lapor")}
 
 
 def test_uploads_in_the_stages_bucket_reach_the_upload_processor(stage):
@@ -238,10 +288,103 @@ def test_every_route_takes_any_other_method_to_the_app_and_the_gateway_answers_i
     assert_stage_throttling(stage["session"])
 
 
+def state_object(session) -> bytes:
+    bucket = f"lampungin-{STAGE}-deploy-state-123456789012-{session.region_name}"
+    return session.client("s3").get_object(Bucket=bucket, Key=state.state_key(STAGE))["Body"].read()
+
+
+def lock_item(session):
+    return session.client("dynamodb").get_item(TableName=f"lampungin-{STAGE}-deploy-lock",
+                                               Key={"lock_id": {"S": f"chalice-deploy/{STAGE}"}}).get("Item")
+
+
+def test_the_deployed_state_is_kept_in_the_stages_bucket_and_the_lock_is_released(stage):
+    stored = json.loads(state_object(stage["session"]))
+    local = json.loads((stage["project"] / ".chalice" / "deployed" / f"{STAGE}.json").read_text())
+    assert stored == local
+    assert {r["resource_type"] for r in stored["resources"]} >= {"rest_api", "lambda_function", "iam_role"}
+    assert lock_item(stage["session"]) is None
+    shown = json.loads(tool(stage["env"], stage["project"], "state"))
+    assert shown["lock"] is None and {"name": "rest_api", "type": "rest_api"} in shown["resources"]
+
+
+def test_each_function_has_its_own_role_with_its_own_policy(stage):
+    iam = stage["session"].client("iam")
+    fns = functions(stage["session"])
+    roles = {}
+    for which in conventions.FUNCTIONS:
+        fn = fns[conventions.function_name(STAGE, which)]
+        role = fn["Role"].rsplit("/", 1)[-1]
+        assert role == f"lampungin-{STAGE}-{conventions.chalice_function(which)}"
+        (policy_name,) = iam.list_role_policies(RoleName=role)["PolicyNames"]
+        document = iam.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"]
+        own = f"policy-{STAGE}-{conventions.chalice_function(which)}.json"
+        wanted = json.loads((ROOT / ".chalice" / own).read_text())
+        assert document == wanted, which
+        roles[which] = role
+    assert len(set(roles.values())) == len(conventions.FUNCTIONS)
+
+
+def test_the_functions_that_read_a_generated_secret_get_it_and_no_file_holds_it(stage):
+    fns = functions(stage["session"])
+    value = stage["secrets"]["CLAIM_CODE_SECRET"]
+    users = app_settings.GENERATED_SECRETS["CLAIM_CODE_SECRET"][1]
+    for which in conventions.FUNCTIONS:
+        env = fns[conventions.function_name(STAGE, which)]["Environment"]["Variables"]
+        assert (env.get("CLAIM_CODE_SECRET") == value) == (which in users), which
+        assert "CLAIM_CODE_SECRET" in env or which not in users
+    for path in (stage["config_path"], stage["project"] / ".chalice" / "deployed" / f"{STAGE}.json"):
+        assert value not in path.read_text()
+    assert value.encode() not in state_object(stage["session"])
+
+
+def test_every_functions_log_group_expires_after_the_stages_retention(stage):
+    logs = stage["session"].client("logs")
+    groups = {g["logGroupName"]: g.get("retentionInDays") for g in logs.describe_log_groups()["logGroups"]}
+    for which in conventions.FUNCTIONS:
+        assert groups[conventions.log_group(STAGE, which)] == conventions.LOG_RETENTION_DAYS[STAGE], which
+
+
+def test_a_deploy_from_a_fresh_clone_updates_the_same_api_functions_and_mappings(stage):
+    session = stage["session"]
+    gateway, lam = session.client("apigateway"), session.client("lambda")
+    apis_before = [a["id"] for a in gateway.get_rest_apis()["items"]]
+    arns_before = {n: f["FunctionArn"] for n, f in functions(session).items()}
+    mappings_before = sorted(m["UUID"] for m in lam.list_event_source_mappings()["EventSourceMappings"])
+    second = clone(stage["clones"], "second-clone", stage["config_path"])
+    log = tool(stage["env"], second, "deploy")
+    assert "Updating lambda function" in log and "Creating lambda function" not in log
+    assert [a["id"] for a in gateway.get_rest_apis()["items"]] == apis_before
+    assert {n: f["FunctionArn"] for n, f in functions(session).items()} == arns_before
+    assert sorted(m["UUID"] for m in lam.list_event_source_mappings()["EventSourceMappings"]) == mappings_before
+    assert json.loads((second / ".chalice" / "deployed" / f"{STAGE}.json").read_text()) == json.loads(
+        state_object(session))
+    # and the API settings of that clone find the REST API from the stored state alone
+    fresh = clone(stage["clones"], "settings-clone", stage["config_path"])
+    assert json.loads(tool(stage["env"], fresh, "api-settings"))["api"]["rest_api_id"] == apis_before[0]
+
+
+def test_a_deploy_while_another_holds_the_stage_is_refused_and_changes_nothing(stage):
+    session = stage["session"]
+    lock = state.DeployLock(session.client("dynamodb"), f"lampungin-{STAGE}-deploy-lock", STAGE)
+    held = lock.acquire("budi (ci: pipeline 812)", "all")
+    before = state_object(session)
+    try:
+        refused = tool(stage["env"], clone(stage["clones"], "refused-clone", stage["config_path"]), "deploy",
+                       check=False)
+        assert refused.returncode == 1
+        assert "budi (ci: pipeline 812)" in refused.stderr and "sedang dipasang" in refused.stderr
+        assert "Updating lambda function" not in refused.stdout
+        assert state_object(session) == before
+        assert lock_item(session)["owner"]["S"] == "budi (ci: pipeline 812)"
+    finally:
+        lock.release(held)
+
+
 def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothing(stage):
     session, env, project = stage["session"], stage["env"], stage["project"]
     before = assert_stream_settings(session, stage["outputs"])
-    log = chalice(env, project, "deploy", "--stage", STAGE)
+    log = tool(env, project, "deploy")
     assert "Updating lambda function" in log
     after = assert_stream_settings(session, stage["outputs"])
     assert after["UUID"] == before["UUID"]
@@ -257,10 +400,12 @@ def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothi
                                 "--stage", STAGE, "--project-dir", str(project)], env, ROOT))
     assert api_again["api"]["changed"] == []
 
-    chalice(env, project, "delete", "--stage", STAGE)
+    # the delete runs from a clone that never deployed: the stored state says what there is
+    tool(env, clone(stage["clones"], "third-clone", stage["config_path"]), "delete")
     assert functions(session) == {}
     assert session.client("lambda").list_event_source_mappings()["EventSourceMappings"] == []
     assert [a for a in session.client("apigateway").get_rest_apis()["items"]] == []
+    assert [r["name"] for r in json.loads(state_object(session))["resources"]] == []     # stored: nothing left
 
     ddb, cfn = session.client("dynamodb"), session.client("cloudformation")
     tables = [f"{conventions.table_prefix(STAGE)}{short}" for short in TABLES]

@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.adapters.dynamo.tables import TABLES
 from chalicelib.domain.model import Role
-from lampungin.deploy import app_settings, chalice_deploy, conventions, gateway, infra, package, resources
+from lampungin.deploy import app_settings, chalice_deploy, conventions, gateway, infra, package, policy, resources
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = json.loads((ROOT / "infra" / "stack.json").read_text())
@@ -42,7 +42,7 @@ def test_checked_in_files_are_what_the_generator_writes():
 def test_every_table_of_tables_py_is_in_the_stack_with_its_keys_indexes_and_protection():
     tables = {r["Properties"]["TableName"]["Fn::Sub"].removeprefix("lampungin-${Stage}-"): r
               for r in resources_of("AWS::DynamoDB::Table").values()}
-    assert set(tables) == set(TABLES)
+    assert set(tables) == set(TABLES) | {"deploy-lock"}          # the lock: path (a)'s deploy tool
     for short, spec in TABLES.items():
         props = tables[short]["Properties"]
         for key in ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode"):
@@ -80,16 +80,47 @@ def test_the_bucket_is_private_and_encrypted():
     assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
-def test_alarms_watch_functions_the_app_really_has():
-    import app as app_module
+def test_every_function_has_its_errors_throttles_and_duration_alarms_on_the_on_call_topic():
+    alarms = resources_of("AWS::CloudWatch::Alarm")
+    for which in conventions.FUNCTIONS:
+        logical = conventions.logical_function(which)
+        for kind, metric in (("Errors", "Errors"), ("Throttles", "Throttles"), ("Duration", "Duration")):
+            props = alarms[f"{logical}{kind}Alarm"]["Properties"]
+            assert props["MetricName"] == metric and props["Namespace"] == "AWS/Lambda"
+            assert props["Dimensions"] == [{"Name": "FunctionName", "Value": {
+                "Fn::Sub": f"lampungin-${{Stage}}{conventions.FUNCTIONS[which]}"}}]
+    for name, alarm in alarms.items():
+        props = alarm["Properties"]
+        assert props["AlarmActions"] == props["OKActions"] == [{"Ref": "AlarmTopic"}], name
+        assert props["AlarmName"] == {"Fn::Sub": f"lampungin-${{Stage}}-{name.removesuffix('Alarm')}"}
+    assert {"DeadLetterAlarm", "StreamIteratorAgeAlarm", "SweepNotRunningAlarm", "SweepIncompleteAlarm",
+            "SweepClockErrorsAlarm", "Api5xxAlarm", "ApiLatencyAlarm", "NotificationsFailedAlarm"} <= set(alarms)
+    assert {f"{conventions.logical_table(t)}ThrottlesAlarm" for t in TABLES} <= set(alarms)
+    subscriptions = resources_of("AWS::SNS::Subscription")
+    assert subscriptions["OnCallSubscription"]["Properties"]["Protocol"] == "https"
+    assert subscriptions["OnCallSubscription"]["Condition"] == "HasOnCallUrl"
 
-    assert callable(app_module.complaint_changes) and callable(app_module.sweep)
-    watched = {a["Properties"]["Dimensions"][0]["Value"].get("Fn::Sub") for a in
-               resources_of("AWS::CloudWatch::Alarm").values()} - {None}
-    assert watched == {f"lampungin-${{Stage}}{suffix}" for suffix in conventions.FUNCTIONS.values()}
-    names = {a for a in STACK["Resources"] if a.endswith("Alarm")}
-    assert {"DeadLetterAlarm", "StreamHandlerErrorsAlarm", "SweepErrorsAlarm",
-            "SweepNotRunningAlarm"} <= names
+
+def test_duration_alarms_fire_at_80_percent_of_each_functions_timeout_in_each_stage():
+    for template in (STACK, json.loads((ROOT / "infra" / "chalice-merge.json").read_text())):
+        rows = template["Mappings"]["StageSettings"]
+        for stage in conventions.STAGES:
+            functions = CONFIG["stages"][stage]["lambda_functions"]
+            for which in conventions.FUNCTIONS:
+                timeout = functions[conventions.chalice_function(which)]["lambda_timeout"]
+                assert rows[stage][f"{conventions.logical_function(which)}DurationAlarmMs"] == timeout * 800
+            assert rows[stage]["LogRetentionDays"] == conventions.LOG_RETENTION_DAYS[stage]
+
+
+def test_every_function_has_a_log_group_that_expires():
+    groups = resources_of("AWS::Logs::LogGroup")
+    assert {g["Properties"]["LogGroupName"]["Fn::Sub"] for g in groups.values()} == {
+        f"/aws/lambda/lampungin-${{Stage}}{suffix}" for suffix in conventions.FUNCTIONS.values()}
+    for group in groups.values():
+        assert group["Properties"]["RetentionInDays"] == {
+            "Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "LogRetentionDays"]}
+    assert set(conventions.LOG_RETENTION_DAYS.values()) <= {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
+                                                            400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 
 def test_every_app_setting_the_deploy_tool_copies_is_a_stack_output():
@@ -105,7 +136,10 @@ def test_stages_have_their_own_names_policy_and_no_secrets():
     for stage, cfg in CONFIG["stages"].items():
         env = cfg["environment_variables"]
         assert env["STAGE"] == stage and env["TABLE_PREFIX"] == conventions.table_prefix(stage)
-        assert (ROOT / ".chalice" / cfg["iam_policy_file"]).is_file()
+        assert "iam_policy_file" not in cfg            # each function names its own (no shared fallback)
+        for which in conventions.FUNCTIONS:
+            own = cfg["lambda_functions"][conventions.chalice_function(which)]["iam_policy_file"]
+            assert own == policy.policy_file(stage, which) and (ROOT / ".chalice" / own).is_file()
         assert set(cfg["lambda_functions"]) == functions
         assert all(f["lambda_timeout"] <= 29 for n, f in cfg["lambda_functions"].items()
                    if n == "api_handler")                        # API Gateway's own limit
@@ -118,15 +152,22 @@ def test_stages_have_their_own_names_policy_and_no_secrets():
     assert levels["prod"] == "INFO" and levels["dev"] == "DEBUG"
 
 
-def test_the_lambda_policy_reaches_every_table_index_and_the_stream():
-    policy = json.loads((ROOT / ".chalice" / "policy-prod.json").read_text())
-    resources = [r for s in policy["Statement"] for r in (
-        s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])]
-    for short in TABLES:
-        assert f"arn:aws:dynamodb:*:*:table/lampungin-prod-{short}" in resources
-        assert f"arn:aws:dynamodb:*:*:table/lampungin-prod-{short}/index/*" in resources
-    assert "arn:aws:dynamodb:*:*:table/lampungin-prod-complaints/stream/*" in resources
-    assert not any("lampungin-dev" in r for r in resources)
+def policy_of(stage: str, which: str) -> dict:
+    return json.loads((ROOT / ".chalice" / policy.policy_file(stage, which)).read_text())
+
+
+def test_each_functions_policy_names_only_its_stages_resources():
+    for stage in conventions.STAGES:
+        others = [s for s in conventions.STAGES if s != stage]
+        for which in conventions.FUNCTIONS:
+            text = json.dumps(policy_of(stage, which))
+            assert not any(f"lampungin-{other}-" in text or f"lampungin-{other}*" in text for other in others)
+            for statement in policy_of(stage, which)["Statement"]:
+                assert "*" not in statement["Action"] and not any(a.endswith(":*") for a in statement["Action"])
+                assert statement["Resource"] != "*" or statement["Sid"] == "Tracing", (which, statement["Sid"])
+    stream = json.dumps(policy_of("prod", "stream"))
+    assert "arn:aws:dynamodb:*:*:table/lampungin-prod-complaints/stream/*" in stream
+    assert all("/stream/" not in json.dumps(policy_of("prod", w)) for w in conventions.FUNCTIONS if w != "stream")
 
 
 def test_cfn_lint_is_clean_on_the_stack():
@@ -287,32 +328,47 @@ def test_the_people_key_rotates_and_only_it_serves_the_lambdas_personal_data():
     assert alias["TargetKeyId"] == {"Ref": "PeopleKey"}
     assert STACK["Outputs"]["PeopleKmsKey"]["Value"] == {"Fn::GetAtt": ["PeopleKey", "Arn"]}
     for stage in conventions.STAGES:
-        policy = json.loads((ROOT / ".chalice" / f"policy-{stage}.json").read_text())
-        (people,) = [s for s in policy["Statement"] if s["Sid"] == "PeopleKey"]
-        assert people["Action"] == ["kms:Encrypt", "kms:Decrypt"]
-        assert people["Condition"]["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == \
-            alias["AliasName"]["Fn::Sub"].replace("${Stage}", stage)
+        for which in conventions.FUNCTIONS:
+            found = [s for s in policy_of(stage, which)["Statement"] if s["Sid"] == "PeopleKey"]
+            if which not in policy.PEOPLE_KEY:
+                assert found == [], which
+                continue
+            (people,) = found
+            assert people["Action"] == (["kms:Decrypt", "kms:Encrypt"] if which == "api" else ["kms:Decrypt"])
+            assert people["Condition"]["ForAnyValue:StringEquals"]["kms:ResourceAliases"] == \
+                alias["AliasName"]["Fn::Sub"].replace("${Stage}", stage)
 
 
-def test_the_lambda_policy_covers_delivery_and_the_user_pool_of_its_stage_only():
-    policy = json.loads((ROOT / ".chalice" / "policy-prod.json").read_text())
-    allowed = {}
-    for statement in policy["Statement"]:
-        targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        for action in statement["Action"]:
-            allowed.setdefault(action, set()).update(targets)
+def test_each_delivery_worker_reaches_only_its_own_queue_and_the_queueing_functions_every_queue():
+    def allowed(which: str) -> dict:
+        out: dict = {}
+        for statement in policy_of("prod", which)["Statement"]:
+            targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            for action in statement["Action"]:
+                out.setdefault(action, set()).update(targets)
+        return out
+
+    queue = "arn:aws:sqs:*:*:lampungin-prod-notify-{}".format
     for channel in conventions.DELIVERY_CHANNELS:
-        for action in ("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
-                       "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"):
-            assert f"arn:aws:sqs:*:*:lampungin-prod-notify-{channel}" in allowed[action]
-        assert f"arn:aws:sqs:*:*:lampungin-prod-notify-{channel}-dlq" in allowed["sqs:SendMessage"]
-    assert not any(r.endswith("-dlq") for r in allowed["sqs:ReceiveMessage"] | allowed["sqs:DeleteMessage"])
-    assert "arn:aws:ses:*:*:identity/*" in allowed["ses:SendEmail"]
-    for action in ("sns:CreatePlatformEndpoint", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes"):
-        assert allowed[action] == {"arn:aws:sns:*:*:app/*", "arn:aws:sns:*:*:endpoint/*"}
-    for action in ("AdminAddUserToGroup", "AdminListGroupsForUser", "AdminGetUser", "ListUsersInGroup"):
-        assert allowed[f"cognito-idp:{action}"] == {"arn:aws:cognito-idp:*:*:userpool/*"}
-    assert not any(a.startswith("cognito-idp:AdminDelete") or a == "kms:*" for a in allowed)
+        mine = allowed(f"deliver_{channel}")
+        for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                       "sqs:GetQueueAttributes"):
+            assert mine[action] == {queue(channel)}, (channel, action)
+        assert mine["sqs:SendMessage"] == {queue(channel) + "-dlq"}
+        assert ("ses:SendEmail" in mine) == (channel == "email")
+        assert ("sns:CreatePlatformEndpoint" in mine) == (channel == "push")
+        assert not any(a.startswith("cognito-idp:") for a in mine)
+    assert allowed("stream")["sqs:SendMessage"] == {queue(ch) for ch in conventions.DELIVERY_CHANNELS} | {
+        "arn:aws:sqs:*:*:lampungin-prod-complaints-stream-dlq"}
+    assert allowed("sweep")["sqs:SendMessage"] == {queue(ch) for ch in conventions.PERSON_CHANNELS}   # staff only
+    ambient = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords", "xray:PutTraceSegments"}
+    assert allowed("post_confirmation").keys() - ambient == {"cognito-idp:AdminAddUserToGroup",
+                                                             "cognito-idp:AdminListGroupsForUser"}
+    assert not any(a.startswith("cognito-idp:AdminDelete") or a == "kms:*" or a.endswith(":*")
+                   for w in conventions.FUNCTIONS for a in allowed(w))
+    # X-Ray only where the stage traces
+    assert not any(a.startswith("xray:") for a in json.dumps(policy_of("dev", "api")).split('"'))
+    assert "xray:PutTraceSegments" in json.dumps(policy_of("prod", "api"))
 
 
 def test_path_a_takes_the_trigger_functions_as_parameters_and_grants_cognito_the_call():
@@ -371,6 +427,68 @@ def test_the_new_functions_have_their_stage_settings():
     for stage, cfg in CONFIG["stages"].items():
         functions = cfg["lambda_functions"]
         for channel in conventions.DELIVERY_CHANNELS:
-            assert functions[f"deliver_{channel}"] == {"lambda_memory_size": 256, "lambda_timeout": 60}, stage
+            own = {k: v for k, v in functions[f"deliver_{channel}"].items() if k != "iam_policy_file"}
+            assert own == {"lambda_memory_size": 256, "lambda_timeout": 60}, stage
         for name in ("cognito_post_confirmation", "cognito_pre_token"):
-            assert functions[name] == {"lambda_memory_size": 256, "lambda_timeout": 10}, stage
+            own = {k: v for k, v in functions[name].items() if k != "iam_policy_file"}
+            assert own == {"lambda_memory_size": 256, "lambda_timeout": 10}, stage
+
+
+# --- issue 15: the claim-code secret ----------------------------------------------------------------
+def test_the_claim_code_secret_is_generated_by_the_stack_and_only_its_arn_leaves_it():
+    secret = STACK["Resources"]["ClaimCodeSecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"] == {"PasswordLength": 64, "ExcludePunctuation": True}
+    assert "SecretString" not in secret["Properties"]                # no value in the template, ever
+    assert STACK["Outputs"]["ClaimCodeSecretArn"]["Value"] == {"Ref": "ClaimCodeSecret"}   # a Ref is the ARN
+    for template in (STACK, json.loads((ROOT / "infra" / "chalice-merge.json").read_text())):
+        outputs = json.dumps(template["Outputs"])
+        assert "resolve:secretsmanager" not in outputs and "CLAIM_CODE_SECRET\"" not in outputs
+    for cfg in CONFIG["stages"].values():
+        assert "CLAIM_CODE_SECRET" not in cfg["environment_variables"]
+
+
+def test_a_secret_in_the_committed_stage_config_is_refused(tmp_path):
+    config = json.loads(json.dumps(CONFIG))
+    config["stages"]["prod"]["environment_variables"]["CLAIM_CODE_SECRET"] = "k" * 64
+    path = tmp_path / ".chalice" / "config.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(config))
+    for name in policy.TABLE_ACCESS:
+        (path.parent / policy.policy_file("prod", name)).write_text("{}")
+    problems = chalice_deploy.check_stage("prod", path, vendor=None)
+    assert any("CLAIM_CODE_SECRET is in .chalice/config.json" in p for p in problems), problems
+
+
+def test_the_deploy_hands_each_function_only_its_own_secrets():
+    from lampungin.deploy import chalice_cli
+
+    add = chalice_cli.secrets_adder({"lampungin-prod": {"CLAIM_CODE_SECRET": "s3cret"}})
+    api = {"FunctionName": "lampungin-prod", "Environment": {"Variables": {"STAGE": "prod"}}}
+    add(api)
+    assert api["Environment"]["Variables"] == {"STAGE": "prod", "CLAIM_CODE_SECRET": "s3cret"}
+    created = {"FunctionName": "lampungin-prod"}                       # CreateFunction without an environment
+    add(created)
+    assert created["Environment"] == {"Variables": {"CLAIM_CODE_SECRET": "s3cret"}}
+    worker = {"FunctionName": "lampungin-prod-deliver_email", "Environment": {"Variables": {"STAGE": "prod"}}}
+    add(worker)
+    assert worker["Environment"]["Variables"] == {"STAGE": "prod"}
+
+
+def test_function_secrets_are_read_from_secrets_manager_for_the_functions_that_use_them(monkeypatch):
+    import boto3
+    from moto import mock_aws
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "ap-southeast-3"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        session = boto3.session.Session()
+        arn = session.client("secretsmanager").create_secret(Name="lampungin/prod/claim-code-secret",
+                                                              SecretString="v" * 64)["ARN"]
+        got = chalice_deploy.function_secrets(session, {"ClaimCodeSecretArn": arn}, "prod")
+        assert got == {conventions.function_name("prod", w): {"CLAIM_CODE_SECRET": "v" * 64}
+                       for w in ("api", "stream", "sweep")}
+        with pytest.raises(chalice_deploy.DeployError, match="ClaimCodeSecretArn"):
+            chalice_deploy.function_secrets(session, {}, "prod")
