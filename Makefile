@@ -52,8 +52,11 @@ package: bundle
 vendor: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m lampungin.deploy.package --vendor-only
 
+# Figures, not a test (not part of `make test`): bench/results.json and a table, each figure a median
+# over repeated runs beside its floor (docs/performance.md). BIG=1 adds the large sizes (hours);
+# QUICK=1 runs tiny sizes to check the harness.
 bench: bundle
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(if $(BIG),--big) $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) .local chalicelib/rules/bundle chalicelib/api/docs_viewer build vendor
