@@ -24,14 +24,6 @@ def complaint_id_of(record: dict) -> str:
 
 
 def on_complaint_changes(event: dict) -> dict:
-    # lazy: app.py imports this module in every Lambda; only the stream one needs these services
-    from .services.audit import record_timeline
-    from .services.clocks import reconcile
-    from .services.evidence import file_follow_ups
-    from .services.notifications import notify_timeline
-
-    deps, audit, notify = container.clock_deps(), container.audit, container.notify_deps()
-    shadow = container.shadow_sweep_deps()          # None unless the stage runs shadow rules
     failures, done = [], set()
     for record in event.get("Records", []):
         seq = (record.get("dynamodb") or {}).get("SequenceNumber")
@@ -40,23 +32,41 @@ def on_complaint_changes(event: dict) -> dict:
             complaint_id = complaint_id_of(record)
             if complaint_id not in done:        # one batch often holds several changes of one complaint
                 with log_context(complaint_id=complaint_id, sequence_number=seq):
-                    events = deps.complaints.timeline(complaint_id)   # read once, fresh (images go stale)
-                    record_timeline(audit, events)                    # the audit trail of each change
-                    reconcile(deps, complaint_id, events)
-                    if shadow is not None:
-                        reconcile_shadow(shadow, complaint_id, events)
-                    complaint = deps.complaints.get(complaint_id)
-                    if complaint is not None and events:
-                        done_seq = notify.notifications.progress(complaint_id)
-                        # follow-ups' texts and photos, for comparing later ones with them
-                        file_follow_ups(container.evidence, [e for e in events if e.seq > done_seq])
-                        notify_timeline(notify, complaint, events, done_seq)     # who is told of it
+                    catch_up(complaint_id)
                 done.add(complaint_id)
         except Exception:
             log.exception("stream record failed",
                           extra={"sequence_number": seq, "complaint_id": complaint_id})
             failures.append({"itemIdentifier": seq})
     return {"batchItemFailures": failures}
+
+
+def catch_up(complaint_id: str) -> int:
+    """Everything a change of the complaint implies, from its timeline read now (images go stale;
+    the stream carries keys only): the audit trail of each change, its clocks (and the shadow
+    rules' clocks), the follow-ups filed for comparison, who is told. Idempotent, so a record
+    delivered twice, or `lampungin reconcile` after a lost one, repeats nothing. Returns how many
+    clocks the complaint has."""
+    # lazy: app.py imports this module in every Lambda; only the stream one needs these services
+    from .services.audit import record_timeline
+    from .services.clocks import reconcile
+    from .services.evidence import file_follow_ups
+    from .services.notifications import notify_timeline
+
+    deps, audit, notify = container.clock_deps(), container.audit, container.notify_deps()
+    shadow = container.shadow_sweep_deps()          # None unless the stage runs shadow rules
+    events = deps.complaints.timeline(complaint_id)
+    record_timeline(audit, events)
+    clocks = reconcile(deps, complaint_id, events)
+    if shadow is not None:
+        reconcile_shadow(shadow, complaint_id, events)
+    complaint = deps.complaints.get(complaint_id)
+    if complaint is not None and events:
+        done_seq = notify.notifications.progress(complaint_id)
+        # follow-ups' texts and photos, for comparing later ones with them
+        file_follow_ups(container.evidence, [e for e in events if e.seq > done_seq])
+        notify_timeline(notify, complaint, events, done_seq)     # who is told of it
+    return len(clocks)
 
 
 def reconcile_shadow(shadow, complaint_id: str, events) -> None:

@@ -8,7 +8,7 @@ import sys
 # module name -> what it adds; each module has register(subparsers) that sets `func` on its parsers.
 SUBCOMMAND_MODULES = ("lampungin.dev", "lampungin.tokens", "lampungin.sweep", "lampungin.rules.cli",
                       "lampungin.staff", "lampungin.outbox", "lampungin.open311", "lampungin.export",
-                      "lampungin.lapor")
+                      "lampungin.lapor", "lampungin.reconcile")
 
 
 def build_parser() -> argparse.ArgumentParser:

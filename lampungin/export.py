@@ -93,6 +93,9 @@ class StoreReader:
     def timeline(self, complaint_id: str) -> list[Event]:
         return self._repo.timeline(complaint_id)
 
+    def exists(self, complaint_id: str) -> bool:
+        return self._repo.get(complaint_id) is not None
+
 
 def histories(reader, since: datetime | None = None, until: datetime | None = None,
               pseudonym=None) -> Iterator[dict]:

@@ -51,7 +51,7 @@ def test_every_table_of_tables_py_is_in_the_stack_with_its_keys_indexes_and_prot
         assert props["SSESpecification"] == {"SSEEnabled": True}
         assert props["DeletionProtectionEnabled"] == {"Fn::If": ["Protect", True, False]}
     assert tables["complaints"]["Properties"]["StreamSpecification"] == {
-        "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        "StreamViewType": "KEYS_ONLY"}
 
 
 def test_a_table_setting_without_a_cloudformation_mapping_fails_the_generator():

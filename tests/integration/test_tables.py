@@ -95,7 +95,7 @@ def test_create_tables_is_idempotent_and_the_complaints_table_streams(dynamodb, 
     assert create_tables(dynamodb, settings) == []
     table = dynamodb.describe_table(TableName=settings.table_name("complaints"))["Table"]
     assert table["TableStatus"] == "ACTIVE"
-    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert {g["IndexName"] for g in table["GlobalSecondaryIndexes"]} == set(COMPLAINT_INDEXES)
 

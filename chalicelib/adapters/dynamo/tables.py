@@ -69,7 +69,7 @@ TABLES: dict[str, dict] = {
         "GlobalSecondaryIndexes": [_gsi(name, hash_attr, "created_key")
                                    for name, hash_attr in COMPLAINT_INDEXES.items()],
         "BillingMode": PAY_PER_REQUEST,
-        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
     },
     # Immutable timeline events; `seq` is the complaint version the event produced.
     "timeline": {
