@@ -93,7 +93,11 @@ def run(args) -> int:
         return 2
     # lazy: chalicelib's handlers read their settings from the environment local_reader set
     from chalicelib.handlers import catch_up
-    ids = list(dict.fromkeys(args.complaint)) if args.complaint else changed_since(reader, since, until)
+    ids: Iterable[str]
+    if args.complaint or since is None:                # (since is None only with --complaint)
+        ids = list(dict.fromkeys(args.complaint or ()))   # each once, in the order given
+    else:
+        ids = changed_since(reader, since, until)
     result = reconcile_all(ids, catch_up, reader.exists, args.dry_run)
     print(json.dumps(result, sort_keys=True))
     return 1 if result["failed"] else 0
