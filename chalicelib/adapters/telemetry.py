@@ -12,6 +12,11 @@ stage (`xray` in .chalice/config.json); no SDK is imported.
 * Metrics: CloudWatch Embedded Metric Format, written as a log line (namespace `LampungIn`,
   dimension `Stage`): ComplaintsFiled, ClocksMissed, SanctionsIssued, WarningsSent,
   SweepClockErrors, StreamRecordsFailed. The alarms in infra/ read SweepClockErrors.
+* Every line and every metric carries the rules bundle's version (`rules_version`, read at start
+  from the one-line `chalicelib/rules/bundle/version` that `rules build` writes beside the bundle,
+  so the bundle itself is not parsed at import) and the fields Powertools' Logger would give:
+  `service`, `function_name`, `cold_start` (the first invocation of this process) and
+  `xray_trace_id` (the Root of Lambda's `_X_AMZN_TRACE_ID`, per invocation).
 * Stage `local` (the dev stack and the tests) keeps Chalice's plain log format and writes no
   metrics, so `make run` stays readable.
 """
@@ -20,12 +25,14 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import os
 import sys
 import time
 import traceback
 from collections.abc import Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -37,7 +44,32 @@ PERSONAL = frozenset({"name", "phone", "phone_number", "nik", "email", "descript
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 _context: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
     "lampungin_log_context", default=MappingProxyType({}))      # read-only: each scope sets a new one
-_state = {"stage": None}
+_state: dict[str, Any] = {"stage": None, "rules_version": None, "cold": True}
+SERVICE = "lampungin"
+RULES_VERSION_FILE = Path(__file__).resolve().parents[1] / "rules" / "bundle" / "version"
+
+
+def read_rules_version(path: Path = RULES_VERSION_FILE) -> str | None:
+    try:
+        return path.read_text(encoding="ascii").strip()[:64] or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def xray_trace_id() -> str | None:
+    """The Root of the trace header Lambda sets per invocation (`Root=1-…;Parent=…;Sampled=1`)."""
+    header = os.environ.get("_X_AMZN_TRACE_ID") or ""
+    for part in header.split(";"):
+        key, _, value = part.partition("=")
+        if key.strip() == "Root" and value:
+            return value.strip()
+    return None
+
+
+def invocation_fields() -> dict:
+    """cold_start for this invocation (True once per process), and the trace id."""
+    cold, _state["cold"] = _state["cold"], False
+    return {"cold_start": cold, "xray_trace_id": xray_trace_id()}
 
 
 @contextmanager
@@ -69,11 +101,12 @@ class JsonFormatter(logging.Formatter):
         doc = {"timestamp": datetime.fromtimestamp(record.created, timezone.utc)
                .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                "level": record.levelname, "logger": record.name, "message": record.getMessage(),
-               "stage": self.stage, **_context.get(),
+               "stage": self.stage, "service": SERVICE, "function_name": os.environ.get("AWS_LAMBDA_FUNCTION_NAME"),
+               "rules_version": _state["rules_version"], **_context.get(),
                **{k: v for k, v in scrub(extra).items() if v is not None}}
         if record.exc_info and record.exc_info[0] is not None:
             doc["error"] = self.error(record.exc_info)
-        return json.dumps(doc, default=str, ensure_ascii=False)
+        return json.dumps({k: v for k, v in doc.items() if v is not None}, default=str, ensure_ascii=False)
 
     def error(self, exc_info) -> dict:
         kind, exc, tb = exc_info
@@ -85,7 +118,7 @@ class JsonFormatter(logging.Formatter):
         return out
 
 
-def configure(app_log: logging.Logger, settings) -> bool:
+def configure(app_log: logging.Logger, settings, rules_version: str | None = None) -> bool:
     """Switch the app's logger ("lampungin", Chalice's) to JSON at LOG_LEVEL; metrics on.
     Does nothing for the local stage. Returns whether it switched."""
     if settings.stage == "local":
@@ -101,6 +134,7 @@ def configure(app_log: logging.Logger, settings) -> bool:
     app_log.propagate = False
     logging.getLogger(METRICS_LOGGER).setLevel(logging.INFO)   # metrics whatever LOG_LEVEL says
     _state["stage"] = settings.stage
+    _state["rules_version"] = rules_version or read_rules_version()
     return True
 
 
@@ -113,7 +147,9 @@ def put_metrics(values: dict, unit: str = "Count") -> None:
     emf = {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
         "Namespace": NAMESPACE, "Dimensions": [["Stage"]],
         "Metrics": [{"Name": name, "Unit": unit} for name in values]}]}
-    logging.getLogger(METRICS_LOGGER).info("metrics", extra={"_aws": emf, "Stage": stage, **values})
+    # RulesVersion is a property, not a dimension: searchable in Logs Insights, no new metric series
+    logging.getLogger(METRICS_LOGGER).info("metrics", extra={"_aws": emf, "Stage": stage,
+                                                             "RulesVersion": _state["rules_version"], **values})
 
 
 # --- the three kinds of invocation --------------------------------------------------------------
@@ -128,7 +164,7 @@ def observe_request(request, get_response):
     request_id = ctx.get("requestId") or getattr(lambda_ctx, "aws_request_id", None)
     route = ctx.get("resourcePath")
     started = time.perf_counter()
-    with log_context(request_id=request_id, route=route, method=request.method,
+    with log_context(request_id=request_id, route=route, method=request.method, **invocation_fields(),
                      lambda_request_id=getattr(lambda_ctx, "aws_request_id", None),
                      complaint_id=(request.uri_params or {}).get("complaint_id")):
         response = get_response(request)
@@ -157,7 +193,8 @@ def _after_request(request, response, route, request_id, started) -> None:
 @contextmanager
 def invocation(lambda_context, **fields):
     """Context for a stream batch or a sweep: the Lambda request id and what the caller adds."""
-    with log_context(lambda_request_id=getattr(lambda_context, "aws_request_id", None), **fields):
+    with log_context(lambda_request_id=getattr(lambda_context, "aws_request_id", None), **invocation_fields(),
+                     **fields):
         yield
 
 

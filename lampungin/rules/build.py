@@ -28,6 +28,8 @@ def build(rules_dir: Path = RULES_DIR, out: Path = DEFAULT_PATH, *, built_at: da
     stamp = (built_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     bundle = compile_bundle(sources, built_at=stamp)
     write_json(bundle, Path(out))
+    # the version alone, for the Lambdas' log lines and metrics without parsing the bundle
+    (Path(out).parent / "version").write_text(bundle["manifest"]["version"] + "\n", encoding="ascii")
     clear_cache()
     return bundle, []
 

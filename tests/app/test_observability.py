@@ -120,3 +120,28 @@ def test_debug_level_keeps_the_exception_text_for_developers():
                                                    extra={"phone": PHONE, "rule_id": "r1"})
     doc = json.loads(formatter.format(record))
     assert doc["error"]["detail"] == "'kid'" and doc["rule_id"] == "r1" and "phone" not in doc
+
+
+def test_every_line_and_metric_names_the_rules_version_and_the_powertools_fields(api, logs, monkeypatch):
+    from chalicelib.rules.bundle import load_bundle
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "lampungin-test")
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
+    telemetry._state["cold"] = True                     # as in a fresh Lambda process
+    file(api)
+    api.get("/v1/categories")
+    lines = logs()
+    version = load_bundle().version
+    assert telemetry.read_rules_version() == version    # `rules build` wrote it beside the bundle
+    assert lines and all(d["rules_version"] == version and d["service"] == "lampungin" and
+                         d["function_name"] == "lampungin-test" for d in lines)
+    requests = [d for d in lines if d["message"] == "request"]
+    assert [d["cold_start"] for d in requests] == [True, False]
+    assert all(d["xray_trace_id"] == "1-5759e988-bd862e3fe1be46a994272793" for d in requests)
+    assert [d["RulesVersion"] for d in lines if "ComplaintsFiled" in d] == [version]
+
+
+def test_a_missing_or_broken_version_file_leaves_the_field_out(tmp_path):
+    assert telemetry.read_rules_version(tmp_path / "nothing") is None
+    (tmp_path / "v").write_bytes(b"\xff\xfe")
+    assert telemetry.read_rules_version(tmp_path / "v") is None
+    assert telemetry.xray_trace_id() is None or telemetry.xray_trace_id().startswith("1-")
