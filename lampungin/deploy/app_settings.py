@@ -114,6 +114,8 @@ def stack_outputs(*, deploy_state: bool = False) -> dict:
         "DeadLetterQueueArn": {"Value": {"Fn::GetAtt": ["StreamDeadLetterQueue", "Arn"]}},
         "DeadLetterQueueUrl": {"Value": {"Ref": "StreamDeadLetterQueue"}},
         "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
+        "ApiAccessLogGroupArn": {"Description": "the REST API's access log group (chalice_deploy api-settings)",
+                                 "Value": {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}},
         "UserPoolId": {"Description": "app setting USER_POOL_ID", "Value": {"Ref": "UserPool"}},
         "UserPoolClientId": {"Value": {"Ref": "UserPoolClient"}},
         "PeopleKeyAlias": {"Value": {"Ref": "PeopleKeyAlias"}},

@@ -272,13 +272,30 @@ def missing_any_methods(gateway_client, rest_api_id: str) -> list[str]:
     return sorted(missing)
 
 
-def apply_api_settings(gateway_client, stage: str, rest_api_id: str, api_stage: str) -> dict:
+def access_log_operations(current: dict, destination_arn: str | None) -> list[dict]:
+    """The patch operations that send the stage's access log (conventions.ACCESS_LOG_FORMAT) to
+    the infra stack's group; none when it already does, or when the stack has no group."""
+    if not destination_arn:
+        return []
+    have = current.get("accessLogSettings") or {}
+    destination_arn = destination_arn.removesuffix(":*")     # a log group's ARN as GetAtt gives it
+    ops = []
+    if have.get("destinationArn") != destination_arn:
+        ops.append({"op": "replace", "path": "/accessLogSettings/destinationArn", "value": destination_arn})
+    if have.get("format") != conventions.ACCESS_LOG_FORMAT:
+        ops.append({"op": "replace", "path": "/accessLogSettings/format", "value": conventions.ACCESS_LOG_FORMAT})
+    return ops
+
+
+def apply_api_settings(gateway_client, stage: str, rest_api_id: str, api_stage: str,
+                       access_log_arn: str | None = None) -> dict:
     missing = missing_any_methods(gateway_client, rest_api_id)
     if missing:
         raise DeployError(f"the REST API has no ANY method on {', '.join(missing[:5])}: it was deployed "
                           f"by a plain `chalice deploy`; deploy with `tools/deploy --stage {stage}`")
-    current = gateway_client.get_stage(restApiId=rest_api_id, stageName=api_stage).get("methodSettings", {})
-    ops = throttling_operations(current, stage)
+    current = gateway_client.get_stage(restApiId=rest_api_id, stageName=api_stage)
+    ops = throttling_operations(current.get("methodSettings", {}), stage)
+    ops += access_log_operations(current, access_log_arn)
     if ops:
         gateway_client.update_stage(restApiId=rest_api_id, stageName=api_stage, patchOperations=ops)
     return {"rest_api_id": rest_api_id, "stage": api_stage, "changed": [op["path"] for op in ops]}
@@ -382,7 +399,9 @@ def cmd_api_settings(args) -> int:
     api_stage = config.get("api_gateway_stage", "api")
     _, store, _ = _state(args, session)
     api = deployed_rest_api(args.stage, Path(args.project_dir), store.document(Path(args.project_dir)))
-    result = apply_api_settings(session.client("apigateway"), args.stage, api["rest_api_id"], api_stage)
+    outputs, _ = stack_outputs(session, args.stack or default_stack(args.stage))
+    result = apply_api_settings(session.client("apigateway"), args.stage, api["rest_api_id"], api_stage,
+                                outputs.get("ApiAccessLogGroupArn"))
     print(json.dumps({"stage": args.stage, "api": result}))
     return 0
 

@@ -53,6 +53,24 @@ STREAM_MAPPING_SETTINGS = {
 # by the API, the stream and the sweep); at ~100 ms a request, prod's 50/s steady keeps the API
 # inside that instead of failing with 502s, and the burst absorbs a page load's parallel calls.
 # The app's own per-caller limits (chalicelib/api/throttle.py) work inside these.
+# API Gateway access logs: one JSON line per request into `access_log_group(stage)` (made by the
+# templates, with the stage's retention). Ids, route, status and timings only: no source IP, user
+# agent or query string (the app's audit trail keeps who did what; telemetry.py's rule of no
+# personal data in logs holds here too). `error` is API Gateway's own (a throttled 429, a 403 for
+# a missing route before the Lambda ran).
+ACCESS_LOG_FORMAT = (
+    '{"request_id":"$context.requestId","extended_request_id":"$context.extendedRequestId",'
+    '"time":"$context.requestTimeEpoch","method":"$context.httpMethod","route":"$context.resourcePath",'
+    '"status":"$context.status","response_length":"$context.responseLength",'
+    '"latency_ms":"$context.responseLatency","integration_latency_ms":"$context.integrationLatency",'
+    '"integration_status":"$context.integrationStatus","error":"$context.error.responseType",'
+    '"xray_trace_id":"$context.xrayTraceId"}')
+
+
+def access_log_group(stage: str) -> str:
+    return f"/aws/apigateway/{APP_NAME}-{stage}-access"
+
+
 API_THROTTLING = {
     "dev": {"rate": 10, "burst": 20},
     "staging": {"rate": 20, "burst": 40},

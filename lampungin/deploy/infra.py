@@ -43,6 +43,7 @@ from .app_settings import (
     stack_outputs,
 )
 from .conventions import (
+    ACCESS_LOG_FORMAT,
     API_THROTTLING,
     DELIVERY_CHANNELS,
     FUNCTIONS,
@@ -62,6 +63,7 @@ from .gateway import SAM_REST_API, gateway_responses
 from .policy import lambda_policy, policy_file
 from .resources import (
     COGNITO_TRIGGERS,
+    api_access_logs,
     bucket,
     deploy_state,
     log_groups,
@@ -85,6 +87,7 @@ def resources(triggers: dict, names: dict) -> dict:
     res.update(user_pool(triggers))
     res.update(generated_secrets())
     res.update(log_groups(names))
+    res.update(api_access_logs())
     watch = alarms(names)
     res.update(watch)
     res.update(dashboard(names, list(watch)))
@@ -101,6 +104,10 @@ PARAMETERS = {
               "Description": "the Chalice stage these resources serve (names: lampungin-<Stage>-*)"},
     "DeletionProtection": {"Type": "String", "AllowedValues": ["true", "false"], "Default": "true",
                            "Description": "tables and user pool refuse deletion; set false to tear down"},
+    "ManageApiGatewayAccount": {
+        "Type": "String", "AllowedValues": ["true", "false"], "Default": "true",
+        "Description": "set the account's API Gateway logging role (needed for access logs; one per "
+                       "account and region): false when another stage's stack in this account has it"},
     "AlarmEmail": {"Type": "String", "Default": "",
                    "Description": "optional: who gets the alarms by e-mail (confirm the subscription)"},
     "OnCallUrl": _optional("the on-call tool's HTTPS endpoint for the alarms topic (PagerDuty, Opsgenie, "
@@ -148,6 +155,7 @@ def _given(parameter: str) -> dict:
 
 CONDITIONS = {
     "Protect": {"Fn::Equals": [{"Ref": "DeletionProtection"}, "true"]},
+    "ManagesApiGatewayAccount": {"Fn::Equals": [{"Ref": "ManageApiGatewayAccount"}, "true"]},
     "IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
     "HasAlarmEmail": _given("AlarmEmail"),
     "HasOnCallUrl": _given("OnCallUrl"),
@@ -235,6 +243,8 @@ def rest_api_settings() -> dict:
     return {"Properties": {
         "DefinitionBody": {"x-amazon-apigateway-gateway-responses":
                            gateway_responses(_stage_setting("CorsOrigin"))},
+        "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]},
+                             "Format": ACCESS_LOG_FORMAT},
         "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*",
                             "ThrottlingRateLimit": _stage_setting("RateLimit"),
                             "ThrottlingBurstLimit": _stage_setting("BurstLimit")}],

@@ -146,6 +146,36 @@ def log_groups(names: dict) -> dict:
         for which in FUNCTIONS}
 
 
+# --- API Gateway access logs ----------------------------------------------------------------------
+def api_access_logs() -> dict:
+    """The access log group of the stage's REST API (conventions.ACCESS_LOG_FORMAT), and the
+    account's API Gateway logging role that API Gateway needs before it writes any log: an
+    account-level setting (AWS::ApiGateway::Account), so it is made only with the parameter
+    ManageApiGatewayAccount true (the default; false for a second stage in an account that
+    already has it, docs/deploy.md)."""
+    tags = [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}]
+    return {
+        "ApiAccessLogGroup": {
+            "Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain",
+            "Properties": {"LogGroupName": sub(f"/aws/apigateway/{APP_NAME}-${{Stage}}-access"),
+                           "RetentionInDays": {"Fn::FindInMap": ["StageSettings", {"Ref": "Stage"},
+                                                                 "LogRetentionDays"]},
+                           "Tags": tags}},
+        "ApiGatewayLoggingRole": {
+            "Type": "AWS::IAM::Role", "Condition": "ManagesApiGatewayAccount",
+            "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+                    "Action": "sts:AssumeRole"}]},
+                "ManagedPolicyArns": [sub("arn:${AWS::Partition}:iam::aws:policy/service-role/"
+                                          "AmazonAPIGatewayPushToCloudWatchLogs")],
+                "Tags": tags}},
+        "ApiGatewayAccount": {
+            "Type": "AWS::ApiGateway::Account", "Condition": "ManagesApiGatewayAccount",
+            "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLoggingRole", "Arn"]}}},
+    }
+
+
 # --- path (a)'s deployed state (lampungin/deploy/state.py) ---------------------------------------
 def deploy_state() -> dict:
     """The stage's deploy-state bucket (Chalice's `.chalice/deployed/<stage>.json`, versioned so an

@@ -49,6 +49,18 @@ def test_the_stage_throttling_is_set_once(apigateway):
     assert chalice_deploy.apply_api_settings(apigateway, "prod", api, "api")["changed"] == []
 
 
+def test_the_access_log_goes_to_the_stacks_group_once(apigateway):
+    api = rest_api_with(apigateway, ["GET", "ANY", "OPTIONS"])
+    arn = "arn:aws:logs:ap-southeast-3:123456789012:log-group:/aws/apigateway/lampungin-prod-access:*"
+    first = chalice_deploy.apply_api_settings(apigateway, "prod", api, "api", arn)
+    assert first["changed"][-2:] == ["/accessLogSettings/destinationArn", "/accessLogSettings/format"]
+    logged = apigateway.get_stage(restApiId=api, stageName="api")["accessLogSettings"]
+    assert logged == {"destinationArn": arn.removesuffix(":*"), "format": conventions.ACCESS_LOG_FORMAT}
+    assert chalice_deploy.apply_api_settings(apigateway, "prod", api, "api", arn)["changed"] == []
+    # a stack without the group (made before it existed) changes no logging
+    assert chalice_deploy.access_log_operations({}, None) == []
+
+
 def test_the_rest_api_is_read_from_chalices_deployed_record(tmp_path):
     with pytest.raises(chalice_deploy.DeployError, match="chalice deploy"):
         chalice_deploy.deployed_rest_api("dev", tmp_path)

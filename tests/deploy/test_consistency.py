@@ -107,7 +107,21 @@ def test_path_a_names_only_functions_the_app_declares_and_every_one_is_watched()
     assert named == declared                  # and no function goes unwatched
     groups = {g["Properties"]["LogGroupName"]["Fn::Sub"] for g in watchers(template).values()
               if g["Type"] == "AWS::Logs::LogGroup"}
-    assert groups == {f"/aws/lambda/{name}" for name in declared}
+    assert groups == {f"/aws/lambda/{name}" for name in declared} | {"/aws/apigateway/lampungin-${Stage}-access"}
+
+
+def test_the_api_writes_its_access_log_into_the_stacks_own_group_without_personal_data():
+    for template in (path_a(), json.loads((ROOT / "infra" / "chalice-merge.json").read_text())):
+        group = template["Resources"]["ApiAccessLogGroup"]["Properties"]
+        assert group["RetentionInDays"] == {"Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "LogRetentionDays"]}
+        assert template["Resources"]["ApiGatewayAccount"]["Condition"] == "ManagesApiGatewayAccount"
+    merged = json.loads((ROOT / "infra" / "chalice-merge.json").read_text())
+    setting = merged["Resources"]["RestAPI"]["Properties"]["AccessLogSetting"]
+    assert setting["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    fields = json.loads(setting["Format"])             # one JSON object per request
+    assert {"request_id", "route", "status", "latency_ms", "error"} <= set(fields)
+    assert not any(word in setting["Format"] for word in ("sourceIp", "userAgent", "identity", "querystring"))
+    assert setting["Format"] == conventions.ACCESS_LOG_FORMAT
 
 
 @pytest.mark.slow
@@ -122,7 +136,7 @@ def test_path_b_names_functions_by_reference_to_the_stacks_own_functions(path_b,
     assert named == functions, sorted(named ^ functions)
     groups = {g["Properties"]["LogGroupName"]["Fn::Sub"] for g in watchers(path_b).values()
               if g["Type"] == "AWS::Logs::LogGroup"}
-    assert groups == {f"/aws/lambda/${{{f}}}" for f in functions}
+    assert groups == {f"/aws/lambda/${{{f}}}" for f in functions} | {"/aws/apigateway/lampungin-${Stage}-access"}
     # the generated secret reaches only the functions that read it, as a dynamic reference
     for which in conventions.FUNCTIONS:
         env = path_b["Resources"][conventions.logical_function(which)]["Properties"].get("Environment", {})

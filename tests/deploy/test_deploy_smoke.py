@@ -284,8 +284,17 @@ def test_every_route_takes_any_other_method_to_the_app_and_the_gateway_answers_i
     for doc in sent:
         assert doc[gateway.RESPONSES] == gateway.gateway_responses("'*'")
     assert stage["api_settings_run"]["api"]["changed"] == ["/*/*/throttling/rateLimit",
-                                                           "/*/*/throttling/burstLimit"]
+                                                           "/*/*/throttling/burstLimit",
+                                                           "/accessLogSettings/destinationArn",
+                                                           "/accessLogSettings/format"]
     assert_stage_throttling(stage["session"])
+    # the access log goes to the group the infra stack made (with the stage's retention)
+    gateway_client = stage["session"].client("apigateway")
+    logged = gateway_client.get_stage(restApiId=rest_api(stage["session"])["id"], stageName="api")["accessLogSettings"]
+    groups = stage["session"].client("logs").describe_log_groups(
+        logGroupNamePrefix=conventions.access_log_group(STAGE))["logGroups"]
+    assert [g["arn"].removesuffix(":*") for g in groups] == [logged["destinationArn"]]
+    assert logged["format"] == conventions.ACCESS_LOG_FORMAT
 
 
 def state_object(session) -> bytes:

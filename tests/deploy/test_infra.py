@@ -115,7 +115,8 @@ def test_duration_alarms_fire_at_80_percent_of_each_functions_timeout_in_each_st
 def test_every_function_has_a_log_group_that_expires():
     groups = resources_of("AWS::Logs::LogGroup")
     assert {g["Properties"]["LogGroupName"]["Fn::Sub"] for g in groups.values()} == {
-        f"/aws/lambda/lampungin-${{Stage}}{suffix}" for suffix in conventions.FUNCTIONS.values()}
+        f"/aws/lambda/lampungin-${{Stage}}{suffix}" for suffix in conventions.FUNCTIONS.values()} | {
+        "/aws/apigateway/lampungin-${Stage}-access"}          # and the API's access log
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == {
             "Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "LogRetentionDays"]}
