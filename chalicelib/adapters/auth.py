@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import re
 import threading
-
-import jwt
+from typing import TYPE_CHECKING
 
 from ..domain.governments import PROVINCE, government_of
 from ..domain.model import Actor, Role
 from ..domain.staff import STAFF_DIRECTORY_ROLES
+
+if TYPE_CHECKING:
+    import jwt
 
 ALGORITHMS = ["RS256"]
 OPD_ROLES = (Role.OPERATOR, Role.SUPERVISOR)
@@ -38,6 +40,10 @@ class TokenVerifier:
                  issuer: str | None = None, audience: str | None = None):
         if not (jwks_url or jwks_path):
             raise ValueError("TokenVerifier needs AUTH_JWKS_URL or AUTH_JWKS_PATH")
+        # lazy: PyJWT with cryptography is ~40 ms of import; the API Lambda pays it when it builds
+        # the verifier (the first request with a token), not at cold start
+        import jwt
+        self._jwt = jwt
         self._jwks_url, self._jwks_path = jwks_url, jwks_path
         self._issuer, self._audience = issuer, audience
         self._client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600) if jwks_url else None
@@ -48,14 +54,14 @@ class TokenVerifier:
         with self._lock:
             if self._keys is None:
                 with open(self._jwks_path or "", encoding="utf-8") as fh:     # set: no URL
-                    jwk_set = jwt.PyJWKSet.from_dict(json.load(fh))
+                    jwk_set = self._jwt.PyJWKSet.from_dict(json.load(fh))
                 self._keys = {k.key_id: k for k in jwk_set.keys}
             return self._keys
 
     def _signing_key(self, token: str):
         if self._client is not None:
             return self._client.get_signing_key_from_jwt(token).key
-        kid = jwt.get_unverified_header(token).get("kid")
+        kid = self._jwt.get_unverified_header(token).get("kid")
         keys = self._file_keys()
         if kid not in keys:
             self._keys = None            # the dev stack may have rotated its key: reload once
@@ -71,12 +77,12 @@ class TokenVerifier:
             raise Unauthenticated("malformed bearer token")
         token = authorization[7:].strip()
         try:
-            claims = jwt.decode(
+            claims = self._jwt.decode(
                 token, self._signing_key(token), algorithms=ALGORITHMS, issuer=self._issuer,
                 audience=self._audience,
                 options={"require": ["exp", "sub"], "verify_aud": self._audience is not None},
             )
-        except (jwt.PyJWTError, ValueError, TypeError, KeyError, OSError) as exc:
+        except (self._jwt.PyJWTError, ValueError, TypeError, KeyError, OSError) as exc:
             # TypeError: PyJWT 2.15 raises it for a signed `"iss": [...]`; whatever the token
             # holds, a token that cannot be verified is a 401, never a 500
             raise Unauthenticated(str(exc)) from None

@@ -34,7 +34,8 @@ PATH = "/v1/complaints/{complaint_id}/attachments"
 class NewAttachment(BaseModel):
     """What the client is about to upload; the upload itself must then be exactly this."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+    # defer_build: each model is built at its first use, not at cold start
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True, defer_build=True)
     filename: str = Field(min_length=1, max_length=MAX_FILENAME, description="e.g. jalan-rusak.jpg")
     content_type: str = Field(min_length=1, max_length=64,
                               description="image/jpeg, image/png, image/webp, image/heic or application/pdf")

@@ -21,7 +21,8 @@ REASON_MAX = 2000
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+    # defer_build: each model is built at its first use, not at cold start
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True, defer_build=True)
 
 
 def _text(min_length: int, max_length: int):
@@ -177,6 +178,7 @@ class TimelineEvent(BaseModel):
     """One element of GET /v1/complaints/{id}/timeline (response shape, for the OpenAPI): only
     the events and fields domain/policy.py lets the caller see. `note` is null when the caller
     may not read it; `actor_id` and `data` appear only when the caller may read them."""
+    model_config = ConfigDict(defer_build=True)
 
     at: str                                  # ISO-8601 UTC
     type: str                                # submitted, claimed, assigned_to, ..., staff_note
@@ -258,6 +260,7 @@ class PreferencesOut(BaseModel):
     """GET, PUT and DELETE /v1/me/preferences (response shape, for the OpenAPI): the caller's
     stored preferences, or the defaults (language id, no channels) when none are stored (DELETE
     answers the defaults now in force). Never anyone else's: there is no route by sub."""
+    model_config = ConfigDict(defer_build=True)
 
     email: str | None = None
     phone: str | None = Field(default=None, description="E.164, +628…")

@@ -78,8 +78,9 @@ PythonMatcher (same compiled JSON, plain Python) for comparison.
 
 All times are aware datetimes (UTC stored, WIB dates: chalicelib/domain/times.py); nothing here calls now().
 """
+from typing import TYPE_CHECKING
+
 from ..domain.clocks import ClockPolicy
-from .bundle import RulesBundle, clear_cache, load_bundle
 from .model import (
                     CalendarLapsed,
                     Category,
@@ -98,6 +99,21 @@ from .model import (
                     UnknownCategory,
 )
 from .templates import TemplateError, Templates, UnknownTemplate
+
+if TYPE_CHECKING:
+    from .bundle import RulesBundle, clear_cache, load_bundle
+
+_FROM_BUNDLE = ("RulesBundle", "clear_cache", "load_bundle")
+
+
+def __getattr__(name: str):
+    """The bundle's names on first use: importing `chalicelib.rules.model` (an exception class
+    the API catches) must not load the bundle module, its source hashing and importlib.metadata
+    (~25 ms of every Lambda's cold start)."""
+    if name in _FROM_BUNDLE:
+        from . import bundle  # lazy: see above
+        return getattr(bundle, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["RulesBundle", "load_bundle", "clear_cache", "CalendarLapsed", "Category", "ClockAction",
            "ClockPolicy", "Decision", "Government", "Jurisdiction", "NotOnboarded", "Opd", "ParameterLapsed",
