@@ -16,12 +16,13 @@ import hmac
 import json
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-LOOPBACK = "127.0.0.1"
+from .loopback import LoopbackServer
+
 PAGE = 50
 INBOX, UPDATES = "disposisi.jsonl", "updates.jsonl"
 _UPDATE = re.compile(r"/v1/laporan/([A-Za-z0-9-]{1,64})/tindak-lanjut")
@@ -51,8 +52,7 @@ class FakeLapor:
     def __init__(self, directory: Path | str, token: str) -> None:
         self.directory, self.token = Path(directory), token
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer("fake-lapor")
 
     def start(self) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -61,21 +61,10 @@ class FakeLapor:
         class Handler(_Handler):
             lapor = fake
 
-        self._server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-lapor", daemon=True)
-        self._thread.start()
-        return f"http://{LOOPBACK}:{self._server.server_address[1]}"
+        return self._server.start(Handler)
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._server.stop()
 
     def authorized(self, header: str | None) -> bool:
         scheme, _, value = (header or "").partition(" ")

@@ -23,14 +23,14 @@ from datetime import datetime, timezone
 from email import policy
 from email.parser import BytesParser
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 from aiosmtpd.controller import Controller
 
-LOOPBACK = "127.0.0.1"
+from .loopback import LOOPBACK, LoopbackServer
 
 
 # --- e-mail ---------------------------------------------------------------------------------------
@@ -119,8 +119,7 @@ class FakeTwilio:
         self.fail_numbers: set[str] = set()
         self._lock = threading.Lock()
         self._messages: list[dict[str, Any]] = []
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer("fake-twilio")
 
     def start(self) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -129,21 +128,10 @@ class FakeTwilio:
         class Handler(_TwilioHandler):
             twilio = fake
 
-        self._server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-twilio", daemon=True)        # stop() in 50 ms
-        self._thread.start()
-        return f"http://{LOOPBACK}:{self._server.server_address[1]}"
+        return self._server.start(Handler)
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._server.stop()
 
     def messages(self) -> list[dict[str, Any]]:
         with self._lock:
