@@ -8,6 +8,7 @@ to clocks started later. Pauses are the engine's business: it counts the stretch
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from ..domain.clocks import ClockPolicy
@@ -96,7 +97,8 @@ def service_levels(bundle, at: datetime, government: str = PROVINCE) -> dict:
                        "references": dict(p.references),
                        "description": {"id": length_id, "en": length_en}})
     sanctions = [{"rule_id": r["id"], "level": r["then"]["level"], "subject_type": r["then"]["subject"],
-                  "reference": r["reference"], "description": r["description"]}
+                  "reference": r["reference"],
+                  "description": {lang: published_text(text) for lang, text in r["description"].items()}}
                  for r in bundle.data.get("sanction_rules", [])
                  if r["effective"]["from"] <= on.isoformat()
                  and (r["effective"]["until"] is None or on.isoformat() < r["effective"]["until"])]
@@ -104,3 +106,15 @@ def service_levels(bundle, at: datetime, government: str = PROVINCE) -> dict:
     return {"rules_version": bundle.version, "at": on.isoformat(), "timezone": "Asia/Jakarta",
             "government": government, "clocks": clocks, "sanctions": sanctions,
             "calendar_years": [calendar.first_year, calendar.last_year]}
+
+
+_LATE = re.compile(r"\s*\(\{late\}\)")
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def published_text(template: str) -> str:
+    """A sanction rule's description as the public reads it in GET /v1/rules, where no case fills
+    its placeholders: "(how late)" is left out, any other fact (`{misses}`, `{opd}`,
+    `{used_percent}`) reads as "…" — never a raw `{name}` on a public page."""
+    return _PLACEHOLDER.sub("…", _LATE.sub("", template))
+

@@ -246,3 +246,18 @@ def test_the_service_levels_on_a_date(api, at, status):
         assert body["error"]["details"][0]["field"] == "at"
     city = api.get(f"/v1/rules?government={CITY}&at=2025-06-01")
     assert city[0] == 422 and city[1]["error"]["details"][0]["code"] == "no_rules_in_force"   # city's own from 2026
+
+
+def test_the_published_sanction_rules_read_as_text_without_placeholders(api):
+    """GET /v1/rules is read by the public board: no case fills a rule's `{placeholders}`, so none
+    may show (issue 14: one language, no codes)."""
+    for government in ("", "?government=BANDARLAMPUNG"):
+        status, body = api.get(f"/v1/rules{government}")
+        assert status == 200 and body["sanctions"]
+        for rule in body["sanctions"]:
+            for lang in ("id", "en"):
+                text = rule["description"][lang]
+                assert "{" not in text and "}" not in text and "()" not in text, (rule["rule_id"], text)
+    miss = next(r for r in api.get("/v1/rules")[1]["sanctions"] if r["rule_id"] == "sanction.operator.miss")
+    assert miss["description"]["id"] == "Operator melewatkan batas waktu tindak lanjut."
+    assert miss["description"]["en"] == "The operator missed the follow-up deadline."
