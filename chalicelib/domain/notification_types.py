@@ -26,7 +26,7 @@ COMMON = frozenset({"complaint_id", "title", "category", "opd", "status", "at"})
 CITIZEN_EVENTS = ("submitted", "claimed", "assigned_to", "followed_up", "approved", "returned",
                   "transferred", "forwarded", "handed_over", "rejected", "info_requested")
 
-_SANCTION = frozenset({"clock", "due_at", "hours_late", "explanation", "subject"})
+_SANCTION = frozenset({"clock", "due_at", "hours_late", "late", "explanation", "subject"})
 
 TYPES: dict[str, frozenset[str]] = {
     **{f"citizen.{e}": COMMON for e in CITIZEN_EVENTS},
@@ -61,7 +61,8 @@ PLACEHOLDER_MEANING = {
     "jurisdiction_contact": "that government's contact details (rules/routing/jurisdictions.yaml)",
     "clock": "which deadline: tindak lanjut / persetujuan (follow-up / approval)",
     "due_at": "the deadline, in WIB",
-    "hours_late": "hours past the deadline",
+    "hours_late": "hours past the deadline (a number: 1,5 / 1.5)",
+    "late": "how late, in words: 'tercatat tepat pada batas waktu', '25 menit terlambat', '1,5 jam terlambat'",
     "explanation": "the rule's explanation of the sanction, warning or report",
     "subject": "who answers for it: the operator, the operator desk or the OPD",
 }

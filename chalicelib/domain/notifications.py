@@ -25,6 +25,7 @@ from .notification_types import CITIZEN_EVENTS
 from .policy import visible_event
 from .sanctions import OPERATOR_DESK, Sanction
 from .times import format_wib
+from .wording import late_text, number_text
 from .words import CLOCK_WORDS, STATUS_WORDS, SUBJECT_WORDS, word
 
 FORGOTTEN = "forgotten:"        # a reporter who used the right to be forgotten is told nothing
@@ -161,7 +162,8 @@ def for_sanction(s: Sanction, complaint: Complaint | None, *, staff: Staff, name
         "category": names.category(c.category if c else None), "opd": names.opd(s.opd),
         "status": _both(STATUS_WORDS, c.status.value if c else None), "at": _wib(s.issued_at),
         "clock": _both(CLOCK_WORDS, s.clock), "due_at": _wib(s.due_at),
-        "hours_late": {"id": f"{s.hours_late:.1f}".replace(".", ","), "en": f"{s.hours_late:.1f}"},
+        "hours_late": {lang: number_text(round(s.hours_late, 1), lang) for lang in ("id", "en")},
+        "late": {lang: late_text(s.hours_late, lang) for lang in ("id", "en")},
         "explanation": dict(s.summary or s.explanation), "subject": _both(SUBJECT_WORDS, subject)}
     fan = _Fanout(c or _placeholder(s), f"sanction:{s.id}", s.issued_at, base)
     person = [s.subject_id] if s.subject_type == "operator" and not desk else []

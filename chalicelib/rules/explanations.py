@@ -10,14 +10,9 @@ from __future__ import annotations
 
 import math
 
+from ..domain.wording import late_text, number_text
+
 LANGS = ("id", "en")
-# {late} in a rule's description: how late the clock was missed, in words (from the fact hours_late)
-LATE = {"id": {"zero": "tercatat tepat pada batas waktu", "seconds": "kurang dari 1 menit terlambat",
-               "minutes": "{n} menit terlambat", "minute": "{n} menit terlambat",
-               "hours": "{n} jam terlambat", "hour": "{n} jam terlambat"},
-        "en": {"zero": "recorded at the deadline", "seconds": "less than a minute late",
-               "minutes": "{n} minutes late", "minute": "{n} minute late",
-               "hours": "{n} hours late", "hour": "{n} hour late"}}
 YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
 WORDS = {"id": ("Aturan", "Tingkat", "Dasar", "Fakta", "Parameter", "berlaku sejak", "Versi aturan"),
          "en": ("Rule", "Level", "Reference", "Facts", "Parameters", "in force since", "Rules version")}
@@ -30,15 +25,6 @@ class _Facts(dict):
         return "{" + key + "}"
 
 
-def number_text(value: float, lang: str = "en") -> str:
-    """A number as a reader of `lang` writes it: whole numbers plainly, others with at most two
-    decimals and the language's decimal mark (Indonesian 1,5; English 1.5)."""
-    if float(value).is_integer():
-        return str(int(value))
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "id" else text
-
-
 def show(value, lang: str = "en") -> str:
     """A fact's value in `lang`: numbers with its decimal mark, true/false as yes/no (ya/tidak)."""
     if isinstance(value, bool):
@@ -46,24 +32,6 @@ def show(value, lang: str = "en") -> str:
     if isinstance(value, (int, float)) and math.isfinite(value):
         return number_text(value, _lang(lang))
     return str(value)
-
-
-def late_text(hours, lang: str = "en") -> str:
-    """How late a deadline was missed, in words: at the deadline itself, under a minute, in minutes
-    below an hour, else in hours ("tercatat tepat pada batas waktu", "25 menit terlambat",
-    "1,5 jam terlambat"; "recorded at the deadline", "25 minutes late", "1.5 hours late")."""
-    words = LATE[_lang(lang)]
-    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not math.isfinite(hours):
-        return words["hours"].format(n=str(hours))
-    if hours <= 0:
-        return words["zero"]
-    minutes = round(hours * 60)
-    if minutes < 1:
-        return words["seconds"]
-    if minutes < 60:
-        return words["minute" if minutes == 1 else "minutes"].format(n=minutes)
-    n = number_text(round(hours, 2), _lang(lang))
-    return words["hour" if n == "1" else "hours"].format(n=n)
 
 
 def shown_facts(facts: dict, lang: str) -> dict:

@@ -170,3 +170,21 @@ def test_a_kabupaten_kotas_report_reaches_its_own_inspectorate_else_the_province
     assert [w for w, _ in who(for_sanction(pesawaran, c, staff=staff, names=Names()))] == ["insp-1"]
     assert [w for w, _ in who(for_sanction(sanction("report", "opd", "DINKES", "approval"), c, staff=staff,
                                            names=Names()))] == ["insp-1"]
+
+
+def test_staff_are_told_how_late_in_words_never_zero_hours():
+    """A sanction recorded at the deadline itself reads "tercatat tepat pada batas waktu", not
+    "terlewat 0,0 jam" (issue 14: one language, said plainly); the rendered text has it too."""
+    from dataclasses import replace
+
+    from chalicelib.rules.bundle import load_bundle
+    c, _ = story()
+    for hours, id_words, en_words in ((0.0, "tercatat tepat pada batas waktu", "recorded at the deadline"),
+                                      (0.25, "15 menit terlambat", "15 minutes late"),
+                                      (1.5, "1,5 jam terlambat", "1.5 hours late")):
+        [d, _] = for_sanction(replace(sanction("sanction"), hours_late=hours), c, staff=STAFF, names=Names())
+        assert (d.params_in("id")["late"], d.params_in("en")["late"]) == (id_words, en_words)
+        _, body = load_bundle().templates.render("staff.sanction", "id", d.params_in("id"))
+        assert f"({id_words})" in body and "0,0 jam" not in body and "{" not in body
+        _, body = load_bundle().templates.render("staff.sanction", "en", d.params_in("en"))
+        assert f"({en_words})" in body and "{" not in body
