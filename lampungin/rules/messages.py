@@ -100,7 +100,10 @@ MESSAGES = {
     "regions_data": ("{id}", "{en}"),     # worded by lampungin/rules/regions.check_regions
     "case_first_event": ("contoh '{case}': linimasa harus dimulai dengan 'diajukan', bukan '{event}'",
                          "case '{case}': a timeline starts with 'diajukan', not '{event}'"),
-    "case_error": ("contoh '{case}' tidak bisa dijalankan: {detail}", "case '{case}' could not run: {detail}"),
+    # the detail is Python's own text, in English: shown only with LANG=en, never inside Indonesian
+    "case_error": ("contoh '{case}' tidak bisa dijalankan karena kesalahan di dalam perangkat aturan; "
+                   "rinciannya (dalam bahasa Inggris) tampil dengan LANG=en",
+                   "case '{case}' could not run: {detail}"),
     # issue 14: what a careful reviewer catches (dates that do not exist, numbers out of range,
     # misspelt names, calendar days that contradict each other or the calendar)
     "bad_date": ("tanggal {text} tidak ada: {why}", "the date {text} does not exist: {why}"),

@@ -53,14 +53,32 @@ def _figure(width: float, height: float):
     return fig, fig.add_subplot()
 
 
-def _grouped(labels: list[str], series: list[tuple[str, list[float], str]], title: str, ylabel: str) -> str:
+def _num(value: float, lang: str) -> str:
+    """A chart's number as the reader writes it (Indonesian 0,5; English 0.5)."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def _axis_numbers(ax, lang: str, *, absolute: bool = False) -> None:
+    """Tick labels of both axes in the reader's decimal mark (matplotlib writes 0.2 whatever the
+    language); `absolute`: the left of a diverging chart counts removals, shown without a sign."""
+    # lazy: see _svg
+    from matplotlib.ticker import FuncFormatter
+    shown = FuncFormatter(lambda v, _pos: _num(abs(v) if absolute else v, lang))
+    ax.xaxis.set_major_formatter(shown)
+    ax.yaxis.set_major_formatter(shown)
+
+
+def _grouped(labels: list[str], series: list[tuple[str, list[float], str]], title: str, ylabel: str,
+             lang: str = "en") -> str:
     """Vertical bars, one group per label, one bar per series."""
     fig, ax = _figure(max(4.0, 1.6 * len(labels) + 1.5), 3.4)
     width = 0.8 / max(1, len(series))
     for i, (name, values, colour) in enumerate(series):
         xs = [x + (i - (len(series) - 1) / 2) * width for x in range(len(labels))]
         bars = ax.bar(xs, values, width, label=name, color=colour)
-        ax.bar_label(bars, labels=[f"{v:g}" for v in values], fontsize=8, padding=2)
+        ax.bar_label(bars, labels=[_num(v, lang) for v in values], fontsize=8, padding=2)
+    _axis_numbers(ax, lang)
     ax.set_xticks(range(len(labels)), labels)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
@@ -69,12 +87,14 @@ def _grouped(labels: list[str], series: list[tuple[str, list[float], str]], titl
     return _svg(fig)
 
 
-def _diverging(labels: list[str], added: list[int], removed: list[int], title: str, t: dict) -> str:
+def _diverging(labels: list[str], added: list[int], removed: list[int], title: str, t: dict,
+               lang: str = "en") -> str:
     """Horizontal bars: what is added to the right, what is removed to the left."""
     fig, ax = _figure(7.0, max(2.0, 0.32 * len(labels) + 1.2))
     ys = list(range(len(labels)))[::-1]
     ax.barh(ys, added, color=ADDED, label=t["added"])
     ax.barh(ys, [-r for r in removed], color=REMOVED, label=t["removed"])
+    _axis_numbers(ax, lang, absolute=True)
     ax.set_yticks(ys, labels)
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_title(title)
@@ -83,13 +103,14 @@ def _diverging(labels: list[str], added: list[int], removed: list[int], title: s
     return _svg(fig)
 
 
-def _league_chart(rows: list[tuple[str, float, float]], title: str, t: dict) -> str:
+def _league_chart(rows: list[tuple[str, float, float]], title: str, t: dict, lang: str = "en") -> str:
     fig, ax = _figure(7.0, max(2.0, 0.3 * len(rows) + 1.2))
     ys = list(range(len(rows)))[::-1]
     for y, (_, before, after) in zip(ys, rows, strict=True):
         ax.plot([before, after], [y, y], color="#bbbbbb", linewidth=2, zorder=1)
     ax.scatter([r[1] for r in rows], ys, color=BEFORE, label=t["before"], zorder=2)
     ax.scatter([r[2] for r in rows], ys, color=AFTER, label=t["after"], zorder=3)
+    _axis_numbers(ax, lang)
     ax.set_yticks(ys, [r[0] for r in rows])
     ax.set_xlim(0, 1)
     ax.set_title(title)
@@ -133,7 +154,7 @@ def render_html(report: dict, lang: str = "id") -> str:
     parts.append(f"<h2>{esc(t['totals'])}</h2>")
     parts.append(_grouped(labels, [(t["before"], [totals[k]["before"] for k in KINDS], BEFORE),
                                    (t["after"], [totals[k]["after"] for k in KINDS], AFTER)],
-                          h["chart_totals"], h["count"]))
+                          h["chart_totals"], h["count"], lang))
     parts.append(_table([t["kind"], t["before"], t["after"], t["added"], t["removed"]],
                         [[w[k], *_counts(totals[k], lang)] for k in KINDS]))
 
@@ -147,7 +168,7 @@ def render_html(report: dict, lang: str = "id") -> str:
             by_opd[r["opd"]][1] += r["removed"]
         top = sorted(by_opd.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))[:TOP]
         parts.append(_diverging([k for k, _ in top], [v[0] for _, v in top], [v[1] for _, v in top],
-                                h["chart_opd"], t))
+                                h["chart_opd"], t, lang))
     parts.append(_group_table(changed, "opd", "OPD", t, w, lang, h))
 
     parts.append(f"<h2>{esc(t['by_level'])}</h2>")
@@ -157,7 +178,7 @@ def render_html(report: dict, lang: str = "id") -> str:
         parts.append(_grouped([f"{textwrap.fill(n, 16)}\n({w[r['kind']]})" for n, r in zip(names, levels, strict=True)],
                               [(t["before"], [r["before"] for r in levels], BEFORE),
                                (t["after"], [r["after"] for r in levels], AFTER)],
-                              h["chart_level"], h["count"]))
+                              h["chart_level"], h["count"], lang))
     parts.append(_group_table(levels, "level", t["level"], t, w, lang, h, every=True))
     parts.append(f"<h2>{esc(t['by_rule'])}</h2>")
     parts.append(_group_table(report["by_rule"], "rule_id", t["rule"], t, w, lang, h, every=True))
@@ -166,7 +187,7 @@ def render_html(report: dict, lang: str = "id") -> str:
     clocks = report["clocks"]
     parts.append(_grouped([w[c] for c in clocks], [(t["before"], [r["before"] for r in clocks.values()], BEFORE),
                                                    (t["after"], [r["after"] for r in clocks.values()], AFTER)],
-                          h["chart_clocks"], h["count"]))
+                          h["chart_clocks"], h["count"], lang))
     parts.append(_table([t["clock"], t["before"], t["after"], t["newly"], t["no_longer"]],
                         [[w[c], number(r["before"], lang), number(r["after"], lang),
                           "+" + number(r["newly_missed"], lang), "-" + number(r["no_longer_missed"], lang)]
@@ -201,7 +222,7 @@ def _league_part(report: dict, t: dict, h: dict, lang: str) -> list[str]:
     out = [f"<h2>{html.escape(t['league'].format(days=number(league['window_days'], lang)))}</h2>"]
     if not rows:
         return [*out, f"<p>{html.escape(h['none'])}</p>"]
-    out.append(_league_chart([(b["opd"], b["score"], a["score"]) for b, a in rows[:30]], h["chart_league"], t))
+    out.append(_league_chart([(b["opd"], b["score"], a["score"]) for b, a in rows[:30]], h["chart_league"], t, lang))
     rate = lambda r: "-" if r["followup"]["on_time_rate"] is None else f"{r['followup']['on_time_rate']:.0%}"
     rank = lambda r: "-" if r["rank"] is None else str(r["rank"])
     out.append(_table(["OPD", t["rank"], t["score"], t["on_time"], t["sanctions"], h["complaints"]],

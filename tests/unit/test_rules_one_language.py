@@ -385,15 +385,18 @@ def test_every_message_has_both_languages_with_the_same_fields():
 
     for code, texts in {**MESSAGES, "suggestion": SUGGESTION}.items():
         assert len(texts) == 2 and all(t.strip() for t in texts), code
-        if code != "regions_data":                   # worded by regions.py: {id} / {en} themselves
+        if code == "case_error":                     # Python's English detail: in the English text only
+            assert _names(texts[1]) - _names(texts[0]) == {"detail"}, code
+        elif code != "regions_data":                 # worded by regions.py: {id} / {en} themselves
             assert _names(texts[0]) == _names(texts[1]), code
 
 
 def test_every_table_of_words_has_both_languages_alike():
+    from chalicelib.domain import wording
     from chalicelib.rules import explanations
     from lampungin.rules import cli_words, explain, history, whatif, whatif_html
 
-    for table in (whatif.WORDS, history.TEXT, history.UNITS, explain.WORDS, explanations.LATE, whatif_html.HTML_TEXT):
+    for table in (whatif.WORDS, history.TEXT, history.UNITS, explain.WORDS, wording.LATE, whatif_html.HTML_TEXT):
         assert set(table) == {"id", "en"} and set(table["id"]) == set(table["en"])
         for key, text in table["id"].items():
             if isinstance(text, str):
@@ -403,3 +406,21 @@ def test_every_table_of_words_has_both_languages_alike():
         for key, texts in table.items():
             assert len(texts) == 2 and all(isinstance(t, str) and t for t in texts), key
     assert len(explanations.WORDS["id"]) == len(explanations.WORDS["en"])
+
+
+def test_a_case_that_cannot_run_says_so_in_one_language(monkeypatch):
+    """Python's own error text is English: the Indonesian message does without it and says where
+    to read it; the English one carries it."""
+    from lampungin.rules import cases
+    from lampungin.rules.source import RULES_DIR
+    bundle = cases.compiled_bundle(RULES_DIR)
+    case = cases.collect(load_sources(RULES_DIR))[0]
+
+    def broken(*args, **kwargs):
+        raise ValueError("something broke inside")
+    monkeypatch.setattr(cases, "play", broken)
+    result = cases.run_case(bundle, case)
+    [problem] = [p for p in result.failures if p.code == "case_error"]
+    indonesian, english = problem.message("id"), problem.message("en")
+    assert "something broke inside" not in indonesian and "LANG=en" in indonesian
+    assert "could not run: ValueError: something broke inside" in english

@@ -313,9 +313,16 @@ def test_the_command_writes_json_and_an_html_report_with_charts(capsys, monkeypa
     assert html.startswith("<!DOCTYPE html>") and '<html lang="id">' in html
     assert html.count("<svg") >= 5 and "Simulasi aturan Lampung In" in html and "<script" not in html
     assert f"+{added}" in html and "Klasemen OPD" in html
+    # the charts' numbers in the reader's decimal mark (the league chart's axis runs 0 to 1)
+    import re
+    shown = re.findall(r"<text[^>]*>([^<]*)</text>", html)
+    assert any(re.fullmatch(r"0,\d+", t.strip()) for t in shown), shown[:40]
+    assert not any(re.search(r"\d\.\d", t) for t in shown), [t for t in shown if re.search(r"\d\.\d", t)]
     monkeypatch.setenv("LANG", "en")
     run(capsys, "--rules", str(halved_dir), "--source", str(path), "--as-of", "2027-01-01", "--html", str(page))
-    assert "Lampung In rules simulation" in page.read_text(encoding="utf-8")
+    english = page.read_text(encoding="utf-8")
+    assert "Lampung In rules simulation" in english
+    assert any(re.fullmatch(r"0\.\d+", t.strip()) for t in re.findall(r"<text[^>]*>([^<]*)</text>", english))
 
 
 def test_no_change_is_said_plainly(capsys, monkeypatch, tmp_path):
