@@ -92,6 +92,7 @@ class Models:
     Event: type
     Idempotency: type
     Quota: type          # a citizen's daily-limit window, beside the idempotency records
+    LaporCursor: type    # where the SP4N-LAPOR! exchange goes on from (same table, key "lapor:cursor")
     Clock: type
     ClockSummary: type
     Sanction: type
@@ -172,6 +173,8 @@ def _build(prefix: str, region: str) -> Models:
     slots: dict[str, Any] = {quota_slot(i): UnicodeAttribute(null=True) for i in range(QUOTA_SLOTS)}
     quota = model(      # same table, keys "quota:<hash>" (services/complaints.quota_key)
         "DailyQuotaItem", "idempotency", key=UnicodeAttribute(hash_key=True), **slots)   # stored times
+    lapor_cursor = model("LaporCursorItem", "idempotency", key=UnicodeAttribute(hash_key=True),
+                         cursor=UnicodeAttribute(null=True))
     def clock_keys() -> dict:       # each model gets its own attribute instances
         return dict(complaint_id=UnicodeAttribute(hash_key=True),
                     clock_key=UnicodeAttribute(range_key=True))
@@ -218,7 +221,8 @@ def _build(prefix: str, region: str) -> Models:
     progress = model(   # keys "complaint:<id>" / "progress": no `at_key`, so no index sees it
         "NotificationProgressItem", "notifications", indexed=False, **notification_keys(),
         seq=NumberAttribute())
-    return Models(Complaint=complaint, Event=event, Idempotency=idempotency, Quota=quota, Clock=clock,
+    return Models(Complaint=complaint, Event=event, Idempotency=idempotency, Quota=quota,
+                  LaporCursor=lapor_cursor, Clock=clock,
                   ClockSummary=summary, Sanction=sanction, Audit=audit, Notification=notification,
                   NotificationProgress=progress,
                   # the model binds its own copies of the indexes: use those
