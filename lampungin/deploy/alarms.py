@@ -62,6 +62,18 @@ THROTTLES_RUNBOOK = "lambda-throttles"
 DURATION_RUNBOOK = "lambda-duration"
 
 
+# What a bad release trips within minutes: release.py watches these while it shifts traffic (path
+# a) and CodeDeploy does (path b, DeploymentPreference.Alarms); any in ALARM moves every function
+# back to the version it served.
+RELEASE_ALARMS = (*(f"{logical_function(which)}ErrorsAlarm" for which in FUNCTIONS), "Api5xxAlarm",
+                  "SweepClockErrorsAlarm", "DeadLetterAlarm")
+
+
+def release_alarm_names(stage: str) -> list[str]:
+    """The release alarms' names in a stage (alarm_name with the stage filled in)."""
+    return [alarm_name(logical)["Fn::Sub"].replace("${Stage}", stage) for logical in RELEASE_ALARMS]
+
+
 def runbook(section: str) -> str:
     return f" Runbook: {RUNBOOK_FILE}#{section}"
 

@@ -8,9 +8,13 @@ REST API from a Swagger document it sends with `ImportRestApi` (first deploy) an
 (mode overwrite, every later deploy): whatever is not in that document is gone after a redeploy.
 So the document itself gets them, through botocore's public event hooks (`before-parameter-build`),
 on every deploy: the API's gateway responses and its ANY methods always come with the routes they
-belong to, in the same deployment. `chalice_deploy all` (tools/deploy) runs Chalice this way; a
-plain `chalice deploy` would leave API Gateway's defaults (and `chalice_deploy api-settings` then
-refuses the stage, saying so).
+belong to, in the same deployment. The same hooks point the API's integrations and the rules'
+targets (schedules, the bucket's events) at each function's alias `live`, so Chalice's update of
+a function's code reaches no caller until `chalice_deploy release` moves the alias (release.py);
+and a mapping the release moved onto the alias is shown to Chalice as on its function, else
+Chalice would make a second one beside it.
+`chalice_deploy all` (tools/deploy) runs Chalice this way; a plain `chalice deploy` would leave
+API Gateway's defaults (and `chalice_deploy api-settings` then refuses the stage, saying so).
 
 The functions' secrets come the same way: `chalice_deploy deploy` puts them (read from Secrets
 Manager) into this process's environment as $LAMPUNGIN_FUNCTION_SECRETS, {function name:
@@ -25,6 +29,7 @@ import os
 import sys
 
 from .gateway import extend_swagger
+from .release import qualify_swagger, qualify_targets, unqualify_mapping
 
 OPERATIONS = ("ImportRestApi", "PutRestApi")
 FUNCTION_OPERATIONS = ("CreateFunction", "UpdateFunctionConfiguration")
@@ -32,13 +37,14 @@ SECRETS_ENV = "LAMPUNGIN_FUNCTION_SECRETS"        # chalice_deploy.SECRETS_ENV
 
 
 def extend_body(params, **_) -> None:
-    """botocore `before-parameter-build` handler: the Swagger body, extended (idempotent)."""
+    """botocore `before-parameter-build` handler: the Swagger body, extended, its integrations
+    invoking each function's alias `live` (release.py) (idempotent)."""
     raw = params.get("body")
     if raw is None:
         return
     doc = json.loads(raw)
     if isinstance(doc, dict) and isinstance(doc.get("paths"), dict):
-        params["body"] = json.dumps(extend_swagger(doc)).encode()
+        params["body"] = json.dumps(qualify_swagger(extend_swagger(doc))).encode()
 
 
 def secrets_adder(secrets: dict[str, dict[str, str]]):
@@ -66,6 +72,8 @@ def install() -> None:
         session = original(*args, **kwargs)
         for op in OPERATIONS:
             session.register(f"before-parameter-build.api-gateway.{op}", extend_body)
+        session.register("before-parameter-build.events.PutTargets", qualify_targets)
+        session.register("after-call.lambda.GetEventSourceMapping", unqualify_mapping)
         if secrets:
             for op in FUNCTION_OPERATIONS:
                 session.register(f"before-parameter-build.lambda.{op}", secrets_adder(secrets))

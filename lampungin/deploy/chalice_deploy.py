@@ -5,6 +5,7 @@
     python -m lampungin.deploy.chalice_deploy stream-settings --stage dev [--stack lampungin-dev-infra]
     python -m lampungin.deploy.chalice_deploy deploy          --stage dev   # chalice deploy (chalice_cli), locked
     python -m lampungin.deploy.chalice_deploy api-settings    --stage dev
+    python -m lampungin.deploy.chalice_deploy release         --stage dev [--strategy AllAtOnce]
     python -m lampungin.deploy.chalice_deploy all             --stage dev   # all of them, in order, locked
     python -m lampungin.deploy.chalice_deploy delete          --stage dev   # chalice delete, locked
     python -m lampungin.deploy.chalice_deploy state           --stage dev   # the stored state and the lock
@@ -19,7 +20,10 @@ destination, the DLQ); Chalice's later deploys update only batch size and window
 stay, and running it again changes nothing. `deploy` runs `chalice deploy` through chalice_cli.py,
 which gives the REST API our gateway responses and ANY methods (gateway.py); `api-settings` then
 checks they are there and sets the stage's throttling (conventions.API_THROTTLING), which API
-Gateway keeps across later deploys: running it again changes nothing.
+Gateway keeps across later deploys: running it again changes nothing. `release` publishes a
+version of every function and moves its alias `live` (which every caller invokes) to it — at once
+in dev, as a canary watched by the release alarms in staging and prod, rolled back when one fires
+(release.py); `all` ends with it.
 
 `deploy`, `delete` and `all` run under the stage's lock with Chalice's deployed state kept in the
 stage's deploy-state bucket (state.py): fetched before Chalice runs, saved after, so a second
@@ -40,7 +44,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import conventions, state
+from . import conventions, release, state
 from .app_settings import GENERATED_SECRETS, PASSED_THROUGH, SECRETS, output_name, secret_output
 from .package import PackageError, check_vendored
 
@@ -190,11 +194,17 @@ def _differs(current: dict, wanted: dict) -> dict:
 
 
 def mappings_of(lambda_client, function: str, stream_arn: str) -> list[dict]:
-    """The stream's mappings that invoke `function` (by ARN: Chalice created them with the ARN)."""
+    """The stream's mappings that invoke `function` (by ARN: Chalice created them with the ARN;
+    after a release they invoke its alias, `<ARN>:live`)."""
     arn = lambda_client.get_function(FunctionName=function)["Configuration"]["FunctionArn"]
     pages = lambda_client.get_paginator("list_event_source_mappings").paginate(EventSourceArn=stream_arn)
     return [m for page in pages for m in page["EventSourceMappings"]
-            if m["FunctionArn"].split(":$")[0] == arn.split(":$")[0]]
+            if _unqualified(m["FunctionArn"]) == _unqualified(arn)]
+
+
+def _unqualified(arn: str) -> str:
+    """A function's ARN without a version or alias (`…:function:name[:qualifier]`)."""
+    return ":".join(arn.split(":")[:7])
 
 
 def apply_stream_settings(lambda_client, stage: str, stream_arn: str, dlq_arn: str, *,
@@ -371,7 +381,10 @@ def _state(args, session):
 
 def _locked(args, session, store, lock, command: str, run) -> int:
     owner = state.default_owner(state.caller_identity(session))
-    return state.with_state(store, lock, Path(args.project_dir), command, run, owner=owner,
+    seconds = state.LOCK_SECONDS
+    if command in ("release", "all"):       # the lock outlasts the traffic shift
+        seconds += sum(hold for _, hold in release.steps(args.strategy or release.RELEASE_STRATEGIES[args.stage]))
+    return state.with_state(store, lock, Path(args.project_dir), command, run, owner=owner, seconds=seconds,
                             say=lambda line: print(line, file=sys.stderr))
 
 
@@ -406,6 +419,25 @@ def cmd_api_settings(args) -> int:
     return 0
 
 
+def run_release(session, args) -> int:
+    try:
+        report = release.release(session.client("lambda"), session.client("cloudwatch"), args.stage,
+                                 strategy=args.strategy, say=lambda line: print(line, file=sys.stderr))
+    except release.ReleaseError as exc:
+        print(f"deploy: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps({"release": report}))
+    return 0
+
+
+def cmd_release(args) -> int:
+    """Publish and shift every function's alias `live` to its new version (release.py), under the
+    stage's lock: nothing else deploys the stage meanwhile."""
+    session = _session(args.region)
+    _, store, lock = _state(args, session)
+    return _locked(args, session, store, lock, "release", lambda: run_release(session, args))
+
+
 def cmd_state(args) -> int:
     """What is stored for the stage (its resources) and who holds its lock, as JSON."""
     session = _session(args.region)
@@ -436,7 +468,7 @@ def cmd_unlock(args) -> int:
 
 def cmd_all(args) -> int:
     """stage-config and check, then — under one lock, with the stored state — deploy,
-    stream-settings and api-settings."""
+    stream-settings, api-settings and release."""
     cmd_stage_config(args)
     if cmd_check(args):
         return 1
@@ -453,9 +485,10 @@ def cmd_all(args) -> int:
                                          outputs["DeadLetterQueueArn"])
         api = deployed_rest_api(args.stage, Path(args.project_dir))
         api_stage = load_config(_config_path(args)).get("api_gateway_stage", "api")
-        settings = apply_api_settings(session.client("apigateway"), args.stage, api["rest_api_id"], api_stage)
+        settings = apply_api_settings(session.client("apigateway"), args.stage, api["rest_api_id"], api_stage,
+                                      outputs.get("ApiAccessLogGroupArn"))
         print(json.dumps({"stage": args.stage, "mappings": mappings, "api": settings}))
-        return 0
+        return run_release(session, args)
 
     return _locked(args, session, store, lock, "all", run)
 
@@ -469,7 +502,8 @@ def build_parser() -> argparse.ArgumentParser:
                               ("stream-settings", cmd_stream_settings, "apply the event-source settings"),
                               ("deploy", cmd_deploy, "chalice deploy, with the REST API's own answers"),
                               ("api-settings", cmd_api_settings, "check the REST API, set the stage throttling"),
-                              ("all", cmd_all, "stage-config, check, deploy, stream-settings, api-settings"),
+                              ("release", cmd_release, "shift every function's alias live to its new version"),
+                              ("all", cmd_all, "stage-config, check, deploy, stream-settings, api-settings, release"),
                               ("delete", cmd_delete, "chalice delete of the stored deployment, locked"),
                               ("state", cmd_state, "show the stored deployed state and the lock"),
                               ("unlock", cmd_unlock, "remove an expired lock (--force: any lock)")):
@@ -479,6 +513,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--region", help="AWS region (default: your AWS configuration)")
         p.add_argument("--project-dir", default=str(ROOT),
                        help="the Chalice project (default: this checkout)")
+        if name in ("release", "all"):
+            p.add_argument("--strategy", choices=release.PREDEFINED,
+                           help="how traffic moves (default per stage: " + ", ".join(
+                               f"{k} {v}" for k, v in release.RELEASE_STRATEGIES.items()) + ")")
         if name == "unlock":
             p.add_argument("--force", action="store_true", help="also a lock that has not expired")
         p.set_defaults(func=func)

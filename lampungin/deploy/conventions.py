@@ -29,6 +29,7 @@ FUNCTIONS = {"api": "", "stream": "-complaint_changes", "sweep": "-sweep",
 METRICS_NAMESPACE = "LampungIn"     # chalicelib/adapters/telemetry.py writes here (EMF)
 REST_API_NAME = APP_NAME            # Chalice names the REST API after the app, in both paths
 API_STAGE = "api"                   # .chalice/config.json api_gateway_stage (the URL's /api/)
+LIVE_ALIAS = "live"                 # every caller invokes <function>:live (release.py)
 
 # How long CloudWatch keeps the Lambdas' logs, per stage (log groups made by the templates in both
 # paths; without them Lambda creates groups that keep everything forever). Logs

@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 
 from .gateway import extend_sam
+from .release import sam_release
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "vendor"
@@ -164,15 +165,17 @@ def chalice_package(stage: str, out: Path) -> Path:
     if "Could not install dependencies" in proc.stdout + proc.stderr:
         raise PackageError("Chalice could not install some dependencies (listed above) and left "
                            "them out of the zip; refusing to ship it.")
-    add_any_methods(out / "sam.json")
+    finish_sam(out / "sam.json", stage)
     return out / "deployment.zip"
 
 
-def add_any_methods(sam_path: Path) -> None:
-    """Every route's path also takes ANY method to the API Lambda, which answers 405 in the
-    contract's shape (gateway.py): the part of the REST API that follows the route table."""
+def finish_sam(sam_path: Path, stage: str) -> None:
+    """What `chalice package` cannot say: every route's path also takes ANY method to the API
+    Lambda, which answers 405 in the contract's shape (gateway.py), and every function is released
+    through its alias `live` by CodeDeploy with the stage's strategy (release.py)."""
     sam = json.loads(sam_path.read_text(encoding="utf-8"))
-    sam_path.write_text(json.dumps(extend_sam(sam), indent=2) + "\n", encoding="utf-8")
+    sam = sam_release(extend_sam(sam), stage)
+    sam_path.write_text(json.dumps(sam, indent=2) + "\n", encoding="utf-8")
 
 
 def verify_zip(zip_path: Path) -> dict:

@@ -43,7 +43,7 @@ def path_b(tmp_path_factory) -> dict:
                            str(tmp / "out")], capture_output=True, text=True,
                           env={**__import__("os").environ, "AWS_DEFAULT_REGION": "ap-southeast-3"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    package.add_any_methods(tmp / "out" / "sam.json")
+    package.finish_sam(tmp / "out" / "sam.json", "prod")
     return json.loads((tmp / "out" / "sam.json").read_text())
 
 

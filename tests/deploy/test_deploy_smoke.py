@@ -162,7 +162,9 @@ def stage(aws_env, tmp_path_factory):
     deployed = tool(aws_env, project, "deploy")
     settings = json.loads(tool(aws_env, project, "stream-settings"))
     api_settings = json.loads(tool(aws_env, project, "api-settings"))
-    return {"session": session, "project": project, "outputs": outputs, "deploy_log": deployed,
+    released = json.loads(tool(aws_env, project, "release"))["release"]
+    return {"release_run": released, "session": session, "project": project, "outputs": outputs,
+            "deploy_log": deployed,
             "settings_run": settings, "api_settings_run": api_settings, "env": aws_env,
             "swagger": bodies, "config": json.loads(config.read_text())["stages"][STAGE],
             "config_path": config, "secrets": secrets, "clones": tmp_path_factory}
@@ -209,7 +211,9 @@ def test_each_delivery_worker_reads_its_own_channels_queue(stage):
         url = sqs.get_queue_url(QueueName=f"{conventions.table_prefix(STAGE)}notify-{channel}")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         (mapping,) = session.client("lambda").list_event_source_mappings(EventSourceArn=arn)["EventSourceMappings"]
-        assert mapping["FunctionArn"] == fns[conventions.function_name(STAGE, f"deliver_{channel}")]["FunctionArn"]
+        # on the function's alias since the release (moto 5.2 records the version behind it)
+        assert mapping["FunctionArn"].rsplit(":", 1)[0] == fns[conventions.function_name(
+            STAGE, f"deliver_{channel}")]["FunctionArn"]
         assert mapping["BatchSize"] == 1
 
 
@@ -228,7 +232,8 @@ def test_the_sweep_and_the_lapor_exchange_are_scheduled_every_five_minutes(stage
     for rule in rules:
         (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
         targets[target["Arn"]] = rule["ScheduleExpression"]
-    assert targets == {fns[conventions.function_name(STAGE, which)]["FunctionArn"]: "rate(5 minutes)"
+    # through the alias (chalice_cli.py qualifies Chalice's PutTargets; release.py)
+    assert targets == {fns[conventions.function_name(STAGE, which)]["FunctionArn"] + ":live": "rate(5 minutes)"
                        for which in ("sweep", "lapor")}
 
 
@@ -243,7 +248,8 @@ def test_uploads_in_the_stages_bucket_reach_the_upload_processor(stage):
     assert pattern["detail"]["bucket"]["name"] == [{"prefix": f"lampungin-{STAGE}-attachments"}]
     assert pattern["detail"]["object"]["key"] == [{"prefix": "uploads/"}]
     (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
-    assert target["Arn"] == functions(stage["session"])[conventions.function_name(STAGE, "upload")]["FunctionArn"]
+    upload = functions(stage["session"])[conventions.function_name(STAGE, "upload")]
+    assert target["Arn"] == upload["FunctionArn"] + ":live"
 
 
 def test_the_rest_api_serves_every_route_of_the_app(stage):
@@ -254,6 +260,28 @@ def test_the_rest_api_serves_every_route_of_the_app(stage):
     paths = {r["path"] for r in gateway.get_resources(restApiId=api["id"], limit=500)["items"]}
     assert set(chalice_app.routes) <= paths
     assert "Rest API URL" in stage["deploy_log"]
+
+
+def test_every_caller_reaches_the_functions_through_their_alias_live(stage):
+    """Safe releases (release.py): the REST API's integrations name `<api function>:live` in
+    every document Chalice sent; the first release made each alias, gave it Chalice's grants and
+    moved the stream's and the queues' mappings onto it."""
+    session = stage["session"]
+    lam = session.client("lambda")
+    api_arn = functions(session)[conventions.function_name(STAGE, "api")]["FunctionArn"]
+    uris = [method["x-amazon-apigateway-integration"]["uri"]
+            for body in stage["swagger"].glob("*.json")
+            for methods in json.loads(body.read_text())["paths"].values() for method in methods.values()
+            if method.get("x-amazon-apigateway-integration", {}).get("type") == "aws_proxy"]
+    assert uris and all(uri.endswith(f"/functions/{api_arn}:live/invocations") for uri in uris)
+    assert stage["release_run"]["strategy"] == "AllAtOnce"           # dev
+    for name in functions(session):
+        assert lam.get_alias(FunctionName=name, Name="live")["FunctionVersion"] == "1"
+    grants = json.loads(lam.get_policy(FunctionName=api_arn, Qualifier="live")["Policy"])["Statement"]
+    assert [g["Principal"]["Service"] for g in grants] == ["apigateway.amazonaws.com"]
+    for mapping in lam.list_event_source_mappings()["EventSourceMappings"]:
+        # AWS records the alias' ARN; moto 5.2 the version's it pointed at: qualified, not $LATEST
+        assert len(mapping["FunctionArn"].split(":")) == 8, mapping["FunctionArn"]
 
 
 def rest_api(session) -> dict:
@@ -397,6 +425,14 @@ def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothi
     assert "Updating lambda function" in log
     after = assert_stream_settings(session, stage["outputs"])
     assert after["UUID"] == before["UUID"]
+    # Chalice updated $LATEST in place; nobody is served it until the release moves live (dev: at once)
+    lam, stream_fn = session.client("lambda"), conventions.function_name(STAGE, "stream")
+    serving = lam.get_alias(FunctionName=stream_fn, Name="live")["FunctionVersion"]
+    released = json.loads(tool(env, project, "release"))["release"]
+    assert released["result"] == "released"
+    assert int(lam.get_alias(FunctionName=stream_fn, Name="live")["FunctionVersion"]) > int(serving)
+    assert assert_stream_settings(session, stage["outputs"])["UUID"] == before["UUID"]
+    assert json.loads(tool(env, project, "release"))["release"]["result"] == "unchanged"
     again = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "stream-settings",
                             "--stage", STAGE, "--project-dir", str(project)], env, ROOT))
     assert again["mappings"] == [{"uuid": before["UUID"], "changed": []}]     # nothing to do

@@ -12,7 +12,17 @@ import pytest
 
 from chalicelib.adapters.dynamo.tables import TABLES
 from chalicelib.domain.model import Role
-from lampungin.deploy import app_settings, chalice_deploy, conventions, gateway, infra, package, policy, resources
+from lampungin.deploy import (
+    alarms,
+    app_settings,
+    chalice_deploy,
+    conventions,
+    gateway,
+    infra,
+    package,
+    policy,
+    resources,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = json.loads((ROOT / "infra" / "stack.json").read_text())
@@ -194,7 +204,7 @@ def test_chalice_package_with_the_merge_template_is_one_stack_that_lints_clean(t
                           capture_output=True, text=True, env={**__import__("os").environ,
                                                                "AWS_DEFAULT_REGION": "ap-southeast-3"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    package.add_any_methods(out / "sam.json")                 # what `make package` does next
+    package.finish_sam(out / "sam.json", "prod")                 # what `make package` does next
     sam = json.loads((out / "sam.json").read_text())
     assert_rest_api_answers_in_the_contracts_shape(sam["Resources"]["RestAPI"]["Properties"])
     for logical in infra.SAM_FUNCTIONS.values():          # the merge hit Chalice's own resources
@@ -206,7 +216,20 @@ def test_chalice_package_with_the_merge_template_is_one_stack_that_lints_clean(t
     pool = sam["Resources"]["UserPool"]["Properties"]
     for key, logical in infra.SAM_TRIGGERS.items():       # the triggers are Chalice's functions
         assert sam["Resources"][logical]["Type"] == "AWS::Serverless::Function", logical
-        assert pool["LambdaConfig"][key] == {"Fn::GetAtt": [logical, "Arn"]}
+        assert pool["LambdaConfig"][key] == {"Ref": f"{logical}.Alias"}     # through the alias live
+    # safe releases (release.py): every function is released by CodeDeploy through its alias live
+    # with prod's canary, rolled back on the release alarms; the REST API calls the alias
+    functions = {k: v for k, v in sam["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
+    assert len(functions) == len(conventions.FUNCTIONS)
+    for fn in functions.values():
+        assert fn["Properties"]["AutoPublishAlias"] == "live"
+        preference = fn["Properties"]["DeploymentPreference"]
+        assert preference["Type"] == "Canary10Percent10Minutes"
+        assert {a["Ref"] for a in preference["Alarms"]} == set(alarms.RELEASE_ALARMS)
+        assert set(alarms.RELEASE_ALARMS) <= set(sam["Resources"])
+    uris = json.dumps(sam["Resources"]["RestAPI"]["Properties"]["DefinitionBody"])
+    assert "${APIHandler.Arn}" not in uris and "${APIHandlerAliaslive}" in uris
+    assert sam["Resources"]["APIHandlerInvokePermission"]["Properties"]["FunctionName"] == {"Ref": "APIHandler.Alias"}
     for channel in conventions.DELIVERY_CHANNELS:         # each worker on its own queue, made first
         logical = infra.SAM_FUNCTIONS[f"deliver_{channel}"]
         fn = sam["Resources"][logical]
