@@ -5,14 +5,16 @@ A few complaints are worked through the real app (file, follow up, approve; one 
 deadline and be sanctioned by the sweep) and the clock and sanction items the stream and the sweep
 stored are the templates: `--per-day` complaints a day over the 90 days before now are generated
 from them (spread over the OPDs through the categories' routing; 90 % followed up on time, 10 %
-late with a sanction, 95 % of the followed-up ones approved) and written 25 per BatchWriteItem.
+late with a sanction, 95 % of the followed-up ones approved) and written 25 per BatchWriteItem,
+with the day counters the stream and the sweep would have kept for them (domain/league.py).
 Then `GET /v1/stats/opds` is asked of the app `--rounds` times (chalice.test.Client, in process),
 each time after forgetting the route's one-minute cache (the container's `on_reset` hooks), so
 that each request computes the table; every DynamoDB call, item and read unit is counted.
 
 The floor, in the same run: what the design asks for (DESIGN.md, "Reads from what is stored") —
-one small counter item per OPD per day, kept by the stream; a computation then reads 90 items per
-OPD, one Query each, whatever the volume. The counters are written once (not timed) and read back.
+one small counter item per OPD per day; a computation reads 90 items per OPD, one Query each,
+whatever the volume: a table of random counters, written once (not timed) and read back. Since
+issue 16 the app's table is built that way, so the two should agree.
 
     .venv/bin/python benchmarks/bench_league.py                  # 250 and 1,000 a day
     .venv/bin/python benchmarks/bench_league.py --big            # also 100,000 a day (hours; ~10 GB)
@@ -27,6 +29,7 @@ import random
 import sys
 import time
 import uuid
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -90,9 +93,36 @@ class Templates:
                              ExpressionAttributeValues={":v": {"S": value}})["Items"]
 
 
+def tally(counters: dict, clock_item: dict, counts_complaint: bool) -> None:
+    """What the stream would have added for this generated clock (domain/league.py), into
+    `counters` ((opd, day) -> Counter): the items are written directly, not through the app."""
+    from chalicelib.adapters.dynamo.clocks import clock_from_item
+    from chalicelib.adapters.dynamo.league import record
+    from chalicelib.adapters.dynamo.models import models_for
+    from chalicelib.config import from_env
+    from chalicelib.domain.league import clock_tally, day_of
+
+    clock = clock_from_item(models_for(from_env()).Clock.from_raw_data(clock_item))
+    day, added = day_of(clock.started_at), clock_tally(clock, counts_complaint=counts_complaint, settled=False)
+    counters.setdefault((clock.opd, day), Counter()).update(added)
+    clock_item["counted"] = {"S": record(clock.opd, day, added)}
+    clock_item["counts_complaint"] = {"BOOL": counts_complaint}
+
+
+def counter_items(counters: dict) -> list[dict]:
+    from chalicelib.adapters.dynamo.league import partition
+    return [{"complaint_id": {"S": partition(opd)}, "clock_key": {"S": day},
+             **{k: {"N": str(v)} for k, v in c.items() if v}} for (opd, day), c in counters.items()]
+
+
 def generate(t: Templates, per_day: int, now: datetime, opds_by_category: list[str], seed: int = 16,
-             prefix: str = "L"):
-    """Clock and sanction items of `per_day` complaints a day over the last WINDOW_DAYS days."""
+             prefix: str = "L", counters: dict | None = None):
+    """Clock and sanction items of `per_day` complaints a day over the last WINDOW_DAYS days, and
+    into `counters` what the stream and the sweep would have counted for them."""
+    from chalicelib.domain.league import day_of, sanction_tally
+    from chalicelib.domain.times import from_storage
+
+    counters = {} if counters is None else counters
     rng = random.Random(seed)  # noqa: S311  (generated benchmark data, nothing secret)
     clocks, sanctions = [], []
     total = per_day * WINDOW_DAYS
@@ -111,12 +141,15 @@ def generate(t: Templates, per_day: int, now: datetime, opds_by_category: list[s
         for gone in ("sweep_shard", "next_check_at", "open_opd", "open_due"):
             f.pop(gone, None)
         clocks.append(f)
+        tally(counters, f, counts_complaint=True)
         if late:
             s = copy.deepcopy(t.sanction)
             sid = f"SAN-{uuid.UUID(int=rng.getrandbits(128)).hex}"
             s.update(id={"S": sid}, complaint_id={"S": cid}, opd={"S": opd},
                      issued_key={"S": f"{iso(due + timedelta(minutes=5))}#{sid}"}, due_key={"S": f"{iso(due)}#{sid}"})
             sanctions.append(s)
+            issued = from_storage(iso(due + timedelta(minutes=5)))
+            counters.setdefault((opd, day_of(issued)), Counter()).update(sanction_tally("sanction", "app"))
         if rng.random() < 0.95:
             a = copy.deepcopy(t.approval)
             approved = ended + timedelta(hours=rng.uniform(2, 80))
@@ -126,6 +159,7 @@ def generate(t: Templates, per_day: int, now: datetime, opds_by_category: list[s
                 for gone in ("sweep_shard", "next_check_at", "open_opd", "open_due"):
                     a.pop(gone, None)
                 clocks.append(a)
+                tally(counters, a, counts_complaint=False)
     return clocks, sanctions
 
 
@@ -199,11 +233,14 @@ def main(argv=None) -> int:
         counters = Counters(stack, opds, WINDOW_DAYS, random.Random(16))  # noqa: S311  (benchmark data)
         now = datetime.now(timezone.utc)
         have, written = 0, {"clocks": 0, "sanctions": 0}
+        day_counters: dict = {}           # what the stream kept for every generated item so far
         for per_day in sizes:
             started = time.perf_counter()
-            clocks, sanctions = generate(templates, per_day - have, now, routed, seed=per_day, prefix=f"L{per_day}")
+            clocks, sanctions = generate(templates, per_day - have, now, routed, seed=per_day, prefix=f"L{per_day}",
+                                         counters=day_counters)
             batch_put(stack.dynamodb(), templates.clocks_table, clocks)
             batch_put(stack.dynamodb(), templates.sanctions_table, sanctions)
+            batch_put(stack.dynamodb(), templates.clocks_table, counter_items(day_counters))
             written["clocks"] += len(clocks)
             written["sanctions"] += len(sanctions)
             fill_s, have = time.perf_counter() - started, per_day

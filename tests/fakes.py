@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from chalicelib.adapters.kms_cipher import CipherError
 from chalicelib.domain import geo, policy
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.league import day_of, support_tally
 from chalicelib.domain.model import Complaint, Event, Reporter, Role
 from chalicelib.domain.times import iso_utc
 from chalicelib.services.paging import check_limit, decode_cursor, encode_cursor, query_tag
@@ -75,6 +76,7 @@ class FakeComplaintRepository:
         self.idempotency: dict[str, tuple[str, str | None]] = {}
         self.quotas: dict[str, dict[int, datetime]] = {}     # key -> slot -> time
         self.supports: dict[str, dict[str, datetime]] = {}   # complaint -> supporter key -> when
+        self.league = None      # a FakeLeague (fakes_deadlines.py) shared with the clocks fake, if any
         self.calls: Counter = Counter()
         self._lock = threading.Lock()   # the contract's atomicity, also under threads
 
@@ -195,9 +197,12 @@ class FakeComplaintRepository:
         return PublicChunk(kept, _order(evaluated[-1]) if len(indexed) > read.size else None)
 
     @counted
-    def support(self, complaint_id: str, supporter: str, at: datetime) -> int:
+    def support(self, complaint_id: str, supporter: str, at: datetime, league=None) -> int:
         with self._lock:
             supporters = self.supports.setdefault(complaint_id, {})
+            if supporter not in supporters and league is not None and self.league is not None:
+                opd, channel = league
+                self.league.add(opd, day_of(at), support_tally(channel))
             supporters.setdefault(supporter, at)
             return len(supporters)
 

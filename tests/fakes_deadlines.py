@@ -10,10 +10,44 @@ from collections import Counter
 from dataclasses import asdict
 
 from chalicelib.adapters.dynamo.sharding import shard_of
+from chalicelib.domain.league import clock_tally, day_of, difference, sanction_tally
 from chalicelib.domain.times import from_storage, iso_utc
 from chalicelib.services.paging import check_limit, decode_cursor, encode_cursor, query_tag
 from chalicelib.services.ports import ClockFlags, DueClock, Page
 from tests.fakes import counted
+
+
+class FakeLeague:
+    """The league table's day counters (adapters/dynamo/league.py) without DynamoDB: (opd, day)
+    -> figure -> count, and a clock's contribution recorded beside it so it is added once."""
+
+    def __init__(self):
+        self.days: dict[tuple[str, str], Counter] = {}
+        self._lock = threading.RLock()
+
+    def add(self, opd: str, day: str, tally) -> None:
+        with self._lock:
+            self.days.setdefault((opd, day), Counter()).update(tally)
+
+    def count_clock(self, item: dict) -> None:
+        """`item` (a fake clock item) as stored now: add what its tally changed since counted."""
+        clock = item.get("clock")
+        if clock is None:
+            return
+        with self._lock:
+            tally = clock_tally(clock, counts_complaint=item.get("counts_complaint", False),
+                                settled=item.get("settled_at") is not None)
+            key = (clock.opd, day_of(clock.started_at))
+            old_key, old = item.get("counted", (key, {}))
+            if old_key != key:
+                self.add(*old_key, {k: -v for k, v in old.items()})
+                old = {}
+            self.add(*key, difference(tally, old))
+            item["counted"] = (key, tally)
+
+    def between(self, opd: str, since: str, until: str) -> list[dict]:
+        with self._lock:
+            return [dict(c) for (o, day), c in sorted(self.days.items()) if o == opd and since <= day <= until]
 
 
 class FakeClockRepository:
@@ -22,6 +56,7 @@ class FakeClockRepository:
     def __init__(self):
         self.items: dict[tuple[str, str], dict] = {}       # the clocks, by (complaint, clock key)
         self.summary_items: dict[str, dict] = {}          # the per-complaint summaries
+        self.league = FakeLeague()                        # the league table's day counters
         self.calls: Counter = Counter()
         self._lock = threading.Lock()
 
@@ -31,14 +66,17 @@ class FakeClockRepository:
                 for (cid, k), v in self.items.items() if cid == complaint_id}
 
     @counted
-    def put(self, clock, *, basis_seq, next_check_at, rules_version):
+    def put(self, clock, *, basis_seq, next_check_at, rules_version, counts_complaint=False):
         with self._lock:
             item = self.items.get((clock.complaint_id, clock.key), {})
             if item.get("basis_seq", 0) > basis_seq:
+                self.league.count_clock(item)
                 return False
             item.update(clock=clock, basis_seq=basis_seq, rules_version=rules_version,
+                        counts_complaint=counts_complaint,
                         next_check_at=next_check_at if item.get("settled_at") is None else None)
             self.items[(clock.complaint_id, clock.key)] = item
+            self.league.count_clock(item)
             return True
 
     @counted
@@ -50,6 +88,11 @@ class FakeClockRepository:
                 item["warned_at"] = warned_at
             if settled_at is not None:
                 item["settled_at"] = settled_at
+            self.league.count_clock(item)
+
+    @counted
+    def league_days(self, opd, since, until):
+        return self.league.between(opd, since, until)
 
     @counted
     def due(self, shard, until, cursor, limit):
@@ -99,17 +142,20 @@ class FakeClockRepository:
 
 
 class FakeSanctionRepository:
-    def __init__(self):
+    def __init__(self, league: FakeLeague | None = None):
+        self.league = league        # the clocks fake's, to count primary sanctions in its table
         self.items: dict[str, dict] = {}
         self.calls: Counter = Counter()
         self._lock = threading.Lock()
 
     @counted
-    def add(self, sanction):
+    def add(self, sanction, *, channel="app"):
         with self._lock:
             if sanction.id in self.items:
                 return False
             self.items[sanction.id] = {"sanction": sanction, "notified_at": None}
+            if self.league is not None:
+                self.league.add(sanction.opd, day_of(sanction.issued_at), sanction_tally(sanction.kind, channel))
             return True
 
     @counted

@@ -100,8 +100,8 @@ def rules(call):
 @api.route("/v1/stats/opds", methods=["GET"])
 @endpoint(api, auth=False)
 def opd_stats(call):
-    """Public and unauthenticated, and it reads every OPD's recent clocks: computed at most once
-    a minute per warm Lambda, so a burst of page loads costs one computation."""
+    """Public and unauthenticated: one read of each OPD's day counters per computation, and
+    computed at most once a minute per warm Lambda, so a burst of page loads costs one."""
     government = _government(call)          # `?government=`: that government's OPDs only
     channel = call.query("channel")         # `?channel=`: on that channel's complaints only
     if channel is not None and channel not in CHANNELS:
@@ -120,5 +120,4 @@ container.on_reset.append(_tables.clear)   # tests swap stores: forget them
 
 def _league_table(government: str | None, channel: str | None) -> dict:
     opds = {code: o for code, o in container.rules.opds.items() if government in (None, o.government)}
-    return {**league_table(opds, container.clocks, container.sanctions, container.now(), supports=container.repo,
-                           channel=channel), "government": government}
+    return {**league_table(opds, container.clocks, container.now(), channel=channel), "government": government}

@@ -18,6 +18,7 @@ from datetime import datetime
 from ..domain import policy
 from ..domain.clocks import Clock, Schedule, replay
 from ..domain.deadline_summary import NO_OPEN_CLOCKS, summarise, summary_deadlines
+from ..domain.league import first_followups
 from ..domain.model import Complaint, Event, Status
 from ..domain.sanctions import next_check
 from ..domain.times import iso_utc
@@ -55,11 +56,12 @@ def reconcile(deps: ClockDeps, complaint_id: str, events: list[Event] | None = N
     now) implies."""
     clocks, basis = current_clocks(deps, complaint_id, events)
     flags = deps.clocks.flags(complaint_id)
+    firsts = first_followups(clocks)           # the clocks that count their complaint for an OPD
     for clock in clocks:
         f = flags.get(clock.key, ClockFlags())
         deps.clocks.put(clock, basis_seq=basis,
                         next_check_at=next_check(clock, f.warned_at is not None, f.settled_at is not None),
-                        rules_version=deps.rules_version)
+                        rules_version=deps.rules_version, counts_complaint=clock.key in firsts)
     deps.clocks.put_summary(complaint_id, summarise(clocks, basis), rules_version=deps.rules_version)
     return clocks
 

@@ -158,10 +158,14 @@ class ClockRepository(Protocol):
     def flags(self, complaint_id: str) -> dict[str, ClockFlags]:
         """Flags of the complaint's stored clocks, by clock key."""
 
-    def put(self, clock, *, basis_seq: int, next_check_at, rules_version: str) -> bool:
+    def put(self, clock, *, basis_seq: int, next_check_at, rules_version: str,
+            counts_complaint: bool = False) -> bool:
         """Store a clock derived from the timeline up to `basis_seq`. Ignored (returns False)
         when a clock derived from a longer timeline is already stored: late or replayed stream
-        records never roll a clock back. The sweep flags are never touched here."""
+        records never roll a clock back. The sweep flags are never touched here. After each write
+        (of a clock or its flags) the league table's counters follow the clock as stored, once
+        (domain/league.py; `counts_complaint`: it is its complaint's first follow-up clock at its
+        OPD)."""
 
     def mark(self, complaint_id: str, clock_key: str, *, next_check_at, warned_at=None,
              settled_at=None) -> None:
@@ -175,6 +179,10 @@ class ClockRepository(Protocol):
 
     def for_opd(self, opd: str, since) -> list[Clock]:
         """Clocks an OPD was accountable for that started since `since` (statistics)."""
+
+    def league_days(self, opd: str, since: str, until: str) -> list[dict[str, int]]:
+        """The OPD's league-table counters of each WIB day since..until (YYYY-MM-DD, inclusive):
+        what its clocks, sanctions and supports added (domain/league.py); one store read."""
 
     def put_summary(self, complaint_id: str, summary: DeadlineSummary, *, rules_version: str) -> bool:
         """Store the complaint's open-clock summary (the stream handler). Ignored (False) when one
@@ -194,8 +202,10 @@ class MissCounter(Protocol):
 
 
 class SanctionRepository(MissCounter, Protocol):
-    def add(self, sanction) -> bool:
-        """Store a sanction under its deterministic id; False when it already existed."""
+    def add(self, sanction, *, channel: str = "app") -> bool:
+        """Store a sanction under its deterministic id; False when it already existed. A primary
+        sanction adds itself to its OPD's league-table counters of its day, in the same write
+        (`channel`: its complaint's)."""
 
     def get(self, sanction_id: str): ...
 
@@ -405,9 +415,12 @@ class PublicComplaints(Protocol):
     def public_chunk(self, read: PublicRead) -> PublicChunk:
         """Exactly one store request (a query of one index partition)."""
 
-    def support(self, complaint_id: str, supporter: str, at: datetime) -> int:
+    def support(self, complaint_id: str, supporter: str, at: datetime,
+                league: tuple[str, str] | None = None) -> int:
         """Count `supporter` (an opaque key) for the complaint once: the support and the counter
         change in one transaction, a repeat changes nothing. Returns the supporters after it.
+        With `league` (the complaint's OPD and channel), the OPD's league-table counters of the
+        day count it in the same transaction.
         Raises domain.errors.Conflict when concurrent supports kept it from committing."""
 
     def supporters(self, complaint_ids: list[str]) -> dict[str, int]:

@@ -46,4 +46,5 @@ def support(deps: SupportDeps, actor: Actor, complaint_id: str) -> int:
         raise NotFound("not_found")
     if refusal is not None:
         raise Forbidden(refusal, action="support")
-    return deps.repo.support(complaint.id, supporter_key(actor.sub), deps.now())
+    return deps.repo.support(complaint.id, supporter_key(actor.sub), deps.now(),
+                             league=(complaint.opd, complaint.channel))

@@ -161,7 +161,8 @@ def rules_moment(clock: Clock, event: str, at: datetime) -> datetime:
 def issue(deps: SweepDeps, sanction: Sanction, report: SweepReport, complaint=None) -> None:
     """Conditional put, audit entry, then tell people and the decisions feed (each at least once
     and idempotent: the sanction id is the key of all of them). Shadow rules only record it."""
-    created = deps.sanctions.add(sanction)
+    # the channel its complaint came in by: the league table splits sanctions by it
+    created = deps.sanctions.add(sanction, channel=getattr(complaint, "channel", None) or "app")
     if created:
         if sanction.kind == "warning":
             report.warnings_sent += 1

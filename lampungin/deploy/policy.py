@@ -41,7 +41,7 @@ TABLE_ACCESS: dict[str, dict[str, tuple[str, ...]]] = {
     "api": {
         "attachments": ("BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"),
         "audit": ("PutItem", INDEX),
-        "clocks": ("BatchGetItem", INDEX),
+        "clocks": ("BatchGetItem", "Query", "UpdateItem"),    # Query, UpdateItem: the league counters
         "complaints": ("GetItem", "PutItem", INDEX, "UpdateItem"),
         "evidence": ("Query",),
         "idempotency": ("GetItem", "PutItem", "UpdateItem"),
@@ -55,7 +55,7 @@ TABLE_ACCESS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "stream": {
         "audit": ("BatchGetItem", "PutItem"),
-        "clocks": ("PutItem", "Query", "UpdateItem"),
+        "clocks": ("GetItem", "PutItem", "Query", "UpdateItem"),
         "complaints": ("GetItem",),
         "evidence": ("BatchWriteItem",),
         "notifications": ("GetItem", "PutItem", "UpdateItem"),
@@ -65,7 +65,7 @@ TABLE_ACCESS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "sweep": {
         "audit": ("PutItem",),
-        "clocks": ("Query", INDEX, "UpdateItem"),
+        "clocks": ("GetItem", "Query", INDEX, "UpdateItem"),
         "complaints": ("GetItem",),
         "notifications": ("PutItem", "UpdateItem"),
         "people": ("BatchGetItem",),

@@ -15,7 +15,7 @@ has been played. So a miss is counted exactly as the sweep, running through time
 
 Memory stays flat: histories arrive one at a time in filing order, a complaint leaves memory when
 it has nothing left to sweep, misses older than the longest window are forgotten, and the clocks
-the league tables need go to a temporary SQLite file (read back with `services.stats.opd_table`).
+the league tables need go to a temporary SQLite file (per-day counters, read back with `services.stats.opd_table`).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ import heapq
 import json
 import sqlite3
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -34,6 +34,7 @@ from typing import Any
 
 from chalicelib.domain.clocks import Clock, ClockPolicy, replay
 from chalicelib.domain.governments import PROVINCE
+from chalicelib.domain.league import clock_tally, day_of, first_followups, sanction_tally
 from chalicelib.domain.model import Event
 from chalicelib.domain.sanctions import MISSED, Sanction, next_check, sweep_step
 from chalicelib.domain.times import UTC, format_wib, local_date, parse_iso
@@ -374,21 +375,6 @@ def missed_clocks(clocks: list[Clock], as_of: datetime) -> dict[str, Clock]:
     return {c.key: c for c in clocks if c.missed and c.due_at is not None and c.due_at <= as_of}
 
 
-class _Rows:
-    """A league table's clocks of one OPD, read back from SQLite each time they are iterated."""
-
-    def __init__(self, db: sqlite3.Connection, side: str, opd: str, since: datetime):
-        self._db, self._args = db, (side, opd, since.timestamp())
-
-    def __iter__(self):
-        query = ("SELECT complaint_id, name, state, ended_by, started_at, ended_at, due_at, missed, channel "
-                 "FROM clocks WHERE side = ? AND opd = ? AND started_at >= ?")
-        for cid, name, state, ended_by, started, ended, due, missed, channel in self._db.execute(query, self._args):
-            yield SimpleNamespace(complaint_id=cid, name=name, state=state, ended_by=ended_by,
-                                  started_at=_at(started), ended_at=_at(ended), due_at=_at(due),
-                                  missed=bool(missed), channel=channel)
-
-
 def _at(stamp: float | None) -> datetime | None:
     return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
 
@@ -414,9 +400,7 @@ class Comparison:
         self.db = sqlite3.connect(str(Path(folder) / "clocks.sqlite"))
         self.db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000;"
-            "CREATE TABLE clocks (side TEXT, opd TEXT, complaint_id TEXT, name TEXT, state TEXT, "
-            "ended_by TEXT, started_at REAL, ended_at REAL, due_at REAL, missed INTEGER, channel TEXT);"
-            "CREATE TABLE sanctions (side TEXT, opd TEXT, issued_at REAL);")
+            "CREATE TABLE tallies (side TEXT, opd TEXT, day TEXT, figure TEXT, n INTEGER);")
 
     def done(self, side: str, n: int, history: History, played: Played) -> None:
         other = self._waiting.pop(n, None)
@@ -471,22 +455,37 @@ class Comparison:
         self._store("proposed", after)
 
     def _store(self, side: str, played: Played) -> None:
-        self.db.executemany("INSERT INTO clocks VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
-            (side, c.opd, c.complaint_id, c.name, c.state, c.ended_by, _stamp(c.started_at),
-             _stamp(c.ended_at), _stamp(c.due_at), int(c.missed), c.channel) for c in played.clocks])
-        self.db.executemany("INSERT INTO sanctions VALUES (?,?,?)", [
-            (side, s.opd, _stamp(s.issued_at)) for s in played.sanctions if s.kind == "sanction"])
+        """What this side's clocks and sanctions add to the league table's day counters, by the
+        same arithmetic the stream and the sweep use (domain/league.py); a clock still running
+        past its due time counts as late, as once the sweep has recorded its miss."""
+        firsts = first_followups(played.clocks)
+        rows = []
+        for c in played.clocks:
+            settled = c.state == "running" and c.due_at is not None and c.due_at <= self.as_of
+            tally = clock_tally(c, counts_complaint=c.key in firsts, settled=settled)
+            rows += [(side, c.opd, day_of(c.started_at), figure, n) for figure, n in tally.items()]
+        for sanction in played.sanctions:
+            rows += [(side, sanction.opd, day_of(sanction.issued_at), figure, n)
+                     for figure, n in sanction_tally(sanction.kind, played_channel(played)).items()]
+        self.db.executemany("INSERT INTO tallies VALUES (?,?,?,?,?)", rows)
 
     def league(self, side: str, opds: dict, window_days: int) -> dict:
-        """`services.stats.opd_table` over this side's clocks: the league table the public reads."""
-        self.db.execute("CREATE INDEX IF NOT EXISTS by_opd ON clocks (side, opd, started_at)")
+        """`services.stats.opd_table` over this side's day counters: the league table the public reads."""
+        self.db.execute("CREATE INDEX IF NOT EXISTS by_opd ON tallies (side, opd, day)")
 
-        def sanctions_for(opd: str, since: datetime) -> int:
-            row = self.db.execute("SELECT COUNT(*) FROM sanctions WHERE side = ? AND opd = ? AND issued_at >= ?",
-                                  (side, opd, since.timestamp())).fetchone()
-            return int(row[0])
-        return opd_table(opds, lambda opd, since: _Rows(self.db, side, opd, since), sanctions_for,
-                         self.as_of, window_days)
+        def days_for(opd: str, first: str, last: str) -> list[dict[str, int]]:
+            days: dict[str, Counter] = {}
+            for day, figure, n in self.db.execute(
+                    "SELECT day, figure, SUM(n) FROM tallies WHERE side = ? AND opd = ? AND day BETWEEN ? AND ? "
+                    "GROUP BY day, figure", (side, opd, first, last)):
+                days.setdefault(day, Counter())[figure] += int(n)
+            return [dict(counts) for counts in days.values()]
+        return opd_table(opds, days_for, self.as_of, window_days)
+
+
+def played_channel(played: Played) -> str:
+    """The channel of the complaint a side played (its clocks carry it; "app" without any)."""
+    return next((c.channel for c in played.clocks), "app")
 
 
 def _due(clocks: list[Clock], key: str) -> datetime | None:

@@ -82,8 +82,11 @@ def people_around(notifications=None) -> dict:
 
 @pytest.fixture
 def api(keys, clock, repo):
-    container.override(repo=repo, rules=load_bundle(), now=clock, clocks=FakeClockRepository(),
-                       sanctions=FakeSanctionRepository(), notifier=RecordingNotifier(), audit=FakeAuditLog(),
+    clocks = FakeClockRepository()
+    repo.league = clocks.league          # supports and sanctions count in the clocks' league table
+    container.override(repo=repo, rules=load_bundle(), now=clock, clocks=clocks,
+                       sanctions=FakeSanctionRepository(league=clocks.league), notifier=RecordingNotifier(),
+                       audit=FakeAuditLog(),
                        shadow_decisions=FakeSanctionRepository(), claim_attempts=FakeClaimAttempts(),
                        verifier=TokenVerifier(jwks_path=keys.jwks_path, issuer=ISSUER), **people_around())
     with ContractClient(app) as client:

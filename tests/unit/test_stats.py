@@ -1,10 +1,11 @@
-"""The public league table: counts and rates from clocks, and a ranking that small samples cannot
-win or lose by chance."""
+"""The public league table: counts and rates from the day counters the stored clocks, sanctions
+and supports keep (domain/league.py), a ranking that small samples cannot win or lose by chance,
+and one store read per OPD whatever the volume."""
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 from chalicelib.domain.clocks import Clock, ClockPolicy
-from chalicelib.services.stats import opd_table, wilson_lower
+from chalicelib.services.stats import wilson_lower
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
 H = timedelta(hours=1)
@@ -18,20 +19,51 @@ def followup(cid, opd, hours_taken, *, running=False):
     return Clock(cid, "followup", 1, opd, T0, POLICY, "stopped", due, 0, T0 + hours_taken * H, "followed_up")
 
 
-def table(clocks, sanctions=None):
+def stored(clocks, *, settled=(), sanctions=None):
+    """The clocks as the stream stores them (each its complaint's first follow-up), the sweep's
+    recorded misses (`settled`: complaint ids) and `sanctions` ({opd: n}) in the fakes."""
+    from chalicelib.domain.sanctions import Sanction
+    from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository
+
+    repo = FakeClockRepository()
+    book = FakeSanctionRepository(league=repo.league)
+    for c in clocks:
+        repo.put(c, basis_seq=2, next_check_at=None, rules_version="v", counts_complaint=c.name == "followup")
+        if c.complaint_id in settled:
+            repo.mark(c.complaint_id, c.key, next_check_at=None, settled_at=c.due_at)
+    for opd, n in (sanctions or {}).items():
+        for i in range(n):
+            book.add(Sanction(
+                id=f"{opd}{i}", kind="sanction", complaint_id=f"{opd}-{i}", subject_type="operator",
+                subject_id="op-1", opd=opd, rule_id="r", level="teguran-lisan", clock="followup",
+                clock_key="followup#000001", due_at=T0, issued_at=T0 + H, hours_late=1.0, rules_version="v",
+                reference="", explanation={}, facts={}))
+    return repo
+
+
+def table(clocks, sanctions=None, settled=()):
+    from chalicelib.services.stats import league_table
+
     opds = {code: SimpleNamespace(name=code) for code in ("BIG", "SMALL", "BAD", "NONE")}
-    return opd_table(opds, lambda opd, since: [c for c in clocks if c.opd == opd],
-                     lambda opd, since: (sanctions or {}).get(opd, 0), T0 + 30 * 24 * H)
+    return league_table(opds, stored(clocks, settled=settled, sanctions=sanctions), T0 + 30 * 24 * H)
 
 
 def test_counts_rates_and_medians():
     clocks = [followup(f"B{i}", "BIG", 2 if i < 27 else 30) for i in range(30)]
-    clocks.append(followup("B-open", "BIG", 0, running=True))          # overdue now: late
-    row = next(r for r in table(clocks, {"BIG": 4})["opds"] if r["opd"] == "BIG")
-    assert row["complaints"] == 31 and row["sanctions"] == 4
+    clocks.append(followup("B-open", "BIG", 0, running=True))          # overdue, its miss recorded: late
+    clocks.append(followup("B-new", "BIG", 0, running=True))           # not yet recorded: pending
+    row = next(r for r in table(clocks, {"BIG": 4}, settled={"B-open"})["opds"] if r["opd"] == "BIG")
+    assert row["complaints"] == 32 and row["sanctions"] == 4
     assert row["followup"] == {"decided": 31, "on_time": 27, "late": 4, "on_time_rate": 0.871,
                                "median_hours": 2.0}
     assert row["approval"]["decided"] == 0 and row["approval"]["on_time_rate"] is None
+
+
+def test_the_median_is_exact_to_the_tenth_of_an_hour_even_or_odd():
+    rows = table([followup(f"B{i}", "BIG", h) for i, h in enumerate((1.5, 2.25, 3.0, 40.0))])["opds"]
+    assert next(r for r in rows if r["opd"] == "BIG")["followup"]["median_hours"] == 2.6     # (2.2 + 3.0) / 2
+    rows = table([followup(f"B{i}", "BIG", h) for i, h in enumerate((1.5, 2.25, 3.0))])["opds"]
+    assert next(r for r in rows if r["opd"] == "BIG")["followup"]["median_hours"] == 2.2
 
 
 def test_three_perfect_complaints_do_not_top_thirty_good_ones():
@@ -50,25 +82,45 @@ def test_wilson_lower_bound():
     assert 0.0 < wilson_lower(5, 10) < 0.5 < wilson_lower(95, 100) < 0.95
 
 
-def test_the_league_table_service_reads_clocks_and_counts_sanctions_page_by_page():
-    from chalicelib.domain.sanctions import Sanction
-    from chalicelib.services.stats import league_table
-    from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository
+def test_one_computation_reads_each_opds_counters_once_whatever_the_volume():
+    """Issue 16: the table reads one small item per OPD per day (one store call per OPD), not the
+    window's clocks, sanctions or supporters."""
+    for n in (12, 240):
+        repo = stored([followup(f"B{i}", "BIG", 2) for i in range(n)], sanctions={"BIG": 230})
+        repo.calls.clear()
+        from chalicelib.services.stats import league_table
+        opds = {code: SimpleNamespace(name=code) for code in ("BIG", "NONE")}
+        rows = {r["opd"]: r for r in league_table(opds, repo, T0 + 30 * 24 * H)["opds"]}
+        assert rows["BIG"]["sanctions"] == 230 and rows["BIG"]["complaints"] == n
+        assert rows["BIG"]["rank"] == 1 and rows["NONE"]["sanctions"] == 0
+        assert dict(repo.calls) == {"league_days": 2}
+        assert len(repo.league.days) == 1             # one day's item for all of it
 
-    clocks, sanctions = FakeClockRepository(), FakeSanctionRepository()
-    for i in range(12):
-        clocks.put(followup(f"B{i}", "BIG", 2), basis_seq=2, next_check_at=None, rules_version="v")
-    for n in range(230):                         # more than two pages of 100
-        sanctions.add(Sanction(
-            id=f"S{n:03d}", kind="sanction", complaint_id=f"B{n % 12}", subject_type="operator",
-            subject_id="op-1", opd="BIG", rule_id="r", level="teguran-lisan", clock="followup",
-            clock_key="followup#000001", due_at=T0, issued_at=T0 + n * H / 10, hours_late=1.0,
-            rules_version="v", reference="", explanation={}, facts={}))
-    opds = {code: SimpleNamespace(name=code) for code in ("BIG", "NONE")}
-    rows = {r["opd"]: r for r in league_table(opds, clocks, sanctions, T0 + 30 * 24 * H)["opds"]}
-    assert rows["BIG"]["sanctions"] == 230 and rows["BIG"]["complaints"] == 12
-    assert rows["BIG"]["rank"] == 1 and rows["NONE"]["sanctions"] == 0
-    assert sanctions.calls["list"] == 3 + 1 and clocks.calls["for_opd"] == 2
+
+def test_a_replayed_or_retried_write_counts_nothing_twice():
+    repo = stored([followup("B0", "BIG", 2)])
+    before = dict(repo.league.days)
+    clock = followup("B0", "BIG", 2)
+    for _ in range(3):       # the stream again, an older derivation, the sweep's flags
+        repo.put(clock, basis_seq=2, next_check_at=None, rules_version="v", counts_complaint=True)
+        repo.put(clock, basis_seq=1, next_check_at=None, rules_version="v", counts_complaint=True)
+        repo.mark("B0", clock.key, next_check_at=None)
+    assert repo.league.days == before
+    assert sum(before[("BIG", "2026-11-01")].values()) == 3      # a complaint, on time, its duration
+
+
+def test_a_clock_that_runs_late_moves_from_pending_to_late_to_its_ending():
+    from dataclasses import replace
+
+    running = followup("B0", "BIG", 0, running=True)
+    repo = stored([running])
+    figures = lambda: repo.league_days("BIG", "2026-11-01", "2026-11-01")[0]       # noqa: E731
+    assert figures() == {"c_app": 1}
+    repo.mark("B0", running.key, next_check_at=None, settled_at=running.due_at)     # the sweep's miss
+    assert figures() == {"c_app": 1, "f_late_app": 1}
+    late = replace(running, state="stopped", ended_at=T0 + 30 * H, ended_by="followed_up")
+    repo.put(late, basis_seq=3, next_check_at=None, rules_version="v", counts_complaint=True)
+    assert figures() == {"c_app": 1, "f_late_app": 1, "f_h300_app": 1}         # late stays late
 
 
 def test_each_row_counts_its_complaints_per_channel_and_the_table_totals_them():
@@ -91,20 +143,31 @@ def test_one_channel_ranks_on_its_own_complaints_and_their_sanctions_only():
     from chalicelib.services.stats import league_table
     from tests.fakes_deadlines import FakeClockRepository, FakeSanctionRepository
 
-    clocks, sanctions = FakeClockRepository(), FakeSanctionRepository()
+    clocks = FakeClockRepository()
+    sanctions = FakeSanctionRepository(league=clocks.league)
     for c in [followup(f"A{i}", "BIG", 2) for i in range(12)] + \
              [replace(followup(f"D{i}", "BIG", 30), channel="desk") for i in range(4)]:
-        clocks.put(c, basis_seq=2, next_check_at=None, rules_version="v")
-    for n, cid in enumerate(["D0", "D1", "A0"]):
+        clocks.put(c, basis_seq=2, next_check_at=None, rules_version="v", counts_complaint=True)
+    for n, (cid, channel) in enumerate([("D0", "desk"), ("D1", "desk"), ("A0", "app")]):
         sanctions.add(Sanction(
             id=f"S{n}", kind="sanction", complaint_id=cid, subject_type="operator", subject_id="op-1",
             opd="BIG", rule_id="r", level="teguran-lisan", clock="followup", clock_key="followup#000001",
             due_at=T0, issued_at=T0 + n * H, hours_late=6.0, rules_version="v", reference="",
-            explanation={}, facts={}))
+            explanation={}, facts={}), channel=channel)
     opds = {"BIG": SimpleNamespace(name="BIG")}
-    everything = league_table(opds, clocks, sanctions, T0 + 30 * 24 * H)["opds"][0]
-    desk = league_table(opds, clocks, sanctions, T0 + 30 * 24 * H, channel="desk")
+    everything = league_table(opds, clocks, T0 + 30 * 24 * H)["opds"][0]
+    desk = league_table(opds, clocks, T0 + 30 * 24 * H, channel="desk")
     row = desk["opds"][0]
     assert (everything["complaints"], everything["sanctions"]) == (16, 3)
     assert (row["complaints"], row["sanctions"], row["followup"]["late"]) == (4, 2, 4)
     assert row["channels"] == {"app": 12, "desk": 4} and desk["channel"] == "desk"   # where they come from: all
+
+
+def test_a_days_histogram_is_bounded_by_the_range_of_durations_not_the_volume():
+    from chalicelib.domain.league import duration_bucket
+
+    assert duration_bucket(2.25 * 3600) == 22 and duration_bucket(23.94 * 3600) == 239
+    assert duration_bucket(30.4 * 3600) == 300 and duration_bucket(30.6 * 3600) == 310
+    assert duration_bucket(-5) == 0
+    buckets = {duration_bucket(s) for s in range(0, 80 * 3600, 7)}       # 41,000 durations up to 80 h
+    assert len(buckets) == 240 + (80 - 24) + 1

@@ -9,10 +9,12 @@ from typing import Any
 
 from ...domain.clocks import Clock, ClockPolicy
 from ...domain.deadline_summary import DeadlineSummary, OpenDeadline
+from ...domain.league import clock_tally, day_of
 from ...services.paging import decode_cursor, encode_cursor
 from ...services.ports import ClockFlags, DueClock, Page
 from .batch import batch_get
 from .conditional import save_if, update_if
+from .league import DynamoLeague
 from .models import from_iso, models_for, shadow_models_for, to_iso
 from .sharding import SHARDS, shard_key, shard_of
 from .tables import SUMMARY_KEY
@@ -63,19 +65,22 @@ class DynamoClockRepository:
     def __init__(self, settings, *, shadow: bool = False):
         m: Any = shadow_models_for(settings) if shadow else models_for(settings)
         self._M, self._S = m.Clock, m.ClockSummary
+        # the league table counts what happens, never what the shadow rules would do
+        self._league = None if shadow else DynamoLeague(settings)
 
     def flags(self, complaint_id: str) -> dict[str, ClockFlags]:
         return {i.clock_key: ClockFlags(i.warned_at, i.settled_at, int(i.basis_seq or 0))
                 for i in self._M.query(complaint_id, consistent_read=True)
                 if i.clock_key != SUMMARY_KEY}
 
-    def put(self, clock: Clock, *, basis_seq: int, next_check_at, rules_version: str) -> bool:
+    def put(self, clock: Clock, *, basis_seq: int, next_check_at, rules_version: str,
+            counts_complaint: bool = False) -> bool:
         M = self._M
         item = M(clock.complaint_id, clock.key)
         actions = [M.name.set(clock.name), M.opd.set(clock.opd), M.started_at.set(to_iso(clock.started_at)),
                    M.state.set(clock.state), M.remaining_seconds.set(clock.remaining_seconds),
                    M.policy.set(_policy_json(clock.policy)), M.basis_seq.set(basis_seq), M.channel.set(clock.channel),
-                   M.rules_version.set(rules_version)]
+                   M.rules_version.set(rules_version), M.counts_complaint.set(counts_complaint)]
         for attr, value in ((M.due_at, clock.due_at), (M.ended_at, clock.ended_at),
                             (M.ended_by, clock.ended_by), (M.holder, clock.holder)):
             actions.append(attr.set(value) if value is not None else attr.remove())
@@ -85,7 +90,9 @@ class DynamoClockRepository:
         else:
             actions += [M.open_opd.remove(), M.open_due.remove()]
         # False: a newer derivation is already stored
-        return update_if(item, actions, M.basis_seq.does_not_exist() | (M.basis_seq <= basis_seq))
+        written = update_if(item, actions, M.basis_seq.does_not_exist() | (M.basis_seq <= basis_seq))
+        self.count(clock.complaint_id, clock.key)
+        return written
 
     def _index_actions(self, complaint_id: str, next_check_at) -> list:
         M = self._M
@@ -102,7 +109,31 @@ class DynamoClockRepository:
             actions.append(M.warned_at.set(warned_at))
         if settled_at is not None:
             actions.append(M.settled_at.set(settled_at))
-        update_if(M(complaint_id, clock_key), actions, M.complaint_id.exists())   # gone: nothing to mark
+        if update_if(M(complaint_id, clock_key), actions, M.complaint_id.exists()):   # gone: nothing to mark
+            self.count(complaint_id, clock_key)
+
+    def count(self, complaint_id: str, clock_key: str) -> bool:
+        """The league table's counters in line with the clock as stored (league.py): after every
+        write, and again by whoever retries one — a second run adds nothing."""
+        if self._league is None:
+            return False
+        M = self._M
+
+        def read():
+            try:
+                i = M.get(complaint_id, clock_key, consistent_read=True)
+            except M.DoesNotExist:
+                return None
+            clock = clock_from_item(i)
+            tally = clock_tally(clock, counts_complaint=bool(i.counts_complaint), settled=i.settled_at is not None)
+            return i.counted, clock.opd, day_of(clock.started_at), tally
+
+        return self._league.count({"complaint_id": {"S": complaint_id}, "clock_key": {"S": clock_key}}, read)
+
+    def league_days(self, opd: str, since: str, until: str) -> list[dict[str, int]]:
+        """services/ports.ClockRepository.league_days: the OPD's counters of the WIB days
+        since..until (YYYY-MM-DD, inclusive), one Query."""
+        return [] if self._league is None else self._league.days(opd, since, until)
 
     def due(self, shard: int, until, cursor: str | None, limit: int) -> Page:
         start = None

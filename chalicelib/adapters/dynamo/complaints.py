@@ -234,8 +234,8 @@ class DynamoComplaintRepository:
         last = page.get("LastEvaluatedKey")
         return PublicChunk(items, last["created_key"]["S"] if last else None)
 
-    def support(self, complaint_id: str, supporter: str, at) -> int:
-        return self._supports.add(complaint_id, supporter, at)
+    def support(self, complaint_id: str, supporter: str, at, league: tuple[str, str] | None = None) -> int:
+        return self._supports.add(complaint_id, supporter, at, league)
 
     def supporters(self, complaint_ids: Sequence[str]) -> dict[str, int]:
         return self._supports.counts(complaint_ids)

@@ -35,6 +35,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 
 from ...domain import geo, policy
+from ...domain.model import CHANNELS as INTAKE_CHANNELS
 from ...domain.model import Complaint, Event, Location, Rating, Reporter, Status
 from ...domain.people import DELIVERY_CHANNELS as CHANNELS
 from ...domain.times import from_storage, iso_utc
@@ -95,6 +96,7 @@ class Models:
     LaporCursor: type    # where the SP4N-LAPOR! exchange goes on from (same table, key "lapor:cursor")
     Clock: type
     ClockSummary: type
+    LeagueDay: type      # an OPD's league-table counters of one day (same table, key "league#<OPD>")
     Sanction: type
     Audit: type
     Notification: type   # what one person is told (tables.py `notifications`)
@@ -189,7 +191,14 @@ def _build(prefix: str, region: str) -> Models:
         policy=JSONAttribute(), basis_seq=NumberAttribute(), rules_version=UnicodeAttribute(),
         warned_at=UTCTimeAttribute(null=True), settled_at=UTCTimeAttribute(null=True),
         sweep_shard=UnicodeAttribute(null=True), next_check_at=UnicodeAttribute(null=True),
-        open_opd=UnicodeAttribute(null=True), open_due=UnicodeAttribute(null=True))
+        open_opd=UnicodeAttribute(null=True), open_due=UnicodeAttribute(null=True),
+        # the league table (domain/league.py): whether it counts its complaint, and what it added
+        counts_complaint=BooleanAttribute(null=True), counted=UnicodeAttribute(null=True))
+    # same table, keys "league#<OPD>" / WIB day (adapters/dynamo/league.py): the figures a sanction
+    # or a support adds, inside the transaction that stores it (clocks add theirs there too)
+    league_day = model(
+        "LeagueDayItem", "clocks", indexed=False, **clock_keys(),
+        **{f"{figure}_{ch}": NumberAttribute(null=True) for figure in ("s", "u") for ch in INTAKE_CHANNELS})
     summary = model(
         "ClockSummaryItem", "clocks", indexed=False, **clock_keys(),
         open=JSONAttribute(), basis_seq=NumberAttribute(), rules_version=UnicodeAttribute())
@@ -223,7 +232,7 @@ def _build(prefix: str, region: str) -> Models:
         seq=NumberAttribute())
     return Models(Complaint=complaint, Event=event, Idempotency=idempotency, Quota=quota,
                   LaporCursor=lapor_cursor, Clock=clock,
-                  ClockSummary=summary, Sanction=sanction, Audit=audit, Notification=notification,
+                  ClockSummary=summary, LeagueDay=league_day, Sanction=sanction, Audit=audit, Notification=notification,
                   NotificationProgress=progress,
                   # the model binds its own copies of the indexes: use those
                   indexes={name: getattr(complaint, f"{name}_index") for name in COMPLAINT_INDEXES})

@@ -5,12 +5,18 @@ import re
 from dataclasses import asdict
 from typing import Any
 
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from ...domain.league import day_of, sanction_tally
 from ...domain.sanctions import Sanction
 from ...services.paging import check_limit, decode_cursor, encode_cursor, query_tag
 from ...services.ports import Page
 from .batch import batch_get
 from .clocks import STORED_TIME
 from .conditional import save_if
+from .league import partition
 from .models import from_iso, models_for, shadow_models_for, to_iso
 
 ISSUED_KEY = re.compile(STORED_TIME.pattern + r"#[ -~]{1,200}")
@@ -36,13 +42,31 @@ class DynamoSanctionRepository:
     def __init__(self, settings, *, shadow: bool = False):
         models: Any = shadow_models_for(settings) if shadow else models_for(settings)
         self._M = models.Sanction
+        # the league table counts real sanctions only, never the shadow rules' decisions
+        self._Day = None if shadow else models.LeagueDay
+        self._connection = Connection(region=settings.region)     # TransactWrite ignores Meta.host
 
-    def add(self, s: Sanction) -> bool:
+    def add(self, s: Sanction, *, channel: str = "app") -> bool:
         M = self._M
         item = M(s.id, kind=s.kind, complaint_id=s.complaint_id, subject=s.subject, opd=s.opd,
                  subject_type=s.subject_type, issued_key=f"{to_iso(s.issued_at)}#{s.id}",
                  due_key=f"{to_iso(s.due_at)}#{s.id}", body=sanction_body(s))
-        return save_if(item, M.id.does_not_exist())
+        counts = sanction_tally(s.kind, channel) if self._Day is not None else {}
+        if not counts:
+            return save_if(item, M.id.does_not_exist())
+        # stored and counted together, or neither (a repeat is refused whole: counted once)
+        D: Any = self._Day
+        try:
+            with TransactWrite(connection=self._connection) as tx:
+                tx.save(item, condition=M.id.does_not_exist())
+                for figure, n in counts.items():
+                    tx.update(D(partition(s.opd), day_of(s.issued_at)), actions=[getattr(D, figure).add(n)])
+        except TransactWriteError as exc:
+            codes = [r.code if r else None for r in exc.cancellation_reasons]
+            if codes and codes[0] == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
 
     def get(self, sanction_id: str) -> dict | None:
         try:

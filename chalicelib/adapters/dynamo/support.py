@@ -24,8 +24,10 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ...domain.errors import Conflict
+from ...domain.league import day_of, support_tally
 from .batch import MAX_KEYS, batch_get
-from .models import UTCTimeAttribute
+from .league import partition
+from .models import UTCTimeAttribute, models_for
 from .tables import SUPPORT_COUNT_KEY
 
 ATTEMPTS = 12                     # transactions tried per support while others hold the counter
@@ -51,11 +53,13 @@ def _build(prefix: str, region: str) -> tuple[Any, Any]:
 class DynamoSupportStore:
     def __init__(self, settings, *, sleep=time.sleep):
         self._Support, self._Count = support_models(settings.table_prefix, settings.region)
+        self._Day = models_for(settings).LeagueDay
         self._connection = Connection(region=settings.region)     # TransactWrite ignores Meta.host
         self._sleep = sleep
 
-    def add(self, complaint_id: str, supporter: str, at) -> int:
-        """services/ports.PublicComplaints.support."""
+    def add(self, complaint_id: str, supporter: str, at, league: tuple[str, str] | None = None) -> int:
+        """services/ports.PublicComplaints.support (`league`: the complaint's OPD and channel,
+        whose league-table counters of the day count the support in the same transaction)."""
         if supporter == SUPPORT_COUNT_KEY:
             raise ValueError("not a supporter key")
         S, C = self._Support, self._Count
@@ -66,6 +70,11 @@ class DynamoSupportStore:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.save(S(complaint_id, supporter, at=at), condition=S.supporter.does_not_exist())
                     tx.update(C(complaint_id, SUPPORT_COUNT_KEY), actions=[C.supporters.add(1)])
+                    if league is not None:
+                        opd, channel = league
+                        for figure, n in support_tally(channel).items():
+                            tx.update(self._Day(partition(opd), day_of(at)),
+                                      actions=[getattr(self._Day, figure).add(n)])
             except TransactWriteError as exc:
                 codes = [r.code if r else None for r in exc.cancellation_reasons]
                 if codes and codes[0] == REPEAT:        # this citizen's support is stored already
