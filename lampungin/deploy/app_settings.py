@@ -116,6 +116,8 @@ def stack_outputs(*, deploy_state: bool = False) -> dict:
         "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
         "ApiAccessLogGroupArn": {"Description": "the REST API's access log group (chalice_deploy api-settings)",
                                  "Value": {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}},
+        "ApiWebAclArn": {"Description": "the REST API's web ACL (chalice_deploy api-settings associates it)",
+                         "Value": {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}},
         "UserPoolId": {"Description": "app setting USER_POOL_ID", "Value": {"Ref": "UserPool"}},
         "UserPoolClientId": {"Value": {"Ref": "UserPoolClient"}},
         "PeopleKeyAlias": {"Value": {"Ref": "PeopleKeyAlias"}},

@@ -19,8 +19,9 @@ what `@app.on_dynamodb_record` cannot say (conventions.STREAM_MAPPING_SETTINGS a
 destination, the DLQ); Chalice's later deploys update only batch size and window, so the settings
 stay, and running it again changes nothing. `deploy` runs `chalice deploy` through chalice_cli.py,
 which gives the REST API our gateway responses and ANY methods (gateway.py); `api-settings` then
-checks they are there and sets the stage's throttling (conventions.API_THROTTLING), which API
-Gateway keeps across later deploys: running it again changes nothing. `release` publishes a
+checks they are there, sets the stage's throttling (conventions.API_THROTTLING) and access log,
+and puts the stage behind the stack's web ACL (a flood guard per source IP), which API Gateway
+and WAF keep across later deploys: running it again changes nothing. `release` publishes a
 version of every function and moves its alias `live` (which every caller invokes) to it — at once
 in dev, as a canary watched by the release alarms in staging and prod, rolled back when one fires
 (release.py); `all` ends with it.
@@ -297,8 +298,26 @@ def access_log_operations(current: dict, destination_arn: str | None) -> list[di
     return ops
 
 
+def stage_arn(web_acl_arn: str, region: str, rest_api_id: str, api_stage: str) -> str:
+    """The ARN WAF knows an API Gateway stage by (its partition from the web ACL's)."""
+    partition = web_acl_arn.split(":")[1]
+    return f"arn:{partition}:apigateway:{region}::/restapis/{rest_api_id}/stages/{api_stage}"
+
+
+def apply_firewall(waf_client, web_acl_arn: str | None, resource_arn: str) -> bool:
+    """The stage behind the infra stack's web ACL (resources.api_firewall): True when it was
+    associated now, False when it already was (or the stack has none)."""
+    if not web_acl_arn:
+        return False
+    current = (waf_client.get_web_acl_for_resource(ResourceArn=resource_arn).get("WebACL") or {}).get("ARN")
+    if current == web_acl_arn:
+        return False
+    waf_client.associate_web_acl(WebACLArn=web_acl_arn, ResourceArn=resource_arn)
+    return True
+
+
 def apply_api_settings(gateway_client, stage: str, rest_api_id: str, api_stage: str,
-                       access_log_arn: str | None = None) -> dict:
+                       access_log_arn: str | None = None, waf_client=None, web_acl_arn: str | None = None) -> dict:
     missing = missing_any_methods(gateway_client, rest_api_id)
     if missing:
         raise DeployError(f"the REST API has no ANY method on {', '.join(missing[:5])}: it was deployed "
@@ -308,7 +327,11 @@ def apply_api_settings(gateway_client, stage: str, rest_api_id: str, api_stage: 
     ops += access_log_operations(current, access_log_arn)
     if ops:
         gateway_client.update_stage(restApiId=rest_api_id, stageName=api_stage, patchOperations=ops)
-    return {"rest_api_id": rest_api_id, "stage": api_stage, "changed": [op["path"] for op in ops]}
+    changed = [op["path"] for op in ops]
+    if waf_client is not None and web_acl_arn and apply_firewall(
+            waf_client, web_acl_arn, stage_arn(web_acl_arn, gateway_client.meta.region_name, rest_api_id, api_stage)):
+        changed.append("web-acl")
+    return {"rest_api_id": rest_api_id, "stage": api_stage, "changed": changed}
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -414,7 +437,8 @@ def cmd_api_settings(args) -> int:
     api = deployed_rest_api(args.stage, Path(args.project_dir), store.document(Path(args.project_dir)))
     outputs, _ = stack_outputs(session, args.stack or default_stack(args.stage))
     result = apply_api_settings(session.client("apigateway"), args.stage, api["rest_api_id"], api_stage,
-                                outputs.get("ApiAccessLogGroupArn"))
+                                outputs.get("ApiAccessLogGroupArn"), session.client("wafv2"),
+                                outputs.get("ApiWebAclArn"))
     print(json.dumps({"stage": args.stage, "api": result}))
     return 0
 
@@ -486,7 +510,8 @@ def cmd_all(args) -> int:
         api = deployed_rest_api(args.stage, Path(args.project_dir))
         api_stage = load_config(_config_path(args)).get("api_gateway_stage", "api")
         settings = apply_api_settings(session.client("apigateway"), args.stage, api["rest_api_id"], api_stage,
-                                      outputs.get("ApiAccessLogGroupArn"))
+                                      outputs.get("ApiAccessLogGroupArn"), session.client("wafv2"),
+                                      outputs.get("ApiWebAclArn"))
         print(json.dumps({"stage": args.stage, "mappings": mappings, "api": settings}))
         return run_release(session, args)
 

@@ -72,6 +72,14 @@ def access_log_group(stage: str) -> str:
     return f"/aws/apigateway/{APP_NAME}-{stage}-access"
 
 
+# Per source IP, in front of the API (AWS WAF, resources.api_firewall): requests per minute before
+# WAF answers 429 in the contract's shape. A flood guard, not a fairness limit: Indonesian mobile
+# networks put thousands of subscribers behind one carrier-grade NAT address, so a per-IP limit
+# low enough to matter for one person would lock out a city; per-person limits are the app's, by
+# token (chalicelib/api/throttle.py). API Gateway usage plans are not used: they meter API keys,
+# and no client of this public API has one.
+API_IP_LIMIT_PER_MINUTE = {"dev": 300, "staging": 600, "prod": 1500}
+
 API_THROTTLING = {
     "dev": {"rate": 10, "burst": 20},
     "staging": {"rate": 20, "burst": 40},

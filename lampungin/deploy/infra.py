@@ -44,6 +44,8 @@ from .app_settings import (
 )
 from .conventions import (
     ACCESS_LOG_FORMAT,
+    API_IP_LIMIT_PER_MINUTE,
+    API_STAGE,
     API_THROTTLING,
     DELIVERY_CHANNELS,
     FUNCTIONS,
@@ -57,6 +59,7 @@ from .conventions import (
     logical_table,
     path_a_function_names,
     path_b_function_names,
+    sub,
 )
 from .dashboard import dashboard
 from .gateway import SAM_REST_API, gateway_responses
@@ -64,6 +67,7 @@ from .policy import lambda_policy, policy_file
 from .resources import (
     COGNITO_TRIGGERS,
     api_access_logs,
+    api_firewall,
     bucket,
     deploy_state,
     log_groups,
@@ -88,6 +92,7 @@ def resources(triggers: dict, names: dict) -> dict:
     res.update(generated_secrets())
     res.update(log_groups(names))
     res.update(api_access_logs())
+    res.update(api_firewall())
     watch = alarms(names)
     res.update(watch)
     res.update(dashboard(names, list(watch)))
@@ -185,6 +190,7 @@ def stage_settings() -> dict:
     for stage in STAGES:
         env = config["stages"][stage].get("environment_variables", {})
         row: dict = {"LogRetentionDays": LOG_RETENTION_DAYS[stage],
+                     "ApiIpLimitPerMinute": API_IP_LIMIT_PER_MINUTE[stage],
                      "CorsOrigin": env.get("CORS_ALLOW_ORIGIN") or "*"}
         for which in FUNCTIONS:
             row[duration_setting(which)] = int(function_timeout(config, stage, which) * 1000 * DURATION_ALARM_SHARE)
@@ -270,6 +276,10 @@ def merge_template() -> dict:
             "Type": "SQS", "Destination": {"Fn::GetAtt": ["StreamDeadLetterQueue", "Arn"]}}},
     }}}
     res[SAM_REST_API] = rest_api_settings()
+    res["ApiWebAclAssociation"] = {       # path (a): chalice_deploy api-settings associates it
+        "Type": "AWS::WAFv2::WebACLAssociation", "DependsOn": [f"{SAM_REST_API}{API_STAGE}Stage"],
+        "Properties": {"WebACLArn": {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}, "ResourceArn": sub(
+            f"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}::/restapis/${{{SAM_REST_API}}}/stages/{API_STAGE}")}}
     return {"Parameters": {**PARAMETERS, **SECRET_PARAMETERS}, "Conditions": CONDITIONS,
             "Mappings": {"StageApi": stage_api_settings(), "StageSettings": stage_settings()},
             "Resources": res, "Outputs": stack_outputs()}

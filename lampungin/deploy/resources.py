@@ -6,9 +6,11 @@ the Cognito user pool with its client, role groups and triggers. infra.py assemb
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from chalicelib.adapters.dynamo.tables import TABLES
+from chalicelib.api.errors import ApiError, body
 
 from .conventions import (
     APP_NAME,
@@ -174,6 +176,34 @@ def api_access_logs() -> dict:
             "Type": "AWS::ApiGateway::Account", "Condition": "ManagesApiGatewayAccount",
             "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLoggingRole", "Arn"]}}},
     }
+
+
+def api_firewall() -> dict:
+    """The REST API's web ACL (AWS WAF): one rate-based rule per source IP
+    (conventions.API_IP_LIMIT_PER_MINUTE, the stage's from StageSettings), answering 429 in the
+    contract's shape, Indonesian (WAF cannot follow Accept-Language, like a gateway response).
+    Associated with the API stage by path (b)'s template and by path (a)'s `api-settings`."""
+    payload = json.dumps(body(ApiError(429, "too_many_requests", retry_after=60), "id"),
+                         ensure_ascii=False, sort_keys=True)
+    visibility = lambda name: {"CloudWatchMetricsEnabled": True, "SampledRequestsEnabled": False,  # noqa: E731
+                               "MetricName": sub(f"{APP_NAME}-${{Stage}}-{name}")}
+    return {"ApiWebAcl": {"Type": "AWS::WAFv2::WebACL", "Properties": {
+        "Name": sub(f"{APP_NAME}-${{Stage}}-api"), "Scope": "REGIONAL",
+        "Description": "Lampung In API - a flood guard per source IP, docs/deploy.md",
+        "DefaultAction": {"Allow": {}},
+        "CustomResponseBodies": {"too-many-requests": {"ContentType": "APPLICATION_JSON", "Content": payload}},
+        "Rules": [{
+            "Name": "per-ip-rate", "Priority": 0,
+            "Statement": {"RateBasedStatement": {
+                "Limit": {"Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "ApiIpLimitPerMinute"]},
+                "EvaluationWindowSec": 60, "AggregateKeyType": "IP"}},
+            "Action": {"Block": {"CustomResponse": {
+                "ResponseCode": 429, "CustomResponseBodyKey": "too-many-requests",
+                "ResponseHeaders": [{"Name": "Retry-After", "Value": "60"},
+                                    {"Name": "Content-Language", "Value": "id"}]}}},
+            "VisibilityConfig": visibility("api-per-ip")}],
+        "VisibilityConfig": visibility("api"),
+        "Tags": [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}]}}}
 
 
 # --- path (a)'s deployed state (lampungin/deploy/state.py) ---------------------------------------

@@ -68,3 +68,45 @@ def test_the_rest_api_is_read_from_chalices_deployed_record(tmp_path):
     (tmp_path / ".chalice" / "deployed" / "dev.json").write_text(
         '{"resources": [{"name": "rest_api", "resource_type": "rest_api", "rest_api_id": "abc"}]}')
     assert chalice_deploy.deployed_rest_api("dev", tmp_path)["rest_api_id"] == "abc"
+
+
+def web_acl_from_template(stage: str) -> dict:
+    """infra/stack.json's web ACL as its properties resolve for `stage`, in WAFv2's API shape."""
+    import json
+
+    from lampungin.deploy import infra
+    from tests.deploy.cfn import Resolver
+
+    template = infra.stack_template()
+    resolve = Resolver({"Stage": stage})
+    props = template["Resources"]["ApiWebAcl"]["Properties"]
+    rule = props["Rules"][0]
+    limit = template["Mappings"]["StageSettings"][stage]["ApiIpLimitPerMinute"]
+    rule = {**rule, "Statement": {"RateBasedStatement": {**rule["Statement"]["RateBasedStatement"],
+                                                         "Limit": limit}}}     # the FindInMap, resolved
+    resolved = resolve({k: v for k, v in props.items() if k not in ("Rules", "Tags")})
+    return {**resolved, "Rules": [resolve(rule)], "_body": json.loads(props["CustomResponseBodies"][
+        "too-many-requests"]["Content"])}
+
+
+def test_the_stage_goes_behind_the_stacks_web_acl_once(apigateway):
+    import boto3
+
+    api = rest_api_with(apigateway, ["GET", "ANY", "OPTIONS"])
+    spec = web_acl_from_template("prod")
+    body = spec.pop("_body")
+    waf = boto3.client("wafv2", region_name="ap-southeast-3")
+    acl = waf.create_web_acl(**spec)["Summary"]["ARN"]
+    first = chalice_deploy.apply_api_settings(apigateway, "prod", api, "api", None, waf, acl)
+    assert first["changed"][-1] == "web-acl"
+    resource = chalice_deploy.stage_arn(acl, "ap-southeast-3", api, "api")
+    assert waf.get_web_acl_for_resource(ResourceArn=resource)["WebACL"]["ARN"] == acl
+    assert chalice_deploy.apply_api_settings(apigateway, "prod", api, "api", None, waf, acl)["changed"] == []
+    # what WAF answers past the limit: 429 in the contract's shape, per source IP per minute
+    (rule,) = spec["Rules"]
+    assert rule["Statement"]["RateBasedStatement"] == {
+        "Limit": conventions.API_IP_LIMIT_PER_MINUTE["prod"], "EvaluationWindowSec": 60, "AggregateKeyType": "IP"}
+    assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    assert body["error"]["code"] == "too_many_requests" and body["error"]["message"]
+    # a stack without a web ACL (made before it existed) changes nothing
+    assert chalice_deploy.apply_firewall(waf, None, resource) is False
