@@ -32,6 +32,7 @@ import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -102,7 +103,8 @@ def tally(counters: dict, clock_item: dict, counts_complaint: bool) -> None:
     from chalicelib.config import from_env
     from chalicelib.domain.league import clock_tally, day_of
 
-    clock = clock_from_item(models_for(from_env()).Clock.from_raw_data(clock_item))
+    model: Any = models_for(from_env()).Clock
+    clock = clock_from_item(model.from_raw_data(clock_item))
     day, added = day_of(clock.started_at), clock_tally(clock, counts_complaint=counts_complaint, settled=False)
     counters.setdefault((clock.opd, day), Counter()).update(added)
     clock_item["counted"] = {"S": record(clock.opd, day, added)}

@@ -32,15 +32,18 @@ TEXT = {"id": {"which": "sebutkan --complaint ID atau --since WAKTU",
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("reconcile", help="rebuild complaints' clocks (and the rest the stream does) "
-                              "from their timelines; safe to run twice", description=__doc__.split("\n\n")[0])
-    p.add_argument("--complaint", action="append", metavar="ID", help="this complaint (repeatable)")
-    p.add_argument("--since", help="every complaint changed at or after this time (ISO 8601, or a date in WIB)")
-    p.add_argument("--until", help="…and filed before this time (a date: up to and including it)")
-    p.add_argument("--dry-run", action="store_true", help="list the complaints, change nothing")
-    p.add_argument("--state-dir", help="the local stack's state (default $LAMPUNGIN_HOME or .local/)")
-    p.add_argument("--from-env", action="store_true",
-                   help="use the AWS environment as configured instead of the local stack")
+    """The subcommand, in one language (LANG: Indonesian by default), as `lampungin rules` speaks."""
+    # lazy: the rules toolchain's bilingual argparse, for this command only
+    from .rules.cli_words import help_text, rules_parser, words
+
+    p = rules_parser(subparsers, "reconcile", "reconcile")
+    lang = p.lang
+    p.add_argument("--complaint", action="append", metavar=words("ID", lang), help=help_text("r_complaint", lang))
+    p.add_argument("--since", metavar=words("TIME", lang), help=help_text("r_since", lang))
+    p.add_argument("--until", metavar=words("TIME", lang), help=help_text("r_until", lang))
+    p.add_argument("--dry-run", action="store_true", help=help_text("r_dry_run", lang))
+    p.add_argument("--state-dir", metavar=words("FOLDER", lang), help=help_text("state_dir", lang))
+    p.add_argument("--from-env", action="store_true", help=help_text("r_from_env", lang))
     p.set_defaults(func=run)
 
 

@@ -40,9 +40,9 @@ class FakeLeague:
             key = (clock.opd, day_of(clock.started_at))
             old_key, old = item.get("counted", (key, {}))
             if old_key != key:
-                self.add(*old_key, {k: -v for k, v in old.items()})
+                self.add(old_key[0], old_key[1], {k: -v for k, v in old.items()})
                 old = {}
-            self.add(*key, difference(tally, old))
+            self.add(key[0], key[1], difference(tally, old))
             item["counted"] = (key, tally)
 
     def between(self, opd: str, since: str, until: str) -> list[dict]:

@@ -208,11 +208,25 @@ HELP = {
                    "an onboarded kabupaten/kota's code (its own values where it sets them)"),
     "history_today": ("tandai nilai sebagai lewat, berlaku atau diumumkan per tanggal ini (YYYY-MM-DD)",
                       "mark values as past, in force or announced relative to this date (YYYY-MM-DD)"),
+    # `lampungin reconcile` (lampungin/reconcile.py) speaks the same way
+    "reconcile": ("bangun ulang tenggat aduan (dan yang lain yang dikerjakan pengolah perubahan) dari riwayatnya; "
+                  "aman dijalankan dua kali",
+                  "rebuild complaints' clocks (and the rest the stream does) from their timelines; "
+                  "safe to run twice"),
+    "r_complaint": ("aduan ini (boleh berulang)", "this complaint (repeatable)"),
+    "r_since": ("setiap aduan yang berubah pada atau sesudah waktu ini (ISO 8601, atau tanggal WIB)",
+                "every complaint changed at or after this time (ISO 8601, or a date in WIB)"),
+    "r_until": ("…dan diajukan sebelum waktu ini (tanggal: sampai dengan tanggal itu)",
+                "…and filed before this time (a date: up to and including it)"),
+    "r_dry_run": ("hanya daftar aduannya, tanpa mengubah apa pun", "list the complaints, change nothing"),
+    "r_from_env": ("pakai lingkungan AWS yang dikonfigurasi, bukan stack lokal",
+                   "use the AWS environment as configured instead of the local stack"),
 }
 METAVARS = {"COMMAND": ("PERINTAH", "COMMAND"), "TEXT": ("TEKS", "TEXT"), "PERCENT": ("PERSEN", "PERCENT"),
             "FILE": ("BERKAS", "FILE"), "FOLDER": ("FOLDER", "FOLDER"), "DATE": ("TANGGAL", "DATE"),
             "TIME": ("WAKTU", "TIME"), "JSON": ("JSON", "JSON"), "CASE": ("CONTOH", "CASE"),
-            "SOURCE": ("SUMBER", "SOURCE"), "PARAM": ("PARAMETER", "PARAMETER"), "CODE": ("KODE", "CODE")}
+            "SOURCE": ("SUMBER", "SOURCE"), "PARAM": ("PARAMETER", "PARAMETER"), "CODE": ("KODE", "CODE"),
+            "ID": ("NOMOR", "ID")}
 
 
 def help_text(key: str, lang: str | None = None) -> str:

@@ -424,3 +424,37 @@ def test_a_case_that_cannot_run_says_so_in_one_language(monkeypatch):
     indonesian, english = problem.message("id"), problem.message("en")
     assert "something broke inside" not in indonesian and "LANG=en" in indonesian
     assert "could not run: ValueError: something broke inside" in english
+
+
+RECONCILE_RUNS = {"help": ["--help"], "unknown option": ["--bogus"], "nothing to do": [],
+                  "both": ["--complaint", "ADU-1", "--since", "2026-11-01"],
+                  "bad date": ["--since", "2026-13-01"]}
+
+
+@pytest.mark.parametrize("name", list(RECONCILE_RUNS))
+def test_lampungin_reconcile_speaks_one_language_too(capsys, monkeypatch, name):
+    """The DevOps tool of the DLQ runbook, like `lampungin rules`: help, usage and its errors in
+    Indonesian by default, in English with LANG=en, never both."""
+    argv = RECONCILE_RUNS[name]
+    outs = {}
+    for lang in (None, "en_US.UTF-8"):
+        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            monkeypatch.delenv(var, raising=False)
+        if lang:
+            monkeypatch.setenv("LANG", lang)
+        monkeypatch.setenv("COLUMNS", "100")
+        try:
+            code = main(["reconcile", *argv])
+        except SystemExit as stop:
+            code = int(stop.code or 0)
+        captured = capsys.readouterr()
+        outs[lang or "id"] = (code, captured.out + captured.err)
+    (code_id, out_id), (code_en, out_en) = outs["id"], outs["en_US.UTF-8"]
+    assert code_id == code_en and out_id.strip() and out_en.strip() and "Traceback" not in out_id + out_en
+    assert code_id in (0, 2)
+    english = words_of(out_id, argv, []) & ENGLISH
+    assert not english, f"English in the Indonesian output: {sorted(english)}\n{out_id}"
+    indonesian = words_of(out_en, argv, []) & INDONESIAN
+    assert not indonesian, f"Indonesian in the English output: {sorted(indonesian)}\n{out_en}"
+    if name == "help":
+        assert "aduan" in out_id and "complaint" in out_en.replace("--complaint", "")
