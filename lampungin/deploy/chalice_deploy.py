@@ -68,7 +68,58 @@ SECRETS_ENV = "LAMPUNGIN_FUNCTION_SECRETS"      # read by chalice_cli.py in the 
 
 
 class DeployError(Exception):
-    pass
+    """A deploy problem, its message already in the reader's language."""
+
+
+# code -> (Indonesian, English): one language at a time, Indonesian unless LANG says English
+MESSAGES = {
+    "no_stack": ("stack {stack!r} tidak terbaca: {why}", "cannot read stack {stack!r}: {why}"),
+    "stack_status": ("stack {stack!r} berstatus {status}; pasang infra/stack.json dulu",
+                     "stack {stack!r} is {status}; deploy infra/stack.json first"),
+    "no_stage": ("tidak ada tahap {stage!r} di .chalice/config.json", "no stage {stage!r} in .chalice/config.json"),
+    "other_stage": ("stack itu melayani tahap {serves!r}, bukan {stage!r}",
+                    "that stack serves stage {serves!r}, not {stage!r}"),
+    "name_mismatch": ("{name} bernilai {have!r} di .chalice/config.json tetapi stack menyebut {expected!r}: "
+                      "perbaiki konfigurasinya (nama harus sama dengan tabelnya)",
+                      "{name} is {have!r} in .chalice/config.json but the stack says {expected!r}: fix the "
+                      "config (names must match the tables)"),
+    "no_output": ("stack tidak punya keluaran {key} (untuk {name}); benarkah itu infra/stack.json?",
+                  "the stack has no output {key} (for {name}); is it infra/stack.json?"),
+    "no_mapping": ("{function} belum berlangganan {stream}: jalankan `chalice deploy --stage` dulu",
+                   "{function} has no event source mapping on {stream}: run `chalice deploy --stage` first"),
+    "mapping_busy": ("langganan {uuid} terus sibuk; jalankan {command} lagi",
+                     "event source mapping {uuid} stayed busy; run {command} again"),
+    "no_deployment": ("tidak ada pemasangan tercatat di {path}: jalankan `chalice deploy` dulu",
+                      "no deployment recorded in {path}: run `chalice deploy` first"),
+    "no_rest_api": ("{path} tidak memuat REST API", "{path} has no REST API"),
+    "no_any_methods": ("REST API tidak punya metode ANY pada {paths}: ia dipasang dengan `chalice deploy` "
+                       "biasa; pasang dengan `tools/deploy --stage {stage}`",
+                       "the REST API has no ANY method on {paths}: it was deployed by a plain `chalice "
+                       "deploy`; deploy with `tools/deploy --stage {stage}`"),
+    "ready": ("tahap {stage} siap untuk `chalice deploy --stage {stage}`",
+              "stage {stage} is ready for `chalice deploy --stage {stage}`"),
+    "stream_arn_differs": ("COMPLAINTS_STREAM_ARN di konfigurasi tahap bukan milik stack: jalankan stage-config",
+                           "the stage config's COMPLAINTS_STREAM_ARN is not the stack's: run stage-config"),
+    "not_set": ("{name} belum diisi untuk tahap {stage}: jalankan `tools/stage-config --stage {stage}`",
+                "{name} is not set for stage {stage}: run `tools/stage-config --stage {stage}`"),
+    "table_prefix": ("TABLE_PREFIX harus {prefix!r} (nama di infra dan kebijakan IAM)",
+                     "TABLE_PREFIX must be {prefix!r} (infra names and IAM policy)"),
+    "autogen_policy": ("autogen_policy harus false: Chalice tidak melihat panggilan PynamoDB",
+                       "autogen_policy must be false: Chalice cannot see PynamoDB's calls"),
+    "no_policy": ("tidak ada berkas kebijakan IAM untuk {name} di tahap {stage} (python -m lampungin.deploy.infra, "
+                  "dan `iam_policy_file`-nya di .chalice/config.json)",
+                  "no IAM policy file for {name} in stage {stage} (python -m lampungin.deploy.infra, and its "
+                  "`iam_policy_file` in .chalice/config.json)"),
+    "secret_in_config": ("{name} ada di .chalice/config.json: rahasia tidak pernah masuk repositori "
+                         "(pemasangan membacanya dari Secrets Manager; docs/deploy.md, rahasia)",
+                         "{name} is in .chalice/config.json: a secret never belongs in the repository (the "
+                         "deploy reads it from Secrets Manager; docs/deploy.md, secrets)"),
+}
+
+
+def say(code: str, **params) -> str:
+    """A message of this tool in the reader's language (LANG; Indonesian by default)."""
+    return MESSAGES[code][0 if state.language() == "id" else 1].format(**params)
 
 
 def default_stack(stage: str) -> str:
@@ -85,9 +136,9 @@ def stack_outputs(session, stack: str) -> tuple[dict, dict]:
     try:
         desc = cfn.describe_stacks(StackName=stack)["Stacks"][0]
     except cfn.exceptions.ClientError as exc:
-        raise DeployError(f"cannot read stack {stack!r}: {exc}") from None
+        raise DeployError(say("no_stack", stack=stack, why=exc)) from None
     if not desc["StackStatus"].endswith("_COMPLETE") or "ROLLBACK" in desc["StackStatus"]:
-        raise DeployError(f"stack {stack!r} is {desc['StackStatus']}; deploy infra/stack.json first")
+        raise DeployError(say("stack_status", stack=stack, status=desc["StackStatus"]))
     outputs = {o["OutputKey"]: o["OutputValue"] for o in desc.get("Outputs", [])}
     params = {p["ParameterKey"]: p.get("ParameterValue") for p in desc.get("Parameters", [])}
     return outputs, params
@@ -103,7 +154,7 @@ def save_config(config: dict, path: Path = CONFIG) -> None:
 
 def stage_env(config: dict, stage: str) -> dict:
     if stage not in config.get("stages", {}):
-        raise DeployError(f"no stage {stage!r} in .chalice/config.json")
+        raise DeployError(say("no_stage", stage=stage))
     return config["stages"][stage].setdefault("environment_variables", {})
 
 
@@ -111,19 +162,18 @@ def stage_env(config: dict, stage: str) -> dict:
 def write_stage_config(stage: str, outputs: dict, params: dict, path: Path = CONFIG) -> dict:
     """Put the stack's outputs into the stage's environment; return what changed."""
     if params.get("Stage") not in (None, stage):
-        raise DeployError(f"that stack serves stage {params['Stage']!r}, not {stage!r}")
+        raise DeployError(say("other_stage", serves=params["Stage"], stage=stage))
     config = load_config(path)
     env = stage_env(config, stage)
     for name in ("STAGE", "TABLE_PREFIX"):
         expected = outputs.get(output_name(name))
         if expected is not None and env.get(name) != expected:
-            raise DeployError(f"{name} is {env.get(name)!r} in .chalice/config.json but the stack "
-                              f"says {expected!r}: fix the config (names must match the tables)")
+            raise DeployError(say("name_mismatch", name=name, have=env.get(name), expected=expected))
     changed = {}
     for name in FROM_STACK:
         key = output_name(name)
         if key not in outputs:
-            raise DeployError(f"the stack has no output {key} (for {name}); is it infra/stack.json?")
+            raise DeployError(say("no_output", key=key, name=name))
         if env.get(name) != outputs[key]:
             changed[name] = outputs[key]
             env[name] = outputs[key]
@@ -150,25 +200,22 @@ def check_stage(stage: str, path: Path = CONFIG, vendor: Path | None = ROOT / "v
     for name in MUST_BE_SET:
         value = str(env.get(name, ""))
         if not value or PLACEHOLDER in value:
-            problems.append(f"{name} is not set for stage {stage}: run "
-                            f"`tools/stage-config --stage {stage}`")
+            problems.append(say("not_set", name=name, stage=stage))
     if env.get("TABLE_PREFIX") and env["TABLE_PREFIX"] != conventions.table_prefix(stage):
-        problems.append(f"TABLE_PREFIX must be {conventions.table_prefix(stage)!r} (infra names and IAM policy)")
+        problems.append(say("table_prefix", prefix=conventions.table_prefix(stage)))
     policy = config["stages"][stage].get("iam_policy_file") or config.get("iam_policy_file")
     if config["stages"][stage].get("autogen_policy", config.get("autogen_policy")) is not False:
-        problems.append("autogen_policy must be false: Chalice cannot see PynamoDB's calls")
+        problems.append(say("autogen_policy"))
     else:
         functions = config["stages"][stage].get("lambda_functions", {})
         for which in conventions.FUNCTIONS:
             name = conventions.chalice_function(which)
             own = functions.get(name, {}).get("iam_policy_file") or policy
             if not own or not (path.parent / own).is_file():
-                problems.append(f"no IAM policy file for {name} in stage {stage} (python -m lampungin.deploy.infra, "
-                                "and its `iam_policy_file` in .chalice/config.json)")
+                problems.append(say("no_policy", name=name, stage=stage))
     for name in (*GENERATED_SECRETS, *SECRETS):
         if env.get(name) or config.get("environment_variables", {}).get(name):
-            problems.append(f"{name} is in .chalice/config.json: a secret never belongs in the repository "
-                            "(the deploy reads it from Secrets Manager; docs/deploy.md, secrets)")
+            problems.append(say("secret_in_config", name=name))
     if vendor is not None:
         try:
             check_vendored(vendor)
@@ -215,8 +262,7 @@ def apply_stream_settings(lambda_client, stage: str, stream_arn: str, dlq_arn: s
     wanted = wanted_mapping(dlq_arn)
     mappings = mappings_of(lambda_client, function, stream_arn)
     if not mappings:
-        raise DeployError(f"{function} has no event source mapping on {stream_arn}: "
-                          "run `chalice deploy --stage` first")
+        raise DeployError(say("no_mapping", function=function, stream=stream_arn))
     done = []
     for mapping in mappings:
         uuid = mapping["UUID"]
@@ -237,7 +283,7 @@ def apply_stream_settings(lambda_client, stage: str, stream_arn: str, dlq_arn: s
             done.append({"uuid": uuid, "changed": sorted(diff)})
             break
         else:
-            raise DeployError(f"event source mapping {uuid} stayed busy; run stream-settings again")
+            raise DeployError(say("mapping_busy", uuid=uuid, command="stream-settings"))
     return done
 
 
@@ -249,10 +295,10 @@ def deployed_rest_api(stage: str, project_dir: Path, document: dict | None = Non
     try:
         resources = (document if document is not None else json.loads(path.read_text(encoding="utf-8")))["resources"]
     except (OSError, ValueError, KeyError):
-        raise DeployError(f"no deployment recorded in {path}: run `chalice deploy` first") from None
+        raise DeployError(say("no_deployment", path=path)) from None
     api = next((r for r in resources if r.get("resource_type") == "rest_api"), None)
     if api is None:
-        raise DeployError(f"{path} has no REST API")
+        raise DeployError(say("no_rest_api", path=path))
     return api
 
 
@@ -320,8 +366,7 @@ def apply_api_settings(gateway_client, stage: str, rest_api_id: str, api_stage: 
                        access_log_arn: str | None = None, waf_client=None, web_acl_arn: str | None = None) -> dict:
     missing = missing_any_methods(gateway_client, rest_api_id)
     if missing:
-        raise DeployError(f"the REST API has no ANY method on {', '.join(missing[:5])}: it was deployed "
-                          f"by a plain `chalice deploy`; deploy with `tools/deploy --stage {stage}`")
+        raise DeployError(say("no_any_methods", paths=", ".join(missing[:5]), stage=stage))
     current = gateway_client.get_stage(restApiId=rest_api_id, stageName=api_stage)
     ops = throttling_operations(current.get("methodSettings", {}), stage)
     ops += access_log_operations(current, access_log_arn)
@@ -351,7 +396,7 @@ def cmd_check(args) -> int:
     for p in problems:
         print(f"deploy check: {p}", file=sys.stderr)
     if not problems:
-        print(f"deploy check: stage {args.stage} is ready for `chalice deploy --stage {args.stage}`")
+        print(f"deploy check: {say('ready', stage=args.stage)}")
     return 1 if problems else 0
 
 
@@ -361,7 +406,7 @@ def cmd_stream_settings(args) -> int:
     env = stage_env(load_config(_config_path(args)), args.stage)
     stream_arn = env.get("COMPLAINTS_STREAM_ARN")
     if not stream_arn or stream_arn != outputs.get("ComplaintsStreamArn"):
-        raise DeployError("the stage config's COMPLAINTS_STREAM_ARN is not the stack's: run stage-config")
+        raise DeployError(say("stream_arn_differs"))
     result = apply_stream_settings(session.client("lambda"), args.stage, stream_arn,
                                    outputs["DeadLetterQueueArn"])
     print(json.dumps({"stage": args.stage, "mappings": result}))
@@ -446,7 +491,7 @@ def cmd_api_settings(args) -> int:
 def run_release(session, args) -> int:
     try:
         report = release.release(session.client("lambda"), session.client("cloudwatch"), args.stage,
-                                 strategy=args.strategy, say=lambda line: print(line, file=sys.stderr))
+                                 strategy=args.strategy, say_line=lambda line: print(line, file=sys.stderr))
     except release.ReleaseError as exc:
         print(f"deploy: {exc}", file=sys.stderr)
         return 1

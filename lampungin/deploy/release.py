@@ -48,7 +48,32 @@ _INTEGRATION = re.compile(r"(/functions/)(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12
 
 
 class ReleaseError(Exception):
-    pass
+    """A release that did not happen (or was undone), its message in the reader's language."""
+
+
+# code -> (Indonesian, English): one language at a time, Indonesian unless LANG says English
+MESSAGES = {
+    "unknown_strategy": ("strategi rilis {strategy!r} tidak dikenal; salah satu dari {known}",
+                         "unknown release strategy {strategy!r}; one of {known}"),
+    "mapping_busy": ("langganan {uuid} terus sibuk; jalankan release lagi",
+                     "event source mapping {uuid} stayed busy; run release again"),
+    "already_alarming": ("tidak dirilis: {alarms} sudah dalam keadaan ALARM (perbaiki dulu, atau rilis dengan "
+                         "--strategy AllAtOnce)",
+                         "not releasing: {alarms} already in ALARM (fix it first, or release with --strategy "
+                         "AllAtOnce)"),
+    "shifting": ("rilis {stage}: {percent} % ke versi baru selama {seconds} detik",
+                 "release {stage}: {percent} % on the new versions for {seconds} s"),
+    "rolled_back": ("dibatalkan: {alarms} masuk ALARM saat {percent} % ke versi baru; alias live kembali "
+                    "melayani versi sebelumnya",
+                    "rolled back: {alarms} went into ALARM with {percent} % on the new versions; live serves "
+                    "the previous versions again"),
+}
+
+
+def say(code: str, **params) -> str:
+    # lazy: the rules toolchain's LANG reading; chalice_cli imports this module in Chalice's process
+    from lampungin.rules.messages import language
+    return MESSAGES[code][0 if language() == "id" else 1].format(**params)
 
 
 def steps(strategy: str) -> list[tuple[float, int]]:
@@ -56,7 +81,7 @@ def steps(strategy: str) -> list[tuple[float, int]]:
     moves: AllAtOnce -> [], Canary10Percent10Minutes -> [(0.1, 600)], Linear10PercentEvery1Minute
     -> [(0.1, 60), (0.2, 60), … (0.9, 60)]."""
     if strategy not in PREDEFINED:
-        raise ReleaseError(f"unknown release strategy {strategy!r}; one of {', '.join(PREDEFINED)}")
+        raise ReleaseError(say("unknown_strategy", strategy=strategy, known=", ".join(PREDEFINED)))
     if strategy == "AllAtOnce":
         return []
     canary = re.fullmatch(r"Canary(\d+)Percent(\d+)Minutes", strategy)
@@ -64,7 +89,7 @@ def steps(strategy: str) -> list[tuple[float, int]]:
         return [(int(canary[1]) / 100, int(canary[2]) * 60)]
     linear = re.fullmatch(r"Linear(\d+)PercentEvery(\d+)Minutes?", strategy)
     if linear is None:
-        raise ReleaseError(f"cannot read the release strategy {strategy!r}")
+        raise ReleaseError(say("unknown_strategy", strategy=strategy, known=", ".join(PREDEFINED)))
     share, minutes = int(linear[1]), int(linear[2])
     return [(k / 100, minutes * 60) for k in range(share, 100, share)]
 
@@ -168,7 +193,7 @@ def move_mappings(client, name: str, alias_arn: str, *, attempts: int = 30, dela
             except client.exceptions.ResourceInUseException:
                 sleep(delay)
         else:
-            raise ReleaseError(f"event source mapping {mapping['UUID']} stayed busy; run release again")
+            raise ReleaseError(say("mapping_busy", uuid=mapping["UUID"]))
     return moved
 
 
@@ -199,7 +224,7 @@ def prune_versions(client, name: str, live_version: str, keep: int = KEEP_VERSIO
 
 def release(lambda_client, cloudwatch, stage: str, *, strategy: str | None = None,
             sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-            say: Callable[[str], None] = print) -> dict:
+            say_line: Callable[[str], None] = print) -> dict:
     """Publish, wire and shift every function of the stage to its new version (module docstring).
     Raises ReleaseError after rolling every function back when a release alarm fires."""
     strategy = strategy or RELEASE_STRATEGIES[stage]
@@ -228,12 +253,11 @@ def release(lambda_client, cloudwatch, stage: str, *, strategy: str | None = Non
     if plan:
         already = firing(cloudwatch, watched)
         if already:
-            raise ReleaseError(f"not releasing: {', '.join(already)} already in ALARM (fix it first, or "
-                               "release with --strategy AllAtOnce)")
+            raise ReleaseError(say("already_alarming", alarms=", ".join(already)))
     for share, hold in plan:
         for name, (serving, new) in changed.items():
             _route(lambda_client, name, serving, new, share)
-        say(f"release {stage}: {int(share * 100)} % on the new versions for {hold} s")
+        say_line(say("shifting", stage=stage, percent=int(share * 100), seconds=hold))
         deadline = clock() + hold
         while True:
             bad = firing(cloudwatch, watched)
@@ -241,9 +265,7 @@ def release(lambda_client, cloudwatch, stage: str, *, strategy: str | None = Non
                 for name, (serving, _) in changed.items():
                     _route(lambda_client, name, serving, None, 0)
                 report["result"] = "rolled back"
-                raise ReleaseError(f"rolled back: {', '.join(bad)} went into ALARM with "
-                                   f"{int(share * 100)} % on the new versions; live serves the previous "
-                                   "versions again")
+                raise ReleaseError(say("rolled_back", alarms=", ".join(bad), percent=int(share * 100)))
             left = deadline - clock()
             if left <= 0:
                 break

@@ -472,7 +472,7 @@ def test_the_claim_code_secret_is_generated_by_the_stack_and_only_its_arn_leaves
         assert "CLAIM_CODE_SECRET" not in cfg["environment_variables"]
 
 
-def test_a_secret_in_the_committed_stage_config_is_refused(tmp_path):
+def test_a_secret_in_the_committed_stage_config_is_refused(tmp_path, monkeypatch):
     config = json.loads(json.dumps(CONFIG))
     config["stages"]["prod"]["environment_variables"]["CLAIM_CODE_SECRET"] = "k" * 64
     path = tmp_path / ".chalice" / "config.json"
@@ -480,6 +480,12 @@ def test_a_secret_in_the_committed_stage_config_is_refused(tmp_path):
     path.write_text(json.dumps(config))
     for name in policy.TABLE_ACCESS:
         (path.parent / policy.policy_file("prod", name)).write_text("{}")
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    problems = chalice_deploy.check_stage("prod", path, vendor=None)
+    assert any("CLAIM_CODE_SECRET ada di .chalice/config.json" in p for p in problems), problems   # Indonesian
+    # and in English with LANG=en, one language at a time
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     problems = chalice_deploy.check_stage("prod", path, vendor=None)
     assert any("CLAIM_CODE_SECRET is in .chalice/config.json" in p for p in problems), problems
 

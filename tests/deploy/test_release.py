@@ -90,7 +90,7 @@ def alias(world, name: str) -> dict:
 def run(world, strategy=None, during=None):
     fake = FakeTime(during)
     report = release.release(world["lambda"], world["cloudwatch"], STAGE, strategy=strategy, sleep=fake.sleep,
-                             clock=fake.clock, say=lambda _: None)
+                             clock=fake.clock, say_line=lambda _: None)
     return report, fake
 
 
@@ -158,7 +158,7 @@ def test_an_alarm_during_the_canary_moves_every_function_back(world):
         a = alias(world, name)
         assert a["FunctionVersion"] == "1" and not (a.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
     # while the alarm is still firing, a canary is refused before it starts
-    with pytest.raises(release.ReleaseError, match="already in ALARM"):
+    with pytest.raises(release.ReleaseError, match="sudah dalam keadaan ALARM"):
         run(world)
     assert alias(world, world["api"])["FunctionVersion"] == "1"
     # the fix, released at once by hand while the alarm still fires
