@@ -563,32 +563,59 @@ def cmd_all(args) -> int:
     return _locked(args, session, store, lock, "all", run)
 
 
+# the command line's words: (Indonesian, English), one language at a time (LANG)
+HELP = {
+    "tool": ("jalur pemasangan (a): `chalice deploy` sebuah tahap sesudah stack infranya (docs/deploy.md)",
+             "deployment path (a): `chalice deploy` of a stage after its infra stack (docs/deploy.md)"),
+    "stage-config": ("tulis keluaran stack ke konfigurasi tahap", "write stack outputs into the stage config"),
+    "check": ("tolak tahap yang akan terpasang rusak", "refuse a stage that would deploy broken"),
+    "stream-settings": ("terapkan pengaturan langganan stream", "apply the event-source settings"),
+    "deploy": ("chalice deploy, dengan jawaban REST API sendiri", "chalice deploy, with the REST API's own answers"),
+    "api-settings": ("periksa REST API, atur batas laju, log akses dan firewall tahap",
+                     "check the REST API, set the stage's throttling, access log and firewall"),
+    "release": ("pindahkan alias live setiap fungsi ke versi barunya",
+                "shift every function's alias live to its new version"),
+    "all": ("stage-config, check, deploy, stream-settings, api-settings, release",
+            "stage-config, check, deploy, stream-settings, api-settings, release"),
+    "delete": ("chalice delete atas pemasangan yang tersimpan, terkunci",
+               "chalice delete of the stored deployment, locked"),
+    "state": ("tampilkan keadaan terpasang yang tersimpan dan kuncinya", "show the stored deployed state and the lock"),
+    "unlock": ("lepaskan kunci yang habis (--force: kunci apa pun)", "remove an expired lock (--force: any lock)"),
+    "stage": ("tahapnya", "the stage"),
+    "stack": ("stack infra (bawaan lampungin-<tahap>-infra)", "the infra stack (default lampungin-<stage>-infra)"),
+    "region": ("wilayah AWS (bawaan: konfigurasi AWS Anda)", "AWS region (default: your AWS configuration)"),
+    "project-dir": ("proyek Chalice (bawaan: salinan kerja ini)", "the Chalice project (default: this checkout)"),
+    "strategy": ("cara lalu lintas dipindahkan (bawaan per tahap: {default})",
+                 "how traffic moves (default per stage: {default})"),
+    "force": ("juga kunci yang belum habis", "also a lock that has not expired"),
+}
+COMMANDS = {"stage-config": cmd_stage_config, "check": cmd_check, "stream-settings": cmd_stream_settings,
+            "deploy": cmd_deploy, "api-settings": cmd_api_settings, "release": cmd_release, "all": cmd_all,
+            "delete": cmd_delete, "state": cmd_state, "unlock": cmd_unlock}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lampungin.deploy.chalice_deploy",
-                                     description=(__doc__ or "").split("\n\n")[0])
+    # lazy: the rules toolchain's one-language argparse (its words and argparse's own)
+    from lampungin.rules.cli_words import RulesParser
+
+    lang = state.language()
+
+    def words(key: str, **params) -> str:
+        return HELP[key][0 if lang == "id" else 1].format(**params)
+
+    parser = RulesParser(prog="python -m lampungin.deploy.chalice_deploy", description=words("tool"), lang=lang)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, func, help_ in (("stage-config", cmd_stage_config, "write stack outputs into the stage config"),
-                              ("check", cmd_check, "refuse a stage that would deploy broken"),
-                              ("stream-settings", cmd_stream_settings, "apply the event-source settings"),
-                              ("deploy", cmd_deploy, "chalice deploy, with the REST API's own answers"),
-                              ("api-settings", cmd_api_settings, "check the REST API, set the stage throttling"),
-                              ("release", cmd_release, "shift every function's alias live to its new version"),
-                              ("all", cmd_all, "stage-config, check, deploy, stream-settings, api-settings, release"),
-                              ("delete", cmd_delete, "chalice delete of the stored deployment, locked"),
-                              ("state", cmd_state, "show the stored deployed state and the lock"),
-                              ("unlock", cmd_unlock, "remove an expired lock (--force: any lock)")):
-        p = sub.add_parser(name, help=help_)
-        p.add_argument("--stage", required=True, choices=conventions.STAGES)
-        p.add_argument("--stack", help="the infra stack (default lampungin-<stage>-infra)")
-        p.add_argument("--region", help="AWS region (default: your AWS configuration)")
-        p.add_argument("--project-dir", default=str(ROOT),
-                       help="the Chalice project (default: this checkout)")
+    for name, func in COMMANDS.items():
+        p = sub.add_parser(name, help=words(name), description=words(name), lang=lang)
+        p.add_argument("--stage", required=True, choices=conventions.STAGES, help=words("stage"))
+        p.add_argument("--stack", help=words("stack"))
+        p.add_argument("--region", metavar="WILAYAH" if lang == "id" else "REGION", help=words("region"))
+        p.add_argument("--project-dir", metavar="FOLDER", default=str(ROOT), help=words("project-dir"))
         if name in ("release", "all"):
-            p.add_argument("--strategy", choices=release.PREDEFINED,
-                           help="how traffic moves (default per stage: " + ", ".join(
-                               f"{k} {v}" for k, v in release.RELEASE_STRATEGIES.items()) + ")")
+            p.add_argument("--strategy", choices=release.PREDEFINED, help=words("strategy", default=", ".join(
+                f"{k} {v}" for k, v in release.RELEASE_STRATEGIES.items())))
         if name == "unlock":
-            p.add_argument("--force", action="store_true", help="also a lock that has not expired")
+            p.add_argument("--force", action="store_true", help=words("force"))
         p.set_defaults(func=func)
     return parser
 

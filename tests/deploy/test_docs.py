@@ -61,3 +61,23 @@ def test_the_deploy_state_lock_secrets_and_runbooks_are_explained():
                    "### Secrets", "CLAIM_CODE_SECRET", "ClaimCodeSecretArn", "docs/runbooks.md",
                    "### IAM: one role per function", "LOG_RETENTION_DAYS"):
         assert needed in DOC, needed
+
+
+def test_the_deploy_tool_speaks_one_language(capsys, monkeypatch):
+    """Its help, usage and errors in Indonesian by default and in English with LANG=en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for argv, lang, expected, foreign in (
+            (["--help"], None, "tulis keluaran stack ke konfigurasi tahap", "write stack outputs"),
+            (["release", "--help"], "en_US.UTF-8", "shift every function's alias live", "pindahkan alias"),
+            (["release", "--stage", "nope"], None, "pilihan 'nope' tidak dikenal", "invalid choice"),
+            (["release", "--stage", "nope"], "en_US.UTF-8", "invalid choice", "tidak dikenal")):
+        if lang:
+            monkeypatch.setenv("LANG", lang)
+        else:
+            monkeypatch.delenv("LANG", raising=False)
+        with __import__("pytest").raises(SystemExit):
+            chalice_deploy.main(argv)
+        out = capsys.readouterr()
+        shown = out.out + out.err
+        assert expected in shown and foreign not in shown, shown
