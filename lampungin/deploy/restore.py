@@ -19,7 +19,6 @@ counters, notifications). Messages in Indonesian, or English with LANG=en.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from datetime import UTC, datetime
@@ -45,6 +44,20 @@ TEXT = {
            "exists": "table {target} exists already: choose another --target",
            "next": "next: look at {target}; to use it, stop the stage, delete {source}, restore again with "
                    "--target {source}, then run `lampungin reconcile --since {at} --from-env`"},
+}
+
+
+HELP = {
+    "id": {"tool": "pulihkan satu tabel sebuah tahap ke suatu titik waktu, beserta yang tidak dibawa pemulihan",
+           "stage": "tahapnya", "table": "nama pendek tabel di tables.py, mis. complaints",
+           "at": "saat yang dipulihkan (ISO 8601 dengan zona waktu)",
+           "target": "nama tabel baru (bawaan <tabel>-restored-<YYYYMMDDHHMM>)",
+           "region": "wilayah AWS (bawaan: konfigurasi AWS Anda)"},
+    "en": {"tool": "restore one table of a stage to a point in time, with what a restore does not bring back",
+           "stage": "the stage", "table": "tables.py's short name, e.g. complaints",
+           "at": "the moment to restore to (ISO 8601 with a zone)",
+           "target": "the new table's name (default <table>-restored-<YYYYMMDDHHMM>)",
+           "region": "AWS region (default: your AWS configuration)"},
 }
 
 
@@ -120,13 +133,16 @@ def restore(client, stage: str, table: str, at: datetime, target: str | None = N
 
 def main(argv=None) -> int:
     lang = _lang()
-    parser = argparse.ArgumentParser(prog="python -m lampungin.deploy.restore",
-                                     description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--stage", required=True, choices=conventions.STAGES)
-    parser.add_argument("--table", required=True, help="tables.py's short name, e.g. complaints")
-    parser.add_argument("--at", required=True, help="the moment to restore to (ISO 8601 with a zone)")
-    parser.add_argument("--target", help="the new table's name (default <table>-restored-<YYYYMMDDHHMM>)")
-    parser.add_argument("--region", help="AWS region (default: your AWS configuration)")
+    # lazy: the rules toolchain's one-language argparse (its words and argparse's own)
+    from lampungin.rules.cli_words import RulesParser
+
+    words = HELP["id" if lang == "id" else "en"]
+    parser = RulesParser(prog="python -m lampungin.deploy.restore", description=words["tool"], lang=lang)
+    parser.add_argument("--stage", required=True, choices=conventions.STAGES, help=words["stage"])
+    parser.add_argument("--table", required=True, metavar="TABEL" if lang == "id" else "TABLE", help=words["table"])
+    parser.add_argument("--at", required=True, metavar="WAKTU" if lang == "id" else "TIME", help=words["at"])
+    parser.add_argument("--target", metavar="NAMA" if lang == "id" else "NAME", help=words["target"])
+    parser.add_argument("--region", metavar="WILAYAH" if lang == "id" else "REGION", help=words["region"])
     args = parser.parse_args(argv)
     try:
         try:
