@@ -172,14 +172,14 @@ def argv_of(name: str, trees: dict) -> list[str]:
     return argv
 
 
-def run(capsys, monkeypatch, lang: str | None, argv: list[str]) -> tuple[int, str]:
+def run(capsys, monkeypatch, lang: str | None, argv: list[str], command: str = "rules") -> tuple[int, str]:
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
     if lang:
         monkeypatch.setenv("LANG", lang)
     monkeypatch.setenv("COLUMNS", "100")
     try:
-        code = main(["rules", *argv])
+        code = main([command, *argv])
     except SystemExit as stop:                 # argparse's --help and usage errors
         code = int(stop.code or 0)
     captured = capsys.readouterr()
@@ -436,20 +436,8 @@ def test_lampungin_reconcile_speaks_one_language_too(capsys, monkeypatch, name):
     """The DevOps tool of the DLQ runbook, like `lampungin rules`: help, usage and its errors in
     Indonesian by default, in English with LANG=en, never both."""
     argv = RECONCILE_RUNS[name]
-    outs = {}
-    for lang in (None, "en_US.UTF-8"):
-        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-            monkeypatch.delenv(var, raising=False)
-        if lang:
-            monkeypatch.setenv("LANG", lang)
-        monkeypatch.setenv("COLUMNS", "100")
-        try:
-            code = main(["reconcile", *argv])
-        except SystemExit as stop:
-            code = int(stop.code or 0)
-        captured = capsys.readouterr()
-        outs[lang or "id"] = (code, captured.out + captured.err)
-    (code_id, out_id), (code_en, out_en) = outs["id"], outs["en_US.UTF-8"]
+    code_id, out_id = run(capsys, monkeypatch, None, argv, command="reconcile")
+    code_en, out_en = run(capsys, monkeypatch, "en_US.UTF-8", argv, command="reconcile")
     assert code_id == code_en and out_id.strip() and out_en.strip() and "Traceback" not in out_id + out_en
     assert code_id in (0, 2)
     english = words_of(out_id, argv, []) & ENGLISH
