@@ -150,6 +150,10 @@ def contract_errors(request, get_response):
     code = CHALICE_ERRORS.get(status, "bad_request" if 400 <= status < 500 else "internal")
     allow = next((v for k, v in (response.headers or {}).items() if k.lower() == "allow"), None)
     params = {"allowed": allow} if allow else {}
+    if status == 405 and not allow:
+        # a resource path the app has no route for (Chalice says 405 with an empty Allow): it is
+        # the 404 API Gateway would have answered in front of it, never "supported: {allowed}"
+        status, code = 404, "route_not_found"
     ours = error_response(ApiError(status, code, **params), request_language(request.headers))
     ours.headers["Access-Control-Allow-Origin"] = container.settings.cors_allow_origin
     for name, value in (response.headers or {}).items():       # Allow and CORS, never a body echo

@@ -173,6 +173,27 @@ def test_another_method_on_a_known_path_is_405_with_allow_in_our_shape(api, keys
     assert body["error"]["message"].startswith("Metode HTTP ini tidak didukung")
 
 
+def test_a_resource_path_without_a_route_is_404_not_an_unfilled_405():
+    """The deployed API function given an event whose resourcePath the app does not know (found
+    by the moto smoke test: a proxy event for `/v1/track/{id}`, the route being
+    `/v1/track/{complaint_id}`): Chalice answers 405 with an empty Allow; the person read
+    "yang didukung: {allowed}". It is a 404 in our words, in either language."""
+    from app import app as chalice_app
+
+    for lang, words in (("id", "Alamat ini tidak ada di API Lampung In."),
+                        ("en", "There is no such address in the Lampung In API.")):
+        event = {"resource": "/v1/nowhere/{x}", "path": "/v1/nowhere/1", "httpMethod": "GET",
+                 "headers": {"Accept-Language": lang}, "multiValueHeaders": {"Accept-Language": [lang]},
+                 "queryStringParameters": None, "multiValueQueryStringParameters": None,
+                 "pathParameters": {"x": "1"}, "stageVariables": None, "body": None, "isBase64Encoded": False,
+                 "requestContext": {"resourcePath": "/v1/nowhere/{x}", "httpMethod": "GET", "stage": "api",
+                                    "identity": {"sourceIp": "203.0.113.9"}}}
+        answer = chalice_app(event, None)
+        body = json.loads(answer["body"])
+        assert answer["statusCode"] == 404 and body["error"]["code"] == "route_not_found", body
+        assert body["error"]["message"] == words and "{allowed}" not in answer["body"]
+
+
 def test_chalices_own_errors_never_repeat_a_request_header(api):
     """Chalice's 415 said "Unsupported media type: <the Content-Type sent>"; ours names nothing."""
     from chalicelib.api.http import contract_errors
