@@ -1,10 +1,13 @@
-"""GIVEN an empty (moto) AWS account, WHEN DevOps follows docs/deploy.md path (a) — infra stack,
+"""GIVEN an empty (moto) AWS account, WHEN DevOps follows docs/deploy.md path (a) for dev and
+then for prod, each with its committed config — infra stack,
 stage config from its outputs, `chalice_deploy deploy` (Chalice's own deploy, locked, with the
 stage's deployed state in its bucket and its secrets from Secrets Manager), stream settings —
 THEN the stage exists as the app declares it; a deploy from a fresh clone updates the same REST
 API, functions and stream mapping and creates nothing new; a deploy while another holds the stage
 is refused; a redeploy keeps the settings Chalice cannot set; delete (from yet another clone) and
-teardown leave nothing behind.
+teardown leave nothing behind; and the deployed API function's own code, in its deployed
+environment, answers a real request (a citizen files a complaint with a Cognito token) whose
+stream record the deployed stream function then processes (run_deployed.py: without Docker).
 
 Adaptations for moto (test code only, each where it is needed):
 * chalice_on_moto.py: Chalice's Swagger 2.0 is rewritten to an OpenAPI 3 header for moto's
@@ -30,29 +33,33 @@ Adaptations for moto (test code only, each where it is needed):
 * moto's CloudFormation fails on a WAFv2 web ACL: the test makes it through the WAFv2 API from the
   template's own definition and gives the stack its ARN as the output the template declares.
 * The deployed project is a copy of app.py, chalicelib/ and .chalice/ with an empty
-  requirements.txt: moto never runs the code, and the real zip (dependencies, the vendored
-  engine) is proven by `make package`.
+  requirements.txt: the deployed code runs with this interpreter's packages (run_deployed.py),
+  and the real zip (dependencies, the vendored engine) is proven by `make package`.
+* moto's Invoke needs Docker: run_deployed.py runs the zip moto holds for `<function>:live`.
+* prod's canary release (10 minutes) runs in-process on the test's clock (test_release.py).
 """
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from chalicelib.adapters.dynamo.tables import TABLES
-from lampungin.deploy import app_settings, chalice_deploy, conventions, state
+from lampungin.deploy import app_settings, chalice_deploy, conventions, release, state
 from tests.deploy.cfn import Resolver
 from tests.deploy.test_api_settings import web_acl_from_template
+from tests.deploy.test_release import FakeTime
 
 pytestmark = [pytest.mark.slow,   # moto's CloudFormation warns about each resource type it skips
               pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 ROOT = Path(__file__).resolve().parents[2]
-STAGE = "dev"
-STACK = chalice_deploy.default_stack(STAGE)
+STAGES = ("dev", "prod")
 CHALICE = [sys.executable, str(Path(__file__).with_name("chalice_on_moto.py"))]
 
 
@@ -67,8 +74,9 @@ def chalice(env, project, *args):
 
 
 def tool(env, project, command, *args, check=True):
-    """`python -m lampungin.deploy.chalice_deploy <command> --stage dev` as DevOps run it."""
-    cmd = [sys.executable, "-m", "lampungin.deploy.chalice_deploy", command, "--stage", STAGE,
+    """`python -m lampungin.deploy.chalice_deploy <command> --stage <the stage>` as DevOps run it
+    (the stage is the one the project's deploy was made for: env["SMOKE_STAGE"])."""
+    cmd = [sys.executable, "-m", "lampungin.deploy.chalice_deploy", command, "--stage", env["SMOKE_STAGE"],
            "--project-dir", str(project), *args]
     if check:
         return run(cmd, env, ROOT)
@@ -133,10 +141,14 @@ def cognito_from_template(session, template: dict, stage: str) -> dict:
             if key in ("AuthIssuer", "AuthJwksUrl", "AuthAudience", "UserPoolId", "UserPoolClientId")}
 
 
-@pytest.fixture(scope="module")
-def stage(aws_env, tmp_path_factory):
+@pytest.fixture(scope="module", params=STAGES)
+def stage(request, aws_env, tmp_path_factory):
+    """The stage `request.param` deployed as docs/deploy.md path (a) says, with its own committed
+    config (dev: everything at once; prod: reserved sweep, canary releases, its own limits)."""
     import boto3
 
+    name = request.param
+    stack = chalice_deploy.default_stack(name)
     session = boto3.session.Session()
     template = json.loads((ROOT / "infra" / "stack.json").read_text())
     for spec in template["Resources"].values():
@@ -144,35 +156,37 @@ def stage(aws_env, tmp_path_factory):
             spec["Properties"].pop("Tags", None)         # moto: see the module docstring
     template["Resources"] = {k: v for k, v in template["Resources"].items()
                              if v["Type"] not in ("AWS::CloudWatch::Dashboard", "AWS::WAFv2::WebACL")}
-    secrets = secrets_from_template(session, template, STAGE)
-    spec = web_acl_from_template(STAGE)          # moto's stack cannot make it: see the module docstring
+    secrets = secrets_from_template(session, template, name)
+    spec = web_acl_from_template(name)          # moto's stack cannot make it: see the module docstring
     spec.pop("_body")
     template["Outputs"]["ApiWebAclArn"]["Value"] = session.client("wafv2").create_web_acl(**spec)["Summary"]["ARN"]
     cfn = session.client("cloudformation")
-    cfn.create_stack(StackName=STACK, TemplateBody=json.dumps(template),
-                     Parameters=[{"ParameterKey": "Stage", "ParameterValue": STAGE}])
-    outputs, params = chalice_deploy.stack_outputs(session, STACK)
-    outputs.update(cognito_from_template(session, template, STAGE))
+    cfn.create_stack(StackName=stack, TemplateBody=json.dumps(template),
+                     Parameters=[{"ParameterKey": "Stage", "ParameterValue": name}])
+    outputs, params = chalice_deploy.stack_outputs(session, stack)
+    outputs.update(cognito_from_template(session, template, name))
 
-    project = clone(tmp_path_factory, "project")
+    project = clone(tmp_path_factory, f"project-{name}")
     config = project / ".chalice" / "config.json"
 
-    changed = chalice_deploy.write_stage_config(STAGE, outputs, params, config)
+    changed = chalice_deploy.write_stage_config(name, outputs, params, config)
     assert set(changed) == set(chalice_deploy.FROM_STACK)
-    assert chalice_deploy.write_stage_config(STAGE, outputs, params, config) == {}     # idempotent
-    assert chalice_deploy.check_stage(STAGE, config, vendor=None) == []
+    assert chalice_deploy.write_stage_config(name, outputs, params, config) == {}     # idempotent
+    assert chalice_deploy.check_stage(name, config, vendor=None) == []
 
     bodies = tmp_path_factory.mktemp("swagger")
     aws_env = {**aws_env, "CHALICE_ON_MOTO_BODIES": str(bodies), "LAMPUNGIN_DEPLOY_OWNER": "ana (laptop)",
+               "SMOKE_STAGE": name,
                chalice_deploy.CHALICE_CLI_ENV: str(Path(__file__).with_name("chalice_on_moto.py"))}
     deployed = tool(aws_env, project, "deploy")
     settings = json.loads(tool(aws_env, project, "stream-settings"))
     api_settings = json.loads(tool(aws_env, project, "api-settings"))
     released = json.loads(tool(aws_env, project, "release"))["release"]
-    return {"release_run": released, "session": session, "project": project, "outputs": outputs,
+    return {"name": name, "stack": stack, "release_run": released, "session": session, "project": project,
+            "outputs": outputs,
             "deploy_log": deployed,
             "settings_run": settings, "api_settings_run": api_settings, "env": aws_env,
-            "swagger": bodies, "config": json.loads(config.read_text())["stages"][STAGE],
+            "swagger": bodies, "config": json.loads(config.read_text())["stages"][name],
             "config_path": config, "secrets": secrets, "clones": tmp_path_factory}
 
 
@@ -180,8 +194,8 @@ def functions(session) -> dict:
     return {f["FunctionName"]: f for f in session.client("lambda").list_functions()["Functions"]}
 
 
-def assert_stream_settings(session, outputs):
-    (mapping,) = chalice_deploy.mappings_of(session.client("lambda"), conventions.function_name(STAGE, "stream"),
+def assert_stream_settings(session, outputs, name):
+    (mapping,) = chalice_deploy.mappings_of(session.client("lambda"), conventions.function_name(name, "stream"),
                                     outputs["ComplaintsStreamArn"])
     assert mapping["EventSourceArn"] == outputs["ComplaintsStreamArn"]
     assert mapping["BatchSize"] == 100 and mapping["StartingPosition"] == "TRIM_HORIZON"
@@ -193,7 +207,7 @@ def assert_stream_settings(session, outputs):
 
 def test_every_function_runs_python312_with_the_stage_settings(stage):
     fns = functions(stage["session"])
-    names = {conventions.function_name(STAGE, w): w for w in conventions.FUNCTIONS}
+    names = {conventions.function_name(stage["name"], w): w for w in conventions.FUNCTIONS}
     assert set(fns) == set(names)
     per_function = stage["config"]["lambda_functions"]
     for name, which in names.items():
@@ -202,10 +216,10 @@ def test_every_function_runs_python312_with_the_stage_settings(stage):
         assert (fn["MemorySize"], fn["Timeout"]) == (wanted["lambda_memory_size"], wanted["lambda_timeout"])
         env = fn["Environment"]["Variables"]
         assert env["COMPLAINTS_STREAM_ARN"] == stage["outputs"]["ComplaintsStreamArn"]
-        assert env["TABLE_PREFIX"] == conventions.table_prefix(STAGE) and env["STAGE"] == STAGE
+        assert env["TABLE_PREFIX"] == conventions.table_prefix(stage["name"]) and env["STAGE"] == stage["name"]
         assert env["AUTH_AUDIENCE"] == stage["outputs"]["AuthAudience"]
     concurrency = stage["session"].client("lambda").get_function_concurrency(
-        FunctionName=conventions.function_name(STAGE, "sweep"))
+        FunctionName=conventions.function_name(stage["name"], "sweep"))
     assert concurrency.get("ReservedConcurrentExecutions") == per_function["sweep"].get(
         "reserved_concurrency")     # staging/prod: 1, sweeps never overlap; dev: none (new accounts)
 
@@ -214,24 +228,24 @@ def test_each_delivery_worker_reads_its_own_channels_queue(stage):
     session = stage["session"]
     sqs, fns = session.client("sqs"), functions(session)
     for channel in conventions.DELIVERY_CHANNELS:
-        url = sqs.get_queue_url(QueueName=f"{conventions.table_prefix(STAGE)}notify-{channel}")["QueueUrl"]
+        url = sqs.get_queue_url(QueueName=f"{conventions.table_prefix(stage['name'])}notify-{channel}")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         (mapping,) = session.client("lambda").list_event_source_mappings(EventSourceArn=arn)["EventSourceMappings"]
         # on the function's alias since the release (moto 5.2 records the version behind it)
         assert mapping["FunctionArn"].rsplit(":", 1)[0] == fns[conventions.function_name(
-            STAGE, f"deliver_{channel}")]["FunctionArn"]
+            stage["name"], f"deliver_{channel}")]["FunctionArn"]
         assert mapping["BatchSize"] == 1
 
 
 def test_the_stream_mapping_has_the_settings_chalice_cannot_set(stage):
-    assert_stream_settings(stage["session"], stage["outputs"])
+    assert_stream_settings(stage["session"], stage["outputs"], stage["name"])
     (applied,) = stage["settings_run"]["mappings"]
     assert set(applied["changed"]) == set(conventions.STREAM_MAPPING_SETTINGS) | {"DestinationConfig"}
 
 
 def test_the_sweep_and_the_lapor_exchange_are_scheduled_every_five_minutes(stage):
     events = stage["session"].client("events")
-    rules = [r for r in events.list_rules()["Rules"] if r["Name"].startswith(f"lampungin-{STAGE}-")
+    rules = [r for r in events.list_rules()["Rules"] if r["Name"].startswith(f"lampungin-{stage['name']}-")
              and "ScheduleExpression" in r]
     fns = functions(stage["session"])
     targets = {}
@@ -239,7 +253,7 @@ def test_the_sweep_and_the_lapor_exchange_are_scheduled_every_five_minutes(stage
         (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
         targets[target["Arn"]] = rule["ScheduleExpression"]
     # through the alias (chalice_cli.py qualifies Chalice's PutTargets; release.py)
-    assert targets == {fns[conventions.function_name(STAGE, which)]["FunctionArn"] + ":live": "rate(5 minutes)"
+    assert targets == {fns[conventions.function_name(stage["name"], which)]["FunctionArn"] + ":live": "rate(5 minutes)"
                        for which in ("sweep", "lapor")}
 
 
@@ -247,14 +261,14 @@ def test_uploads_in_the_stages_bucket_reach_the_upload_processor(stage):
     """The attachments bucket sends its events to EventBridge (infra/); Chalice's rule takes
     objects created under uploads/ in this stage's bucket to process_upload."""
     events = stage["session"].client("events")
-    (rule,) = [r for r in events.list_rules()["Rules"] if r["Name"].startswith(f"lampungin-{STAGE}-")
+    (rule,) = [r for r in events.list_rules()["Rules"] if r["Name"].startswith(f"lampungin-{stage['name']}-")
                and "EventPattern" in r]
     pattern = json.loads(rule["EventPattern"])
     assert pattern["detail-type"] == ["Object Created"]
-    assert pattern["detail"]["bucket"]["name"] == [{"prefix": f"lampungin-{STAGE}-attachments"}]
+    assert pattern["detail"]["bucket"]["name"] == [{"prefix": f"lampungin-{stage['name']}-attachments"}]
     assert pattern["detail"]["object"]["key"] == [{"prefix": "uploads/"}]
     (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
-    upload = functions(stage["session"])[conventions.function_name(STAGE, "upload")]
+    upload = functions(stage["session"])[conventions.function_name(stage["name"], "upload")]
     assert target["Arn"] == upload["FunctionArn"] + ":live"
 
 
@@ -274,7 +288,7 @@ def test_the_api_stage_is_behind_the_stacks_web_acl(stage):
     resource = chalice_deploy.stage_arn(stage["outputs"]["ApiWebAclArn"], session.region_name,
                                         rest_api(session)["id"], "api")
     acl = session.client("wafv2").get_web_acl_for_resource(ResourceArn=resource)["WebACL"]
-    assert acl["ARN"] == stage["outputs"]["ApiWebAclArn"] and acl["Name"] == f"lampungin-{STAGE}-api"
+    assert acl["ARN"] == stage["outputs"]["ApiWebAclArn"] and acl["Name"] == f"lampungin-{stage['name']}-api"
 
 
 def test_every_caller_reaches_the_functions_through_their_alias_live(stage):
@@ -283,13 +297,13 @@ def test_every_caller_reaches_the_functions_through_their_alias_live(stage):
     moved the stream's and the queues' mappings onto it."""
     session = stage["session"]
     lam = session.client("lambda")
-    api_arn = functions(session)[conventions.function_name(STAGE, "api")]["FunctionArn"]
+    api_arn = functions(session)[conventions.function_name(stage["name"], "api")]["FunctionArn"]
     uris = [method["x-amazon-apigateway-integration"]["uri"]
             for body in stage["swagger"].glob("*.json")
             for methods in json.loads(body.read_text())["paths"].values() for method in methods.values()
             if method.get("x-amazon-apigateway-integration", {}).get("type") == "aws_proxy"]
     assert uris and all(uri.endswith(f"/functions/{api_arn}:live/invocations") for uri in uris)
-    assert stage["release_run"]["strategy"] == "AllAtOnce"           # dev
+    assert stage["release_run"]["strategy"] == release.RELEASE_STRATEGIES[stage["name"]]
     for name in functions(session):
         assert lam.get_alias(FunctionName=name, Name="live")["FunctionVersion"] == "1"
     grants = json.loads(lam.get_policy(FunctionName=api_arn, Qualifier="live")["Policy"])["Statement"]
@@ -304,10 +318,10 @@ def rest_api(session) -> dict:
     return api
 
 
-def assert_stage_throttling(session):
+def assert_stage_throttling(session, name):
     gateway = session.client("apigateway")
     settings = gateway.get_stage(restApiId=rest_api(session)["id"], stageName="api")["methodSettings"]["*/*"]
-    wanted = conventions.API_THROTTLING[STAGE]
+    wanted = conventions.API_THROTTLING[name]
     assert (settings["throttlingRateLimit"], settings["throttlingBurstLimit"]) == (wanted["rate"], wanted["burst"])
 
 
@@ -330,32 +344,32 @@ def test_every_route_takes_any_other_method_to_the_app_and_the_gateway_answers_i
                                                            "/*/*/throttling/burstLimit",
                                                            "/accessLogSettings/destinationArn",
                                                            "/accessLogSettings/format", "web-acl"]
-    assert_stage_throttling(stage["session"])
+    assert_stage_throttling(stage["session"], stage["name"])
     # the access log goes to the group the infra stack made (with the stage's retention)
     gateway_client = stage["session"].client("apigateway")
     logged = gateway_client.get_stage(restApiId=rest_api(stage["session"])["id"], stageName="api")["accessLogSettings"]
     groups = stage["session"].client("logs").describe_log_groups(
-        logGroupNamePrefix=conventions.access_log_group(STAGE))["logGroups"]
+        logGroupNamePrefix=conventions.access_log_group(stage["name"]))["logGroups"]
     assert [g["arn"].removesuffix(":*") for g in groups] == [logged["destinationArn"]]
     assert logged["format"] == conventions.ACCESS_LOG_FORMAT
 
 
-def state_object(session) -> bytes:
-    bucket = f"lampungin-{STAGE}-deploy-state-123456789012-{session.region_name}"
-    return session.client("s3").get_object(Bucket=bucket, Key=state.state_key(STAGE))["Body"].read()
+def state_object(session, name) -> bytes:
+    bucket = f"lampungin-{name}-deploy-state-123456789012-{session.region_name}"
+    return session.client("s3").get_object(Bucket=bucket, Key=state.state_key(name))["Body"].read()
 
 
-def lock_item(session):
-    return session.client("dynamodb").get_item(TableName=f"lampungin-{STAGE}-deploy-lock",
-                                               Key={"lock_id": {"S": f"chalice-deploy/{STAGE}"}}).get("Item")
+def lock_item(session, name):
+    return session.client("dynamodb").get_item(TableName=f"lampungin-{name}-deploy-lock",
+                                               Key={"lock_id": {"S": f"chalice-deploy/{name}"}}).get("Item")
 
 
 def test_the_deployed_state_is_kept_in_the_stages_bucket_and_the_lock_is_released(stage):
-    stored = json.loads(state_object(stage["session"]))
-    local = json.loads((stage["project"] / ".chalice" / "deployed" / f"{STAGE}.json").read_text())
+    stored = json.loads(state_object(stage["session"], stage["name"]))
+    local = json.loads((stage["project"] / ".chalice" / "deployed" / f"{stage['name']}.json").read_text())
     assert stored == local
     assert {r["resource_type"] for r in stored["resources"]} >= {"rest_api", "lambda_function", "iam_role"}
-    assert lock_item(stage["session"]) is None
+    assert lock_item(stage["session"], stage["name"]) is None
     shown = json.loads(tool(stage["env"], stage["project"], "state"))
     assert shown["lock"] is None and {"name": "rest_api", "type": "rest_api"} in shown["resources"]
 
@@ -365,12 +379,12 @@ def test_each_function_has_its_own_role_with_its_own_policy(stage):
     fns = functions(stage["session"])
     roles = {}
     for which in conventions.FUNCTIONS:
-        fn = fns[conventions.function_name(STAGE, which)]
+        fn = fns[conventions.function_name(stage["name"], which)]
         role = fn["Role"].rsplit("/", 1)[-1]
-        assert role == f"lampungin-{STAGE}-{conventions.chalice_function(which)}"
+        assert role == f"lampungin-{stage['name']}-{conventions.chalice_function(which)}"
         (policy_name,) = iam.list_role_policies(RoleName=role)["PolicyNames"]
         document = iam.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"]
-        own = f"policy-{STAGE}-{conventions.chalice_function(which)}.json"
+        own = f"policy-{stage['name']}-{conventions.chalice_function(which)}.json"
         wanted = json.loads((ROOT / ".chalice" / own).read_text())
         assert document == wanted, which
         roles[which] = role
@@ -382,20 +396,140 @@ def test_the_functions_that_read_a_generated_secret_get_it_and_no_file_holds_it(
     value = stage["secrets"]["CLAIM_CODE_SECRET"]
     users = app_settings.GENERATED_SECRETS["CLAIM_CODE_SECRET"][1]
     for which in conventions.FUNCTIONS:
-        env = fns[conventions.function_name(STAGE, which)]["Environment"]["Variables"]
+        env = fns[conventions.function_name(stage["name"], which)]["Environment"]["Variables"]
         assert (env.get("CLAIM_CODE_SECRET") == value) == (which in users), which
         assert "CLAIM_CODE_SECRET" in env or which not in users
-    for path in (stage["config_path"], stage["project"] / ".chalice" / "deployed" / f"{STAGE}.json"):
+    for path in (stage["config_path"], stage["project"] / ".chalice" / "deployed" / f"{stage['name']}.json"):
         assert value not in path.read_text()
-    assert value.encode() not in state_object(stage["session"])
+    assert value.encode() not in state_object(stage["session"], stage["name"])
 
 
 def test_every_functions_log_group_expires_after_the_stages_retention(stage):
     logs = stage["session"].client("logs")
     groups = {g["logGroupName"]: g.get("retentionInDays") for g in logs.describe_log_groups()["logGroups"]}
     for which in conventions.FUNCTIONS:
-        assert groups[conventions.log_group(STAGE, which)] == conventions.LOG_RETENTION_DAYS[STAGE], which
+        retention = conventions.LOG_RETENTION_DAYS[stage["name"]]
+        assert groups[conventions.log_group(stage["name"], which)] == retention, which
 
+
+def deployed_code(stage, which: str, tmp: Path) -> tuple[Path, dict]:
+    """The zip moto holds for `<function>:live` unpacked into `tmp`, and the environment Lambda
+    would give it: its deployed variables, its name and version, AWS pointed at moto."""
+    from moto.awslambda.models import lambda_backends
+
+    session, name = stage["session"], conventions.function_name(stage["name"], which)
+    config = session.client("lambda").get_function_configuration(FunctionName=name, Qualifier="live")
+    held = lambda_backends["123456789012"][session.region_name].get_function(name, "live")
+    with zipfile.ZipFile(io.BytesIO(held.code_bytes)) as z:
+        z.extractall(tmp)
+    env = {key: stage["env"][key] for key in ("PATH", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                              "AWS_ENDPOINT_URL", "AWS_ACCOUNT_ID_ENDPOINT_MODE")}
+    env.update(config["Environment"]["Variables"], AWS_REGION=session.region_name,
+               AWS_DEFAULT_REGION=session.region_name, AWS_LAMBDA_FUNCTION_NAME=name,
+               AWS_LAMBDA_FUNCTION_VERSION=config["Version"], SMOKE_FUNCTION_ARN=config["FunctionArn"],
+               AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(config["MemorySize"]),
+               AWS_LAMBDA_LOG_GROUP_NAME=conventions.log_group(stage["name"], which))
+    return tmp, {"env": env, "handler": config["Handler"]}
+
+
+def invoke_deployed(code: Path, how: dict, *events: dict) -> list:
+    proc = subprocess.run([sys.executable, str(Path(__file__).with_name("run_deployed.py")), str(code),
+                           how["handler"]], input="".join(json.dumps(e) + "\n" for e in events),
+                          env=how["env"], capture_output=True, text=True, timeout=120, cwd=code)
+    assert proc.returncode == 0, proc.stderr
+    imported, *answers = (json.loads(line.removeprefix("ANSWER ")) for line in proc.stdout.splitlines()
+                          if line.startswith("ANSWER "))
+    assert Path(imported["imported"]).is_relative_to(code)
+    return answers
+
+
+def api_request(method: str, path: str, resource: str | None = None, token: str | None = None,
+                body: dict | None = None, params: dict | None = None, path_params: dict | None = None) -> dict:
+    """An API Gateway REST proxy event as the stage `api` sends it to the API function."""
+    headers = {"Host": "abc123.execute-api.ap-southeast-3.amazonaws.com", "Accept-Language": "id"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    return {"resource": resource or path, "path": path, "httpMethod": method, "headers": headers,
+            "multiValueHeaders": {k: [v] for k, v in headers.items()},
+            "queryStringParameters": params, "pathParameters": path_params,
+            "multiValueQueryStringParameters": {k: [v] for k, v in params.items()} if params else None,
+            "stageVariables": None, "isBase64Encoded": False,
+            "body": json.dumps(body) if body is not None else None,
+            "requestContext": {"resourcePath": resource or path, "httpMethod": method, "stage": "api",
+                               "path": f"/api{path}", "requestId": "smoke", "accountId": "123456789012",
+                               "domainName": headers["Host"], "identity": {"sourceIp": "203.0.113.7"}}}
+
+
+def citizen_token(stage) -> str:
+    """A citizen of the stage's user pool, signed in: an ID token signed by (moto's) Cognito.
+    (Admin sign-in is for the test's brevity: moto does not check the client's auth flows, and
+    prod's client allows only SRP, as test_infra.py checks.)"""
+    idp, pool = stage["session"].client("cognito-idp"), stage["outputs"]["UserPoolId"]
+    user, password = "warga@example.id", "Rahasia-Lampung-2026"
+    idp.admin_create_user(UserPoolId=pool, Username=user, MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": user}])
+    idp.admin_set_user_password(UserPoolId=pool, Username=user, Password=password, Permanent=True)
+    idp.admin_add_user_to_group(UserPoolId=pool, Username=user, GroupName="citizen")
+    auth = idp.admin_initiate_auth(UserPoolId=pool, ClientId=stage["outputs"]["UserPoolClientId"],
+                                   AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": user, "PASSWORD": password})
+    return auth["AuthenticationResult"]["IdToken"]
+
+
+def test_the_deployed_functions_answer_a_real_request_and_process_its_stream_record(stage, tmp_path):
+    """The API function's deployed code, with its deployed environment, files a citizen's
+    complaint into the stage's tables (a Cognito token, checked against the pool's keys) and
+    tracks it without a token; the stream function's deployed code then takes the record the
+    complaints table's stream (KEYS_ONLY) holds for it and starts its clock. How it runs without
+    Docker: run_deployed.py. The one change to the environment: the pool's JWKS address names
+    moto's server instead of cognito-idp.<region>.amazonaws.com (the same path)."""
+    session, outputs = stage["session"], stage["outputs"]
+    api_code, api = deployed_code(stage, "api", tmp_path / "api")
+    jwks = api["env"]["AUTH_JWKS_URL"]
+    assert jwks == f"{outputs['AuthIssuer']}/.well-known/jwks.json"
+    api["env"]["AUTH_JWKS_URL"] = f"{stage['env']['AWS_ENDPOINT_URL']}/{outputs['UserPoolId']}/.well-known/jwks.json"
+    token = citizen_token(stage)
+    (categories,) = invoke_deployed(api_code, api, api_request("GET", "/v1/categories"))
+    assert categories["statusCode"] == 200, categories
+    category = json.loads(categories["body"])[0]["code"]
+    filed, anonymous = invoke_deployed(api_code, api, api_request(
+        "POST", "/v1/complaints", token=token, body={
+            "category": category, "title": "Izin usaha belum terbit",
+            "description": "Sudah tiga bulan menunggu izin usaha."}),
+        api_request("POST", "/v1/complaints", body={"category": category, "title": "x", "description": "y"}))
+    assert filed["statusCode"] == 201, filed
+    complaint = json.loads(filed["body"])
+    assert complaint["status"] == "assigned" and complaint["opd"]
+    assert anonymous["statusCode"] == 401 and json.loads(anonymous["body"])["error"]["code"]
+    (tracked,) = invoke_deployed(api_code, api, api_request(
+        "GET", f"/v1/track/{complaint['id']}", resource="/v1/track/{complaint_id}",
+        path_params={"complaint_id": complaint["id"]}))
+    assert tracked["statusCode"] == 200, tracked
+    assert json.loads(tracked["body"])["status"] == "assigned"
+
+    # the records the stream carries for what the request wrote: KEYS_ONLY, so a key each (moto
+    # hands its stream records to its own Docker-based invoke of the mapped function and drops
+    # them, so they are made here from the items' keys, in the shape Lambda delivers them)
+    ddb = session.client("dynamodb")
+    table = f"{conventions.table_prefix(stage['name'])}complaints"
+    described = ddb.describe_table(TableName=table)["Table"]
+    assert described["StreamSpecification"]["StreamViewType"] == "KEYS_ONLY"
+    key_names = [k["AttributeName"] for k in described["KeySchema"]]
+    items = ddb.scan(TableName=table)["Items"]
+    assert items and any(complaint["id"] in json.dumps(item) for item in items)
+    records = [{"eventID": f"smoke-{n}", "eventName": "INSERT", "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb", "awsRegion": session.region_name, "eventSourceARN": arn,
+                "dynamodb": {"Keys": {k: item[k] for k in key_names}, "SequenceNumber": str(100 + n),
+                             "SizeBytes": 100, "StreamViewType": "KEYS_ONLY"}}
+               for n, item in enumerate(items)
+               for arn in [outputs["ComplaintsStreamArn"]]]
+    stream_code, stream_fn = deployed_code(stage, "stream", tmp_path / "stream")
+    (result,) = invoke_deployed(stream_code, stream_fn, {"Records": records})
+    assert result == {"batchItemFailures": []}
+    clocks = session.client("dynamodb").scan(TableName=f"{conventions.table_prefix(stage['name'])}clocks")["Items"]
+    assert any(complaint["id"] in json.dumps(item) for item in clocks)
 
 def test_a_deploy_from_a_fresh_clone_updates_the_same_api_functions_and_mappings(stage):
     session = stage["session"]
@@ -409,8 +543,8 @@ def test_a_deploy_from_a_fresh_clone_updates_the_same_api_functions_and_mappings
     assert [a["id"] for a in gateway.get_rest_apis()["items"]] == apis_before
     assert {n: f["FunctionArn"] for n, f in functions(session).items()} == arns_before
     assert sorted(m["UUID"] for m in lam.list_event_source_mappings()["EventSourceMappings"]) == mappings_before
-    assert json.loads((second / ".chalice" / "deployed" / f"{STAGE}.json").read_text()) == json.loads(
-        state_object(session))
+    assert json.loads((second / ".chalice" / "deployed" / f"{stage['name']}.json").read_text()) == json.loads(
+        state_object(session, stage["name"]))
     # and the API settings of that clone find the REST API from the stored state alone
     fresh = clone(stage["clones"], "settings-clone", stage["config_path"])
     assert json.loads(tool(stage["env"], fresh, "api-settings"))["api"]["rest_api_id"] == apis_before[0]
@@ -418,46 +552,70 @@ def test_a_deploy_from_a_fresh_clone_updates_the_same_api_functions_and_mappings
 
 def test_a_deploy_while_another_holds_the_stage_is_refused_and_changes_nothing(stage):
     session = stage["session"]
-    lock = state.DeployLock(session.client("dynamodb"), f"lampungin-{STAGE}-deploy-lock", STAGE)
+    lock = state.DeployLock(session.client("dynamodb"), f"lampungin-{stage['name']}-deploy-lock", stage["name"])
     held = lock.acquire("budi (ci: pipeline 812)", "all")
-    before = state_object(session)
+    before = state_object(session, stage["name"])
     try:
         refused = tool(stage["env"], clone(stage["clones"], "refused-clone", stage["config_path"]), "deploy",
                        check=False)
         assert refused.returncode == 1
         assert "budi (ci: pipeline 812)" in refused.stderr and "sedang dipasang" in refused.stderr
         assert "Updating lambda function" not in refused.stdout
-        assert state_object(session) == before
-        assert lock_item(session)["owner"]["S"] == "budi (ci: pipeline 812)"
+        assert state_object(session, stage["name"]) == before
+        assert lock_item(session, stage["name"])["owner"]["S"] == "budi (ci: pipeline 812)"
     finally:
         lock.release(held)
 
 
+def release_the_redeploy(stage) -> dict:
+    """dev: `release` as DevOps run it (all at once). prod: the same release as a canary, its
+    10 minutes on the test's clock (test_release.py's FakeTime), looking at the API function's
+    alias halfway: 10 % of its traffic on the new version, the rest on the one serving."""
+    if release.RELEASE_STRATEGIES[stage["name"]] == "AllAtOnce":
+        return json.loads(tool(stage["env"], stage["project"], "release"))["release"]
+    lam = stage["session"].client("lambda")
+    api_fn = conventions.function_name(stage["name"], "api")
+    seen: list[tuple[str, dict]] = []
+
+    def during(fake):
+        if not seen and fake.now >= 300:
+            alias = lam.get_alias(FunctionName=api_fn, Name="live")
+            seen.append((alias["FunctionVersion"], alias["RoutingConfig"]["AdditionalVersionWeights"]))
+
+    fake = FakeTime(during)
+    report = release.release(lam, stage["session"].client("cloudwatch"), stage["name"],
+                             sleep=fake.sleep, clock=fake.clock, say_line=lambda _: None)
+    assert report["strategy"] == "Canary10Percent10Minutes" and fake.now == 600
+    ((serving, weights),) = seen
+    assert weights == {report["functions"][api_fn]["version"]: 0.1} and serving == report["functions"][api_fn]["from"]
+    return report
+
+
 def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothing(stage):
     session, env, project = stage["session"], stage["env"], stage["project"]
-    before = assert_stream_settings(session, stage["outputs"])
+    before = assert_stream_settings(session, stage["outputs"], stage["name"])
     log = tool(env, project, "deploy")
     assert "Updating lambda function" in log
-    after = assert_stream_settings(session, stage["outputs"])
+    after = assert_stream_settings(session, stage["outputs"], stage["name"])
     assert after["UUID"] == before["UUID"]
     # Chalice updated $LATEST in place; nobody is served it until the release moves live (dev: at once)
-    lam, stream_fn = session.client("lambda"), conventions.function_name(STAGE, "stream")
+    lam, stream_fn = session.client("lambda"), conventions.function_name(stage["name"], "stream")
     serving = lam.get_alias(FunctionName=stream_fn, Name="live")["FunctionVersion"]
-    released = json.loads(tool(env, project, "release"))["release"]
+    released = release_the_redeploy(stage)
     assert released["result"] == "released"
     assert int(lam.get_alias(FunctionName=stream_fn, Name="live")["FunctionVersion"]) > int(serving)
-    assert assert_stream_settings(session, stage["outputs"])["UUID"] == before["UUID"]
+    assert assert_stream_settings(session, stage["outputs"], stage["name"])["UUID"] == before["UUID"]
     assert json.loads(tool(env, project, "release"))["release"]["result"] == "unchanged"
     again = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "stream-settings",
-                            "--stage", STAGE, "--project-dir", str(project)], env, ROOT))
+                            "--stage", stage["name"], "--project-dir", str(project)], env, ROOT))
     assert again["mappings"] == [{"uuid": before["UUID"], "changed": []}]     # nothing to do
     # moto's CreateDeployment replaces the stage and its settings (API Gateway keeps them): the
     # api-settings step that tools/deploy runs after every deploy puts them back, then has nothing to do
-    run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "api-settings", "--stage", STAGE,
+    run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "api-settings", "--stage", stage["name"],
          "--project-dir", str(project)], env, ROOT)
-    assert_stage_throttling(session)
+    assert_stage_throttling(session, stage["name"])
     api_again = json.loads(run([sys.executable, "-m", "lampungin.deploy.chalice_deploy", "api-settings",
-                                "--stage", STAGE, "--project-dir", str(project)], env, ROOT))
+                                "--stage", stage["name"], "--project-dir", str(project)], env, ROOT))
     assert api_again["api"]["changed"] == []
 
     # the delete runs from a clone that never deployed: the stored state says what there is
@@ -465,20 +623,21 @@ def test_redeploy_keeps_the_stream_settings_then_delete_and_teardown_leave_nothi
     assert functions(session) == {}
     assert session.client("lambda").list_event_source_mappings()["EventSourceMappings"] == []
     assert [a for a in session.client("apigateway").get_rest_apis()["items"]] == []
-    assert [r["name"] for r in json.loads(state_object(session))["resources"]] == []     # stored: nothing left
+    stored = json.loads(state_object(session, stage["name"]))
+    assert [r["name"] for r in stored["resources"]] == []     # stored: nothing left
 
     ddb, cfn = session.client("dynamodb"), session.client("cloudformation")
-    tables = [f"{conventions.table_prefix(STAGE)}{short}" for short in TABLES]
+    tables = [f"{conventions.table_prefix(stage['name'])}{short}" for short in TABLES]
     assert all(ddb.describe_table(TableName=t)["Table"]["DeletionProtectionEnabled"] for t in tables)
     with pytest.raises(ddb.exceptions.ClientError, match="DeletionProtection"):
         ddb.delete_table(TableName=tables[0])
     # teardown as docs/deploy.md: protection off through the stack, then delete the stack.
-    cfn.update_stack(StackName=STACK, UsePreviousTemplate=True, Parameters=[
+    cfn.update_stack(StackName=stage["stack"], UsePreviousTemplate=True, Parameters=[
         {"ParameterKey": "Stage", "UsePreviousValue": True},
         {"ParameterKey": "DeletionProtection", "ParameterValue": "false"}])
     for table in tables:        # moto: a stack update does not reach the tables' protection flag
         ddb.update_table(TableName=table, DeletionProtectionEnabled=False)
-    cfn.delete_stack(StackName=STACK)
+    cfn.delete_stack(StackName=stage["stack"])
     left = [t for t in session.client("dynamodb").list_tables()["TableNames"]
-            if t.startswith(conventions.table_prefix(STAGE))]
+            if t.startswith(conventions.table_prefix(stage["name"]))]
     assert left == []
