@@ -221,11 +221,14 @@ def test_chalice_package_with_the_merge_template_is_one_stack_that_lints_clean(t
     # with prod's canary, rolled back on the release alarms; the REST API calls the alias
     functions = {k: v for k, v in sam["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
     assert len(functions) == len(conventions.FUNCTIONS)
-    for fn in functions.values():
+    triggers = set(infra.SAM_TRIGGERS.values())
+    for logical, fn in functions.items():
         assert fn["Properties"]["AutoPublishAlias"] == "live"
         preference = fn["Properties"]["DeploymentPreference"]
         assert preference["Type"] == "Canary10Percent10Minutes"
-        assert {a["Ref"] for a in preference["Alarms"]} == set(alarms.RELEASE_ALARMS)
+        # the pool's triggers: their own error alarms (the others would make a circular dependency)
+        wanted = {f"{t}ErrorsAlarm" for t in triggers} if logical in triggers else set(alarms.RELEASE_ALARMS)
+        assert {a["Ref"] for a in preference["Alarms"]} == wanted, logical
         assert set(alarms.RELEASE_ALARMS) <= set(sam["Resources"])
     uris = json.dumps(sam["Resources"]["RestAPI"]["Properties"]["DefinitionBody"])
     assert "${APIHandler.Arn}" not in uris and "${APIHandlerAliaslive}" in uris
