@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint audit bundle check bench package vendor clean docs-viewer
+.PHONY: run test lint audit bundle check bench package vendor clean docs-viewer sam-translator
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-vendor.txt pyproject.toml
 	@py=$$(tools/find-python) || exit 1; \
@@ -38,7 +38,16 @@ lint: $(STAMP)
 audit: $(STAMP)
 	SUPPLY_CHAIN_STRICT=$(AUDIT_STRICT) $(BIN)/python -m lampungin.deploy.supply_chain
 
-test: bundle lint audit
+# SAM's transform in its own venv (requirements-sam.txt says why), for the path (b) deploy smoke.
+SAM_STAMP := $(VENV)/sam/.installed
+$(SAM_STAMP): requirements-sam.txt $(STAMP)
+	@py=$$(tools/find-python) || exit 1; \
+	  [ -x $(VENV)/sam/bin/python ] || $$py -m venv $(VENV)/sam
+	$(VENV)/sam/bin/python -m pip install -q -r requirements-sam.txt
+	@touch $@
+sam-translator: $(SAM_STAMP)
+
+test: bundle lint audit sam-translator
 	$(BIN)/lampungin rules check
 	$(BIN)/python -m pytest -q
 

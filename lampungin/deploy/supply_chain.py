@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIREMENTS = ("requirements.txt", "requirements-vendor.txt", "requirements-dev.txt")  # every pin
+REQUIREMENTS = ("requirements.txt", "requirements-vendor.txt", "requirements-dev.txt",  # every pin
+                "requirements-sam.txt")
 SERVICES = ("pypi", "osv")
 TIMEOUT_S = 300
 # Deliberate exceptions: vulnerability id (or alias) -> why it does not apply here, and until when.

@@ -1,8 +1,10 @@
 """Deploy tests: an in-process moto server (ThreadedMotoServer) that `chalice deploy` and the
-deploy tools reach through AWS_ENDPOINT_URL, with fake credentials. Nothing reaches AWS."""
+deploy tools reach through AWS_ENDPOINT_URL, with fake credentials. Nothing reaches AWS. moto's
+accounts live in the process, not in the server: each module starts from an empty account."""
 from __future__ import annotations
 
 import os
+import urllib.request
 
 import pytest
 
@@ -16,6 +18,8 @@ def moto_endpoint():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    reset = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+    urllib.request.urlopen(reset, timeout=30).close()     # noqa: S310 (our own local server)
     try:
         yield f"http://{host}:{port}"
     finally:

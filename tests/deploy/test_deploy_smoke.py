@@ -40,18 +40,17 @@ Adaptations for moto (test code only, each where it is needed):
 """
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from chalicelib.adapters.dynamo.tables import TABLES
 from lampungin.deploy import app_settings, chalice_deploy, conventions, release, state
+from tests.deploy import deployed
 from tests.deploy.cfn import Resolver
 from tests.deploy.test_api_settings import web_acl_from_template
 from tests.deploy.test_release import FakeTime
@@ -412,124 +411,18 @@ def test_every_functions_log_group_expires_after_the_stages_retention(stage):
         assert groups[conventions.log_group(stage["name"], which)] == retention, which
 
 
-def deployed_code(stage, which: str, tmp: Path) -> tuple[Path, dict]:
-    """The zip moto holds for `<function>:live` unpacked into `tmp`, and the environment Lambda
-    would give it: its deployed variables, its name and version, AWS pointed at moto."""
-    from moto.awslambda.models import lambda_backends
-
-    session, name = stage["session"], conventions.function_name(stage["name"], which)
-    config = session.client("lambda").get_function_configuration(FunctionName=name, Qualifier="live")
-    held = lambda_backends["123456789012"][session.region_name].get_function(name, "live")
-    with zipfile.ZipFile(io.BytesIO(held.code_bytes)) as z:
-        z.extractall(tmp)
-    env = {key: stage["env"][key] for key in ("PATH", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                                              "AWS_ENDPOINT_URL", "AWS_ACCOUNT_ID_ENDPOINT_MODE")}
-    env.update(config["Environment"]["Variables"], AWS_REGION=session.region_name,
-               AWS_DEFAULT_REGION=session.region_name, AWS_LAMBDA_FUNCTION_NAME=name,
-               AWS_LAMBDA_FUNCTION_VERSION=config["Version"], SMOKE_FUNCTION_ARN=config["FunctionArn"],
-               AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(config["MemorySize"]),
-               AWS_LAMBDA_LOG_GROUP_NAME=conventions.log_group(stage["name"], which))
-    return tmp, {"env": env, "handler": config["Handler"]}
-
-
-def invoke_deployed(code: Path, how: dict, *events: dict) -> list:
-    proc = subprocess.run([sys.executable, str(Path(__file__).with_name("run_deployed.py")), str(code),
-                           how["handler"]], input="".join(json.dumps(e) + "\n" for e in events),
-                          env=how["env"], capture_output=True, text=True, timeout=120, cwd=code)
-    assert proc.returncode == 0, proc.stderr
-    imported, *answers = (json.loads(line.removeprefix("ANSWER ")) for line in proc.stdout.splitlines()
-                          if line.startswith("ANSWER "))
-    assert Path(imported["imported"]).is_relative_to(code)
-    return answers
-
-
-def api_request(method: str, path: str, resource: str | None = None, token: str | None = None,
-                body: dict | None = None, params: dict | None = None, path_params: dict | None = None) -> dict:
-    """An API Gateway REST proxy event as the stage `api` sends it to the API function."""
-    headers = {"Host": "abc123.execute-api.ap-southeast-3.amazonaws.com", "Accept-Language": "id"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    return {"resource": resource or path, "path": path, "httpMethod": method, "headers": headers,
-            "multiValueHeaders": {k: [v] for k, v in headers.items()},
-            "queryStringParameters": params, "pathParameters": path_params,
-            "multiValueQueryStringParameters": {k: [v] for k, v in params.items()} if params else None,
-            "stageVariables": None, "isBase64Encoded": False,
-            "body": json.dumps(body) if body is not None else None,
-            "requestContext": {"resourcePath": resource or path, "httpMethod": method, "stage": "api",
-                               "path": f"/api{path}", "requestId": "smoke", "accountId": "123456789012",
-                               "domainName": headers["Host"], "identity": {"sourceIp": "203.0.113.7"}}}
-
-
-def citizen_token(stage) -> str:
-    """A citizen of the stage's user pool, signed in: an ID token signed by (moto's) Cognito.
-    (Admin sign-in is for the test's brevity: moto does not check the client's auth flows, and
-    prod's client allows only SRP, as test_infra.py checks.)"""
-    idp, pool = stage["session"].client("cognito-idp"), stage["outputs"]["UserPoolId"]
-    user, password = "warga@example.id", "Rahasia-Lampung-2026"
-    idp.admin_create_user(UserPoolId=pool, Username=user, MessageAction="SUPPRESS",
-                          UserAttributes=[{"Name": "email", "Value": user}])
-    idp.admin_set_user_password(UserPoolId=pool, Username=user, Password=password, Permanent=True)
-    idp.admin_add_user_to_group(UserPoolId=pool, Username=user, GroupName="citizen")
-    auth = idp.admin_initiate_auth(UserPoolId=pool, ClientId=stage["outputs"]["UserPoolClientId"],
-                                   AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-                                   AuthParameters={"USERNAME": user, "PASSWORD": password})
-    return auth["AuthenticationResult"]["IdToken"]
-
-
 def test_the_deployed_functions_answer_a_real_request_and_process_its_stream_record(stage, tmp_path):
     """The API function's deployed code, with its deployed environment, files a citizen's
     complaint into the stage's tables (a Cognito token, checked against the pool's keys) and
     tracks it without a token; the stream function's deployed code then takes the record the
-    complaints table's stream (KEYS_ONLY) holds for it and starts its clock. How it runs without
-    Docker: run_deployed.py. The one change to the environment: the pool's JWKS address names
-    moto's server instead of cognito-idp.<region>.amazonaws.com (the same path)."""
-    session, outputs = stage["session"], stage["outputs"]
-    api_code, api = deployed_code(stage, "api", tmp_path / "api")
-    jwks = api["env"]["AUTH_JWKS_URL"]
-    assert jwks == f"{outputs['AuthIssuer']}/.well-known/jwks.json"
-    api["env"]["AUTH_JWKS_URL"] = f"{stage['env']['AWS_ENDPOINT_URL']}/{outputs['UserPoolId']}/.well-known/jwks.json"
-    token = citizen_token(stage)
-    (categories,) = invoke_deployed(api_code, api, api_request("GET", "/v1/categories"))
-    assert categories["statusCode"] == 200, categories
-    category = json.loads(categories["body"])[0]["code"]
-    filed, anonymous = invoke_deployed(api_code, api, api_request(
-        "POST", "/v1/complaints", token=token, body={
-            "category": category, "title": "Izin usaha belum terbit",
-            "description": "Sudah tiga bulan menunggu izin usaha."}),
-        api_request("POST", "/v1/complaints", body={"category": category, "title": "x", "description": "y"}))
-    assert filed["statusCode"] == 201, filed
-    complaint = json.loads(filed["body"])
-    assert complaint["status"] == "assigned" and complaint["opd"]
-    assert anonymous["statusCode"] == 401 and json.loads(anonymous["body"])["error"]["code"]
-    (tracked,) = invoke_deployed(api_code, api, api_request(
-        "GET", f"/v1/track/{complaint['id']}", resource="/v1/track/{complaint_id}",
-        path_params={"complaint_id": complaint["id"]}))
-    assert tracked["statusCode"] == 200, tracked
-    assert json.loads(tracked["body"])["status"] == "assigned"
+    complaints table's stream (KEYS_ONLY) holds for it and starts its clock (deployed.py)."""
+    name = stage["name"]
+    deployed.file_track_and_stream(
+        stage["session"], stage["env"], stage["outputs"], conventions.table_prefix(name),
+        api=(conventions.function_name(name, "api"), conventions.log_group(name, "api")),
+        stream=(conventions.function_name(name, "stream"), conventions.log_group(name, "stream")),
+        tmp=tmp_path)
 
-    # the records the stream carries for what the request wrote: KEYS_ONLY, so a key each (moto
-    # hands its stream records to its own Docker-based invoke of the mapped function and drops
-    # them, so they are made here from the items' keys, in the shape Lambda delivers them)
-    ddb = session.client("dynamodb")
-    table = f"{conventions.table_prefix(stage['name'])}complaints"
-    described = ddb.describe_table(TableName=table)["Table"]
-    assert described["StreamSpecification"]["StreamViewType"] == "KEYS_ONLY"
-    key_names = [k["AttributeName"] for k in described["KeySchema"]]
-    items = ddb.scan(TableName=table)["Items"]
-    assert items and any(complaint["id"] in json.dumps(item) for item in items)
-    records = [{"eventID": f"smoke-{n}", "eventName": "INSERT", "eventVersion": "1.1",
-                "eventSource": "aws:dynamodb", "awsRegion": session.region_name, "eventSourceARN": arn,
-                "dynamodb": {"Keys": {k: item[k] for k in key_names}, "SequenceNumber": str(100 + n),
-                             "SizeBytes": 100, "StreamViewType": "KEYS_ONLY"}}
-               for n, item in enumerate(items)
-               for arn in [outputs["ComplaintsStreamArn"]]]
-    stream_code, stream_fn = deployed_code(stage, "stream", tmp_path / "stream")
-    (result,) = invoke_deployed(stream_code, stream_fn, {"Records": records})
-    assert result == {"batchItemFailures": []}
-    clocks = session.client("dynamodb").scan(TableName=f"{conventions.table_prefix(stage['name'])}clocks")["Items"]
-    assert any(complaint["id"] in json.dumps(item) for item in clocks)
 
 def test_a_deploy_from_a_fresh_clone_updates_the_same_api_functions_and_mappings(stage):
     session = stage["session"]
