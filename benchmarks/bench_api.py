@@ -34,9 +34,10 @@ import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from benchlib import latency_figures, section, table, write_json  # noqa: E402
+from benchlib import Figure, latency_figures, section, table, write_json  # noqa: E402
 from benchstack import BenchStack, Meter  # noqa: E402
 
 WORDS = ("jalan", "diperbaiki", "petugas", "lubang", "ditutup", "aspal", "baru", "dinas", "sudah",
@@ -236,7 +237,10 @@ class Bench:
                 puts = self.raw_puts(self.sizes(c))
                 raw_pools[c].append(self.raw_ids[-len(puts):])
                 book("filing", c, api, raw(puts, c))
+        started = time.perf_counter()
         drained = self.stack.drain_stream()       # the queue pages then read stored summaries
+        stream_s = time.perf_counter() - started
+        records = self.stack.stream_records_processed()
         for r in range(rounds):
             for c in levels:
                 book("get", c, load(self.url, self.gets(pools[c][r]), c), raw(self.raw_gets(raw_pools[c][r]), c))
@@ -254,12 +258,34 @@ class Bench:
             label, floor, goal = names[op]
             figures += latency_figures(f"api.{op}.c{c}", f"{label}, {c} client{'s' if c > 1 else ''}",
                                        api_runs, floors[(op, c)], floor_name=f"raw {floor}", goal_p50=goal)
+        figures += stream_batch_figures(stream_s, records)
         bad = {f"{op}.c{c}": sorted({s for r in rs for s in r.get("statuses", [])})
                for (op, c), rs in runs.items() if any(r["errors"] for r in rs)}
         floor_errors = {f"{op}.c{c}": sum(r["errors"] for r in rs) for (op, c), rs in floors.items()}
         return figures, {"stream_invocations_drained": drained, "stream_dead_lettered": self.stack.stream_failures(),
                          "unexpected_statuses": bad, "floor_errors": floor_errors,
                          "requests_per_round": {str(c): self.sizes(c) for c in levels}, "rounds": rounds}
+
+
+def stream_batch_figures(seconds: float, records: int) -> list[Figure]:
+    """The stream handler's time per record (the filings' records, drained as the mapping delivers
+    them) and what a full batch of the mapping's size takes, against a quarter of the stream
+    Lambda's timeout: the room the batch size is chosen for (a throttled table's retries, a cold
+    start, one bisected half run again; docs/performance.md, "Stream batches")."""
+    from app import app  # lazy: the app is imported by the stack this benchmark started
+
+    if not records:
+        return []
+    (source,) = [s for s in app.event_sources if getattr(s, "stream_arn", None) is not None]
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    timeout = min(stage["lambda_functions"]["complaint_changes"]["lambda_timeout"]
+                  for stage in config["stages"].values())
+    per_record = seconds / records
+    return [Figure("stream.ms_per_record", "stream handler per record", "ms", [per_record * 1000],
+                   extra={"records": records}),
+            Figure("stream.full_batch_s", f"stream batch of {source.batch_size} records", "s",
+                   [per_record * source.batch_size], goal_value=timeout / 4,
+                   note=f"goal: a quarter of the stream Lambda's {timeout} s timeout")]
 
 
 def silence_access_log() -> None:

@@ -244,6 +244,9 @@ class BenchStack:
             invocations += made
         raise RuntimeError("the complaints stream never went idle")
 
+    def stream_records_processed(self) -> int:
+        return int(self._poller.stats["records_processed"]) if self._poller is not None else 0
+
     def stream_failures(self) -> int:
         return int(self._poller.stats["dead_lettered"]) if self._poller is not None else 0
 

@@ -45,10 +45,11 @@ STREAM_MAPPING_SETTINGS = {
     "MaximumRetryAttempts": 3,                # then the record's pointer goes to the DLQ
     "MaximumRecordAgeInSeconds": 21600,       # 6 h: a stuck shard never waits out the 24 h retention
     # Two batches of a shard at once (records of one complaint stay in order: Lambda keeps one key
-    # on one of them). From bench_cost: a stream record costs 12–19 store calls, ≈ 0.1–0.15 s on
-    # DynamoDB, so a shard drains ≈ 7–10 records a second per batch in flight; the province makes
+    # on one of them). Measured (bench_api's `stream.ms_per_record`): ≈ 75 ms a record on DynamoDB
+    # Local, so a shard drains ≈ 13 records a second per batch in flight; the province makes
     # ≈ 0.2 a second at its peak, a backlog after an outage (or `lampungin reconcile`) drains twice
-    # as fast with 2, and each one more costs a Lambda of a new account's 10 (docs/performance.md).
+    # as fast with 2, and each one more costs a Lambda of a new account's 10 (docs/performance.md,
+    # "Stream batches", also for the batch size of 100 in app.py).
     "ParallelizationFactor": 2,
 }
 
