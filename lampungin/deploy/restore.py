@@ -33,6 +33,9 @@ TEXT = {
            "no_pitr": "tabel {source} tidak memakai pemulihan titik waktu: tidak ada yang bisa dipulihkan",
            "outside": "{at} di luar jendela pemulihan {source} ({earliest} sampai {latest})",
            "same_name": "--target tidak boleh nama tabel sumber ({source})",
+           "missing": "tabel {source} tidak ada di akun dan wilayah ini",
+           "unsupported": "DynamoDB di {endpoint} tidak mengenal pemulihan titik waktu (DynamoDB Local tidak "
+                          "memilikinya): pulihkan di AWS",
            "exists": "tabel {target} sudah ada: pilih --target lain",
            "next": "berikutnya: periksa {target}; untuk memakainya, hentikan tahap, hapus {source}, pulihkan lagi "
                    "dengan --target {source}, lalu jalankan `lampungin reconcile --since {at} --from-env`"},
@@ -41,6 +44,9 @@ TEXT = {
            "no_pitr": "table {source} has no point-in-time recovery: there is nothing to restore",
            "outside": "{at} is outside {source}'s restore window ({earliest} to {latest})",
            "same_name": "--target cannot be the source table's name ({source})",
+           "missing": "there is no table {source} in this account and region",
+           "unsupported": "the DynamoDB at {endpoint} has no point-in-time recovery (DynamoDB Local has none): "
+                          "restore on AWS",
            "exists": "table {target} exists already: choose another --target",
            "next": "next: look at {target}; to use it, stop the stage, delete {source}, restore again with "
                    "--target {source}, then run `lampungin reconcile --since {at} --from-env`"},
@@ -85,6 +91,20 @@ def _iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _continuous_backups(client, source: str, lang: str | None) -> dict:
+    """The source's recovery settings; a table that is not there, or a DynamoDB without recovery
+    at all (DynamoDB Local answers UnknownOperationException), is refused before anything is made."""
+    try:
+        return client.describe_continuous_backups(TableName=source)["ContinuousBackupsDescription"]
+    except client.exceptions.ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in ("TableNotFoundException", "ResourceNotFoundException"):
+            raise RestoreError(text("missing", lang, source=source)) from None
+        if code == "UnknownOperationException":
+            raise RestoreError(text("unsupported", lang, endpoint=client.meta.endpoint_url)) from None
+        raise
+
+
 def restore(client, stage: str, table: str, at: datetime, target: str | None = None,
             lang: str | None = None) -> dict:
     """Restore `table` of `stage` as of `at` into `target` and give it its settings back."""
@@ -95,7 +115,7 @@ def restore(client, stage: str, table: str, at: datetime, target: str | None = N
     target = target or f"{source}-restored-{at.astimezone(UTC):%Y%m%d%H%M}"
     if target == source:
         raise RestoreError(text("same_name", lang, source=source))
-    backups = client.describe_continuous_backups(TableName=source)["ContinuousBackupsDescription"]
+    backups = _continuous_backups(client, source, lang)
     pitr = backups.get("PointInTimeRecoveryDescription") or {}
     if pitr.get("PointInTimeRecoveryStatus") != "ENABLED":
         raise RestoreError(text("no_pitr", lang, source=source))

@@ -76,6 +76,7 @@ def test_a_restore_is_a_new_table_with_what_a_restore_forgets(dynamodb):
 @pytest.mark.parametrize("case, kwargs, message", [
     ("no recovery", {"table": "audit"}, "tidak memakai pemulihan titik waktu"),
     ("unknown table", {"table": "complaint"}, "tidak ada; salah satu dari"),
+    ("table not made", {"table": "clocks"}, "tidak ada di akun dan wilayah ini"),
     ("own name", {"target": "lampungin-prod-complaints"}, "tidak boleh nama tabel sumber"),
     ("in the future", {"at": datetime.now(UTC) + timedelta(hours=1)}, "di luar jendela pemulihan"),
     ("before recovery", {"at": datetime(2020, 1, 1, tzinfo=UTC)}, "di luar jendela pemulihan"),
