@@ -208,3 +208,42 @@ def test_shadow_tables_are_apart_from_the_rules_in_force(request, settings, stor
     assert active.get("S001") is None and active.count_misses("operator#op-1", T0 - 10 * H, T0 + H) == 0
     assert shadow.count_misses("operator#op-1", T0 - 10 * H, T0 + H) == 1
     assert shadow.existing(["S001"]) == {"S001"} and active.existing(["S001"]) == set()
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_counting_repeat_misses_is_one_query_of_a_few_read_units_however_many_there_are(
+        request, settings, monkeypatch, store):
+    """GIVEN an operator with 0, 10 or 60 misses in the window (each sanction ≈ 3.6 KB with its
+    explanation), WHEN the sweep counts them for the next decision, THEN it is one Query whose
+    read units stay at most 2 — the index carries keys and `kind` only; before (ALL projected)
+    10 misses cost 5.5 read units on DynamoDB Local, and each one more another ≈ 0.5."""
+    import botocore.client
+
+    use_store(request, store)
+    from chalicelib.adapters.dynamo.sanctions import DynamoSanctionRepository
+    sanctions = DynamoSanctionRepository(settings)
+    bulky = {"id": "x" * 1800, "en": "y" * 1800}           # an explanation of a real size
+    calls: list[tuple[str, float | None]] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(client, operation, params):
+        if operation == "Query":
+            params = {**params, "ReturnConsumedCapacity": "TOTAL"}
+        answer = original(client, operation, params)
+        if client.meta.service_model.service_name == "dynamodb":
+            calls.append((operation, (answer.get("ConsumedCapacity") or {}).get("CapacityUnits")))
+        return answer
+
+    made = 0
+    for k in (0, 10, 60):
+        while made < k:
+            s = sanction(made, due=T0 - timedelta(days=1 + made % 28))
+            sanctions.add(type(s)(**{**s.__dict__, "explanation": bulky}))
+            made += 1
+        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+        calls.clear()
+        assert sanctions.count_misses("operator#op-1", T0 - timedelta(days=30), T0) == k
+        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", original)
+        ((operation, units),) = calls
+        assert operation == "Query"
+        assert units is not None and units <= 2, (k, units)    # DynamoDB Local: 0, 0.5 and 1.0

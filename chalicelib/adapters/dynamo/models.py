@@ -31,7 +31,13 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.constants import STRING
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection, LocalSecondaryIndex
+from pynamodb.indexes import (
+    AllProjection,
+    GlobalSecondaryIndex,
+    IncludeProjection,
+    KeysOnlyProjection,
+    LocalSecondaryIndex,
+)
 from pynamodb.models import Model
 
 from ...domain import geo, policy
@@ -125,8 +131,10 @@ def _indexes(short: str) -> dict:
                        ("LocalSecondaryIndexes", LocalSecondaryIndex)):
         for g in TABLES[short].get(kind, []):
             name = g["IndexName"]
-            meta = type("Meta", (), {"index_name": name,
-                                     "projection": PROJECTIONS[g["Projection"]["ProjectionType"]]()})
+            projected = g["Projection"]
+            projection = (IncludeProjection(projected["NonKeyAttributes"]) if projected["ProjectionType"] == "INCLUDE"
+                          else PROJECTIONS[projected["ProjectionType"]]())
+            meta = type("Meta", (), {"index_name": name, "projection": projection})
             body: dict[str, object] = {"Meta": meta}
             for key in g["KeySchema"]:
                 body[key["AttributeName"]] = UnicodeAttribute(hash_key=key["KeyType"] == "HASH",

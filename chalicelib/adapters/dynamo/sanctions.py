@@ -87,8 +87,9 @@ class DynamoSanctionRepository:
 
     def count_misses(self, subject: str, since, before) -> int:
         M = self._M
-        return sum(1 for _ in M.by_subject_index.query(
-            subject, M.due_key.between(to_iso(since), to_iso(before)), filter_condition=M.kind == "sanction"))
+        # one Query (Select=COUNT) on the narrow index: read units grow by one per ≈ 25 misses
+        return M.by_subject_index.count(
+            subject, M.due_key.between(to_iso(since), to_iso(before)), filter_condition=M.kind == "sanction")
 
     def mark_notified(self, sanction_id: str, at) -> None:
         M = self._M
