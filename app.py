@@ -3,42 +3,58 @@
 Everything else lives in chalicelib/: api/ (routes), services/ (use cases), domain/ (pure rules of
 the lifecycle), adapters/ (DynamoDB, auth), rules/ (the compiled policy bundle).
 """
+import os
+
 from chalice import Chalice, CORSConfig, Rate
 
 from chalicelib.adapters import telemetry
 from chalicelib.adapters.s3_uploads import upload_event_pattern
-from chalicelib.api import (
-    attachments,
-    audit,
-    complaints,
-    docs_page,
-    http,
-    notifications,
-    open311,
-    preferences,
-    public,
-    reference,
-    sanctions,
-)
-from chalicelib.api.throttle import middleware as throttle_requests
 from chalicelib.config import settings
 from chalicelib.domain.people import DELIVERY_CHANNELS
 from chalicelib.handlers import deliver, lapor_exchange, on_complaint_changes, on_upload, run_sweep
-from chalicelib.wiring import container
 
 app = Chalice(app_name="lampungin")
-app.api.cors = CORSConfig(            # web frontends on other origins; set before the routes
-    allow_origin=settings().cors_allow_origin, max_age=600,
-    allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "Accept-Language"],
-    expose_headers=["ETag", "Location", "Retry-After", "Idempotent-Replayed", "Content-Language"])
-for routes in (reference, complaints, sanctions, audit, notifications, preferences, public, docs_page,
-               attachments, open311):
-    app.register_blueprint(routes.api)
+
+
+def _http_api(app: Chalice) -> None:
+    """The routes, CORS and the HTTP middlewares: only where requests are served."""
+    # lazy: the stream, sweep, delivery and trigger Lambdas never import the HTTP layer (cold start)
+    from chalicelib.api import (
+        attachments,
+        audit,
+        complaints,
+        docs_page,
+        http,
+        notifications,
+        open311,
+        preferences,
+        public,
+        reference,
+        sanctions,
+    )
+    from chalicelib.api.throttle import middleware as throttle_requests
+    from chalicelib.wiring import container
+
+    app.api.cors = CORSConfig(            # web frontends on other origins; set before the routes
+        allow_origin=settings().cors_allow_origin, max_age=600,
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "Accept-Language"],
+        expose_headers=["ETag", "Location", "Retry-After", "Idempotent-Replayed", "Content-Language"])
+    for routes in (reference, complaints, sanctions, audit, notifications, preferences, public, docs_page,
+                   attachments, open311):
+        app.register_blueprint(routes.api)
+    app.register_middleware(telemetry.observe_request, "http")
+    app.register_middleware(http.contract_errors, "http")    # Chalice's own 405/415/… in the contract's shape
+    # per IP and per token, 429 + Retry-After before any route runs (API Gateway throttles in front)
+    app.register_middleware(throttle_requests(lambda: container.throttle, app.api.cors), "http")
+
+
+# Which Lambda this process is: Lambda sets _HANDLER to the function's handler ("app.app" for the
+# API, "app.complaint_changes", "app.sweep", …). Unset — `make run`, the tests, `chalice package`
+# and `chalice deploy` — everything is registered, so the API is always described whole.
+SERVES_HTTP = os.environ.get("_HANDLER", "app.app") == "app.app"
+if SERVES_HTTP:
+    _http_api(app)
 telemetry.configure(app.log, settings())     # JSON logs + EMF metrics when deployed (not local)
-app.register_middleware(telemetry.observe_request, "http")
-app.register_middleware(http.contract_errors, "http")    # Chalice's own 405/415/… in the contract's shape
-# per IP and per token, 429 + Retry-After before any route runs (API Gateway throttles in front)
-app.register_middleware(throttle_requests(lambda: container.throttle, app.api.cors), "http")
 
 
 # 100 a batch: ≈ 7.5 s of the 60 s timeout at the measured 75 ms a record (docs/performance.md)

@@ -36,6 +36,7 @@ def deployed_code(session, shell_env: dict, name: str, log_group: str, tmp: Path
     env = {key: shell_env[key] for key in PASSED_THROUGH}
     env.update(config["Environment"]["Variables"], AWS_REGION=session.region_name,
                AWS_DEFAULT_REGION=session.region_name, AWS_LAMBDA_FUNCTION_NAME=name,
+               _HANDLER=config["Handler"],               # as Lambda sets it (app.py reads it)
                AWS_LAMBDA_FUNCTION_VERSION=config["Version"], SMOKE_FUNCTION_ARN=config["FunctionArn"],
                AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(config["MemorySize"]), AWS_LAMBDA_LOG_GROUP_NAME=log_group)
     return tmp, {"env": env, "handler": config["Handler"]}
