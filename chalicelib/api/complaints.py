@@ -33,9 +33,10 @@ ACTION_BODIES = {
 }
 
 
-def _view(call, complaint):
-    """One complaint, as just read or changed: its deadlines from a fresh replay."""
-    return complaint_view(complaint, call.actor, complaint_deadlines(container.clock_deps(), complaint))
+def _view(call, complaint, timeline=None):
+    """One complaint, as just read or changed: its deadlines from a fresh replay (of `timeline`
+    when the request has just written all of it)."""
+    return complaint_view(complaint, call.actor, complaint_deadlines(container.clock_deps(), complaint, timeline))
 
 
 @api.route("/v1/complaints", methods=["POST"], content_types=JSON_CONTENT_TYPES)
@@ -43,11 +44,12 @@ def _view(call, complaint):
 def file_complaint(call):
     key = idempotency_key(call)
     command = FileComplaint.from_request(call.body.model_dump(exclude_none=True))
-    complaint, created = service.submit(container.deps(), call.actor, command, key)
+    filed = service.file(container.deps(), call.actor, command, key)
+    complaint = filed.complaint
     headers = {"Location": f"/v1/complaints/{complaint.id}"}
-    if not created:
+    if not filed.created:
         headers["Idempotent-Replayed"] = "true"
-    return 201, {**_view(call, complaint), **_similar(call, complaint)}, headers
+    return 201, {**_view(call, complaint, filed.timeline), **_similar(call, complaint)}, headers
 
 
 def _similar(call, complaint) -> dict:

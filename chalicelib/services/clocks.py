@@ -69,12 +69,13 @@ def reconcile(deps: ClockDeps, complaint_id: str, events: list[Event] | None = N
 CLOSED = frozenset({Status.RESOLVED, Status.CLOSED, Status.FORWARDED, Status.REJECTED})
 
 
-def complaint_deadlines(deps: ClockDeps, complaint: Complaint) -> dict:
-    """`deadlines` and `overdue` of one complaint, from its timeline (never stale). A complaint in
-    a status where no clock runs costs no read."""
+def complaint_deadlines(deps: ClockDeps, complaint: Complaint, events: list[Event] | None = None) -> dict:
+    """`deadlines` and `overdue` of one complaint, from its timeline (never stale): `events` when
+    the caller has just written the whole of it (a filing), else read. A complaint in a status
+    where no clock runs costs no read."""
     if complaint.status in CLOSED:
         return summary_deadlines(NO_OPEN_CLOCKS, deps.now())
-    clocks, basis = current_clocks(deps, complaint.id)
+    clocks, basis = current_clocks(deps, complaint.id, events)
     return summary_deadlines(summarise(clocks, basis), deps.now())
 
 

@@ -106,10 +106,26 @@ def request_hash(request: dict) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True).encode("ascii")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Filed:
+    """What a filing did: the complaint, whether this request made it (False: an Idempotency-Key
+    replay answered with the first complaint) and, when it did, the timeline it wrote (its one
+    event), so the answer's deadlines need no read-back."""
+    complaint: Complaint
+    created: bool
+    timeline: list[Event] | None = None
+
+
 def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: str | None = None
            ) -> tuple[Complaint, bool]:
-    """File a complaint and route it at once. Returns (complaint, created); created is False when
-    the Idempotency-Key was used before and the first complaint is returned instead.
+    """`file` as (complaint, created)."""
+    filed = file(deps, actor, command, idempotency_key)
+    return filed.complaint, filed.created
+
+
+def file(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: str | None = None) -> Filed:
+    """File a complaint and route it at once. `created` is False when the Idempotency-Key was used
+    before and the first complaint is returned instead.
 
     A replay is answered before routing and before the daily limit: a citizen at the limit who
     retries gets their complaint back, not 429. The limit is a condition of the filing's own
@@ -121,7 +137,7 @@ def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: st
     key = scoped_key(actor.sub, idempotency_key) if idempotency_key else None
     digest = request_hash(command.as_request())
     if (first := _replayed(deps, key, digest)) is not None:
-        return first, False
+        return Filed(first, False)
     at = deps.now()
     complaint_id = deps.new_id(at)
     filing = filing_for(actor, command, complaint_id)
@@ -148,15 +164,15 @@ def submit(deps: Deps, actor: Actor, command: FileComplaint, idempotency_key: st
         if attempt:
             deps.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt)))
             if (first := _replayed(deps, key, digest)) is not None:   # the winner had our key
-                return first, False
+                return Filed(first, False)
         quota = check_daily_limit(deps, actor, at) if actor.role == Role.CITIZEN else None
         try:
             deps.repo.add(complaint, event, key, digest, quota)
         except DuplicateRequest as dup:
-            return _first_complaint(deps, FirstRequest(dup.complaint_id, dup.request_hash), digest), False
+            return Filed(_first_complaint(deps, FirstRequest(dup.complaint_id, dup.request_hash), digest), False)
         except FilingContended:
             continue
-        return complaint, True
+        return Filed(complaint, True, [event])
     raise FilingContended("filing_contended")
 
 

@@ -180,6 +180,14 @@ def test_a_resource_path_without_a_route_is_404_not_an_unfilled_405():
     "yang didukung: {allowed}". It is a 404 in our words, in either language."""
     from app import app as chalice_app
 
+    try:
+        _answers_404_for_an_unknown_resource(chalice_app)
+    finally:       # Chalice's route table is a defaultdict: the lookup left an empty entry behind
+        chalice_app.routes.pop("/v1/nowhere/{x}", None)
+    assert "/v1/nowhere/{x}" not in chalice_app.routes
+
+
+def _answers_404_for_an_unknown_resource(chalice_app) -> None:
     for lang, words in (("id", "Alamat ini tidak ada di API Lampung In."),
                         ("en", "There is no such address in the Lampung In API.")):
         event = {"resource": "/v1/nowhere/{x}", "path": "/v1/nowhere/1", "httpMethod": "GET",
