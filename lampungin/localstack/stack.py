@@ -35,6 +35,7 @@ from .delivery import LocalDelivery
 from .dynamodb_local import DynamoDBLocal
 from .fake_lapor import FakeLapor
 from .httpserver import ApiServer, chalice_config, lambda_context
+from .webconsole import LocalRoutes
 from .notices import Unavailable
 from .people_key import ensure_people_key
 from .scheduler import Scheduler, rate_seconds, schedules_of
@@ -156,7 +157,8 @@ class Stack:
         app = importlib.import_module("app").app        # only now: it reads the environment
         config = chalice_config(state.project_root())
         try:
-            api = self.api = ApiServer(app, config, self.host, self.port)
+            console = LocalRoutes(self.home, state.project_root() / "web" / "dist", auth["issuer"])
+            api = self.api = ApiServer(app, config, self.host, self.port, console)
         except OSError as exc:
             raise SystemExit(f"lampungin dev: cannot listen on {self.host}:{self.port}: "
                              f"{exc.strerror or exc}") from None
