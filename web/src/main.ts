@@ -1,0 +1,424 @@
+// The Lampung In web console: a hash-routed single page over the public API.
+import "./style.css";
+import { api, ApiError, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
+import { countdown, Lang, t, wib } from "./i18n";
+
+// ---------- state ----------
+let lang: Lang = localStorage.getItem("lang") === "en" ? "en" : "id";
+let session: Session | null = JSON.parse(sessionStorage.getItem("session") || "null");
+setLanguage(lang);
+setToken(session ? session.token : null);
+const T = () => t(lang);
+
+// ---------- DOM helper: text is always set as text, never parsed as HTML ----------
+type Attrs = Record<string, string | boolean | ((e: Event) => void)>;
+type Child = Node | string | null | undefined | false;
+function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (typeof value === "function") el.addEventListener(key.slice(2).toLowerCase(), value);
+    else if (value === true) el.setAttribute(key, "");
+    else if (value !== false) el.setAttribute(key, value);
+  }
+  for (const child of children) if (child) el.append(child);
+  return el;
+}
+const main = document.getElementById("main") as HTMLElement;
+
+function field(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
+  control.id = id;
+  if (hint) control.setAttribute("aria-describedby", `${id}-hint`);
+  return h("div", { class: "field" }, h("label", { for: id }, label), control,
+    hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null);
+}
+
+function alertBox(): HTMLElement { return h("div", { class: "alert", role: "alert" }); }
+function showError(box: HTMLElement, error: unknown): void {
+  box.className = "alert error";
+  if (error instanceof ApiError) box.textContent = error.status === 0 ? T().errorNetwork : error.message || T().errorGeneric;
+  else box.textContent = T().errorGeneric;
+}
+function showOk(box: HTMLElement, text: string): void { box.className = "alert ok"; box.textContent = text; }
+
+function statusBadge(status: string): HTMLElement {
+  return h("span", { class: `badge status-${status}` }, T().statuses[status] || status);
+}
+
+function dueOf(c: { deadlines: Complaint["deadlines"] }): string | null {
+  return c.deadlines.followup_due || c.deadlines.approval_due;
+}
+/** A live countdown: updated every 30 s by tick(). */
+function deadlineCell(c: { deadlines: Complaint["deadlines"] }): HTMLElement {
+  const due = dueOf(c);
+  if (!due) return h("span", {}, T().noDeadline);
+  const label = c.deadlines.followup_due ? T().followupDue : T().approvalDue;
+  const el = h("span", { class: "deadline" },
+    h("span", { class: "due-label" }, `${label}: ${wib(due, lang)}`), " ",
+    h("strong", { class: "countdown", "data-due": due }));
+  tickOne(el.querySelector(".countdown") as HTMLElement);
+  return el;
+}
+function tickOne(el: HTMLElement): void {
+  const { text, late } = countdown(el.dataset.due as string, lang);
+  el.textContent = `(${text})`;
+  el.classList.toggle("late", late);
+}
+setInterval(() => document.querySelectorAll<HTMLElement>(".countdown").forEach(tickOne), 30000);
+
+function requireRole(...roles: Role[]): boolean {
+  if (session && roles.includes(session.claims.role)) return true;
+  location.hash = "#/sign-in";
+  return false;
+}
+
+// ---------- chrome: nav, who, language ----------
+function renderChrome(): void {
+  document.documentElement.lang = lang;
+  document.title = "Lampung In";
+  (document.getElementById("skip-link") as HTMLElement).textContent = T().skip;
+  const nav = document.getElementById("nav") as HTMLElement;
+  nav.setAttribute("aria-label", T().menu);
+  const links: [string, string][] = [];
+  const role = session?.claims.role;
+  if (role === "citizen") links.push(["#/new", T().navNew], ["#/complaints", T().navMine]);
+  if (role === "operator") links.push(["#/queue", T().navQueue]);
+  if (role === "supervisor") links.push(["#/approvals", T().navApprovals], ["#/queue", T().navQueue]);
+  links.push(["#/track", T().navTrack], ["#/board", T().navBoard]);
+  const here = location.hash.split("/").slice(0, 2).join("/");
+  nav.replaceChildren(h("ul", {}, ...links.map(([href, text]) =>
+    h("li", {}, h("a", { href, ...(href === here ? { "aria-current": "page" } : {}) }, text)))));
+  const who = document.getElementById("who") as HTMLElement;
+  if (session) {
+    const c = session.claims;
+    who.replaceChildren(h("span", { class: "who-text" }, T().signedInAs(c.name || c.sub, T().roles[c.role] + (c.opd ? ` ${c.opd}` : ""))),
+      h("button", { type: "button", id: "sign-out", onclick: signOut }, T().signOut));
+  } else {
+    who.replaceChildren(h("a", { href: "#/sign-in", class: "button-link" }, T().signIn));
+  }
+  const sw = document.getElementById("lang-switch") as HTMLElement;
+  sw.textContent = T().switchTo;
+  sw.setAttribute("lang", lang === "id" ? "en" : "id");
+  sw.setAttribute("aria-label", T().switchLabel);
+}
+
+function signOut(): void {
+  session = null;
+  sessionStorage.removeItem("session");
+  setToken(null);
+  location.hash = "#/";
+}
+
+(document.getElementById("lang-switch") as HTMLElement).addEventListener("click", () => {
+  lang = lang === "id" ? "en" : "id";
+  localStorage.setItem("lang", lang);
+  setLanguage(lang);
+  route();
+});
+
+// ---------- pages ----------
+function page(title: string, ...children: Child[]): void {
+  const heading = h("h1", { tabindex: "-1" }, title);
+  main.replaceChildren(heading, ...children.filter((c): c is Node | string => !!c));
+  heading.focus();
+}
+
+function home(): void {
+  const role = session?.claims.role;
+  if (role === "citizen") { location.hash = "#/complaints"; return; }
+  if (role === "operator") { location.hash = "#/queue"; return; }
+  if (role === "supervisor") { location.hash = "#/approvals"; return; }
+  if (role) { location.hash = "#/board"; return; }
+  page(T().welcome, h("p", {}, T().welcomeText),
+    h("ul", { class: "actions" },
+      h("li", {}, h("a", { href: "#/sign-in", class: "button-link" }, T().signIn)),
+      h("li", {}, h("a", { href: "#/track", class: "button-link secondary" }, T().navTrack)),
+      h("li", {}, h("a", { href: "#/board", class: "button-link secondary" }, T().navBoard))));
+}
+
+async function signIn(): Promise<void> {
+  const roles: Role[] = ["citizen", "operator", "supervisor", "inspector"];
+  const role = h("select", {}, ...roles.map(r => h("option", { value: r }, T().roles[r]))) as HTMLSelectElement;
+  const sub = h("input", { type: "text", required: true, autocomplete: "username", value: "warga-1" }) as HTMLInputElement;
+  const name = h("input", { type: "text", autocomplete: "name" }) as HTMLInputElement;
+  const opd = h("select", {}, h("option", { value: "" }, T().chooseOpd)) as HTMLSelectElement;
+  const box = alertBox();
+  const form = h("form", { class: "card", novalidate: true },
+    h("p", { class: "note" }, T().localSignInNote),
+    field("sign-in-role", T().role, role),
+    field("sign-in-sub", T().userId, sub, T().userIdHint),
+    field("sign-in-name", T().name, name),
+    field("sign-in-opd", T().opd, opd, T().opdHint),
+    box, h("button", { type: "submit" }, T().signIn));
+  page(T().localSignIn, form);
+  role.addEventListener("change", () => {
+    const staff = role.value === "operator" || role.value === "supervisor";
+    if (sub.value === "warga-1" || sub.value.includes(".")) {
+      sub.value = staff ? `${role.value}.${(opd.value || "bapenda").toLowerCase()}` : role.value === "inspector" ? "inspektorat" : "warga-1";
+    }
+  });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const staff = role.value === "operator" || role.value === "supervisor";
+      session = await api.signIn({ sub: sub.value.trim(), role: role.value as Role, name: name.value.trim() || undefined,
+        opd: staff ? opd.value || undefined : undefined });
+      sessionStorage.setItem("session", JSON.stringify(session));
+      setToken(session.token);
+      location.hash = "#/";
+    } catch (error) { showError(box, error); }
+  });
+  try {
+    const opds = await api.opds();
+    opd.append(...opds.map(o => h("option", { value: o.code }, `${o.code} · ${o.name}`)));
+  } catch (error) { showError(box, error); }
+}
+
+function track(id?: string): void {
+  const input = h("input", { type: "text", required: true, autocomplete: "off", value: id || "", spellcheck: "false" }) as HTMLInputElement;
+  const box = alertBox();
+  const result = h("div", { id: "track-result" });
+  const form = h("form", { class: "card", role: "search" },
+    h("p", {}, T().trackText), field("track-number", T().number, input), box,
+    h("button", { type: "submit" }, T().trackButton));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const num = input.value.trim();
+    if (num) location.hash = `#/track/${encodeURIComponent(num)}`;
+  });
+  page(T().trackTitle, form, result);
+  if (!id) return;
+  api.track(id).then(c => {
+    result.replaceChildren(h("section", { class: "card", "aria-labelledby": "tracked-heading" },
+      h("h2", { id: "tracked-heading" }, c.id),
+      c.title ? h("p", {}, c.title) : null,
+      h("dl", {},
+        h("dt", {}, T().status), h("dd", {}, statusBadge(c.status)),
+        h("dt", {}, T().opd), h("dd", {}, c.opd),
+        h("dt", {}, T().filed), h("dd", {}, wib(c.created_at, lang)),
+        h("dt", {}, T().deadline), h("dd", {}, deadlineCell(c))),
+      h("h3", {}, T().timeline), timelineList(c.timeline)));
+  }).catch(error => {
+    if (error instanceof ApiError && error.status === 404) { box.className = "alert error"; box.textContent = T().notFound; }
+    else showError(box, error);
+  });
+}
+
+function timelineList(events: TimelineEvent[]): HTMLElement {
+  return h("ol", { class: "timeline" }, ...events.map(ev => h("li", { "data-type": ev.type },
+    h("time", { datetime: ev.at }, wib(ev.at, lang)), " ",
+    h("span", { class: "event-label" }, ev.label),
+    ev.note ? h("p", { class: "event-note" }, ev.note) : null)));
+}
+
+async function fileComplaint(): Promise<void> {
+  if (!requireRole("citizen")) return;
+  const category = h("select", { required: true }, h("option", { value: "" }, T().chooseCategory)) as HTMLSelectElement;
+  const title = h("input", { type: "text", required: true, maxlength: "200" }) as HTMLInputElement;
+  const description = h("textarea", { required: true, rows: "5" }) as HTMLTextAreaElement;
+  const address = h("input", { type: "text", autocomplete: "street-address" }) as HTMLInputElement;
+  const box = alertBox();
+  const key = crypto.randomUUID();
+  const submit = h("button", { type: "submit" }, T().submit) as HTMLButtonElement;
+  const form = h("form", { class: "card" },
+    field("complaint-category", T().category, category), field("complaint-title", T().title, title),
+    field("complaint-description", T().description, description), field("complaint-address", T().address, address),
+    box, submit);
+  page(T().newTitle, form);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    try {
+      const body = { category: category.value, title: title.value.trim(), description: description.value.trim(),
+        ...(address.value.trim() ? { location: { address: address.value.trim() } } : {}) };
+      const created = await api.file(body, key);
+      location.hash = `#/complaints/${encodeURIComponent(created.id)}`;
+    } catch (error) { showError(box, error); submit.disabled = false; }
+  });
+  try {
+    const categories = await api.categories();
+    const sectors = [...new Set(categories.map(c => c.sector))];
+    category.append(...sectors.map(s => h("optgroup", { label: T().sectors[s] || s },
+      ...categories.filter(c => c.sector === s).map(c => h("option", { value: c.code }, c.name)))));
+  } catch (error) { showError(box, error); }
+}
+
+function complaintTable(items: Complaint[], withClaim: boolean, refresh: () => void): HTMLElement {
+  if (!items.length) return h("p", { class: "empty" }, T().none);
+  return h("ul", { class: "complaints" }, ...items.map(c => {
+    const box = alertBox();
+    const claim = withClaim && c.actions.includes("claim")
+      ? h("button", { type: "button", class: "claim", onclick: async () => {
+          try { await api.act(c, "claim"); showOk(box, T().claimed); refresh(); } catch (error) { showError(box, error); }
+        } }, T().claim)
+      : null;
+    return h("li", { class: `complaint${c.overdue ? " overdue" : ""}`, "data-id": c.id },
+      h("div", { class: "row" },
+        h("a", { href: `#/complaints/${encodeURIComponent(c.id)}`, class: "complaint-link" }, c.title),
+        statusBadge(c.status),
+        c.overdue ? h("span", { class: "badge overdue-badge" }, T().overdue) : null,
+        c.flags && c.flags.length ? h("span", { class: "badge flag-badge" }, T().flagged) : null),
+      h("p", { class: "meta" }, `${c.id} · ${c.opd} · ${T().assignee}: ${c.assignee || T().unassigned}`),
+      h("p", { class: "meta" }, deadlineCell(c)), claim, box);
+  }));
+}
+
+function byUrgency(a: Complaint, b: Complaint): number {
+  if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
+  const da = dueOf(a), db = dueOf(b);
+  if (!da || !db) return da ? -1 : db ? 1 : 0;
+  return new Date(da).getTime() - new Date(db).getTime();
+}
+
+const OPEN = ["assigned", "waiting_citizen", "followed_up"];
+
+async function listPage(title: string, intro: string | null, query: string, withClaim: boolean, roles: Role[], sort: boolean): Promise<void> {
+  if (!requireRole(...roles)) return;
+  const holder = h("div", { "aria-live": "polite" }, T().loading);
+  const box = alertBox();
+  page(title, intro ? h("p", {}, intro) : null, box, holder);
+  const load = async () => {
+    try {
+      let { items } = await api.complaints(query);
+      if (sort) items = items.filter(c => OPEN.includes(c.status)).sort(byUrgency);
+      holder.replaceChildren(complaintTable(items, withClaim, load));
+    } catch (error) { showError(box, error); }
+  };
+  await load();
+}
+
+async function complaintPage(id: string): Promise<void> {
+  if (!requireRole("citizen", "operator", "supervisor", "inspector", "admin")) return;
+  const box = alertBox();
+  const body = h("div", {}, T().loading);
+  page(id, box, body);
+  const render = async (notice?: string) => {
+    try {
+      const [c, events] = await Promise.all([api.complaint(id), api.timeline(id)]);
+      if (notice) showOk(box, notice);
+      body.replaceChildren(
+        h("section", { class: "card", "aria-labelledby": "complaint-title" },
+          h("h2", { id: "complaint-title" }, c.title),
+          h("p", { class: "description" }, c.description),
+          h("dl", {},
+            h("dt", {}, T().status), h("dd", { id: "complaint-status" }, statusBadge(c.status)),
+            h("dt", {}, T().category), h("dd", {}, c.category),
+            h("dt", {}, T().opd), h("dd", {}, c.opd),
+            c.location?.address ? h("dt", {}, T().address) : null, c.location?.address ? h("dd", {}, c.location.address) : null,
+            h("dt", {}, T().filed), h("dd", {}, wib(c.created_at, lang)),
+            h("dt", {}, T().deadline), h("dd", {}, deadlineCell(c)),
+            c.rating ? h("dt", {}, T().rateTitle) : null, c.rating ? h("dd", {}, T().rated(c.rating.stars)) : null)),
+        ...actionForms(c, render),
+        h("section", { class: "card", "aria-labelledby": "timeline-heading" },
+          h("h2", { id: "timeline-heading" }, T().timeline), timelineList(events)));
+    } catch (error) { body.replaceChildren(); showError(box, error); }
+  };
+  await render();
+}
+
+/** Exactly the actions the API says this caller may take now (`actions`). */
+function actionForms(c: Complaint, render: (notice?: string) => Promise<void>): HTMLElement[] {
+  const forms: HTMLElement[] = [];
+  const act = (form: HTMLElement, box: HTMLElement, action: string, body: () => unknown, done: string) =>
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try { await api.act(c, action, body()); await render(done); } catch (error) { showError(box, error); }
+    });
+  if (c.actions.includes("claim")) {
+    const box = alertBox();
+    const form = h("form", { class: "card inline" }, box, h("button", { type: "submit", id: "claim-button" }, T().claim));
+    act(form, box, "claim", () => ({}), T().claimed);
+    forms.push(form);
+  }
+  if (c.actions.includes("followups")) {
+    const message = h("textarea", { required: true, rows: "4" }) as HTMLTextAreaElement;
+    const box = alertBox();
+    const form = h("form", { class: "card", "aria-labelledby": "followup-heading" },
+      h("h2", { id: "followup-heading" }, T().followupTitle), field("followup-message", T().message, message), box,
+      h("button", { type: "submit" }, T().sendFollowup));
+    act(form, box, "followups", () => ({ message: message.value.trim() }), T().followedUp);
+    forms.push(form);
+  }
+  if (c.actions.includes("approve")) {
+    const note = h("input", { type: "text" }) as HTMLInputElement;
+    const box = alertBox();
+    const form = h("form", { class: "card", "aria-labelledby": "approve-heading" },
+      h("h2", { id: "approve-heading" }, T().approve), field("approve-note", T().note, note), box,
+      h("button", { type: "submit" }, T().approve));
+    act(form, box, "approve", () => (note.value.trim() ? { note: note.value.trim() } : {}), T().approved);
+    forms.push(form);
+  }
+  if (c.actions.includes("rating")) {
+    const stars = h("select", { required: true }, ...[5, 4, 3, 2, 1].map(n => h("option", { value: String(n) }, T().starOption(n)))) as HTMLSelectElement;
+    const comment = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
+    const box = alertBox();
+    const form = h("form", { class: "card", "aria-labelledby": "rate-heading" },
+      h("h2", { id: "rate-heading" }, T().rateTitle), field("rating-stars", T().stars, stars),
+      field("rating-comment", T().comment, comment), box, h("button", { type: "submit" }, T().rate));
+    act(form, box, "rating", () => ({ stars: Number(stars.value), ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) }),
+      T().rated(Number(stars.value)));
+    forms.push(form);
+  }
+  return forms;
+}
+
+const percent = (rate: number | null) => (rate === null ? "–" : `${Math.round(rate * 100)} %`);
+const hours = (value: number | null) => (value === null ? "–" : value.toLocaleString(lang === "id" ? "id-ID" : "en-GB", { maximumFractionDigits: 1 }));
+
+async function board(government = "LAMPUNG"): Promise<void> {
+  const box = alertBox();
+  const select = h("select", {}) as HTMLSelectElement;
+  const league = h("section", { class: "card", "aria-labelledby": "league-heading" }, h("h2", { id: "league-heading" }, T().leagueTitle), T().loading);
+  const levels = h("section", { class: "card", "aria-labelledby": "levels-heading" }, h("h2", { id: "levels-heading" }, T().levelsTitle), T().loading);
+  page(T().boardTitle, field("board-government", T().government, select), box, league, levels);
+  select.addEventListener("change", () => { location.hash = `#/board/${encodeURIComponent(select.value)}`; });
+  try {
+    const [governments, stats, rules] = await Promise.all([api.governments(), api.stats(government), api.rules(government)]);
+    select.append(...governments.filter(g => g.onboarded).map(g => h("option", { value: g.code, ...(g.code === government ? { selected: true } : {}) }, g.name)));
+    const rows = [...stats.opds].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || b.complaints - a.complaints || a.opd.localeCompare(b.opd));
+    league.replaceChildren(h("h2", { id: "league-heading" }, T().leagueTitle),
+      h("p", {}, T().leagueText(stats.window_days)),
+      h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "league-heading" },
+        h("table", {},
+          h("thead", {}, h("tr", {}, ...[T().rank, T().opd, T().complaints, T().followupOnTime, T().medianHours, T().approvalOnTime, T().sanctions]
+            .map(text => h("th", { scope: "col" }, text)))),
+          h("tbody", {}, ...rows.map(o => h("tr", { "data-opd": o.opd },
+            h("td", {}, o.rank === null ? T().notRanked : String(o.rank)),
+            h("th", { scope: "row" }, h("span", { class: "opd-code" }, o.opd), " ", h("span", { class: "opd-name" }, o.name)),
+            h("td", { class: "num complaints-count" }, String(o.complaints)),
+            h("td", { class: "num" }, `${percent(o.followup.on_time_rate)} (${o.followup.on_time}/${o.followup.decided})`),
+            h("td", { class: "num" }, hours(o.followup.median_hours)),
+            h("td", { class: "num" }, `${percent(o.approval.on_time_rate)} (${o.approval.on_time}/${o.approval.decided})`),
+            h("td", { class: "num" }, String(o.sanctions))))))));
+    levels.replaceChildren(h("h2", { id: "levels-heading" }, T().levelsTitle),
+      h("p", {}, T().rulesVersion(rules.rules_version)),
+      h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "levels-heading" },
+        h("table", {},
+          h("thead", {}, h("tr", {}, ...[T().clock, T().limit, T().basis].map(text => h("th", { scope: "col" }, text)))),
+          h("tbody", {}, ...rules.clocks.map(c => h("tr", {},
+            h("th", { scope: "row" }, T().clocks[c.clock] || c.clock),
+            h("td", {}, c.description[lang]),
+            h("td", { lang: "id" }, c.reference)))))));
+  } catch (error) { showError(box, error); }
+}
+
+// ---------- router ----------
+function route(): void {
+  renderChrome();
+  const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  const [name, arg] = parts;
+  switch (name) {
+    case "": return home();
+    case "sign-in": void signIn(); return;
+    case "track": return track(arg);
+    case "new": void fileComplaint(); return;
+    case "complaints":
+      if (arg) { void complaintPage(arg); return; }
+      void listPage(T().mineTitle, null, "", false, ["citizen"], false); return;
+    case "queue": void listPage(T().queueTitle, T().queueText, "", true, ["operator", "supervisor"], true); return;
+    case "approvals": void listPage(T().approvalsTitle, T().approvalsText, "?status=followed_up", false, ["supervisor"], true); return;
+    case "board": void board(arg || "LAMPUNG"); return;
+    default: location.hash = "#/";
+  }
+}
+window.addEventListener("hashchange", route);
+route();
