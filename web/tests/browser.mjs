@@ -1,0 +1,245 @@
+// Browser test of the web console in Debian's headless Chromium, driven by playwright-core.
+// Starts its own local stack (in-memory store, temp LAMPUNGIN_HOME, a free port), then: a citizen
+// files a complaint; an operator claims and follows it up; a supervisor approves; the citizen rates
+// it and sees every step in the timeline; anyone tracks it by number; the public board shows the
+// OPD's numbers. Every page: no console errors, no serious/critical axe violations, screenshots at
+// phone (390x844) and desktop (1280x800) size into build/screenshots/.
+// Run: make browser-test (or: cd web && npm run browser-test after make web).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const SHOTS = join(ROOT, "build", "screenshots");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const AXE = require.resolve("axe-core/axe.min.js");
+const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } };
+const started = Date.now();
+
+if (!existsSync(CHROMIUM)) {
+  console.error(`browser-test: ${CHROMIUM} is missing; install it with: apt-get install -y chromium`);
+  process.exit(1);
+}
+if (!existsSync(join(ROOT, "web", "dist", "index.html"))) {
+  console.error("browser-test: web/dist is missing; run make web first");
+  process.exit(1);
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => { const { port } = server.address(); server.close(() => ok(port)); });
+  });
+}
+
+async function startStack() {
+  const home = mkdtempSync(join(tmpdir(), "lampungin-web-"));
+  const port = await freePort();
+  const env = { ...process.env, LAMPUNGIN_HOME: home, PYTHONPATH: ROOT };
+  delete env.PORT;
+  const proc = spawn(join(ROOT, ".venv", "bin", "lampungin"), ["dev", "--store", "memory", "--port", String(port)],
+    { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  proc.stdout.on("data", d => { log += d; });
+  proc.stderr.on("data", d => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`lampungin dev exited ${proc.exitCode}:\n${log.slice(-3000)}`);
+    try { if ((await fetch(`${base}/v1/health`)).ok) return { base, proc, home, log: () => log }; } catch { /* not yet */ }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  proc.kill("SIGTERM");
+  throw new Error(`lampungin dev not healthy after 90 s:\n${log.slice(-3000)}`);
+}
+
+async function stopStack(stack) {
+  if (stack.proc.exitCode !== null) return;
+  const exited = new Promise(r => stack.proc.once("exit", r));
+  stack.proc.kill("SIGTERM");
+  const timer = setTimeout(() => stack.proc.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+  rmSync(stack.home, { recursive: true, force: true });
+}
+
+const problems = [];
+const pagesChecked = [];
+
+/** One browser context per person: its own sessionStorage (its own sign-in). */
+async function person(browser, base) {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: "id-ID", timezoneId: "Asia/Jakarta" });
+  const page = await context.newPage();
+  page.on("console", msg => { if (msg.type() === "error") problems.push(`console error on ${page.url()}: ${msg.text()}`); });
+  page.on("pageerror", err => problems.push(`page error on ${page.url()}: ${err.message}`));
+  page.on("requestfailed", req => problems.push(`request failed on ${page.url()}: ${req.url()} ${req.failure()?.errorText}`));
+  await page.goto(`${base}/`);
+  return page;
+}
+
+/** No console errors so far, axe clean (serious/critical) at both sizes, screenshots at both sizes. */
+async function check(page, name) {
+  await page.waitForLoadState("networkidle");
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(viewport);
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { resultTypes: ["violations"] });
+      return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+        .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", ")}`);
+    });
+    for (const v of violations) problems.push(`axe on ${name} (${size}): ${v}`);
+    await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+  pagesChecked.push(name);
+  assert.deepEqual(problems, [], `problems after ${name}`);
+}
+
+async function signIn(page, base, { role, sub, opd, name }) {
+  await page.goto(`${base}/#/sign-in`);
+  await page.getByLabel("Peran").selectOption(role);
+  await page.getByLabel("ID pengguna").fill(sub);
+  if (name) await page.getByLabel("Nama (opsional)").fill(name);
+  if (opd) {
+    await page.locator("#sign-in-opd option[value='" + opd + "']").waitFor({ state: "attached" });
+    await page.getByLabel("OPD", { exact: true }).selectOption(opd);
+  }
+  await page.getByRole("button", { name: "Masuk", exact: true }).last().click();
+  await page.getByText(/Masuk sebagai/).waitFor();
+}
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  const stack = await startStack();
+  const { base } = stack;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    // anyone: the home page, and the sign-in screen of the local stack
+    const visitor = await person(browser, base);
+    await visitor.getByRole("heading", { level: 1, name: "Layanan aduan Provinsi Lampung" }).waitFor();
+    await check(visitor, "01-home");
+    await visitor.goto(`${base}/#/sign-in`);
+    await visitor.getByText("halaman masuk khusus stack lokal").waitFor();
+    await visitor.locator("#sign-in-opd option[value='BAPENDA']").waitFor({ state: "attached" });
+    await check(visitor, "02-sign-in");
+
+    // a citizen files a complaint
+    const citizen = await person(browser, base);
+    await signIn(citizen, base, { role: "citizen", sub: "warga-1", name: "Siti" });
+    await citizen.getByRole("heading", { level: 1, name: "Aduan saya" }).waitFor();
+    await citizen.getByText("Belum ada aduan.").waitFor();
+    await check(citizen, "03-citizen-empty-list");
+    await citizen.getByRole("link", { name: "Buat aduan" }).click();
+    await citizen.locator("#complaint-category option[value='pajak-kendaraan']").waitFor({ state: "attached" });
+    assert.ok(await citizen.locator("optgroup[label='Pajak'] option[value='pajak-kendaraan']").count(), "categories grouped by sector");
+    await check(citizen, "04-citizen-new");
+    await citizen.getByLabel("Kategori").selectOption("pajak-kendaraan");
+    await citizen.getByLabel("Judul").fill("Denda pajak motor salah");
+    await citizen.getByLabel("Uraian").fill("Denda PKB motor saya dihitung dua kali di Samsat.");
+    await citizen.getByLabel("Alamat lokasi (opsional)").fill("Samsat Bandar Lampung");
+    await citizen.getByRole("button", { name: "Kirim aduan" }).click();
+    await citizen.waitForURL(/#\/complaints\/ADU-/);
+    const id = decodeURIComponent(citizen.url().split("/").pop());
+    await citizen.locator("#complaint-status").getByText("Menunggu tindak lanjut").waitFor();
+    await citizen.locator(".countdown").getByText(/sisa 23 jam/).waitFor();
+    await citizen.getByText(/WIB/).first().waitFor();
+    await check(citizen, "05-citizen-complaint-filed");
+    await citizen.getByRole("link", { name: "Aduan saya" }).click();
+    await citizen.getByRole("link", { name: "Denda pajak motor salah" }).waitFor();
+    await check(citizen, "06-citizen-list");
+
+    // an operator of BAPENDA claims it from the queue and follows it up
+    const operator = await person(browser, base);
+    await signIn(operator, base, { role: "operator", sub: "operator.bapenda", opd: "BAPENDA" });
+    await operator.getByRole("heading", { level: 1, name: "Antrean OPD" }).waitFor();
+    const row = operator.locator(`li.complaint[data-id='${id}']`);
+    await row.locator(".countdown").getByText(/sisa/).waitFor();
+    await check(operator, "07-operator-queue");
+    await row.getByRole("button", { name: "Klaim" }).click();
+    await operator.locator(`li.complaint[data-id='${id}']`).getByText("Petugas: operator.bapenda").waitFor();
+    await operator.locator(`li.complaint[data-id='${id}'] a`).click();
+    await operator.getByLabel("Pesan tindak lanjut untuk pelapor").fill("Denda sudah dikoreksi di Samsat.");
+    await check(operator, "08-operator-complaint");
+    await operator.getByRole("button", { name: "Kirim tindak lanjut" }).click();
+    await operator.locator("#complaint-status").getByText("Menunggu persetujuan").waitFor();
+    await operator.getByText("Tindak lanjut terkirim").waitFor();
+
+    // a supervisor of BAPENDA approves it
+    const supervisor = await person(browser, base);
+    await signIn(supervisor, base, { role: "supervisor", sub: "supervisor.bapenda", opd: "BAPENDA" });
+    await supervisor.getByRole("heading", { level: 1, name: "Tindak lanjut menunggu persetujuan" }).waitFor();
+    await supervisor.locator(`li.complaint[data-id='${id}'] .countdown`).getByText(/sisa 2 hari 23 jam|sisa 3 hari/).waitFor();
+    await check(supervisor, "09-supervisor-approvals");
+    await supervisor.locator(`li.complaint[data-id='${id}'] a`).click();
+    await supervisor.getByLabel("Catatan (opsional)").fill("Sesuai");
+    await check(supervisor, "10-supervisor-complaint");
+    await supervisor.getByRole("button", { name: "Setujui" }).click();
+    await supervisor.locator("#complaint-status").getByText("Selesai, menunggu penilaian").waitFor();
+
+    // the citizen rates it and sees every step
+    await citizen.goto(`${base}/#/complaints/${id}`);
+    await citizen.getByLabel("Nilai (1 sampai 5 bintang)").selectOption("5");
+    await check(citizen, "11-citizen-rate");
+    await citizen.getByRole("button", { name: "Kirim penilaian" }).click();
+    await citizen.locator("#complaint-status").getByText("Ditutup").waitFor();
+    const steps = await citizen.locator("ol.timeline li").evaluateAll(lis => lis.map(li => li.dataset.type));
+    assert.deepEqual(steps, ["submitted", "claimed", "followed_up", "approved", "rated"]);
+    for (const label of ["Aduan diajukan", "Diklaim oleh operator", "Ditindaklanjuti", "Tindak lanjut disetujui", "Dinilai oleh pelapor"]) {
+      await citizen.locator("ol.timeline").getByText(label).waitFor();
+    }
+    await citizen.locator("ol.timeline").getByText("Denda sudah dikoreksi di Samsat.").waitFor();
+    await check(citizen, "12-citizen-closed-timeline");
+
+    // English switch: the same page, all in English
+    await citizen.getByRole("button", { name: "Switch to English" }).click();
+    await citizen.locator("#complaint-status").getByText("Closed").waitFor();
+    await citizen.locator("ol.timeline li").first().getByText(/WIB/).waitFor();
+    await check(citizen, "13-citizen-closed-english");
+    await citizen.getByRole("button", { name: "Ganti ke Bahasa Indonesia" }).click();
+    await citizen.locator("#complaint-status").getByText("Ditutup").waitFor();
+
+    // anyone tracks it by number, without signing in (lower case, as a person might type it)
+    await visitor.goto(`${base}/#/track`);
+    await visitor.getByLabel("Nomor aduan").fill(id.toLowerCase());
+    await visitor.getByRole("button", { name: "Lacak" }).click();
+    await visitor.getByRole("heading", { level: 2, name: id }).waitFor();
+    await visitor.locator("#track-result").getByText("Ditutup").waitFor();
+    assert.equal(await visitor.locator("#track-result ol.timeline li").count(), 5);
+    await check(visitor, "14-track");
+
+    // the public board: BAPENDA's numbers and the service levels
+    await visitor.goto(`${base}/#/board`);
+    const bapenda = visitor.locator("tr[data-opd='BAPENDA']");
+    await bapenda.waitFor();
+    assert.equal(await bapenda.locator(".complaints-count").textContent(), "1");
+    assert.match(await bapenda.textContent(), /100 % \(1\/1\)/);
+    await visitor.getByRole("cell", { name: "24 jam kalender" }).waitFor();
+    await check(visitor, "15-board");
+  } finally {
+    await browser.close();
+    await stopStack(stack);
+  }
+  assert.deepEqual(problems, []);
+  console.log(`browser-test: ok, ${pagesChecked.length} pages checked (no console errors, axe clean), ` +
+    `screenshots in ${SHOTS}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch(err => {
+  console.error(`browser-test: FAILED\n${err.stack || err}`);
+  if (problems.length) console.error(problems.join("\n"));
+  process.exit(1);
+});
