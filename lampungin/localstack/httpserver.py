@@ -125,7 +125,7 @@ def local_server(app, config, host: str, port: int,
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
         app.__class__ = CustomLocalChalice
     handler = functools.partial(ContractRequestHandler, local_routes=local_routes)
-    return LocalDevServer(app, config, host, port, handler_cls=handler,  # type: ignore[arg-type]
+    return LocalDevServer(app, config, host, port, handler_cls=handler,
                           server_cls=BacklogServer)
 
 

@@ -35,12 +35,12 @@ from .delivery import LocalDelivery
 from .dynamodb_local import DynamoDBLocal
 from .fake_lapor import FakeLapor
 from .httpserver import ApiServer, chalice_config, lambda_context
-from .webconsole import LocalRoutes
 from .notices import Unavailable
 from .people_key import ensure_people_key
 from .scheduler import Scheduler, rate_seconds, schedules_of
 from .stream import StreamPoller
 from .uploads import UploadPoller
+from .webconsole import LocalRoutes
 
 LAPOR_TOKEN = "local-lapor-token"  # noqa: S105  (the fake LAPOR!'s bearer token, loopback only)
 log = logging.getLogger("lampungin.dev")
