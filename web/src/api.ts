@@ -34,6 +34,7 @@ export interface Tracked {
   id: string; status: Status; status_label: string; category: string; opd: string; created_at: string;
   deadlines: Complaint["deadlines"]; overdue: boolean; title: string | null; timeline: TimelineEvent[];
 }
+export interface Notification { id: string; at: string; type: string; complaint_id: string | null; title: string; body: string; read_at: string | null }
 export interface Page<T> { items: T[]; next: string | null }
 
 export interface ClockStats { decided: number; on_time: number; late: number; on_time_rate: number | null; median_hours: number | null }
@@ -91,6 +92,8 @@ export const api = {
     call<Complaint>("POST", "/v1/complaints", body, { "Idempotency-Key": key }),
   act: (c: Complaint, action: string, body: unknown = {}) =>
     call<Complaint>("POST", `/v1/complaints/${encodeURIComponent(c.id)}/${action}`, body, ifMatch(c.version)),
+  notifications: () => call<Page<Notification>>("GET", "/v1/me/notifications?limit=50"),
+  markRead: (id: string) => call<unknown>("POST", `/v1/me/notifications/${encodeURIComponent(id)}/read`, {}),
   stats: (government: string) => call<Stats>("GET", `/v1/stats/opds?government=${encodeURIComponent(government)}`),
   rules: (government: string) => call<Rules>("GET", `/v1/rules?government=${encodeURIComponent(government)}`),
 };

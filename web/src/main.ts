@@ -1,6 +1,6 @@
 // The Lampung In web console: a hash-routed single page over the public API.
 import "./style.css";
-import { api, ApiError, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
+import { api, ApiError, Category, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
 import { countdown, Lang, t, wib } from "./i18n";
 
 // ---------- state ----------
@@ -65,6 +65,12 @@ function tickOne(el: HTMLElement): void {
 }
 setInterval(() => document.querySelectorAll<HTMLElement>(".countdown").forEach(tickOne), 30000);
 
+let categoryCache: Promise<Category[]> | null = null;
+function categories(): Promise<Category[]> {
+  if (!categoryCache) categoryCache = api.categories().catch(error => { categoryCache = null; throw error; });
+  return categoryCache;
+}
+
 function requireRole(...roles: Role[]): boolean {
   if (session && roles.includes(session.claims.role)) return true;
   location.hash = "#/sign-in";
@@ -83,6 +89,7 @@ function renderChrome(): void {
   if (role === "citizen") links.push(["#/new", T().navNew], ["#/complaints", T().navMine]);
   if (role === "operator") links.push(["#/queue", T().navQueue]);
   if (role === "supervisor") links.push(["#/approvals", T().navApprovals], ["#/queue", T().navQueue]);
+  if (role) links.push(["#/notifications", T().navNotifications]);
   links.push(["#/track", T().navTrack], ["#/board", T().navBoard]);
   const here = location.hash.split("/").slice(0, 2).join("/");
   nav.replaceChildren(h("ul", {}, ...links.map(([href, text]) =>
@@ -235,10 +242,10 @@ async function fileComplaint(): Promise<void> {
     } catch (error) { showError(box, error); submit.disabled = false; }
   });
   try {
-    const categories = await api.categories();
-    const sectors = [...new Set(categories.map(c => c.sector))];
+    const all = await categories();
+    const sectors = [...new Set(all.map(c => c.sector))];
     category.append(...sectors.map(s => h("optgroup", { label: T().sectors[s] || s },
-      ...categories.filter(c => c.sector === s).map(c => h("option", { value: c.code }, c.name)))));
+      ...all.filter(c => c.sector === s).map(c => h("option", { value: c.code }, c.name)))));
   } catch (error) { showError(box, error); }
 }
 
@@ -293,7 +300,8 @@ async function complaintPage(id: string): Promise<void> {
   page(id, box, body);
   const render = async (notice?: string) => {
     try {
-      const [c, events] = await Promise.all([api.complaint(id), api.timeline(id)]);
+      const [c, events, all] = await Promise.all([api.complaint(id), api.timeline(id), categories()]);
+      const categoryName = all.find(x => x.code === c.category)?.name || c.category;
       if (notice) showOk(box, notice);
       body.replaceChildren(
         h("section", { class: "card", "aria-labelledby": "complaint-title" },
@@ -301,12 +309,12 @@ async function complaintPage(id: string): Promise<void> {
           h("p", { class: "description" }, c.description),
           h("dl", {},
             h("dt", {}, T().status), h("dd", { id: "complaint-status" }, statusBadge(c.status)),
-            h("dt", {}, T().category), h("dd", {}, c.category),
+            h("dt", {}, T().category), h("dd", { lang: "id" }, categoryName),
             h("dt", {}, T().opd), h("dd", {}, c.opd),
-            c.location?.address ? h("dt", {}, T().address) : null, c.location?.address ? h("dd", {}, c.location.address) : null,
+            c.location?.address ? h("dt", {}, T().place) : null, c.location?.address ? h("dd", {}, c.location.address) : null,
             h("dt", {}, T().filed), h("dd", {}, wib(c.created_at, lang)),
             h("dt", {}, T().deadline), h("dd", {}, deadlineCell(c)),
-            c.rating ? h("dt", {}, T().rateTitle) : null, c.rating ? h("dd", {}, T().rated(c.rating.stars)) : null)),
+            c.rating ? h("dt", {}, T().rating) : null, c.rating ? h("dd", {}, T().rated(c.rating.stars)) : null)),
         ...actionForms(c, render),
         h("section", { class: "card", "aria-labelledby": "timeline-heading" },
           h("h2", { id: "timeline-heading" }, T().timeline), timelineList(events)));
@@ -358,7 +366,48 @@ function actionForms(c: Complaint, render: (notice?: string) => Promise<void>): 
       T().rated(Number(stars.value)));
     forms.push(form);
   }
+  // the actions that take one text: a form each, in the order of the API's list
+  for (const action of c.actions) {
+    const spec = TEXT_ACTIONS[action];
+    if (!spec) continue;
+    const texts = T().textActions[action];
+    const input = h("textarea", { required: true, rows: "3" }) as HTMLTextAreaElement;
+    const box = alertBox();
+    const form = h("form", { class: "card", "aria-labelledby": `${action}-heading`, "data-action": action },
+      h("h2", { id: `${action}-heading` }, texts.title), field(`${action}-text`, texts.label, input), box,
+      h("button", { type: "submit" }, texts.button));
+    act(form, box, action, () => ({ [spec]: input.value.trim() }), texts.done);
+    forms.push(form);
+  }
   return forms;
+}
+
+/** Action path → the one field its body carries (docs/contract.md). */
+const TEXT_ACTIONS: Record<string, string> = {
+  "request-info": "question", replies: "message", "return": "reason", reject: "reason", reopen: "reason", notes: "note",
+};
+
+async function notifications(): Promise<void> {
+  if (!requireRole("citizen", "operator", "supervisor", "inspector", "admin")) return;
+  const box = alertBox();
+  const holder = h("div", { "aria-live": "polite" }, T().loading);
+  page(T().notificationsTitle, box, holder);
+  const load = async () => {
+    try {
+      const { items } = await api.notifications();
+      if (!items.length) { holder.replaceChildren(h("p", { class: "empty" }, T().noNotifications)); return; }
+      holder.replaceChildren(h("ul", { class: "notifications" }, ...items.map(n => h("li", { class: `notification${n.read_at ? "" : " unread"}`, "data-type": n.type },
+        h("p", { class: "row" }, h("strong", {}, n.title), " ", n.read_at ? null : h("span", { class: "badge" }, T().unread)),
+        h("p", {}, n.body),
+        h("p", { class: "meta" }, h("time", { datetime: n.at }, wib(n.at, lang)),
+          n.complaint_id ? " · " : null,
+          n.complaint_id ? h("a", { href: `#/complaints/${encodeURIComponent(n.complaint_id)}` }, n.complaint_id) : null),
+        n.read_at ? null : h("button", { type: "button", class: "secondary-button", onclick: async () => {
+          try { await api.markRead(n.id); await load(); } catch (error) { showError(box, error); }
+        } }, T().markRead)))));
+    } catch (error) { showError(box, error); }
+  };
+  await load();
 }
 
 const percent = (rate: number | null) => (rate === null ? "–" : `${Math.round(rate * 100)} %`);
@@ -417,6 +466,7 @@ function route(): void {
     case "queue": void listPage(T().queueTitle, T().queueText, "", true, ["operator", "supervisor"], true); return;
     case "approvals": void listPage(T().approvalsTitle, T().approvalsText, "?status=followed_up", false, ["supervisor"], true); return;
     case "board": void board(arg || "LAMPUNG"); return;
+    case "notifications": void notifications(); return;
     default: location.hash = "#/";
   }
 }

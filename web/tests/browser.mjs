@@ -212,6 +212,40 @@ async function main() {
     await citizen.getByRole("button", { name: "Ganti ke Bahasa Indonesia" }).click();
     await citizen.locator("#complaint-status").getByText("Ditutup").waitFor();
 
+    // the citizen's notifications: made by the stream a moment after each change
+    await citizen.getByRole("link", { name: "Pemberitahuan" }).click();
+    await citizen.getByRole("heading", { level: 1, name: "Pemberitahuan" }).waitFor();
+    for (let i = 0; i < 40; i++) {
+      await citizen.locator("li.notification, p.empty").first().waitFor();
+      if (await citizen.locator("li.notification").count()) break;
+      await citizen.waitForTimeout(500);
+      await citizen.reload();
+    }
+    assert.ok(await citizen.locator("li.notification").count() >= 1, "the citizen has notifications");
+    await check(citizen, "16-citizen-notifications");
+    const unread = await citizen.locator("li.notification.unread").count();
+    await citizen.locator("li.notification.unread").first().getByRole("button", { name: "Tandai sudah dibaca" }).click();
+    await citizen.waitForFunction(n => document.querySelectorAll("li.notification.unread").length === n - 1, unread);
+
+    // a second complaint (filed over the API): the operator asks the citizen, the citizen answers
+    const signed = await (await fetch(`${base}/local/sign-in`, { method: "POST",
+      body: JSON.stringify({ sub: "warga-1", role: "citizen", name: "Siti" }) })).json();
+    const second = await (await fetch(`${base}/v1/complaints`, { method: "POST",
+      headers: { Authorization: `Bearer ${signed.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ category: "pajak-kendaraan", title: "Nomor rangka tertukar",
+        description: "Nomor rangka di STNK saya tidak sama dengan kendaraan." }) })).json();
+    assert.match(second.id, /^ADU-/);
+    await operator.goto(`${base}/#/complaints/${second.id}`);
+    await operator.getByLabel("Pertanyaan untuk pelapor").fill("Mohon kirim nomor polisi kendaraan.");
+    await operator.getByRole("button", { name: "Kirim pertanyaan" }).click();
+    await operator.locator("#complaint-status").getByText("Menunggu jawaban pelapor").waitFor();
+    await citizen.goto(`${base}/#/complaints/${second.id}`);
+    await citizen.getByLabel("Jawaban Anda").fill("BE 1234 XY");
+    await check(citizen, "17-citizen-reply");
+    await citizen.getByRole("button", { name: "Kirim jawaban" }).click();
+    await citizen.locator("#complaint-status").getByText("Menunggu tindak lanjut").waitFor();
+    await citizen.locator("ol.timeline").getByText("Mohon kirim nomor polisi kendaraan.").waitFor();
+
     // anyone tracks it by number, without signing in (lower case, as a person might type it)
     await visitor.goto(`${base}/#/track`);
     await visitor.getByLabel("Nomor aduan").fill(id.toLowerCase());
@@ -225,7 +259,7 @@ async function main() {
     await visitor.goto(`${base}/#/board`);
     const bapenda = visitor.locator("tr[data-opd='BAPENDA']");
     await bapenda.waitFor();
-    assert.equal(await bapenda.locator(".complaints-count").textContent(), "1");
+    assert.equal(await bapenda.locator(".complaints-count").textContent(), "2");
     assert.match(await bapenda.textContent(), /100 % \(1\/1\)/);
     await visitor.getByRole("cell", { name: "24 jam kalender" }).waitFor();
     await check(visitor, "15-board");
