@@ -35,6 +35,10 @@ export interface Tracked {
   deadlines: Complaint["deadlines"]; overdue: boolean; title: string | null; timeline: TimelineEvent[];
 }
 export interface Notification { id: string; at: string; type: string; complaint_id: string | null; title: string; body: string; read_at: string | null }
+export interface Sanction {
+  id: string; complaint_id: string; subject_type: string; subject_id: string; opd: string; rule_id: string; level: string;
+  clock: string; due_at: string; issued_at: string; hours_late: number; kind: string; explanation: { id: string; en: string };
+}
 export interface Page<T> { items: T[]; next: string | null }
 
 export interface ClockStats { decided: number; on_time: number; late: number; on_time_rate: number | null; median_hours: number | null }
@@ -94,6 +98,7 @@ export const api = {
     call<Complaint>("POST", `/v1/complaints/${encodeURIComponent(c.id)}/${action}`, body, ifMatch(c.version)),
   notifications: () => call<Page<Notification>>("GET", "/v1/me/notifications?limit=50"),
   markRead: (id: string) => call<unknown>("POST", `/v1/me/notifications/${encodeURIComponent(id)}/read`, {}),
+  sanctions: () => call<Page<Sanction>>("GET", "/v1/sanctions?limit=100"),
   stats: (government: string) => call<Stats>("GET", `/v1/stats/opds?government=${encodeURIComponent(government)}`),
   rules: (government: string) => call<Rules>("GET", `/v1/rules?government=${encodeURIComponent(government)}`),
 };

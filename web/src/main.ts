@@ -89,9 +89,11 @@ function renderChrome(): void {
   if (role === "citizen") links.push(["#/new", T().navNew], ["#/complaints", T().navMine]);
   if (role === "operator") links.push(["#/queue", T().navQueue]);
   if (role === "supervisor") links.push(["#/approvals", T().navApprovals], ["#/queue", T().navQueue]);
+  if (role === "inspector" || role === "admin") links.push(["#/overview", T().navOverview]);
+  if (role && role !== "citizen") links.push(["#/sanctions", T().navSanctions]);
   if (role) links.push(["#/notifications", T().navNotifications]);
   links.push(["#/track", T().navTrack], ["#/board", T().navBoard]);
-  const here = location.hash.split("/").slice(0, 2).join("/");
+  const here = location.hash.split("?")[0].split("/").slice(0, 2).join("/");
   nav.replaceChildren(h("ul", {}, ...links.map(([href, text]) =>
     h("li", {}, h("a", { href, ...(href === here ? { "aria-current": "page" } : {}) }, text)))));
   const who = document.getElementById("who") as HTMLElement;
@@ -134,7 +136,7 @@ function home(): void {
   if (role === "citizen") { location.hash = "#/complaints"; return; }
   if (role === "operator") { location.hash = "#/queue"; return; }
   if (role === "supervisor") { location.hash = "#/approvals"; return; }
-  if (role) { location.hash = "#/board"; return; }
+  if (role) { location.hash = "#/overview"; return; }
   page(T().welcome, h("p", {}, T().welcomeText),
     h("ul", { class: "actions" },
       h("li", {}, h("a", { href: "#/sign-in", class: "button-link" }, T().signIn)),
@@ -450,10 +452,79 @@ async function board(government = "LAMPUNG"): Promise<void> {
   } catch (error) { showError(box, error); }
 }
 
+/** A list as CSV (RFC 4180), cells that a spreadsheet would run as a formula made inert. */
+export function toCsv(rows: string[][]): string {
+  const cell = (v: string) => {
+    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  return rows.map(r => r.map(cell).join(",")).join("\r\n") + "\r\n";
+}
+
+async function overview(): Promise<void> {
+  if (!requireRole("inspector", "admin")) return;
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const status = h("select", {}, h("option", { value: "" }, T().allStatuses),
+    ...Object.keys(T().statuses).map(st => h("option", { value: st, ...(params.get("status") === st ? { selected: true } : {}) }, T().statuses[st]))) as HTMLSelectElement;
+  const overdue = h("input", { type: "checkbox", ...(params.get("overdue") === "true" ? { checked: true } : {}) }) as HTMLInputElement;
+  overdue.id = "overview-overdue";
+  const box = alertBox();
+  const holder = h("div", { "aria-live": "polite" }, T().loading);
+  const csv = h("button", { type: "button", id: "csv-export", disabled: true }, T().exportCsv) as HTMLButtonElement;
+  const filters = h("form", { class: "card filters" }, field("overview-status", T().status, status),
+    h("div", { class: "check" }, overdue, h("label", { for: "overview-overdue" }, T().onlyOverdue)),
+    h("button", { type: "submit" }, T().apply), " ", csv);
+  filters.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    if (status.value) q.set("status", status.value);
+    if (overdue.checked) q.set("overdue", "true");
+    location.hash = `#/overview${q.toString() ? `?${q}` : ""}`;
+  });
+  page(T().overviewTitle, h("p", {}, T().overviewText), filters, box, holder);
+  try {
+    const q = new URLSearchParams({ limit: "100" });
+    if (params.get("status")) q.set("status", params.get("status") as string);
+    if (params.get("overdue") === "true") q.set("overdue", "true");
+    const { items } = await api.complaints(`?${q}`);
+    holder.replaceChildren(complaintTable(items, false, () => undefined));
+    csv.disabled = !items.length;
+    csv.addEventListener("click", () => {
+      const head = [T().number, T().status, T().opd, T().category, T().title, T().filed, T().followupDue, T().approvalDue, T().overdue, T().assignee];
+      const rows = items.map(c => [c.id, T().statuses[c.status] || c.status, c.opd, c.category, c.title, wib(c.created_at, lang),
+        c.deadlines.followup_due ? wib(c.deadlines.followup_due, lang) : "", c.deadlines.approval_due ? wib(c.deadlines.approval_due, lang) : "",
+        c.overdue ? T().yes : T().no, c.assignee || ""]);
+      const url = URL.createObjectURL(new Blob(["\ufeff" + toCsv([head, ...rows])], { type: "text/csv;charset=utf-8" }));
+      const link = h("a", { href: url, download: `aduan-${new Date().toISOString().slice(0, 10)}.csv` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    });
+  } catch (error) { showError(box, error); }
+}
+
+async function sanctions(): Promise<void> {
+  if (!requireRole("operator", "supervisor", "inspector", "admin")) return;
+  const box = alertBox();
+  const holder = h("div", { "aria-live": "polite" }, T().loading);
+  page(T().sanctionsTitle, box, holder);
+  try {
+    const { items } = await api.sanctions();
+    if (!items.length) { holder.replaceChildren(h("p", { class: "empty" }, T().noSanctions)); return; }
+    holder.replaceChildren(h("ul", { class: "sanctions" }, ...items.map(x => h("li", { class: `sanction kind-${x.kind}`, "data-id": x.id },
+      h("p", { class: "row" }, h("strong", {}, T().kinds[x.kind] || x.kind), " ",
+        h("span", { class: "badge" }, x.level), " ",
+        h("a", { href: `#/complaints/${encodeURIComponent(x.complaint_id)}` }, x.complaint_id)),
+      h("p", {}, x.explanation[lang]),
+      h("p", { class: "meta" }, `${T().subjects[x.subject_type] || x.subject_type}: ${x.subject_id} · ${x.opd} · ${T().issued}: ${wib(x.issued_at, lang)} · ${T().hoursLate(x.hours_late)}`)))));
+  } catch (error) { showError(box, error); }
+}
+
 // ---------- router ----------
 function route(): void {
   renderChrome();
-  const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  const parts = location.hash.replace(/^#\/?/, "").split("?")[0].split("/").map(decodeURIComponent);
   const [name, arg] = parts;
   switch (name) {
     case "": return home();
@@ -467,6 +538,8 @@ function route(): void {
     case "approvals": void listPage(T().approvalsTitle, T().approvalsText, "?status=followed_up", false, ["supervisor"], true); return;
     case "board": void board(arg || "LAMPUNG"); return;
     case "notifications": void notifications(); return;
+    case "overview": void overview(); return;
+    case "sanctions": void sanctions(); return;
     default: location.hash = "#/";
   }
 }

@@ -6,8 +6,8 @@
 // phone (390x844) and desktop (1280x800) size into build/screenshots/.
 // Run: make browser-test (or: cd web && npm run browser-test after make web).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -236,6 +236,8 @@ async function main() {
         description: "Nomor rangka di STNK saya tidak sama dengan kendaraan." }) })).json();
     assert.match(second.id, /^ADU-/);
     await operator.goto(`${base}/#/complaints/${second.id}`);
+    await operator.locator("#claim-button").click();
+    await operator.getByText("Aduan diklaim.").waitFor();
     await operator.getByLabel("Pertanyaan untuk pelapor").fill("Mohon kirim nomor polisi kendaraan.");
     await operator.getByRole("button", { name: "Kirim pertanyaan" }).click();
     await operator.locator("#complaint-status").getByText("Menunggu jawaban pelapor").waitFor();
@@ -263,6 +265,38 @@ async function main() {
     assert.match(await bapenda.textContent(), /100 % \(1\/1\)/);
     await visitor.getByRole("cell", { name: "24 jam kalender" }).waitFor();
     await check(visitor, "15-board");
+
+    // ten days later (a sweep as if then): the second complaint's follow-up clock was missed
+    const later = new Date(Date.now() + 10 * 86400_000).toISOString();
+    const swept = JSON.parse(execFileSync(join(ROOT, ".venv", "bin", "lampungin"), ["sweep", "--at", later],
+      { cwd: ROOT, env: { ...process.env, LAMPUNGIN_HOME: stack.home, PYTHONPATH: ROOT }, encoding: "utf-8" }));
+    assert.equal(swept.sanctions_issued, 1);
+
+    // an inspector: the overview of every complaint, exported to CSV, and the sanctions
+    const inspector = await person(browser, base);
+    await signIn(inspector, base, { role: "inspector", sub: "inspektorat" });
+    await inspector.getByRole("heading", { level: 1, name: "Ringkasan aduan" }).waitFor();
+    await inspector.locator(`li.complaint[data-id='${id}']`).waitFor();
+    assert.equal(await inspector.locator("li.complaint").count(), 2);
+    await check(inspector, "18-inspector-overview");
+    const [download] = await Promise.all([inspector.waitForEvent("download"), inspector.getByRole("button", { name: "Unduh CSV" }).click()]);
+    const csv = readFileSync(await download.path(), "utf-8");
+    assert.match(csv, /^\ufeffNomor aduan,Status,OPD,/);
+    assert.ok(csv.includes(id) && csv.includes(second.id) && csv.includes("Ditutup"), csv);
+    await inspector.getByLabel("Status").selectOption("closed");
+    await inspector.getByRole("button", { name: "Terapkan" }).click();
+    await inspector.waitForURL(/status=closed/);
+    await inspector.locator("li.complaint").first().waitFor();
+    assert.equal(await inspector.locator("li.complaint").count(), 1);
+    await inspector.getByRole("link", { name: "Sanksi" }).click();
+    await inspector.locator("li.sanction").getByText(second.id).waitFor();
+    await inspector.locator("li.sanction").getByText(/Operator melewatkan batas waktu tindak lanjut/).waitFor();
+    await check(inspector, "19-inspector-sanctions");
+
+    // the operator sees their own sanction too
+    await operator.getByRole("link", { name: "Sanksi" }).click();
+    await operator.locator("li.sanction").getByText("Operator: operator.bapenda", { exact: false }).waitFor();
+    await check(operator, "20-operator-sanctions");
   } finally {
     await browser.close();
     await stopStack(stack);
