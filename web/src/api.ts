@@ -39,6 +39,11 @@ export interface Sanction {
   id: string; complaint_id: string; subject_type: string; subject_id: string; opd: string; rule_id: string; level: string;
   clock: string; due_at: string; issued_at: string; hours_late: number; kind: string; explanation: { id: string; en: string };
 }
+export interface Attachment {
+  id: string; filename: string; content_type: string; size: number; uploaded_by_role: string;
+  status: "pending" | "ready" | "rejected"; url: string | null;
+}
+export interface Upload extends Attachment { upload: { url: string; fields: Record<string, string> } }
 export interface Page<T> { items: T[]; next: string | null }
 
 export interface ClockStats { decided: number; on_time: number; late: number; on_time_rate: number | null; median_hours: number | null }
@@ -98,6 +103,19 @@ export const api = {
     call<Complaint>("POST", `/v1/complaints/${encodeURIComponent(c.id)}/${action}`, body, ifMatch(c.version)),
   notifications: () => call<Page<Notification>>("GET", "/v1/me/notifications?limit=50"),
   markRead: (id: string) => call<unknown>("POST", `/v1/me/notifications/${encodeURIComponent(id)}/read`, {}),
+  attachments: (id: string) => call<Attachment[]>("GET", `/v1/complaints/${encodeURIComponent(id)}/attachments`),
+  /** Presigned POST from the API, then the file straight to the bucket (multipart form). */
+  upload: async (id: string, file: File): Promise<Attachment> => {
+    const slot = await call<Upload>("POST", `/v1/complaints/${encodeURIComponent(id)}/attachments`,
+      { filename: file.name, content_type: file.type || "application/octet-stream", size: file.size });
+    const form = new FormData();
+    for (const [k, v] of Object.entries(slot.upload.fields)) form.append(k, v);
+    form.append("file", file);
+    let response: Response;
+    try { response = await fetch(slot.upload.url, { method: "POST", body: form }); } catch { throw new ApiError(0, "network", ""); }
+    if (!response.ok) throw new ApiError(response.status, "upload_failed", "");
+    return slot;
+  },
   sanctions: () => call<Page<Sanction>>("GET", "/v1/sanctions?limit=100"),
   stats: (government: string) => call<Stats>("GET", `/v1/stats/opds?government=${encodeURIComponent(government)}`),
   rules: (government: string) => call<Rules>("GET", `/v1/rules?government=${encodeURIComponent(government)}`),

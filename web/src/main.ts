@@ -1,6 +1,6 @@
 // The Lampung In web console: a hash-routed single page over the public API.
 import "./style.css";
-import { api, ApiError, Category, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
+import { api, ApiError, Attachment, Category, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
 import { countdown, Lang, t, wib } from "./i18n";
 
 // ---------- state ----------
@@ -64,6 +64,35 @@ function tickOne(el: HTMLElement): void {
   el.classList.toggle("late", late);
 }
 setInterval(() => document.querySelectorAll<HTMLElement>(".countdown").forEach(tickOne), 30000);
+
+const PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/heic,application/pdf";
+const MAX_PHOTOS = 10;
+
+/** Uploads the chosen files; with `ready`, waits until the stack has checked them (at most ~30 s). */
+async function uploadAll(id: string, files: File[], ready: boolean, box: HTMLElement): Promise<string[]> {
+  const ids: string[] = [];
+  for (const file of files.slice(0, MAX_PHOTOS)) {
+    box.className = "alert ok";
+    box.textContent = T().uploading(file.name);
+    ids.push((await api.upload(id, file)).id);
+  }
+  if (!ready || !ids.length) return ids;
+  box.textContent = T().processing;
+  for (let i = 0; i < 60; i++) {
+    const listed = await api.attachments(id);
+    const mine = listed.filter(a => ids.includes(a.id));
+    if (mine.some(a => a.status === "rejected")) throw new ApiError(422, "attachment_rejected", T().photoRejected);
+    if (mine.length === ids.length && mine.every(a => a.status === "ready")) return ids;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new ApiError(0, "timeout", T().photoTimeout);
+}
+
+function photoInput(id: string): HTMLInputElement {
+  const input = h("input", { type: "file", accept: PHOTO_TYPES, multiple: true }) as HTMLInputElement;
+  input.id = id;
+  return input;
+}
 
 let categoryCache: Promise<Category[]> | null = null;
 function categories(): Promise<Category[]> {
@@ -212,6 +241,17 @@ function track(id?: string): void {
   });
 }
 
+function attachmentList(files: Attachment[]): HTMLElement {
+  return h("section", { class: "card", "aria-labelledby": "files-heading" },
+    h("h2", { id: "files-heading" }, T().photos),
+    h("ul", { class: "files" }, ...files.map(a => h("li", { "data-status": a.status, "data-role": a.uploaded_by_role },
+      a.status === "ready" && a.url && a.content_type.startsWith("image/")
+        ? h("a", { href: a.url, target: "_blank", rel: "noopener" },
+            h("img", { src: a.url, alt: T().photoAlt(a.filename, T().roles[a.uploaded_by_role] || a.uploaded_by_role), loading: "lazy" }))
+        : a.status === "ready" && a.url ? h("a", { href: a.url, target: "_blank", rel: "noopener" }, a.filename) : h("span", {}, a.filename),
+      h("p", { class: "meta" }, `${T().roles[a.uploaded_by_role] || a.uploaded_by_role} · ${T().fileStatus[a.status]}`)))));
+}
+
 function timelineList(events: TimelineEvent[]): HTMLElement {
   return h("ol", { class: "timeline" }, ...events.map(ev => h("li", { "data-type": ev.type },
     h("time", { datetime: ev.at }, wib(ev.at, lang)), " ",
@@ -225,13 +265,14 @@ async function fileComplaint(): Promise<void> {
   const title = h("input", { type: "text", required: true, maxlength: "200" }) as HTMLInputElement;
   const description = h("textarea", { required: true, rows: "5" }) as HTMLTextAreaElement;
   const address = h("input", { type: "text", autocomplete: "street-address" }) as HTMLInputElement;
+  const photos = photoInput("complaint-photos");
   const box = alertBox();
   const key = crypto.randomUUID();
   const submit = h("button", { type: "submit" }, T().submit) as HTMLButtonElement;
   const form = h("form", { class: "card" },
     field("complaint-category", T().category, category), field("complaint-title", T().title, title),
     field("complaint-description", T().description, description), field("complaint-address", T().address, address),
-    box, submit);
+    field("complaint-photos", T().photos, photos, T().photosHint), box, submit);
   page(T().newTitle, form);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -240,6 +281,7 @@ async function fileComplaint(): Promise<void> {
       const body = { category: category.value, title: title.value.trim(), description: description.value.trim(),
         ...(address.value.trim() ? { location: { address: address.value.trim() } } : {}) };
       const created = await api.file(body, key);
+      await uploadAll(created.id, [...(photos.files || [])], false, box);
       location.hash = `#/complaints/${encodeURIComponent(created.id)}`;
     } catch (error) { showError(box, error); submit.disabled = false; }
   });
@@ -302,7 +344,7 @@ async function complaintPage(id: string): Promise<void> {
   page(id, box, body);
   const render = async (notice?: string) => {
     try {
-      const [c, events, all] = await Promise.all([api.complaint(id), api.timeline(id), categories()]);
+      const [c, events, all, files] = await Promise.all([api.complaint(id), api.timeline(id), categories(), api.attachments(id)]);
       const categoryName = all.find(x => x.code === c.category)?.name || c.category;
       if (notice) showOk(box, notice);
       body.replaceChildren(
@@ -317,6 +359,7 @@ async function complaintPage(id: string): Promise<void> {
             h("dt", {}, T().filed), h("dd", {}, wib(c.created_at, lang)),
             h("dt", {}, T().deadline), h("dd", {}, deadlineCell(c)),
             c.rating ? h("dt", {}, T().rating) : null, c.rating ? h("dd", {}, T().rated(c.rating.stars)) : null)),
+        ...(files.length ? [attachmentList(files)] : []),
         ...actionForms(c, render),
         h("section", { class: "card", "aria-labelledby": "timeline-heading" },
           h("h2", { id: "timeline-heading" }, T().timeline), timelineList(events)));
@@ -341,11 +384,21 @@ function actionForms(c: Complaint, render: (notice?: string) => Promise<void>): 
   }
   if (c.actions.includes("followups")) {
     const message = h("textarea", { required: true, rows: "4" }) as HTMLTextAreaElement;
+    const photos = photoInput("followup-photos");
     const box = alertBox();
+    const submit = h("button", { type: "submit" }, T().sendFollowup) as HTMLButtonElement;
     const form = h("form", { class: "card", "aria-labelledby": "followup-heading" },
-      h("h2", { id: "followup-heading" }, T().followupTitle), field("followup-message", T().message, message), box,
-      h("button", { type: "submit" }, T().sendFollowup));
-    act(form, box, "followups", () => ({ message: message.value.trim() }), T().followedUp);
+      h("h2", { id: "followup-heading" }, T().followupTitle), field("followup-message", T().message, message),
+      field("followup-photos", T().workPhotos, photos, T().photosHint), box, submit);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      submit.disabled = true;
+      try {
+        const ids = await uploadAll(c.id, [...(photos.files || [])], true, box);
+        await api.act(c, "followups", { message: message.value.trim(), ...(ids.length ? { attachments: ids } : {}) });
+        await render(T().followedUp);
+      } catch (error) { showError(box, error); submit.disabled = false; }
+    });
     forms.push(form);
   }
   if (c.actions.includes("approve")) {

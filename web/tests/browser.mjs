@@ -10,6 +10,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { deflateSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,27 @@ if (!existsSync(CHROMIUM)) {
 if (!existsSync(join(ROOT, "web", "dist", "index.html"))) {
   console.error("browser-test: web/dist is missing; run make web first");
   process.exit(1);
+}
+
+/** A small valid PNG of one colour (the stack re-encodes images, so it must be a real one). */
+function png(r, g, b, size = 48) {
+  const table = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = buf => { let c = 0xffffffff; for (const x of buf) c = table[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const sum = Buffer.alloc(4); sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0); header.writeUInt32BE(size, 4); header[8] = 8; header[9] = 2;
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    rows.push(0);
+    for (let x = 0; x < size; x++) rows.push((x + y) % 8 < 4 ? r : 255 - r, g, (x * y) % 256 < 128 ? b : 255 - b);
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header),
+    chunk("IDAT", deflateSync(Buffer.from(rows))), chunk("IEND", Buffer.alloc(0))]);
 }
 
 function freePort() {
@@ -151,6 +173,7 @@ async function main() {
     await citizen.getByLabel("Judul").fill("Denda pajak motor salah");
     await citizen.getByLabel("Uraian").fill("Denda PKB motor saya dihitung dua kali di Samsat.");
     await citizen.getByLabel("Alamat lokasi (opsional)").fill("Samsat Bandar Lampung");
+    await citizen.getByLabel("Foto dan dokumen").setInputFiles({ name: "struk-denda.png", mimeType: "image/png", buffer: png(200, 30, 30) });
     await citizen.getByRole("button", { name: "Kirim aduan" }).click();
     await citizen.waitForURL(/#\/complaints\/ADU-/);
     const id = decodeURIComponent(citizen.url().split("/").pop());
@@ -173,6 +196,7 @@ async function main() {
     await operator.locator(`li.complaint[data-id='${id}']`).getByText("Petugas: operator.bapenda").waitFor();
     await operator.locator(`li.complaint[data-id='${id}'] a`).click();
     await operator.getByLabel("Pesan tindak lanjut untuk pelapor").fill("Denda sudah dikoreksi di Samsat.");
+    await operator.getByLabel("Foto hasil pekerjaan (opsional)").setInputFiles({ name: "bukti-koreksi.png", mimeType: "image/png", buffer: png(20, 160, 60, 64) });
     await check(operator, "08-operator-complaint");
     await operator.getByRole("button", { name: "Kirim tindak lanjut" }).click();
     await operator.locator("#complaint-status").getByText("Menunggu persetujuan").waitFor();
@@ -202,6 +226,10 @@ async function main() {
       await citizen.locator("ol.timeline").getByText(label).waitFor();
     }
     await citizen.locator("ol.timeline").getByText("Denda sudah dikoreksi di Samsat.").waitFor();
+    // both photos, the citizen's and the operator's, checked and shown
+    await citizen.locator(".files li[data-status='ready'][data-role='citizen'] img").waitFor();
+    await citizen.locator(".files li[data-status='ready'][data-role='operator'] img").waitFor();
+    await citizen.waitForFunction(() => [...document.querySelectorAll(".files img")].every(i => i.complete && i.naturalWidth > 0));
     await check(citizen, "12-citizen-closed-timeline");
 
     // English switch: the same page, all in English
