@@ -33,6 +33,7 @@ export interface TimelineEvent { at: string; type: string; label: string; actor_
 export interface Tracked {
   id: string; status: Status; status_label: string; category: string; opd: string; created_at: string;
   deadlines: Complaint["deadlines"]; overdue: boolean; title: string | null; timeline: TimelineEvent[];
+  visibility: string; description: string | null; supporters: number | null;
 }
 export interface Notification { id: string; at: string; type: string; complaint_id: string | null; title: string; body: string; read_at: string | null }
 export interface Sanction {
@@ -44,6 +45,11 @@ export interface Attachment {
   status: "pending" | "ready" | "rejected"; url: string | null;
 }
 export interface Upload extends Attachment { upload: { url: string; fields: Record<string, string> } }
+export interface PublicComplaint {
+  id: string; status: Status; category: string; opd: string; title: string; created_at: string;
+  location: { address: string | null } | null; supporters: number;
+}
+export interface AuditEntry { at: string; actor_role: string; actor_id: string | null; action: string; complaint_id: string | null; source_ip: string | null }
 export interface Page<T> { items: T[]; next: string | null }
 
 export interface ClockStats { decided: number; on_time: number; late: number; on_time_rate: number | null; median_hours: number | null }
@@ -97,7 +103,7 @@ export const api = {
   complaint: (id: string) => call<Complaint>("GET", `/v1/complaints/${encodeURIComponent(id)}`),
   timeline: (id: string) => call<TimelineEvent[]>("GET", `/v1/complaints/${encodeURIComponent(id)}/timeline`),
   track: (id: string) => call<Tracked>("GET", `/v1/track/${encodeURIComponent(id)}`),
-  file: (body: { category: string; title: string; description: string; location?: { address: string } }, key: string) =>
+  file: (body: { category: string; title: string; description: string; location?: { address: string }; visibility: string }, key: string) =>
     call<Complaint>("POST", "/v1/complaints", body, { "Idempotency-Key": key }),
   act: (c: Complaint, action: string, body: unknown = {}) =>
     call<Complaint>("POST", `/v1/complaints/${encodeURIComponent(c.id)}/${action}`, body, ifMatch(c.version)),
@@ -116,6 +122,9 @@ export const api = {
     if (!response.ok) throw new ApiError(response.status, "upload_failed", "");
     return slot;
   },
+  publicComplaints: () => call<Page<PublicComplaint>>("GET", "/v1/public/complaints?limit=20"),
+  support: (id: string) => call<{ supporters: number }>("POST", `/v1/complaints/${encodeURIComponent(id)}/support`, {}),
+  audit: (complaint: string) => call<Page<AuditEntry>>("GET", `/v1/audit?limit=100${complaint ? `&complaint=${encodeURIComponent(complaint)}` : ""}`),
   sanctions: () => call<Page<Sanction>>("GET", "/v1/sanctions?limit=100"),
   stats: (government: string) => call<Stats>("GET", `/v1/stats/opds?government=${encodeURIComponent(government)}`),
   rules: (government: string) => call<Rules>("GET", `/v1/rules?government=${encodeURIComponent(government)}`),

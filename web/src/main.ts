@@ -118,7 +118,7 @@ function renderChrome(): void {
   if (role === "citizen") links.push(["#/new", T().navNew], ["#/complaints", T().navMine]);
   if (role === "operator") links.push(["#/queue", T().navQueue]);
   if (role === "supervisor") links.push(["#/approvals", T().navApprovals], ["#/queue", T().navQueue]);
-  if (role === "inspector" || role === "admin") links.push(["#/overview", T().navOverview]);
+  if (role === "inspector" || role === "admin") links.push(["#/overview", T().navOverview], ["#/audit", T().navAudit]);
   if (role && role !== "citizen") links.push(["#/sanctions", T().navSanctions]);
   if (role) links.push(["#/notifications", T().navNotifications]);
   links.push(["#/track", T().navTrack], ["#/board", T().navBoard]);
@@ -234,6 +234,8 @@ function track(id?: string): void {
         h("dt", {}, T().opd), h("dd", {}, c.opd),
         h("dt", {}, T().filed), h("dd", {}, wib(c.created_at, lang)),
         h("dt", {}, T().deadline), h("dd", {}, deadlineCell(c))),
+      c.description ? h("p", {}, c.description) : null,
+      c.visibility === "public" && c.supporters !== null ? supportBlock(c.id, c.supporters) : null,
       h("h3", {}, T().timeline), timelineList(c.timeline)));
   }).catch(error => {
     if (error instanceof ApiError && error.status === 404) { box.className = "alert error"; box.textContent = T().notFound; }
@@ -252,6 +254,17 @@ function attachmentList(files: Attachment[]): HTMLElement {
       h("p", { class: "meta" }, `${T().roles[a.uploaded_by_role] || a.uploaded_by_role} · ${T().fileStatus[a.status]}`)))));
 }
 
+function supportBlock(id: string, count: number): HTMLElement {
+  const shown = h("p", { id: "supporters" }, T().supporters(count));
+  const box = alertBox();
+  const canSupport = session?.claims.role === "citizen";
+  const button = canSupport ? h("button", { type: "button", id: "support-button", onclick: async () => {
+    try { const { supporters } = await api.support(id); shown.textContent = T().supporters(supporters); showOk(box, T().supported); }
+    catch (error) { showError(box, error); }
+  } }, T().support) : null;
+  return h("div", { class: "support" }, shown, button, box);
+}
+
 function timelineList(events: TimelineEvent[]): HTMLElement {
   return h("ol", { class: "timeline" }, ...events.map(ev => h("li", { "data-type": ev.type },
     h("time", { datetime: ev.at }, wib(ev.at, lang)), " ",
@@ -266,19 +279,23 @@ async function fileComplaint(): Promise<void> {
   const description = h("textarea", { required: true, rows: "5" }) as HTMLTextAreaElement;
   const address = h("input", { type: "text", autocomplete: "street-address" }) as HTMLInputElement;
   const photos = photoInput("complaint-photos");
+  const visible = h("input", { type: "checkbox", id: "complaint-public", "aria-describedby": "complaint-public-hint" }) as HTMLInputElement;
   const box = alertBox();
   const key = crypto.randomUUID();
   const submit = h("button", { type: "submit" }, T().submit) as HTMLButtonElement;
   const form = h("form", { class: "card" },
     field("complaint-category", T().category, category), field("complaint-title", T().title, title),
     field("complaint-description", T().description, description), field("complaint-address", T().address, address),
-    field("complaint-photos", T().photos, photos, T().photosHint), box, submit);
+    field("complaint-photos", T().photos, photos, T().photosHint),
+    h("div", { class: "check" }, visible, h("label", { for: "complaint-public" }, T().makePublic)),
+    h("p", { class: "hint", id: "complaint-public-hint" }, T().makePublicHint), box, submit);
   page(T().newTitle, form);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     submit.disabled = true;
     try {
       const body = { category: category.value, title: title.value.trim(), description: description.value.trim(),
+        visibility: visible.checked ? "public" : "private",
         ...(address.value.trim() ? { location: { address: address.value.trim() } } : {}) };
       const created = await api.file(body, key);
       await uploadAll(created.id, [...(photos.files || [])], false, box);
@@ -473,7 +490,15 @@ async function board(government = "LAMPUNG"): Promise<void> {
   const select = h("select", {}) as HTMLSelectElement;
   const league = h("section", { class: "card", "aria-labelledby": "league-heading" }, h("h2", { id: "league-heading" }, T().leagueTitle), T().loading);
   const levels = h("section", { class: "card", "aria-labelledby": "levels-heading" }, h("h2", { id: "levels-heading" }, T().levelsTitle), T().loading);
-  page(T().boardTitle, field("board-government", T().government, select), box, league, levels);
+  const open = h("section", { class: "card", "aria-labelledby": "public-heading" }, h("h2", { id: "public-heading" }, T().publicTitle), T().loading);
+  page(T().boardTitle, field("board-government", T().government, select), box, league, levels, open);
+  api.publicComplaints().then(({ items }) => {
+    open.replaceChildren(h("h2", { id: "public-heading" }, T().publicTitle), items.length
+      ? h("ul", { class: "public-list" }, ...items.map(c => h("li", { "data-id": c.id },
+          h("a", { href: `#/track/${encodeURIComponent(c.id)}` }, c.title), " ", statusBadge(c.status),
+          h("p", { class: "meta" }, `${c.id} · ${c.opd} · ${wib(c.created_at, lang)} · ${T().supporters(c.supporters)}`))))
+      : h("p", { class: "empty" }, T().none));
+  }).catch(error => showError(box, error));
   select.addEventListener("change", () => { location.hash = `#/board/${encodeURIComponent(select.value)}`; });
   try {
     const [governments, stats, rules] = await Promise.all([api.governments(), api.stats(government), api.rules(government)]);
@@ -574,6 +599,33 @@ async function sanctions(): Promise<void> {
   } catch (error) { showError(box, error); }
 }
 
+async function audit(): Promise<void> {
+  if (!requireRole("inspector", "admin")) return;
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const complaint = h("input", { type: "text", value: params.get("complaint") || "", spellcheck: "false" }) as HTMLInputElement;
+  const box = alertBox();
+  const holder = h("div", { "aria-live": "polite" }, T().loading);
+  const form = h("form", { class: "card", role: "search" }, field("audit-complaint", T().number, complaint), h("button", { type: "submit" }, T().apply));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    location.hash = complaint.value.trim() ? `#/audit?complaint=${encodeURIComponent(complaint.value.trim())}` : "#/audit";
+  });
+  page(T().auditTitle, h("p", {}, T().auditText), form, box, holder);
+  try {
+    const { items } = await api.audit(params.get("complaint") || "");
+    holder.replaceChildren(items.length ? h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": T().auditTitle },
+      h("table", { id: "audit-table" },
+        h("thead", {}, h("tr", {}, ...[T().when, T().actor, T().actionCol, T().number, T().sourceIp].map(x => h("th", { scope: "col" }, x)))),
+        h("tbody", {}, ...items.map(a => h("tr", { "data-action": a.action },
+          h("td", {}, wib(a.at, lang)),
+          h("td", {}, `${T().roles[a.actor_role] || a.actor_role}${a.actor_id ? ` · ${a.actor_id}` : ""}`),
+          h("td", {}, T().auditActions[a.action] || h("code", {}, a.action)),
+          h("td", {}, a.complaint_id ? h("a", { href: `#/complaints/${encodeURIComponent(a.complaint_id)}` }, a.complaint_id) : "–"),
+          h("td", {}, a.source_ip || "–"))))))
+      : h("p", { class: "empty" }, T().none));
+  } catch (error) { showError(box, error); }
+}
+
 // ---------- router ----------
 function route(): void {
   renderChrome();
@@ -593,6 +645,7 @@ function route(): void {
     case "notifications": void notifications(); return;
     case "overview": void overview(); return;
     case "sanctions": void sanctions(); return;
+    case "audit": void audit(); return;
     default: location.hash = "#/";
   }
 }

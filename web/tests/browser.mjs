@@ -260,7 +260,7 @@ async function main() {
       body: JSON.stringify({ sub: "warga-1", role: "citizen", name: "Siti" }) })).json();
     const second = await (await fetch(`${base}/v1/complaints`, { method: "POST",
       headers: { Authorization: `Bearer ${signed.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ category: "pajak-kendaraan", title: "Nomor rangka tertukar",
+      body: JSON.stringify({ category: "pajak-kendaraan", title: "Nomor rangka tertukar", visibility: "public",
         description: "Nomor rangka di STNK saya tidak sama dengan kendaraan." }) })).json();
     assert.match(second.id, /^ADU-/);
     await operator.goto(`${base}/#/complaints/${second.id}`);
@@ -292,6 +292,8 @@ async function main() {
     assert.equal(await bapenda.locator(".complaints-count").textContent(), "2");
     assert.match(await bapenda.textContent(), /100 % \(1\/1\)/);
     await visitor.getByRole("cell", { name: "24 jam kalender" }).waitFor();
+    await visitor.locator(`.public-list li[data-id='${second.id}']`).getByText("0 pendukung", { exact: false }).waitFor();
+    assert.equal(await visitor.locator(`.public-list li[data-id='${id}']`).count(), 0, "a private complaint is not on the board");
     await check(visitor, "15-board");
 
     // ten days later (a sweep as if then): the second complaint's follow-up clock was missed
@@ -320,6 +322,24 @@ async function main() {
     await inspector.locator("li.sanction").getByText(second.id).waitFor();
     await inspector.locator("li.sanction").getByText(/Operator melewatkan batas waktu tindak lanjut/).waitFor();
     await check(inspector, "19-inspector-sanctions");
+
+    // the audit trail, all and for one complaint
+    await inspector.getByRole("link", { name: "Jejak audit" }).click();
+    await inspector.locator("#audit-table tr[data-action='sanction_issued']").first().waitFor();
+    await inspector.getByLabel("Nomor aduan").fill(id);
+    await inspector.getByRole("button", { name: "Terapkan" }).click();
+    await inspector.waitForURL(/complaint=/);
+    await inspector.locator("#audit-table tr[data-action='approved']").getByText("Tindak lanjut disetujui").waitFor();
+    await check(inspector, "21-inspector-audit");
+
+    // another citizen supports the public complaint from its tracking page
+    const neighbour = await person(browser, base);
+    await signIn(neighbour, base, { role: "citizen", sub: "warga-2", name: "Joko" });
+    await neighbour.goto(`${base}/#/track/${second.id}`);
+    await neighbour.getByText("Nomor rangka di STNK saya").waitFor();
+    await neighbour.getByRole("button", { name: "Dukung aduan ini" }).click();
+    await neighbour.locator("#supporters").getByText("1 pendukung").waitFor();
+    await check(neighbour, "22-citizen-support");
 
     // the operator sees their own sanction too
     await operator.getByRole("link", { name: "Sanksi" }).click();
