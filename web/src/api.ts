@@ -6,7 +6,8 @@ export type Status =
   | "assigned" | "waiting_citizen" | "followed_up" | "resolved" | "closed" | "forwarded" | "rejected";
 
 export interface Category { code: string; name: string; sector: string; opd: string }
-export interface Opd { code: string; name: string; government: string; sectors: string[] }
+export interface Opd { code: string; name: string; government: string; sectors: string[]; units: { code: string; name: string }[] }
+export interface Jurisdiction { code: string; name: string }
 export interface Government { code: string; name: string; kind: string; onboarded: boolean }
 
 export interface Complaint {
@@ -15,6 +16,8 @@ export interface Complaint {
   category: string;
   sector: string;
   opd: string;
+  government: string;
+  unit: string | null;
   title: string;
   description: string;
   location: { lat: number | null; lon: number | null; address: string | null } | null;
@@ -98,6 +101,7 @@ export const api = {
   signIn: (body: { sub: string; role: Role; opd?: string; name?: string }) => call<Session>("POST", "/local/sign-in", body),
   categories: () => call<Category[]>("GET", "/v1/categories"),
   opds: () => call<Opd[]>("GET", "/v1/opds"),
+  jurisdictions: () => call<Jurisdiction[]>("GET", "/v1/jurisdictions"),
   governments: () => call<Government[]>("GET", "/v1/governments"),
   complaints: (query = "") => call<Page<Complaint>>("GET", `/v1/complaints${query}`),
   complaint: (id: string) => call<Complaint>("GET", `/v1/complaints/${encodeURIComponent(id)}`),

@@ -438,6 +438,25 @@ function actionForms(c: Complaint, render: (notice?: string) => Promise<void>): 
       T().rated(Number(stars.value)));
     forms.push(form);
   }
+  // the actions that choose something (an OPD, a government, a unit, an operator), with a reason where asked
+  for (const action of c.actions) {
+    const spec = CHOICE_ACTIONS[action];
+    if (!spec) continue;
+    const texts = T().choiceActions[action];
+    const choice = (spec.free ? h("input", { type: "text", required: true, spellcheck: "false" })
+      : h("select", { required: true }, h("option", { value: "" }, T().choose))) as HTMLInputElement | HTMLSelectElement;
+    const reason = spec.reason ? h("textarea", { required: true, rows: "2" }) as HTMLTextAreaElement : null;
+    const box = alertBox();
+    const form = h("form", { class: "card", "aria-labelledby": `${action}-heading`, "data-action": action },
+      h("h2", { id: `${action}-heading` }, texts.title), field(`${action}-choice`, texts.label, choice),
+      reason ? field(`${action}-reason`, T().reason, reason) : null, box, h("button", { type: "submit" }, texts.button));
+    act(form, box, action, () => ({ [spec.field]: choice.value.trim(), ...(reason ? { reason: reason.value.trim() } : {}) }), texts.done);
+    if (!spec.free) {
+      optionsFor(action, c).then(options => (choice as HTMLSelectElement).append(...options.map(([v, label]) => h("option", { value: v }, label))))
+        .catch(error => showError(box, error));
+    }
+    forms.push(form);
+  }
   // the actions that take one text: a form each, in the order of the API's list
   for (const action of c.actions) {
     const spec = TEXT_ACTIONS[action];
@@ -452,6 +471,22 @@ function actionForms(c: Complaint, render: (notice?: string) => Promise<void>): 
     forms.push(form);
   }
   return forms;
+}
+
+const CHOICE_ACTIONS: Record<string, { field: string; reason: boolean; free?: boolean }> = {
+  transfer: { field: "opd", reason: true }, forward: { field: "jurisdiction", reason: true },
+  dispose: { field: "unit", reason: false }, assign: { field: "operator", reason: false, free: true },
+};
+
+async function optionsFor(action: string, c: Complaint): Promise<[string, string][]> {
+  if (action === "forward") {
+    const all = await api.jurisdictions();
+    return [...(c.government && c.government !== "LAMPUNG" ? [["LAMPUNG", "Provinsi Lampung"] as [string, string]] : []),
+      ...all.filter(j => j.code !== c.government).map(j => [j.code, j.name] as [string, string])];
+  }
+  const opds = await api.opds();
+  if (action === "dispose") return (opds.find(o => o.code === c.opd)?.units || []).map(u => [u.code, `${u.code} · ${u.name}`]);
+  return opds.filter(o => o.code !== c.opd && o.government === c.government).map(o => [o.code, `${o.code} · ${o.name}`]);
 }
 
 /** Action path → the one field its body carries (docs/contract.md). */

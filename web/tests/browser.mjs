@@ -276,6 +276,15 @@ async function main() {
     await citizen.locator("#complaint-status").getByText("Menunggu tindak lanjut").waitFor();
     await citizen.locator("ol.timeline").getByText("Mohon kirim nomor polisi kendaraan.").waitFor();
 
+    // the supervisor disposes the second complaint to a unit of BAPENDA
+    await supervisor.goto(`${base}/#/complaints/${second.id}`);
+    await supervisor.locator("#dispose-choice option[value='UPTD-BANDARLAMPUNG']").waitFor({ state: "attached" });
+    await supervisor.getByLabel("Unit OPD").selectOption("UPTD-BANDARLAMPUNG");
+    await check(supervisor, "23-supervisor-dispose");
+    await supervisor.getByRole("button", { name: "Disposisikan" }).click();
+    await supervisor.getByText("Aduan didisposisikan.").waitFor();
+    await supervisor.locator("ol.timeline li[data-type='disposed']").waitFor();
+
     // anyone tracks it by number, without signing in (lower case, as a person might type it)
     await visitor.goto(`${base}/#/track`);
     await visitor.getByLabel("Nomor aduan").fill(id.toLowerCase());
