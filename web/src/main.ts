@@ -48,8 +48,9 @@ function dueOf(c: { deadlines: Complaint["deadlines"] }): string | null {
   return c.deadlines.followup_due || c.deadlines.approval_due;
 }
 /** A live countdown: updated every 30 s by tick(). */
-function deadlineCell(c: { deadlines: Complaint["deadlines"] }): HTMLElement {
+function deadlineCell(c: { deadlines: Complaint["deadlines"]; status?: string }): HTMLElement {
   const due = dueOf(c);
+  if (!due && c.status === "waiting_citizen") return h("span", { class: "paused" }, T().paused);
   if (!due) return h("span", {}, T().noDeadline);
   const label = c.deadlines.followup_due ? T().followupDue : T().approvalDue;
   const el = h("span", { class: "deadline" },

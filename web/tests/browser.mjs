@@ -269,6 +269,7 @@ async function main() {
     await operator.getByLabel("Pertanyaan untuk pelapor").fill("Mohon kirim nomor polisi kendaraan.");
     await operator.getByRole("button", { name: "Kirim pertanyaan" }).click();
     await operator.locator("#complaint-status").getByText("Menunggu jawaban pelapor").waitFor();
+    await operator.locator(".paused").getByText("Batas waktu berhenti sementara").waitFor();
     await citizen.goto(`${base}/#/complaints/${second.id}`);
     await citizen.getByLabel("Jawaban Anda").fill("BE 1234 XY");
     await check(citizen, "17-citizen-reply");
@@ -304,6 +305,13 @@ async function main() {
     await visitor.locator(`.public-list li[data-id='${second.id}']`).getByText("0 pendukung", { exact: false }).waitFor();
     assert.equal(await visitor.locator(`.public-list li[data-id='${id}']`).count(), 0, "a private complaint is not on the board");
     await check(visitor, "15-board");
+    await visitor.getByRole("button", { name: "Switch to English" }).click();
+    await visitor.getByRole("heading", { level: 2, name: "OPD league table" }).waitFor();
+    await visitor.getByRole("cell", { name: "24 calendar hours" }).waitFor();
+    await visitor.locator(`.public-list li[data-id='${second.id}']`).getByText("0 supporters", { exact: false }).waitFor();
+    await check(visitor, "15-board-english");
+    await visitor.getByRole("button", { name: "Ganti ke Bahasa Indonesia" }).click();
+    await visitor.getByRole("heading", { level: 2, name: "Peringkat OPD" }).waitFor();
 
     // ten days later (a sweep as if then): the second complaint's follow-up clock was missed
     const later = new Date(Date.now() + 10 * 86400_000).toISOString();
