@@ -541,13 +541,13 @@ async function board(government = "LAMPUNG"): Promise<void> {
     select.append(...governments.filter(g => g.onboarded).map(g => h("option", { value: g.code, ...(g.code === government ? { selected: true } : {}) }, g.name)));
     const rows = [...stats.opds].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || b.complaints - a.complaints || a.opd.localeCompare(b.opd));
     league.replaceChildren(h("h2", { id: "league-heading" }, T().leagueTitle),
-      h("p", {}, T().leagueText(stats.window_days)),
+      h("p", {}, T().leagueText(stats.window_days)), h("p", { class: "hint" }, T().notRankedNote),
       h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "league-heading" },
         h("table", {},
           h("thead", {}, h("tr", {}, ...[T().rank, T().opd, T().complaints, T().followupOnTime, T().medianHours, T().approvalOnTime, T().sanctions]
             .map(text => h("th", { scope: "col" }, text)))),
           h("tbody", {}, ...rows.map(o => h("tr", { "data-opd": o.opd },
-            h("td", {}, o.rank === null ? T().notRanked : String(o.rank)),
+            h("td", {}, o.rank === null ? h("span", { title: T().notRanked }, "–") : String(o.rank)),
             h("th", { scope: "row" }, h("span", { class: "opd-code" }, o.opd), " ", h("span", { class: "opd-name" }, o.name)),
             h("td", { class: "num complaints-count" }, String(o.complaints)),
             h("td", { class: "num" }, `${percent(o.followup.on_time_rate)} (${o.followup.on_time}/${o.followup.decided})`),
