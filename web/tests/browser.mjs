@@ -362,6 +362,51 @@ async function main() {
     await operator.getByRole("link", { name: "Sanksi" }).click();
     await operator.locator("li.sanction").getByText("Operator: operator.bapenda", { exact: false }).waitFor();
     await check(operator, "20-operator-sanctions");
+
+    // a third complaint: return, reopen, a staff note only staff see, reject
+    const tokenOf = async who => (await (await fetch(`${base}/local/sign-in`, { method: "POST", body: JSON.stringify(who) })).json()).token;
+    const call = async (token, path, body) => {
+      const r = await fetch(`${base}${path}`, { method: "POST", body: JSON.stringify(body),
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
+      const text = await r.text();
+      assert.ok(r.ok, `${path}: ${r.status} ${text}`);
+      return JSON.parse(text);
+    };
+    const citizenToken = await tokenOf({ sub: "warga-1", role: "citizen" });
+    const operatorToken = await tokenOf({ sub: "operator.bapenda", role: "operator", opd: "BAPENDA" });
+    const third = await call(citizenToken, "/v1/complaints", { category: "pajak-kendaraan", title: "Pajak progresif salah hitung",
+      description: "Kendaraan kedua saya dikenai tarif progresif padahal atas nama berbeda." });
+    await call(operatorToken, `/v1/complaints/${third.id}/claim`, {});
+    await call(operatorToken, `/v1/complaints/${third.id}/followups`, { message: "Sudah dicek." });
+    await supervisor.goto(`${base}/#/complaints/${third.id}`);
+    await supervisor.getByLabel("Alasan pengembalian").fill("Jelaskan hasil pengecekan kepada pelapor.");
+    await supervisor.getByRole("button", { name: "Kembalikan" }).click();
+    await supervisor.locator("#complaint-status").getByText("Menunggu tindak lanjut").waitFor();
+    await supervisor.locator("ol.timeline li[data-type='returned']").waitFor();
+    await call(operatorToken, `/v1/complaints/${third.id}/followups`, { message: "Tarif dikoreksi menjadi tarif kendaraan pertama." });
+    await supervisor.reload();
+    await supervisor.getByRole("button", { name: "Setujui" }).click();
+    await supervisor.locator("#complaint-status").getByText("Selesai, menunggu penilaian").waitFor();
+    await citizen.goto(`${base}/#/complaints/${third.id}`);
+    await citizen.getByLabel("Alasan membuka kembali").fill("Tagihan di Samsat masih memakai tarif progresif.");
+    await check(citizen, "24-citizen-reopen");
+    await citizen.getByRole("button", { name: "Buka kembali" }).click();
+    await citizen.locator("#complaint-status").getByText("Menunggu tindak lanjut").waitFor();
+    await operator.goto(`${base}/#/complaints/${third.id}`);
+    await operator.getByLabel("Catatan (hanya terlihat oleh staf)").fill("Perlu cek data BPKB.");
+    await operator.getByRole("button", { name: "Simpan catatan" }).click();
+    await operator.locator("ol.timeline li[data-type='staff_note']").getByText("Perlu cek data BPKB.").waitFor();
+    await supervisor.reload();
+    await supervisor.getByLabel("Alasan penolakan").fill("Bukan kewenangan BAPENDA: atas nama pihak lain.");
+    await check(supervisor, "25-supervisor-reject");
+    await supervisor.getByRole("button", { name: "Tolak", exact: true }).click();
+    await supervisor.locator("#complaint-status").getByText("Ditolak").waitFor();
+    await citizen.reload();
+    await citizen.locator("#complaint-status").getByText("Ditolak").waitFor();
+    const seen = await citizen.locator("ol.timeline li").evaluateAll(lis => lis.map(li => li.dataset.type));
+    assert.deepEqual(seen, ["submitted", "claimed", "followed_up", "returned", "followed_up", "approved", "reopened", "rejected"]);
+    assert.equal(await citizen.getByText("Perlu cek data BPKB.").count(), 0, "a staff note never reaches the citizen");
+    await check(citizen, "26-citizen-rejected");
   } finally {
     await browser.close();
     await stopStack(stack);
