@@ -50,7 +50,7 @@ export interface Attachment {
 export interface Upload extends Attachment { upload: { url: string; fields: Record<string, string> } }
 export interface PublicComplaint {
   id: string; status: Status; category: string; opd: string; title: string; created_at: string;
-  location: { address: string | null } | null; supporters: number;
+  location: { address: string | null } | null; supporters: number; distance_m?: number | null;
 }
 export interface AuditEntry { at: string; actor_role: string; actor_id: string | null; action: string; complaint_id: string | null; source_ip: string | null }
 export interface Page<T> { items: T[]; next: string | null }
@@ -107,8 +107,8 @@ export const api = {
   complaint: (id: string) => call<Complaint>("GET", `/v1/complaints/${encodeURIComponent(id)}`),
   timeline: (id: string) => call<TimelineEvent[]>("GET", `/v1/complaints/${encodeURIComponent(id)}/timeline`),
   track: (id: string) => call<Tracked>("GET", `/v1/track/${encodeURIComponent(id)}`),
-  file: (body: { category: string; title: string; description: string; location?: { address: string }; visibility: string }, key: string) =>
-    call<Complaint>("POST", "/v1/complaints", body, { "Idempotency-Key": key }),
+  file: (body: { category: string; title: string; description: string; location?: { address?: string; lat?: number; lon?: number }; visibility: string }, key: string) =>
+    call<Complaint & { similar?: PublicComplaint[] }>("POST", "/v1/complaints", body, { "Idempotency-Key": key }),
   act: (c: Complaint, action: string, body: unknown = {}) =>
     call<Complaint>("POST", `/v1/complaints/${encodeURIComponent(c.id)}/${action}`, body, ifMatch(c.version)),
   notifications: () => call<Page<Notification>>("GET", "/v1/me/notifications?limit=50"),

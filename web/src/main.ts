@@ -1,6 +1,6 @@
 // The Lampung In web console: a hash-routed single page over the public API.
 import "./style.css";
-import { api, ApiError, Attachment, Category, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
+import { api, ApiError, Attachment, Category, PublicComplaint, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
 import { countdown, Lang, t, wib } from "./i18n";
 
 // ---------- state ----------
@@ -279,6 +279,9 @@ async function fileComplaint(): Promise<void> {
   const title = h("input", { type: "text", required: true, maxlength: "200" }) as HTMLInputElement;
   const description = h("textarea", { required: true, rows: "5" }) as HTMLTextAreaElement;
   const address = h("input", { type: "text", autocomplete: "street-address" }) as HTMLInputElement;
+  const lat = h("input", { type: "number", step: "any", min: "-90", max: "90", inputmode: "decimal" }) as HTMLInputElement;
+  const lon = h("input", { type: "number", step: "any", min: "-180", max: "180", inputmode: "decimal" }) as HTMLInputElement;
+  const locate = h("button", { type: "button", class: "secondary-button", id: "use-my-location" }, T().useMyLocation) as HTMLButtonElement;
   const photos = photoInput("complaint-photos");
   const visible = h("input", { type: "checkbox", id: "complaint-public", "aria-describedby": "complaint-public-hint" }) as HTMLInputElement;
   const box = alertBox();
@@ -287,19 +290,34 @@ async function fileComplaint(): Promise<void> {
   const form = h("form", { class: "card" },
     field("complaint-category", T().category, category), field("complaint-title", T().title, title),
     field("complaint-description", T().description, description), field("complaint-address", T().address, address),
+    h("fieldset", { class: "coords" }, h("legend", {}, T().coordinates),
+      h("p", { class: "hint" }, T().coordinatesHint),
+      h("div", { class: "pair" }, field("complaint-lat", T().latitude, lat), field("complaint-lon", T().longitude, lon)), locate),
     field("complaint-photos", T().photos, photos, T().photosHint),
     h("div", { class: "check" }, visible, h("label", { for: "complaint-public" }, T().makePublic)),
     h("p", { class: "hint", id: "complaint-public-hint" }, T().makePublicHint), box, submit);
   page(T().newTitle, form);
+  locate.addEventListener("click", () => {
+    if (!navigator.geolocation) { box.className = "alert error"; box.textContent = T().noLocation; return; }
+    navigator.geolocation.getCurrentPosition(pos => {
+      lat.value = pos.coords.latitude.toFixed(6);
+      lon.value = pos.coords.longitude.toFixed(6);
+    }, () => { box.className = "alert error"; box.textContent = T().noLocation; }, { timeout: 10000 });
+  });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     submit.disabled = true;
     try {
+      const where = {
+        ...(address.value.trim() ? { address: address.value.trim() } : {}),
+        ...(lat.value && lon.value ? { lat: Number(lat.value), lon: Number(lon.value) } : {}),
+      };
       const body = { category: category.value, title: title.value.trim(), description: description.value.trim(),
         visibility: visible.checked ? "public" : "private",
-        ...(address.value.trim() ? { location: { address: address.value.trim() } } : {}) };
+        ...(Object.keys(where).length ? { location: where } : {}) };
       const created = await api.file(body, key);
       await uploadAll(created.id, [...(photos.files || [])], false, box);
+      if (created.similar && created.similar.length) { similarPage(created.id, created.similar); return; }
       location.hash = `#/complaints/${encodeURIComponent(created.id)}`;
     } catch (error) { showError(box, error); submit.disabled = false; }
   });
@@ -309,6 +327,23 @@ async function fileComplaint(): Promise<void> {
     category.append(...sectors.map(s => h("optgroup", { label: T().sectors[s] || s },
       ...all.filter(c => c.sector === s).map(c => h("option", { value: c.code }, c.name)))));
   } catch (error) { showError(box, error); }
+}
+
+/** After filing: open public complaints like it nearby, offered for support. */
+function similarPage(id: string, similar: PublicComplaint[]): void {
+  page(T().similarTitle, h("p", { class: "alert ok", role: "status" }, T().filedOk(id)), h("p", {}, T().similarText),
+    h("ul", { class: "public-list similar" }, ...similar.map(c => {
+      const shown = h("span", {}, T().supporters(c.supporters));
+      const box = alertBox();
+      return h("li", { "data-id": c.id },
+        h("a", { href: `#/track/${encodeURIComponent(c.id)}` }, c.title), " ", statusBadge(c.status),
+        h("p", { class: "meta" }, `${c.id} · ${c.distance_m != null ? T().metres(c.distance_m) : ""} · `, shown),
+        h("button", { type: "button", class: "support-similar", onclick: async () => {
+          try { const r = await api.support(c.id); shown.textContent = T().supporters(r.supporters); showOk(box, T().supported); }
+          catch (error) { showError(box, error); }
+        } }, T().support), box);
+    })),
+    h("p", {}, h("a", { href: `#/complaints/${encodeURIComponent(id)}`, class: "button-link", id: "to-my-complaint" }, T().toMyComplaint)));
 }
 
 function complaintTable(items: Complaint[], withClaim: boolean, refresh: () => void): HTMLElement {

@@ -98,8 +98,8 @@ const problems = [];
 const pagesChecked = [];
 
 /** One browser context per person: its own sessionStorage (its own sign-in). */
-async function person(browser, base) {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: "id-ID", timezoneId: "Asia/Jakarta" });
+async function person(browser, base, options = {}) {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: "id-ID", timezoneId: "Asia/Jakarta", ...options });
   const page = await context.newPage();
   page.on("console", msg => { if (msg.type() === "error") problems.push(`console error on ${page.url()}: ${msg.text()}`); });
   page.on("pageerror", err => problems.push(`page error on ${page.url()}: ${err.message}`));
@@ -261,6 +261,7 @@ async function main() {
     const second = await (await fetch(`${base}/v1/complaints`, { method: "POST",
       headers: { Authorization: `Bearer ${signed.token}`, "Content-Type": "application/json" },
       body: JSON.stringify({ category: "pajak-kendaraan", title: "Nomor rangka tertukar", visibility: "public",
+        location: { lat: -5.43, lon: 105.26, address: "Samsat Bandar Lampung" },
         description: "Nomor rangka di STNK saya tidak sama dengan kendaraan." }) })).json();
     assert.match(second.id, /^ADU-/);
     await operator.goto(`${base}/#/complaints/${second.id}`);
@@ -407,6 +408,27 @@ async function main() {
     assert.deepEqual(seen, ["submitted", "claimed", "followed_up", "returned", "followed_up", "approved", "reopened", "rejected"]);
     assert.equal(await citizen.getByText("Perlu cek data BPKB.").count(), 0, "a staff note never reaches the citizen");
     await check(citizen, "26-citizen-rejected");
+
+    // a third citizen, at the same Samsat, files in the same category: the public one nearby is offered
+    const nearby = await person(browser, base, { geolocation: { latitude: -5.4302, longitude: 105.2601 }, permissions: ["geolocation"] });
+    await signIn(nearby, base, { role: "citizen", sub: "warga-3" });
+    await nearby.getByRole("link", { name: "Buat aduan" }).click();
+    await nearby.locator("#complaint-category option[value='pajak-kendaraan']").waitFor({ state: "attached" });
+    await nearby.getByLabel("Kategori").selectOption("pajak-kendaraan");
+    await nearby.getByLabel("Judul").fill("STNK saya juga salah");
+    await nearby.getByLabel("Uraian").fill("Nomor rangka di STNK saya juga tidak sesuai.");
+    await nearby.getByRole("button", { name: "Pakai lokasi saya" }).click();
+    await nearby.waitForFunction(() => document.getElementById("complaint-lat").value === "-5.430200");
+    assert.equal(await nearby.getByLabel("Bujur").inputValue(), "105.260100");
+    await nearby.getByRole("button", { name: "Kirim aduan" }).click();
+    await nearby.getByRole("heading", { level: 1, name: "Aduan serupa di sekitar Anda" }).waitFor();
+    const offered = nearby.locator(`.similar li[data-id='${second.id}']`);
+    await offered.getByText(/m dari lokasi Anda/).waitFor();
+    await check(nearby, "27-citizen-similar");
+    await offered.getByRole("button", { name: "Dukung aduan ini" }).click();
+    await offered.getByText("2 pendukung").waitFor();
+    await nearby.getByRole("link", { name: "Lanjut ke aduan saya" }).click();
+    await nearby.locator("#complaint-status").getByText("Menunggu tindak lanjut").waitFor();
   } finally {
     await browser.close();
     await stopStack(stack);
