@@ -95,6 +95,20 @@ function photoInput(id: string): HTMLInputElement {
   return input;
 }
 
+/** A file field in the page's language (the browser's own button would speak the browser's). */
+function photoField(id: string, label: string, input: HTMLInputElement): HTMLElement {
+  input.className = "visually-hidden";
+  input.setAttribute("aria-describedby", `${id}-hint ${id}-chosen`);
+  const chosen = h("span", { id: `${id}-chosen`, class: "chosen" }, T().noFiles);
+  input.addEventListener("change", () => {
+    const names = [...(input.files || [])].map(f => f.name);
+    chosen.textContent = names.length ? names.join(", ") : T().noFiles;
+  });
+  return h("div", { class: "field" }, h("label", { for: id }, label),
+    h("div", { class: "file-row" }, input, h("label", { for: id, class: "file-button", "aria-hidden": "true" }, T().chooseFiles), chosen),
+    h("p", { class: "hint", id: `${id}-hint` }, T().photosHint));
+}
+
 let categoryCache: Promise<Category[]> | null = null;
 function categories(): Promise<Category[]> {
   if (!categoryCache) categoryCache = api.categories().catch(error => { categoryCache = null; throw error; });
@@ -147,6 +161,12 @@ function signOut(): void {
   location.hash = "#/";
 }
 
+// the skip link moves focus only: "#main" is not a route
+(document.getElementById("skip-link") as HTMLElement).addEventListener("click", (e) => {
+  e.preventDefault();
+  (main.querySelector("h1") as HTMLElement | null || main).focus();
+});
+
 (document.getElementById("lang-switch") as HTMLElement).addEventListener("click", () => {
   lang = lang === "id" ? "en" : "id";
   localStorage.setItem("lang", lang);
@@ -155,10 +175,14 @@ function signOut(): void {
 });
 
 // ---------- pages ----------
+let firstPage = true;
+/** A page's content under its heading; after a navigation the heading takes the focus (not on the
+ * first load, where the skip link comes first). */
 function page(title: string, ...children: Child[]): void {
   const heading = h("h1", { tabindex: "-1" }, title);
   main.replaceChildren(heading, ...children.filter((c): c is Node | string => !!c));
-  heading.focus();
+  if (!firstPage) heading.focus();
+  firstPage = false;
 }
 
 function home(): void {
@@ -293,7 +317,7 @@ async function fileComplaint(): Promise<void> {
     h("fieldset", { class: "coords" }, h("legend", {}, T().coordinates),
       h("p", { class: "hint" }, T().coordinatesHint),
       h("div", { class: "pair" }, field("complaint-lat", T().latitude, lat), field("complaint-lon", T().longitude, lon)), locate),
-    field("complaint-photos", T().photos, photos, T().photosHint),
+    photoField("complaint-photos", T().photos, photos),
     h("div", { class: "check" }, visible, h("label", { for: "complaint-public" }, T().makePublic)),
     h("p", { class: "hint", id: "complaint-public-hint" }, T().makePublicHint), box, submit);
   page(T().newTitle, form);
@@ -442,7 +466,7 @@ function actionForms(c: Complaint, render: (notice?: string) => Promise<void>): 
     const submit = h("button", { type: "submit" }, T().sendFollowup) as HTMLButtonElement;
     const form = h("form", { class: "card", "aria-labelledby": "followup-heading" },
       h("h2", { id: "followup-heading" }, T().followupTitle), field("followup-message", T().message, message),
-      field("followup-photos", T().workPhotos, photos, T().photosHint), box, submit);
+      photoField("followup-photos", T().workPhotos, photos), box, submit);
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       submit.disabled = true;

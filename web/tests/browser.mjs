@@ -127,7 +127,7 @@ async function check(page, name) {
   assert.deepEqual(problems, [], `problems after ${name}`);
 }
 
-async function signIn(page, base, { role, sub, opd, name }) {
+async function signIn(page, base, { role, sub, opd, name, keyboard }) {
   await page.goto(`${base}/#/sign-in`);
   await page.getByLabel("Peran").selectOption(role);
   await page.getByLabel("ID pengguna").fill(sub);
@@ -136,7 +136,8 @@ async function signIn(page, base, { role, sub, opd, name }) {
     await page.locator("#sign-in-opd option[value='" + opd + "']").waitFor({ state: "attached" });
     await page.getByLabel("OPD", { exact: true }).selectOption(opd);
   }
-  await page.getByRole("button", { name: "Masuk", exact: true }).last().click();
+  if (keyboard) await page.getByLabel("ID pengguna").press("Enter");
+  else await page.getByRole("button", { name: "Masuk", exact: true }).last().click();
   await page.getByText(/Masuk sebagai/).waitFor();
 }
 
@@ -154,6 +155,12 @@ async function main() {
     const visitor = await person(browser, base);
     await visitor.getByRole("heading", { level: 1, name: "Layanan aduan Provinsi Lampung" }).waitFor();
     await check(visitor, "01-home");
+    // keyboard: the first Tab reaches the skip link, Enter moves to the page's heading
+    await visitor.keyboard.press("Tab");
+    assert.equal(await visitor.evaluate(() => document.activeElement.id), "skip-link");
+    await visitor.keyboard.press("Enter");
+    assert.equal(await visitor.evaluate(() => document.activeElement.tagName), "H1");
+    assert.ok(visitor.url().endsWith("/"), visitor.url());
     await visitor.goto(`${base}/#/sign-in`);
     await visitor.getByText("halaman masuk khusus stack lokal").waitFor();
     await visitor.locator("#sign-in-opd option[value='BAPENDA']").waitFor({ state: "attached" });
@@ -204,7 +211,7 @@ async function main() {
 
     // a supervisor of BAPENDA approves it
     const supervisor = await person(browser, base);
-    await signIn(supervisor, base, { role: "supervisor", sub: "supervisor.bapenda", opd: "BAPENDA" });
+    await signIn(supervisor, base, { role: "supervisor", sub: "supervisor.bapenda", opd: "BAPENDA", keyboard: true });
     await supervisor.getByRole("heading", { level: 1, name: "Tindak lanjut menunggu persetujuan" }).waitFor();
     await supervisor.locator(`li.complaint[data-id='${id}'] .countdown`).getByText(/sisa 2 hari 23 jam|sisa 3 hari/).waitFor();
     await check(supervisor, "09-supervisor-approvals");
@@ -334,8 +341,10 @@ async function main() {
     await inspector.getByLabel("Status").selectOption("closed");
     await inspector.getByRole("button", { name: "Terapkan" }).click();
     await inspector.waitForURL(/status=closed/);
-    await inspector.locator("li.complaint").first().waitFor();
-    assert.equal(await inspector.locator("li.complaint").count(), 1);
+    await inspector.waitForFunction(only => {
+      const items = [...document.querySelectorAll("li.complaint")];
+      return items.length === 1 && items[0].dataset.id === only;
+    }, id);
     await inspector.getByRole("link", { name: "Sanksi" }).click();
     await inspector.locator("li.sanction").getByText(second.id).waitFor();
     await inspector.locator("li.sanction").getByText(/Operator melewatkan batas waktu tindak lanjut/).waitFor();
@@ -347,6 +356,10 @@ async function main() {
     await inspector.getByLabel("Nomor aduan").fill(id);
     await inspector.getByRole("button", { name: "Terapkan" }).click();
     await inspector.waitForURL(/complaint=/);
+    await inspector.waitForFunction(only => {
+      const rows = [...document.querySelectorAll("#audit-table tbody tr")];
+      return rows.length > 0 && rows.every(r => r.textContent.includes(only));
+    }, id);
     await inspector.locator("#audit-table tr[data-action='approved']").getByText("Tindak lanjut disetujui").waitFor();
     await check(inspector, "21-inspector-audit");
 
