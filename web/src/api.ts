@@ -53,6 +53,7 @@ export interface PublicComplaint {
   location: { address: string | null } | null; supporters: number; distance_m?: number | null;
 }
 export interface AuditEntry { at: string; actor_role: string; actor_id: string | null; action: string; complaint_id: string | null; source_ip: string | null }
+export interface Preferences { email: string | null; phone: string | null; channels: string[]; language: "id" | "en" }
 export interface Page<T> { items: T[]; next: string | null }
 
 export interface ClockStats { decided: number; on_time: number; late: number; on_time_rate: number | null; median_hours: number | null }
@@ -129,6 +130,8 @@ export const api = {
   publicComplaints: () => call<Page<PublicComplaint>>("GET", "/v1/public/complaints?limit=20"),
   support: (id: string) => call<{ supporters: number }>("POST", `/v1/complaints/${encodeURIComponent(id)}/support`, {}),
   audit: (complaint: string) => call<Page<AuditEntry>>("GET", `/v1/audit?limit=100${complaint ? `&complaint=${encodeURIComponent(complaint)}` : ""}`),
+  preferences: () => call<Preferences>("GET", "/v1/me/preferences"),
+  savePreferences: (p: { email?: string; phone?: string; channels: string[]; language: string }) => call<Preferences>("PUT", "/v1/me/preferences", p),
   sanctions: () => call<Page<Sanction>>("GET", "/v1/sanctions?limit=100"),
   stats: (government: string) => call<Stats>("GET", `/v1/stats/opds?government=${encodeURIComponent(government)}`),
   rules: (government: string) => call<Rules>("GET", `/v1/rules?government=${encodeURIComponent(government)}`),

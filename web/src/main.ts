@@ -1,6 +1,6 @@
 // The Lampung In web console: a hash-routed single page over the public API.
 import "./style.css";
-import { api, ApiError, Attachment, Category, PublicComplaint, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
+import { api, ApiError, Attachment, Category, Preferences, PublicComplaint, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
 import { countdown, Lang, t, wib } from "./i18n";
 
 // ---------- state ----------
@@ -135,7 +135,7 @@ function renderChrome(): void {
   if (role === "supervisor") links.push(["#/approvals", T().navApprovals], ["#/queue", T().navQueue]);
   if (role === "inspector" || role === "admin") links.push(["#/overview", T().navOverview], ["#/audit", T().navAudit]);
   if (role && role !== "citizen") links.push(["#/sanctions", T().navSanctions]);
-  if (role) links.push(["#/notifications", T().navNotifications]);
+  if (role) links.push(["#/notifications", T().navNotifications], ["#/preferences", T().navPreferences]);
   links.push(["#/track", T().navTrack], ["#/board", T().navBoard]);
   const here = location.hash.split("?")[0].split("/").slice(0, 2).join("/");
   nav.replaceChildren(h("ul", {}, ...links.map(([href, text]) =>
@@ -554,6 +554,38 @@ const TEXT_ACTIONS: Record<string, string> = {
   "request-info": "question", replies: "message", "return": "reason", reject: "reason", reopen: "reason", notes: "note",
 };
 
+async function preferences(): Promise<void> {
+  if (!requireRole("citizen", "operator", "supervisor", "inspector", "admin")) return;
+  page(T().preferencesTitle, h("p", {}, T().loading));
+  let saved: Preferences;
+  try { saved = await api.preferences(); } catch (error) { const box = alertBox(); main.append(box); showError(box, error); return; }
+  const email = h("input", { type: "email", autocomplete: "email" }) as HTMLInputElement;
+  const phone = h("input", { type: "tel", autocomplete: "tel" }) as HTMLInputElement;
+  const language = h("select", {}, h("option", { value: "id" }, "Bahasa Indonesia"), h("option", { value: "en", lang: "en" }, "English")) as HTMLSelectElement;
+  const channels = ["email", "sms", "whatsapp"].map(ch => {
+    const box = h("input", { type: "checkbox", id: `pref-${ch}`, value: ch }) as HTMLInputElement;
+    return { ch, box, row: h("div", { class: "check" }, box, h("label", { for: `pref-${ch}` }, T().channels[ch])) };
+  });
+  const box = alertBox();
+  const form = h("form", { class: "card" }, h("p", {}, T().preferencesText),
+    field("pref-email", T().email, email), field("pref-phone", T().phone, phone, T().phoneHint),
+    h("fieldset", { class: "coords" }, h("legend", {}, T().channelsLegend), ...channels.map(c => c.row)),
+    field("pref-language", T().messageLanguage, language), box, h("button", { type: "submit" }, T().save));
+  main.replaceChildren(main.querySelector("h1") as HTMLElement, form);
+  email.value = saved.email || "";
+  phone.value = saved.phone || "";
+  language.value = saved.language;
+  for (const c of channels) c.box.checked = saved.channels.includes(c.ch);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await api.savePreferences({ ...(email.value.trim() ? { email: email.value.trim() } : {}), ...(phone.value.trim() ? { phone: phone.value.trim() } : {}),
+        channels: channels.filter(c => c.box.checked).map(c => c.ch), language: language.value });
+      showOk(box, T().saved);
+    } catch (error) { showError(box, error); }
+  });
+}
+
 async function notifications(): Promise<void> {
   if (!requireRole("citizen", "operator", "supervisor", "inspector", "admin")) return;
   const box = alertBox();
@@ -738,6 +770,7 @@ function route(): void {
     case "approvals": void listPage(T().approvalsTitle, T().approvalsText, "?status=followed_up", false, ["supervisor"], true); return;
     case "board": void board(arg || "LAMPUNG"); return;
     case "notifications": void notifications(); return;
+    case "preferences": void preferences(); return;
     case "overview": void overview(); return;
     case "sanctions": void sanctions(); return;
     case "audit": void audit(); return;

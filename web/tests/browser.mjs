@@ -262,6 +262,19 @@ async function main() {
     await citizen.locator("li.notification.unread").first().getByRole("button", { name: "Tandai sudah dibaca" }).click();
     await citizen.waitForFunction(n => document.querySelectorAll("li.notification.unread").length === n - 1, unread);
 
+    // the citizen's notification settings: e-mail and SMS; the phone number comes back as +62…
+    await citizen.getByRole("link", { name: "Pengaturan" }).click();
+    await citizen.getByRole("heading", { level: 1, name: "Pengaturan pemberitahuan" }).waitFor();
+    await citizen.getByRole("textbox", { name: "E-mail" }).fill("siti@contoh.go.id");
+    await citizen.getByLabel("Nomor HP").fill("0812-3456-7890");
+    await citizen.getByRole("checkbox", { name: "SMS" }).check();
+    await citizen.getByRole("button", { name: "Simpan" }).click();
+    await citizen.getByText("Pengaturan disimpan.").waitFor();
+    await citizen.reload();
+    await citizen.waitForFunction(() => document.getElementById("pref-phone")?.value === "+6281234567890");
+    assert.ok(await citizen.locator("#pref-sms").isChecked());
+    await check(citizen, "16b-citizen-preferences");
+
     // a second complaint (filed over the API): the operator asks the citizen, the citizen answers
     const signed = await (await fetch(`${base}/local/sign-in`, { method: "POST",
       body: JSON.stringify({ sub: "warga-1", role: "citizen", name: "Siti" }) })).json();
@@ -431,7 +444,7 @@ async function main() {
     await nearby.getByLabel("Judul").fill("STNK saya juga salah");
     await nearby.getByLabel("Uraian").fill("Nomor rangka di STNK saya juga tidak sesuai.");
     await nearby.getByRole("button", { name: "Pakai lokasi saya" }).click();
-    await nearby.waitForFunction(() => document.getElementById("complaint-lat").value === "-5.430200");
+    await nearby.waitForFunction(() => document.getElementById("complaint-lat")?.value === "-5.430200");
     assert.equal(await nearby.getByLabel("Bujur").inputValue(), "105.260100");
     await nearby.getByRole("button", { name: "Kirim aduan" }).click();
     await nearby.getByRole("heading", { level: 1, name: "Aduan serupa di sekitar Anda" }).waitFor();
