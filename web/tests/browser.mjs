@@ -162,7 +162,7 @@ async function main() {
     assert.equal(await visitor.evaluate(() => document.activeElement.tagName), "H1");
     assert.ok(visitor.url().endsWith("/"), visitor.url());
     await visitor.goto(`${base}/#/sign-in`);
-    await visitor.getByText("halaman masuk khusus stack lokal").waitFor();
+    await visitor.getByText("halaman masuk khusus sistem lokal").waitFor();
     await visitor.locator("#sign-in-opd option[value='BAPENDA']").waitFor({ state: "attached" });
     await check(visitor, "02-sign-in");
 
