@@ -35,6 +35,13 @@ function field(id: string, label: string, control: HTMLElement, hint?: string): 
 function alertBox(): HTMLElement { return h("div", { class: "alert", role: "alert" }); }
 function showError(box: HTMLElement, error: unknown): void {
   box.className = "alert error";
+  if (error instanceof ApiError && error.status === 401 && session) {     // expired or refused token: sign in again
+    session = null;
+    sessionStorage.removeItem("session");
+    setToken(null);
+    location.hash = "#/sign-in";
+    return;
+  }
   if (error instanceof ApiError) box.textContent = error.status === 0 ? T().errorNetwork : error.message || T().errorGeneric;
   else box.textContent = T().errorGeneric;
 }

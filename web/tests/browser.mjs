@@ -455,6 +455,15 @@ async function main() {
     await offered.getByText("2 pendukung").waitFor();
     await nearby.getByRole("link", { name: "Lanjut ke aduan saya" }).click();
     await nearby.locator("#complaint-status").getByText("Menunggu tindak lanjut").waitFor();
+
+    // a refused (expired) token sends the person back to the sign-in screen (a 401 is logged by
+    // the browser itself, so this page is not held to the no-console-error rule)
+    const stale = await (await browser.newContext()).newPage();
+    await stale.addInitScript(() => sessionStorage.setItem("session",
+      JSON.stringify({ token: "expired", claims: { sub: "warga-1", role: "citizen" } })));
+    await stale.goto(`${base}/#/complaints`);
+    await stale.getByRole("heading", { level: 1, name: "Masuk ke sistem lokal" }).waitFor();
+    assert.equal(await stale.evaluate(() => sessionStorage.getItem("session")), null);
   } finally {
     await browser.close();
     await stopStack(stack);
