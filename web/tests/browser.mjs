@@ -202,7 +202,7 @@ async function main() {
     await row.getByRole("button", { name: "Klaim" }).click();
     await operator.locator(`li.complaint[data-id='${id}']`).getByText("Petugas: operator.bapenda").waitFor();
     await operator.locator(`li.complaint[data-id='${id}'] a`).click();
-    await operator.getByLabel("Pesan tindak lanjut untuk pelapor").fill("Denda sudah dikoreksi di Samsat.");
+    await operator.getByLabel("Pesan tindak lanjut untuk pelapor").fill("Denda sudah dikoreksi di Samsat Bandar Lampung hari ini.");
     await operator.getByLabel("Foto hasil pekerjaan (opsional)").setInputFiles({ name: "bukti-koreksi.png", mimeType: "image/png", buffer: png(20, 160, 60, 64) });
     await check(operator, "08-operator-complaint");
     await operator.getByRole("button", { name: "Kirim tindak lanjut" }).click();
@@ -232,7 +232,7 @@ async function main() {
     for (const label of ["Aduan diajukan", "Diklaim oleh operator", "Ditindaklanjuti", "Tindak lanjut disetujui", "Dinilai oleh pelapor"]) {
       await citizen.locator("ol.timeline").getByText(label).waitFor();
     }
-    await citizen.locator("ol.timeline").getByText("Denda sudah dikoreksi di Samsat.").waitFor();
+    await citizen.locator("ol.timeline").getByText("Denda sudah dikoreksi di Samsat Bandar Lampung hari ini.").waitFor();
     // both photos, the citizen's and the operator's, checked and shown
     await citizen.locator(".files li[data-status='ready'][data-role='citizen'] img").waitFor();
     await citizen.locator(".files li[data-status='ready'][data-role='operator'] img").waitFor();
@@ -410,8 +410,13 @@ async function main() {
     await supervisor.getByRole("button", { name: "Kembalikan" }).click();
     await supervisor.locator("#complaint-status").getByText("Menunggu tindak lanjut").waitFor();
     await supervisor.locator("ol.timeline li[data-type='returned']").waitFor();
-    await call(operatorToken, `/v1/complaints/${third.id}/followups`, { message: "Tarif dikoreksi menjadi tarif kendaraan pertama." });
-    await supervisor.reload();
+    // the redone follow-up copies the first complaint's word for word: flagged for the supervisor
+    const redone = await call(operatorToken, `/v1/complaints/${third.id}/followups`, { message: "Denda sudah dikoreksi di Samsat Bandar Lampung hari ini." });
+    assert.ok(redone.flags && redone.flags.length, JSON.stringify(redone.flags));
+    await supervisor.getByRole("link", { name: "Menunggu persetujuan" }).click();
+    await supervisor.locator(`li.complaint[data-id='${third.id}']`).getByText("Ditandai mirip aduan lain").waitFor();
+    await check(supervisor, "24a-supervisor-flagged");
+    await supervisor.locator(`li.complaint[data-id='${third.id}'] a`).click();
     await supervisor.getByRole("button", { name: "Setujui" }).click();
     await supervisor.locator("#complaint-status").getByText("Selesai, menunggu penilaian").waitFor();
     await citizen.goto(`${base}/#/complaints/${third.id}`);
