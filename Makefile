@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint audit bundle check bench package vendor clean docs-viewer sam-translator
+.PHONY: run test lint audit bundle check bench package vendor clean docs-viewer sam-translator web browser-test
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-vendor.txt pyproject.toml
 	@py=$$(tools/find-python) || exit 1; \
@@ -23,7 +23,24 @@ bundle: $(STAMP) docs-viewer
 docs-viewer: $(STAMP)
 	-@$(BIN)/python -m lampungin.docs_viewer
 
-run: bundle
+# The web console (web/, Vite + TypeScript from the npm registry, package-lock.json) built into
+# web/dist/ (git-ignored), which `lampungin dev` serves at / (lampungin/localstack/webconsole.py).
+# npm ci runs only when the lock file changes, the build only when a source changes.
+WEB_DEPS := web/node_modules/.ci-stamp
+WEB_SRC := $(wildcard web/src/*.ts web/src/*.css) web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+$(WEB_DEPS): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+web/dist/index.html: $(WEB_DEPS) $(WEB_SRC)
+	cd web && npm run build
+web: web/dist/index.html
+
+# The web console in real headless Chromium (Debian's `chromium`: apt-get install -y chromium),
+# against its own `lampungin dev --store memory`; screenshots into build/screenshots/.
+browser-test: bundle web
+	cd web && npm run browser-test
+
+run: bundle web
 	$(BIN)/lampungin dev --port $(PORT) $(if $(SHADOW),--shadow $(SHADOW))
 
 # Lint and types over the whole tree (settings in pyproject.toml): ruff (with its S rules, the
@@ -47,9 +64,10 @@ $(SAM_STAMP): requirements-sam.txt $(STAMP)
 	@touch $@
 sam-translator: $(SAM_STAMP)
 
-test: bundle lint audit sam-translator
+test: bundle lint audit sam-translator web
 	$(BIN)/lampungin rules check
 	$(BIN)/python -m pytest -q
+	$(MAKE) browser-test
 
 # The Lambda zip (python3.12 x86_64) with a manylinux durable_rules vendored, checked and smoke-run:
 # build/package/$(STAGE)/{deployment.zip,sam.json}. Fails loudly if the engine is missing.
@@ -68,4 +86,4 @@ bench: bundle
 	$(BIN)/python benchmarks/run_all.py $(if $(BIG),--big) $(if $(QUICK),--quick)
 
 clean:
-	rm -rf $(VENV) .local chalicelib/rules/bundle chalicelib/api/docs_viewer build vendor
+	rm -rf $(VENV) .local chalicelib/rules/bundle chalicelib/api/docs_viewer build vendor web/node_modules web/dist

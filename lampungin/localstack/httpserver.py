@@ -11,10 +11,13 @@ Two things differ from `chalice local`, both for the contract (CONTRACT.md, Addi
   Gateway, answers 403 "Missing Authentication Token" and repeats a bearer token in it); a known
   path with another method reaches the app, whose middleware answers 405 (chalicelib/api/http.py);
 * the listen backlog is 128, not socketserver's 5: about 20 simultaneous new connections were
-  reset with 5 (STACK-NOTES).
+  reset with 5 (STACK-NOTES);
+* the web console and its local sign-in (webconsole.py) are answered here, before the gateway:
+  they exist on this dev server only, never in app.py.
 """
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from http.server import BaseHTTPRequestHandler
@@ -33,6 +36,8 @@ from chalice.local import (
 )
 
 from chalicelib.api.http import unknown_route
+
+from .webconsole import LocalRoutes
 
 LISTEN_BACKLOG = 128
 
@@ -75,11 +80,31 @@ class ContractGateway(LocalGateway):
 
 
 class ContractRequestHandler(ChaliceRequestHandler):
-    def __init__(self, request, client_address, server, app_object, config) -> None:
+    def __init__(self, request, client_address, server, app_object, config,
+                 local_routes: LocalRoutes | None = None) -> None:
         # ChaliceRequestHandler.__init__ with our gateway: the request is handled inside
         # BaseHTTPRequestHandler.__init__, so the gateway must exist before it runs
         self.local_gateway = ContractGateway(app_object, config)
+        self.local_routes = local_routes
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
+
+    def _generic_handle(self) -> None:
+        if self.local_routes is None:
+            return super()._generic_handle()
+        headers, body = self._parse_payload()
+        response = self.local_routes.answer(self.command, self.path, headers, body,
+                                            str(self.client_address[0]))
+        if response is None:
+            response = self.local_gateway.handle_request(method=self.command, path=self.path,
+                                                         headers=headers, body=body)
+        out = response["headers"].copy()
+        out.update(response["multiValueHeaders"])
+        response = self._handle_binary(response)
+        self._send_http_response(response["statusCode"], out, response["body"])
+        return None
+
+    # chalice.local binds its own _generic_handle to these names: bind ours
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
     def __getattr__(self, name: str):
         # http.server answers a method without a do_<METHOD> itself, 501 in HTML (TRACE, CONNECT,
@@ -93,20 +118,22 @@ class BacklogServer(ThreadedHTTPServer):
     request_queue_size = LISTEN_BACKLOG      # socketserver's default is 5
 
 
-def local_server(app, config, host: str, port: int) -> LocalDevServer:
+def local_server(app, config, host: str, port: int,
+                 local_routes: LocalRoutes | None = None) -> LocalDevServer:
     """chalice.local.create_local_server with our gateway and backlog; binds the port."""
     if not isinstance(app, LocalChalice):    # create_local_server's re-classing, done once
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
         app.__class__ = CustomLocalChalice
-    return LocalDevServer(app, config, host, port, handler_cls=ContractRequestHandler,
+    handler = functools.partial(ContractRequestHandler, local_routes=local_routes)
+    return LocalDevServer(app, config, host, port, handler_cls=handler,
                           server_cls=BacklogServer)
 
 
 class ApiServer:
     """Binds in the constructor (a busy port fails before anything else starts)."""
 
-    def __init__(self, app, config, host: str, port: int):
-        self._dev = local_server(app, config, host, port)
+    def __init__(self, app, config, host: str, port: int, local_routes: LocalRoutes | None = None):
+        self._dev = local_server(app, config, host, port, local_routes)
         self.host, self.port = self._dev.server.server_address[:2]
         self._thread = threading.Thread(target=self._dev.server.serve_forever,
                                         name="http", daemon=True)

@@ -40,6 +40,7 @@ from .people_key import ensure_people_key
 from .scheduler import Scheduler, rate_seconds, schedules_of
 from .stream import StreamPoller
 from .uploads import UploadPoller
+from .webconsole import LocalRoutes
 
 LAPOR_TOKEN = "local-lapor-token"  # noqa: S105  (the fake LAPOR!'s bearer token, loopback only)
 log = logging.getLogger("lampungin.dev")
@@ -156,7 +157,8 @@ class Stack:
         app = importlib.import_module("app").app        # only now: it reads the environment
         config = chalice_config(state.project_root())
         try:
-            api = self.api = ApiServer(app, config, self.host, self.port)
+            console = LocalRoutes(self.home, state.project_root() / "web" / "dist", auth["issuer"])
+            api = self.api = ApiServer(app, config, self.host, self.port, console)
         except OSError as exc:
             raise SystemExit(f"lampungin dev: cannot listen on {self.host}:{self.port}: "
                              f"{exc.strerror or exc}") from None
