@@ -70,9 +70,10 @@ test: bundle lint audit sam-translator web
 	$(MAKE) browser-test
 
 # The Lambda zip (python3.12 x86_64) with a manylinux durable_rules vendored, checked and smoke-run:
-# build/package/$(STAGE)/{deployment.zip,sam.json}. Fails loudly if the engine is missing.
+# build/package/$(STAGE)/{deployment.zip,sam.json}. Fails loudly if the engine is missing. Builds the web
+# console's assets too (web/dist/; not in the zip, nothing deploys them yet).
 STAGE ?= dev
-package: bundle
+package: bundle web
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m lampungin.deploy.package --stage $(STAGE)
 
 # Only the engine into vendor/ (before a plain `chalice deploy`).
