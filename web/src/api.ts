@@ -132,7 +132,7 @@ export const api = {
   audit: (complaint: string) => call<Page<AuditEntry>>("GET", `/v1/audit?limit=100${complaint ? `&complaint=${encodeURIComponent(complaint)}` : ""}`),
   preferences: () => call<Preferences>("GET", "/v1/me/preferences"),
   savePreferences: (p: { email?: string; phone?: string; channels: string[]; language: string }) => call<Preferences>("PUT", "/v1/me/preferences", p),
-  sanctions: () => call<Page<Sanction>>("GET", "/v1/sanctions?limit=100"),
+  sanctions: (kind: string) => call<Page<Sanction>>("GET", `/v1/sanctions?limit=100&kind=${encodeURIComponent(kind)}`),
   stats: (government: string) => call<Stats>("GET", `/v1/stats/opds?government=${encodeURIComponent(government)}`),
   rules: (government: string) => call<Rules>("GET", `/v1/rules?government=${encodeURIComponent(government)}`),
 };

@@ -716,14 +716,26 @@ async function overview(): Promise<void> {
   } catch (error) { showError(box, error); }
 }
 
+const KINDS = ["sanction", "warning", "report"];
+
 async function sanctions(): Promise<void> {
   if (!requireRole("operator", "supervisor", "inspector", "admin")) return;
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const wanted = KINDS.includes(params.get("kind") || "") ? params.get("kind") as string : "sanction";
+  const kind = h("select", {}, ...KINDS.map(k => h("option", { value: k }, T().kinds[k]))) as HTMLSelectElement;
+  kind.value = wanted;
+  const form = h("form", { class: "card", role: "search" }, field("sanctions-kind", T().kindLabel, kind),
+    h("button", { type: "submit" }, T().apply));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    location.hash = `#/sanctions?kind=${encodeURIComponent(kind.value)}`;
+  });
   const box = alertBox();
   const holder = h("div", { "aria-live": "polite" }, T().loading);
-  page(T().sanctionsTitle, box, holder);
+  page(T().sanctionsTitle, form, box, holder);
   try {
-    const { items } = await api.sanctions();
-    if (!items.length) { holder.replaceChildren(h("p", { class: "empty" }, T().noSanctions)); return; }
+    const { items } = await api.sanctions(wanted);
+    if (!items.length) { holder.replaceChildren(h("p", { class: "empty" }, T().noneOfKind[wanted])); return; }
     holder.replaceChildren(h("ul", { class: "sanctions" }, ...items.map(x => h("li", { class: `sanction kind-${x.kind}`, "data-id": x.id },
       h("p", { class: "row" }, h("strong", {}, T().kinds[x.kind] || x.kind), " ",
         h("span", { class: "badge" }, x.level), " ",

@@ -362,6 +362,26 @@ async function main() {
     await inspector.locator("li.sanction").getByText(second.id).waitFor();
     await inspector.locator("li.sanction").getByText(/Operator melewatkan batas waktu tindak lanjut/).waitFor();
     await check(inspector, "19-inspector-sanctions");
+    // the reports to the Inspectorate and the warnings, each on its own list
+    const inspectorToken = await inspector.evaluate(() => JSON.parse(sessionStorage.getItem("session")).token);
+    const reports = await (await fetch(`${base}/v1/sanctions?kind=report&limit=100`,
+      { headers: { Authorization: `Bearer ${inspectorToken}` } })).json();
+    assert.ok(Array.isArray(reports.items), JSON.stringify(reports));
+    await inspector.getByLabel("Jenis").selectOption("report");
+    await inspector.getByRole("button", { name: "Terapkan" }).click();
+    await inspector.waitForURL(/kind=report/);
+    if (reports.items.length) {
+      await inspector.locator("li.sanction.kind-report").first().waitFor();
+      assert.equal(await inspector.locator("li.sanction:not(.kind-report)").count(), 0);
+    } else {
+      await inspector.getByText("Belum ada laporan ke Inspektorat.").waitFor();
+    }
+    await check(inspector, "19b-inspector-reports");
+    await inspector.getByLabel("Jenis").selectOption("warning");
+    await inspector.getByRole("button", { name: "Terapkan" }).click();
+    await inspector.waitForURL(/kind=warning/);
+    await inspector.waitForFunction(() => document.querySelector("li.sanction.kind-warning") || [...document.querySelectorAll("p.empty")].some(p => p.textContent === "Belum ada peringatan."));
+    assert.equal(await inspector.locator("li.sanction:not(.kind-warning)").count(), 0);
 
     // the audit trail, all and for one complaint
     await inspector.getByRole("link", { name: "Jejak audit" }).click();
