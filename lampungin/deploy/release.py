@@ -312,13 +312,12 @@ def _pool_triggers(resources: dict) -> set[str]:
             if spec.get("Type") == "AWS::Serverless::Function" and re.search(rf'"{logical}(\.|")', named)}
 
 
-def _trigger_alarms(resources: dict, logical: str) -> list[dict]:
+def _trigger_alarms(resources: dict, triggers: set[str], logical: str) -> list[dict]:
     """A user pool trigger's release is watched by the triggers' own error alarms only. The other
     release alarms name the API and the workers, whose settings name the pool, which names the
     trigger's alias, which waits for its CodeDeploy deployment group, which names its alarms: with
     them CloudFormation refuses the stack (a circular dependency; cfn-lint E3004 on SAM's output,
     tests/deploy/test_deploy_smoke_sam.py). Empty for any other function."""
-    triggers = _pool_triggers(resources)
     if logical not in triggers:
         return []
     return [{"Ref": f"{t}ErrorsAlarm"} for t in sorted(triggers) if f"{t}ErrorsAlarm" in resources]
@@ -332,11 +331,12 @@ def sam_release(sam: dict, stage: str) -> dict:
     resources = sam["Resources"]
     functions = {k for k, v in resources.items() if v.get("Type") == "AWS::Serverless::Function"}
     watched = [{"Ref": logical} for logical in alarms.RELEASE_ALARMS if logical in resources]
+    triggers = _pool_triggers(resources)
     for logical in functions:
         props = resources[logical].setdefault("Properties", {})
         props["AutoPublishAlias"] = LIVE
         props["DeploymentPreference"] = {"Type": RELEASE_STRATEGIES[stage],
-                                         "Alarms": _trigger_alarms(resources, logical) or watched}
+                                         "Alarms": _trigger_alarms(resources, triggers, logical) or watched}
     for logical, spec in resources.items():
         if logical in functions:
             continue

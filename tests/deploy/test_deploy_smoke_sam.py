@@ -40,8 +40,7 @@ import pytest
 
 from lampungin.deploy import app_settings, conventions, package
 from tests.deploy import deployed, moto_sam  # noqa: F401  (moto_sam: registers what moto lacks)
-from tests.deploy.cfn import Resolver
-from tests.deploy.test_deploy_smoke import clone, cognito_from_template
+from tests.deploy.test_deploy_smoke import clone, cognito_from_template, secrets_from_template
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,14 +122,9 @@ def for_moto(session, template: dict, stage: str) -> tuple[dict, dict]:
     for logical in [k for k, v in res.items() if v["Type"].startswith("AWS::Cognito::")]:
         del res[logical]
     refs = {"UserPool": cognito["UserPoolId"], "UserPoolClient": cognito["UserPoolClientId"]}
-    secrets = {}
+    secrets = secrets_from_template(session, template, stage)       # their outputs now hold the ARNs
     for name, (logical, _) in app_settings.GENERATED_SECRETS.items():
-        props = Resolver({"Stage": stage})(res.pop(logical)["Properties"])
-        spec = props["GenerateSecretString"]
-        value = session.client("secretsmanager").get_random_password(
-            PasswordLength=spec["PasswordLength"], ExcludePunctuation=spec["ExcludePunctuation"])["RandomPassword"]
-        refs[logical] = session.client("secretsmanager").create_secret(Name=props["Name"], SecretString=value)["ARN"]
-        secrets[name] = value
+        refs[logical] = template["Outputs"][app_settings.secret_output(name)]["Value"]
     made = literal(template, refs, {("UserPool", "Arn"): pool_arn, ("ApiWebAcl", "Arn"): "left out"})
     text = json.dumps(made)
     for name, value in secrets.items():
