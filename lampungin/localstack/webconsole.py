@@ -3,6 +3,8 @@
 `lampungin dev` answers, before the Chalice gateway sees the request:
 * `GET /` (and `/index.html`) and `GET /assets/...`: the built web app in `web/dist/` (`make web`);
   without a build, `/` is an Indonesian page saying to run `make web`;
+* `GET /config.json`: the console's runtime settings (web/src/config.ts): the API on this origin,
+  local sign-in, and map tiles from `$LAMPUNGIN_MAP_TILES` (a `{z}/{x}/{y}` URL; unset: no map);
 * `POST /local/sign-in {"sub", "role", "opd"?, "name"?, "government"?}`: a token minted with the
   local key (keys.mint_token, the claims checked as `lampungin token` checks them). Local only: it
   answers only clients on the loopback address, is not a route of the app and is not in
@@ -15,12 +17,15 @@ import argparse
 import ipaddress
 import json
 import mimetypes
+import os
 from pathlib import Path
 
 from . import keys
 
 SIGN_IN_PATH = "/local/sign-in"
 SIGN_IN_TTL = 12 * 3600
+MAP_TILES_ENV = "LAMPUNGIN_MAP_TILES"
+MAP_ATTRIBUTION_ENV = "LAMPUNGIN_MAP_ATTRIBUTION"
 
 NO_BUILD_PAGE = """<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Lampung In: konsol web belum dibangun</title>
@@ -88,7 +93,17 @@ class LocalRoutes:
             return _answer(200, index.read_bytes(), "text/html; charset=utf-8")
         if bare.startswith("/assets/"):
             return self.asset(bare)
+        if bare == "/config.json":
+            return _answer(200, json.dumps(self.console_config(), ensure_ascii=False),
+                           "application/json; charset=utf-8")
         return None
+
+    @staticmethod
+    def console_config() -> dict:
+        tiles = os.environ.get(MAP_TILES_ENV, "").strip()
+        return {"api_base": "", "sign_in": {"kind": "local"},
+                "map_tiles": {"url": tiles, "attribution": os.environ.get(MAP_ATTRIBUTION_ENV, "")}
+                if tiles else None}
 
     def asset(self, path: str) -> dict | None:
         root = (self.dist / "assets").resolve()

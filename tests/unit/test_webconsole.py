@@ -50,6 +50,20 @@ def test_without_a_build_root_says_run_make_web_in_indonesian(tmp_path):
     assert b"make web" in page["body"] and b'lang="id"' in page["body"]
 
 
+def test_config_json_is_local_sign_in_on_this_origin_and_no_map_by_default(tmp_path, dist, monkeypatch):
+    monkeypatch.delenv("LAMPUNGIN_MAP_TILES", raising=False)
+    answer = get(routes(tmp_path, dist), "/config.json")
+    assert answer["statusCode"] == 200 and answer["headers"]["Cache-Control"] == "no-store"
+    assert json.loads(answer["body"]) == {"api_base": "", "sign_in": {"kind": "local"}, "map_tiles": None}
+
+
+def test_config_json_gives_the_map_tiles_of_the_environment(tmp_path, dist, monkeypatch):
+    monkeypatch.setenv("LAMPUNGIN_MAP_TILES", "https://tiles.example/{z}/{x}/{y}.png")
+    monkeypatch.setenv("LAMPUNGIN_MAP_ATTRIBUTION", "© OpenStreetMap")
+    tiles = json.loads(get(routes(tmp_path, dist), "/config.json")["body"])["map_tiles"]
+    assert tiles == {"url": "https://tiles.example/{z}/{x}/{y}.png", "attribution": "© OpenStreetMap"}
+
+
 @pytest.mark.parametrize("path", ["/assets/../secret.txt", "/assets/%2e%2e/secret.txt", "/assets/nope.js",
                                   "/assets/", "/v1/health", "/docs", "/secret.txt"])
 def test_everything_else_goes_on_to_the_api(tmp_path, dist, path):

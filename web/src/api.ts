@@ -1,5 +1,6 @@
 // Typed calls to the public HTTP API (hand-written from /openapi.json and docs/contract.md).
-// Same origin: the local dev server serves both the app and the API.
+// The API is at config().api_base: "" (the same origin) on the local dev server.
+import { config } from "./config";
 
 export type Role = "citizen" | "operator" | "supervisor" | "inspector" | "admin";
 export type Status =
@@ -83,7 +84,7 @@ async function call<T>(method: string, path: string, body?: unknown, extra: Reco
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(config().api_base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, "network", "");
   }

@@ -2,6 +2,7 @@
 import "./style.css";
 import { api, ApiError, Attachment, Category, Preferences, PublicComplaint, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
 import { countdown, Lang, t, wib } from "./i18n";
+import { loadConfig } from "./config";
 
 // ---------- state ----------
 let lang: Lang = localStorage.getItem("lang") === "en" ? "en" : "id";
@@ -797,4 +798,4 @@ function route(): void {
   }
 }
 window.addEventListener("hashchange", route);
-route();
+void loadConfig().then(route);
