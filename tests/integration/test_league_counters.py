@@ -122,3 +122,34 @@ def test_a_support_counts_once_for_the_complaints_opd(stores, settings):
     add("ADU-5", "warga-b", T0, league=("DINKES", "web"))
     add("ADU-5", "warga-c", T0)                          # without a league: not counted
     assert figures(clocks) == {"u_web": 2}
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_counting_after_a_write_reads_nothing(request, settings, store, monkeypatch):
+    """A clock write and its count are the UpdateItem and the counters' transaction: the count
+    takes the item UpdateItem returned (ALL_NEW), no GetItem of it (issue 16: one call less per
+    clock the stream writes and per due clock the sweep marks). Before, a consistent GetItem
+    followed every write."""
+    use_store(request, store)
+    import botocore.client
+
+    from chalicelib.adapters.dynamo.clocks import DynamoClockRepository
+    clocks = DynamoClockRepository(settings)
+    made: list[str] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(client, operation, params):
+        if client.meta.service_model.service_name == "dynamodb":
+            made.append(operation)
+        return original(client, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+    clocks.put(clock("ADU-9"), basis_seq=1, next_check_at=T0 + 24 * H, rules_version="v", counts_complaint=True)
+    assert made == ["UpdateItem", "TransactWriteItems"]
+    made.clear()
+    clocks.mark("ADU-9", "followup#000001", next_check_at=None, settled_at=T0 + 24 * H)
+    assert made == ["UpdateItem", "TransactWriteItems"]
+    made.clear()
+    clocks.put(clock("ADU-9"), basis_seq=0, next_check_at=None, rules_version="v")      # older: not written
+    assert made == ["UpdateItem", "GetItem"]             # read to check; nothing changed, nothing added
+    assert figures(clocks) == {"c_app": 1, "f_late_app": 1}

@@ -91,7 +91,8 @@ class DynamoClockRepository:
             actions += [M.open_opd.remove(), M.open_due.remove()]
         # False: a newer derivation is already stored
         written = update_if(item, actions, M.basis_seq.does_not_exist() | (M.basis_seq <= basis_seq))
-        self.count(clock.complaint_id, clock.key)
+        # written: `item` now holds the stored item (UpdateItem's ALL_NEW), no read needed to count
+        self.count(clock.complaint_id, clock.key, stored=item if written else None)
         return written
 
     def _index_actions(self, complaint_id: str, next_check_at) -> list:
@@ -109,21 +110,28 @@ class DynamoClockRepository:
             actions.append(M.warned_at.set(warned_at))
         if settled_at is not None:
             actions.append(M.settled_at.set(settled_at))
-        if update_if(M(complaint_id, clock_key), actions, M.complaint_id.exists()):   # gone: nothing to mark
-            self.count(complaint_id, clock_key)
+        item = M(complaint_id, clock_key)
+        if update_if(item, actions, M.complaint_id.exists()):   # gone: nothing to mark
+            self.count(complaint_id, clock_key, stored=item)
 
-    def count(self, complaint_id: str, clock_key: str) -> bool:
+    def count(self, complaint_id: str, clock_key: str, stored=None) -> bool:
         """The league table's counters in line with the clock as stored (league.py): after every
-        write, and again by whoever retries one — a second run adds nothing."""
+        write, and again by whoever retries one — a second run adds nothing. `stored`: the item
+        as the write just returned it (UpdateItem's ALL_NEW, as consistent as a read), used for
+        the first attempt; a contended attempt reads the item again."""
         if self._league is None:
             return False
         M = self._M
+        given = [stored] if stored is not None else []
 
         def read():
-            try:
-                i = M.get(complaint_id, clock_key, consistent_read=True)
-            except M.DoesNotExist:
-                return None
+            if given:
+                i = given.pop()
+            else:
+                try:
+                    i = M.get(complaint_id, clock_key, consistent_read=True)
+                except M.DoesNotExist:
+                    return None
             clock = clock_from_item(i)
             tally = clock_tally(clock, counts_complaint=bool(i.counts_complaint), settled=i.settled_at is not None)
             return i.counted, clock.opd, day_of(clock.started_at), tally
