@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -152,25 +152,32 @@ def render(templates, draft: Draft) -> StoredNotification:
 
 def send(deps: NotifyDeps, drafts: list[Draft]) -> None:
     """Store each draft once, then queue its channel deliveries unless that was done before
-    (a repeat of a half-finished run queues them again; the delivery worker drops doubles)."""
+    (a repeat of a half-finished run queues them again; the delivery worker drops doubles).
+    A notification with nothing to deliver beyond the app (its person gave no address for any
+    channel) is stored as queued already: one write, not a write and an update."""
     if not drafts:
         return
     prefs = deps.people.get_many(sorted({d.recipient for d in drafts}))
     for draft in drafts:
         n = render(deps.rules.templates, draft)
+        person = prefs.get(n.recipient)
+        deliveries = [Delivery(channel=channel, recipient=n.recipient, notification_id=n.id)
+                      for channel in sorted(deps.channels) if person is not None and person.address(channel)]
+        if not deliveries:
+            n = replace(n, queued_at=deps.now())
         if deps.notifications.add(n):
-            lang = _language(prefs.get(n.recipient))
+            lang = _language(person)
             deps.log.record(channel=IN_APP, recipient=n.recipient, address=None, notification_id=n.id,
                             type=n.type, complaint_id=n.complaint_id,
                             language=lang, title=n.title[lang], body=n.body[lang], at=n.at)
+            if not deliveries:
+                continue                 # stored as queued: nothing more to do
         else:
             stored = deps.notifications.get(n.recipient, n.id)
             if stored is None or stored.queued_at is not None:
                 continue
-        person = prefs.get(n.recipient)
-        for channel in sorted(deps.channels):
-            if person is not None and person.address(channel):
-                deps.queue.enqueue(Delivery(channel=channel, recipient=n.recipient, notification_id=n.id))
+        for delivery in deliveries:
+            deps.queue.enqueue(delivery)
         deps.notifications.mark_queued(n.recipient, n.id, deps.now())
 
 

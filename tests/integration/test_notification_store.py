@@ -105,6 +105,9 @@ def test_queued_and_delete_all(store):
     store.add(note(7, recipient="warga-2"))
     store.mark_queued("warga-1", note(0).id, T0)
     assert store.get("warga-1", note(0).id).queued_at == T0
-    assert store.delete_all("warga-1") == 3
+    assert store.get("warga-1", note(1).id).queued_at is None
+    assert store.add(replace(note(9), queued_at=T0))               # nothing to deliver: stored as queued
+    assert store.get("warga-1", note(9).id).queued_at == T0
+    assert store.delete_all("warga-1") == 4
     assert store.list("warga-1", limit=10, cursor=None).items == []
     assert store.get("warga-2", note(7).id) is not None

@@ -41,7 +41,8 @@ class DynamoNotificationStore:
     def add(self, n: StoredNotification) -> bool:
         M = self._M
         item = M(n.recipient, n.id, at=n.at, at_key=f"{to_iso(n.at)}#{n.id}", type=n.type,
-                 complaint_id=n.complaint_id, title=dict(n.title), body=dict(n.body), source=n.source)
+                 complaint_id=n.complaint_id, title=dict(n.title), body=dict(n.body), source=n.source,
+                 queued_at=n.queued_at)
         return save_if(item, M.id.does_not_exist())
 
     def get(self, recipient: str, notification_id: str) -> StoredNotification | None:
