@@ -120,11 +120,6 @@ class FakeClockRepository:
         return [(cid, due) for due, cid in rows[:limit]]
 
     @counted
-    def for_opd(self, opd, since):
-        return [v["clock"] for v in self.items.values() if "clock" in v and v["clock"].opd == opd
-                and v["clock"].started_at >= since]
-
-    @counted
     def put_summary(self, complaint_id, summary, *, rules_version):
         with self._lock:
             stored = self.summary_items.get(complaint_id)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..domain.clocks import Clock
 from ..domain.deadline_summary import DeadlineSummary
 from ..domain.errors import Conflict
 from ..domain.model import Complaint, Event
@@ -177,17 +176,14 @@ class ClockRepository(Protocol):
     def overdue_in(self, opd: str, now, limit: int = 500) -> list[tuple[str, datetime]]:
         """(complaint id, due time) of the OPD's open clocks past due, most overdue first."""
 
-    def for_opd(self, opd: str, since) -> list[Clock]:
-        """Clocks an OPD was accountable for that started since `since` (statistics)."""
-
     def league_days(self, opd: str, since: str, until: str) -> list[dict[str, int]]:
         """The OPD's league-table counters of each WIB day since..until (YYYY-MM-DD, inclusive):
         what its clocks, sanctions and supports added (domain/league.py); one store read."""
 
     def put_summary(self, complaint_id: str, summary: DeadlineSummary, *, rules_version: str) -> bool:
         """Store the complaint's open-clock summary (the stream handler). Ignored (False) when one
-        from a longer timeline is stored. It is not a clock: flags, due, overdue_in and for_opd
-        never see it."""
+        from a longer timeline is stored. It is not a clock: flags, due and overdue_in never
+        see it."""
 
     def summaries(self, complaint_ids: list[str]) -> dict[str, DeadlineSummary]:
         """Stored summaries of up to a page of complaints in one batch read; a complaint whose

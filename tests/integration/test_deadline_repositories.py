@@ -55,23 +55,29 @@ def due_all(clocks, until):
     return sorted((d.complaint_id, d.clock_key) for d in out)
 
 
+def stored(clocks, complaint_id: str, clock_key: str):
+    """The clock as the repository stored it (what the league table counts from)."""
+    if hasattr(clocks, "items"):                                        # the fake
+        return clocks.items[(complaint_id, clock_key)]["clock"]
+    from chalicelib.adapters.dynamo.clocks import clock_from_item
+    return clock_from_item(clocks._M.get(complaint_id, clock_key, consistent_read=True))
+
+
 def test_clock_round_trip_and_due_index(repos):
     clocks, _ = repos
     for i in range(7):
         assert clocks.put(clock(f"ADU-{i}"), basis_seq=1, next_check_at=T0 + i * H, rules_version="v1")
     assert due_all(clocks, T0 + 3 * H) == [(f"ADU-{i}", "followup#000001") for i in range(4)]
     assert clocks.flags("ADU-1")["followup#000001"].basis_seq == 1
-    if hasattr(clocks, "for_opd"):
-        got = clocks.for_opd("DINKES", T0 - H)
-        assert len(got) == 7 and got[0].policy == POLICY and got[0].holder == "op-1"
-        assert {c.channel for c in got} == {"app"}
+    got = stored(clocks, "ADU-3", "followup#000001")
+    assert got.policy == POLICY and got.holder == "op-1" and got.channel == "app" and got.opd == "DINKES"
 
 
 def test_a_clock_keeps_the_channel_its_complaint_came_in_by(repos):
     from dataclasses import replace
     clocks, _ = repos
     assert clocks.put(replace(clock("ADU-D"), channel="desk"), basis_seq=1, next_check_at=None, rules_version="v1")
-    assert [(c.complaint_id, c.channel) for c in clocks.for_opd("DINKES", T0 - H)] == [("ADU-D", "desk")]
+    assert stored(clocks, "ADU-D", "followup#000001").channel == "desk"
 
 
 def test_a_clock_from_a_shorter_timeline_never_overwrites(repos):
@@ -171,7 +177,6 @@ def test_the_summary_is_not_a_clock(repos):
     assert set(clocks.flags("ADU-1")) == {"followup#000001"}
     assert due_all(clocks, T0 + 100 * H) == [("ADU-1", "followup#000001")]
     assert [cid for cid, _ in clocks.overdue_in("DINKES", T0 + 100 * H)] == ["ADU-1"]
-    assert [c.key for c in clocks.for_opd("DINKES", T0 - H)] == ["followup#000001"]
 
 
 def test_a_page_of_summaries_is_one_batch_of_at_most_100(repos):

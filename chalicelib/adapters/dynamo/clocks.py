@@ -162,10 +162,6 @@ class DynamoClockRepository:
         return [(i.complaint_id, from_iso(i.open_due)) for i in
                 M.open_by_opd_index.query(opd, M.open_due < to_iso(now), limit=limit)]
 
-    def for_opd(self, opd: str, since) -> list[Clock]:
-        return [clock_from_item(i) for i in
-                self._M.by_opd_index.query(opd, self._M.started_at >= to_iso(since))]
-
     def put_summary(self, complaint_id: str, summary: DeadlineSummary, *, rules_version: str) -> bool:
         """Like `put`: a summary from a shorter timeline never replaces a newer one."""
         S = self._S

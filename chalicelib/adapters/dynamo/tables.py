@@ -93,13 +93,14 @@ TABLES: dict[str, dict] = {
     # attribute, so no index sees it). `due` is sparse (only clocks the sweep must look at) and
     # sharded by complaint (sharding.py) so no partition runs hot; `open_by_opd` is sparse too:
     # only clocks that still run (or were paused after running out), by OPD and due time, so an
-    # OPD's overdue queue is one range query on it.
+    # OPD's overdue queue is one range query on it. (An ALL-projected `by_opd` index, read by the
+    # league table before its day counters, was dropped in issue 16: unread, it cost a copy of
+    # every clock write — 24 of a complaint's life's write units.)
     "clocks": {
         "KeySchema": _keys("complaint_id", "clock_key"),
         "AttributeDefinitions": _attrs(complaint_id=S, clock_key=S, sweep_shard=S, next_check_at=S,
-                                       opd=S, started_at=S, open_opd=S, open_due=S),
+                                       open_opd=S, open_due=S),
         "GlobalSecondaryIndexes": [_gsi("due", "sweep_shard", "next_check_at", "KEYS_ONLY"),
-                                   _gsi("by_opd", "opd", "started_at"),
                                    _gsi("open_by_opd", "open_opd", "open_due", "KEYS_ONLY")],
         "BillingMode": PAY_PER_REQUEST,
     },
