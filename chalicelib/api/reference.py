@@ -37,7 +37,7 @@ def categories(call):
 def opds(call):
     """Every onboarded government's OPDs (`?government=`: one government's), with their units;
     names in the caller's language (Indonesian where the rules give no English name)."""
-    government = _government(call)
+    government = government_query(call)
     return [{"code": o.code, "name": o.name_in(call.lang), "government": o.government, "sectors": list(o.sectors),
              "units": [{"code": u.code, "name": u.name_in(call.lang), "region": u.region} for u in o.units]}
             for o in container.rules.opds.values() if government in (None, o.government)]
@@ -63,7 +63,7 @@ def regions(call):
     return [{"code": r.code, "name": r.name, "level": r.level, "parent": r.parent} for r in known.children(parent)]
 
 
-def _government(call, *, onboarded: bool = False) -> str | None:
+def government_query(call, *, onboarded: bool = False) -> str | None:
     """`?government=`: a code of GET /v1/governments (422 otherwise); `onboarded`: one with its
     own rules on the platform (422 `not_onboarded`)."""
     code = call.query("government")
@@ -90,7 +90,7 @@ def jurisdictions(call):
 def rules(call):
     """The service levels in force now, or on `?at=` (a date or time, WIB without an offset: what
     was in force then, or is announced for then): the province's, or `?government=`'s own."""
-    government = _government(call, onboarded=True) or PROVINCE
+    government = government_query(call, onboarded=True) or PROVINCE
     at = parse_time(call.query("at"), "at") or container.now()
     try:
         return container.rules.service_levels(at, government)
@@ -103,7 +103,7 @@ def rules(call):
 def opd_stats(call):
     """Public and unauthenticated: one read of each OPD's day counters per computation, and
     computed at most once a minute per warm Lambda, so a burst of page loads costs one."""
-    government = _government(call)          # `?government=`: that government's OPDs only
+    government = government_query(call)          # `?government=`: that government's OPDs only
     channel = call.query("channel")         # `?channel=`: on that channel's complaints only
     if channel is not None and channel not in CHANNELS:
         raise invalid("channel", "not_allowed_value", expected=", ".join(CHANNELS))

@@ -122,3 +122,19 @@ def test_a_support_counts_once_for_the_complaints_opd(stores, settings):
     add("ADU-5", "warga-b", T0, league=("DINKES", "web"))
     add("ADU-5", "warga-c", T0)                          # without a league: not counted
     assert figures(clocks) == {"u_web": 2}
+
+
+def test_the_dated_days_are_the_same_counters_with_their_wib_day(stores):
+    """GET /v1/stats/opds/monthly groups the counters by month: the same items as league_days,
+    each with its day (the clock's WIB start date, the sanction's issue date), in one read."""
+    clocks, sanctions, _ = stores
+    clocks.put(clock(), basis_seq=1, next_check_at=T0 + 24 * H, rules_version="v", counts_complaint=True)
+    late_night = replace(clock("ADU-2"), started_at=datetime(2026, 11, 25, 18, 30, tzinfo=timezone.utc))
+    clocks.put(late_night, basis_seq=1, next_check_at=T0, rules_version="v", counts_complaint=True)
+    sanctions.add(sanction(1))
+    dated = clocks.league_dated_days("DINKES", "2026-08-30", DAY)
+    assert [day for day, _ in dated] == ["2026-11-26", DAY]            # 01:30 WIB on the 26th
+    assert [counters for _, counters in dated] == clocks.league_days("DINKES", "2026-08-30", DAY)
+    assert {k: v for k, v in dated[1][1].items() if v} == {"c_app": 1, "s_app": 1}
+    assert clocks.league_dated_days("DINKES", "2026-11-27", "2026-11-27") == [dated[1]]
+    assert clocks.league_dated_days("DISDIK", "2026-08-30", DAY) == []
