@@ -95,3 +95,17 @@ def test_without_an_english_name_the_indonesian_one_is_answered(api, without_eng
     _, en_opds = api.get("/v1/opds", headers=EN)
     assert by_code(en_opds)["DINKES"]["name"] == "Dinas Kesehatan"
     assert container.rules.opds["DINKES"].name_in("en") == "Dinas Kesehatan"
+
+
+def test_notifications_name_the_opd_in_each_language(api):
+    """The stream's notifications render each language with that language's OPD name."""
+    from tests.app.conftest import CITIZEN
+    from tests.app.test_complaint_flow import file
+    from tests.app.test_notifications_api import inbox, stream
+
+    stream(file(api)["id"])                         # izin-berusaha: DPMPTSP
+    [indonesian] = inbox(api, CITIZEN)
+    [english] = inbox(api, CITIZEN, "en")
+    assert "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu" in indonesian["body"]
+    assert "Investment and One-Stop Integrated Services Office" in english["body"]
+    assert "Dinas Penanaman" not in english["body"]

@@ -194,7 +194,11 @@ function figure(spec: Spec, lang: ChartLang, rows: MonthStats[], extra: { head: 
   };
   requestAnimationFrame(render);
   let timer = 0;
-  window.addEventListener("resize", () => { clearTimeout(timer); timer = window.setTimeout(() => { if (box.isConnected) render(); }, 100); });
+  const onResize = () => {                // redrawn at the new width; forgotten once the page is left
+    clearTimeout(timer);
+    timer = window.setTimeout(() => (box.isConnected ? render() : window.removeEventListener("resize", onResize)), 100);
+  };
+  window.addEventListener("resize", onResize);
   return box;
 }
 
