@@ -37,7 +37,8 @@ def opd_stats_monthly(call):
     if cached is None or now - cached[1] > STATS_TTL_SECONDS:
         cached = _tables[key] = (_compute(government, opd, months), now)
     return 200, {**cached[0], "name": _name(government, opd, call.lang)}, {
-        "Cache-Control": f"public, max-age={STATS_TTL_SECONDS}", "Content-Language": call.lang}
+        "Cache-Control": f"public, max-age={STATS_TTL_SECONDS}", "Content-Language": call.lang,
+        "Vary": "Accept-Language"}                 # `name` is in the caller's language
 
 
 def months_query(call) -> int:

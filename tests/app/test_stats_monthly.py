@@ -126,3 +126,10 @@ def test_computed_at_most_once_a_minute_per_filter(api, monkeypatch):
     monkeypatch.setattr(stats, "STATS_TTL_SECONDS", -1)
     api.get(f"{PATH}?government=LAMPUNG&months=6")
     assert len(calls) == 3
+
+
+def test_cached_publicly_for_a_minute_per_language(api):
+    response = api.client.http.get(f"{PATH}?months=2", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert response.headers["Vary"] == "Accept-Language" and response.headers["Content-Language"] == "en"
