@@ -31,6 +31,7 @@ def _http_api(app: Chalice) -> None:
         public,
         reference,
         sanctions,
+        stats,
     )
     from chalicelib.api.throttle import middleware as throttle_requests
     from chalicelib.wiring import container
@@ -39,7 +40,7 @@ def _http_api(app: Chalice) -> None:
         allow_origin=settings().cors_allow_origin, max_age=600,
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "Accept-Language"],
         expose_headers=["ETag", "Location", "Retry-After", "Idempotent-Replayed", "Content-Language"])
-    for routes in (reference, complaints, sanctions, audit, notifications, preferences, public, docs_page,
+    for routes in (reference, stats, complaints, sanctions, audit, notifications, preferences, public, docs_page,
                    attachments, open311):
         app.register_blueprint(routes.api)
     app.register_middleware(telemetry.observe_request, "http")

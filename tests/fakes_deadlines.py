@@ -49,6 +49,10 @@ class FakeLeague:
         with self._lock:
             return [dict(c) for (o, day), c in sorted(self.days.items()) if o == opd and since <= day <= until]
 
+    def dated_between(self, opd: str, since: str, until: str) -> list[tuple[str, dict]]:
+        with self._lock:
+            return [(day, dict(c)) for (o, day), c in sorted(self.days.items()) if o == opd and since <= day <= until]
+
 
 class FakeClockRepository:
     shards = 16
@@ -93,6 +97,10 @@ class FakeClockRepository:
     @counted
     def league_days(self, opd, since, until):
         return self.league.between(opd, since, until)
+
+    @counted
+    def league_dated_days(self, opd, since, until):
+        return self.league.dated_between(opd, since, until)
 
     @counted
     def due(self, shard, until, cursor, limit):

@@ -101,6 +101,10 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_region": MESSAGES["unknown_region"],
     "unknown_operator": MESSAGES["unknown_operator"],
     "stars_range": ("Bintang harus 1 sampai 5.", "Stars must be 1 to 5."),
+    "months_range": ("Jumlah bulan harus bilangan bulat 1 sampai {max} (angka 0-9).",
+                     "The number of months must be a whole number from 1 to {max} (digits 0-9)."),
+    "opd_other_government": ("OPD '{value}' bukan milik pemerintah '{government}'. Lihat GET /v1/opds.",
+                             "The OPD '{value}' does not belong to the government '{government}'. See GET /v1/opds."),
 }
 
 

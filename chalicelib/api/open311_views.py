@@ -45,8 +45,9 @@ def discovery(url: str, lang: str) -> dict:
 def service(category, rules, lang: str) -> dict:
     """A category as an Open311 service; `group` is its sector's name."""
     opd = rules.opds.get(category.opd)
-    return {"service_code": category.code, "service_name": category.name,
-            "description": f"{category.name}. {say('agency_notice', lang, opd=opd.name if opd else category.opd)}",
+    name = category.name_in(lang)
+    return {"service_code": category.code, "service_name": name,
+            "description": f"{name}. {say('agency_notice', lang, opd=opd.name_in(lang) if opd else category.opd)}",
             "metadata": False, "type": "realtime",
             "keywords": ", ".join(k for k in (category.sector, category.opd) if k),
             "group": say(category.sector, lang) if category.sector in OPEN311_WORDS else category.sector}
@@ -56,15 +57,15 @@ def definition(category) -> dict:
     return {"service_code": category.code, "attributes": []}     # no attributes: metadata is false
 
 
-def _agency(c: Complaint, rules) -> str:
+def _agency(c: Complaint, rules, lang: str = "id") -> str:
     opd = rules.opds.get(c.opd)
-    return opd.name if opd else c.opd
+    return opd.name_in(lang) if opd else c.opd
 
 
 def status_notes(c: Complaint, rules, lang: str) -> str:
     if c.jurisdiction and c.status.value == "forwarded":
         j = rules.jurisdictions.get(c.jurisdiction)
-        return say("forwarded_to", lang, jurisdiction=j.name if j else c.jurisdiction)
+        return say("forwarded_to", lang, jurisdiction=j.name_in(lang) if j else c.jurisdiction)
     words = word(STATUS_WORDS, c.status.value, lang)
     return words[:1].upper() + words[1:]
 
@@ -88,7 +89,7 @@ def _deadline(deadlines: dict, lang: str) -> str | None:
 
 def service_notice(c: Complaint, deadlines: dict, rules, lang: str) -> str:
     """Who handles it and by when (the running deadline), or that the clock waits for the reporter."""
-    notice = say("agency_notice", lang, opd=_agency(c, rules))
+    notice = say("agency_notice", lang, opd=_agency(c, rules, lang))
     due = _deadline(deadlines, lang)
     if due is not None:
         return f"{notice} {due}"
@@ -97,7 +98,7 @@ def service_notice(c: Complaint, deadlines: dict, rules, lang: str) -> str:
 
 def filed_notice(c: Complaint, deadlines: dict, rules, lang: str) -> str:
     """POST requests' `service_notice`: the complaint's number, its OPD and its first deadline."""
-    notice = say("filed_notice", lang, id=c.id, opd=_agency(c, rules))
+    notice = say("filed_notice", lang, id=c.id, opd=_agency(c, rules, lang))
     due = _deadline(deadlines, lang)
     return f"{notice} {due}" if due is not None else notice
 
@@ -110,10 +111,10 @@ def request(item: Listed, rules, lang: str, supporters: int = 0, media_url: str 
         "service_request_id": c.id,
         "status": open311_status(c.status),
         "status_notes": status_notes(c, rules, lang),
-        "service_name": category.name if category else c.category,
+        "service_name": category.name_in(lang) if category else c.category,
         "service_code": c.category,
         "description": c.description if "description" in allowed else None,
-        "agency_responsible": _agency(c, rules),
+        "agency_responsible": _agency(c, rules, lang),
         "service_notice": service_notice(c, item.deadlines, rules, lang),
         "requested_datetime": when(c.created_at),
         "updated_datetime": when(c.updated_at),
@@ -130,7 +131,7 @@ def update(u: Update, rules, lang: str, media_url: str = "") -> dict:
     description = event_label(u.event, lang)
     if u.event.type == "forwarded" and u.event.data.get("jurisdiction"):
         j = rules.jurisdictions.get(u.event.data["jurisdiction"])
-        description = say("forwarded_to", lang, jurisdiction=j.name if j else u.event.data["jurisdiction"])
+        description = say("forwarded_to", lang, jurisdiction=j.name_in(lang) if j else u.event.data["jurisdiction"])
     return {"update_id": u.update_id, "service_request_id": u.complaint.id,
             "status": open311_status(u.status), "updated_datetime": when(u.event.at),
             "description": description, "media_url": media_url}

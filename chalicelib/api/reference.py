@@ -28,17 +28,18 @@ def health(call):
 @api.route("/v1/categories", methods=["GET"])
 @endpoint(api, auth=False)
 def categories(call):
-    return [{"code": c.code, "name": c.name, "sector": c.sector, "opd": c.opd}
+    return [{"code": c.code, "name": c.name_in(call.lang), "sector": c.sector, "opd": c.opd}
             for c in container.rules.categories]
 
 
 @api.route("/v1/opds", methods=["GET"])
 @endpoint(api, auth=False)
 def opds(call):
-    """Every onboarded government's OPDs (`?government=`: one government's), with their units."""
-    government = _government(call)
-    return [{"code": o.code, "name": o.name, "government": o.government, "sectors": list(o.sectors),
-             "units": [{"code": u.code, "name": u.name, "region": u.region} for u in o.units]}
+    """Every onboarded government's OPDs (`?government=`: one government's), with their units;
+    names in the caller's language (Indonesian where the rules give no English name)."""
+    government = government_query(call)
+    return [{"code": o.code, "name": o.name_in(call.lang), "government": o.government, "sectors": list(o.sectors),
+             "units": [{"code": u.code, "name": u.name_in(call.lang), "region": u.region} for u in o.units]}
             for o in container.rules.opds.values() if government in (None, o.government)]
 
 
@@ -46,7 +47,7 @@ def opds(call):
 @endpoint(api, auth=False)
 def governments(call):
     """The province and the kabupaten/kota (CONTRACT.md Additions, "Governments")."""
-    return [{"code": g.code, "name": g.name, "kind": g.kind, "onboarded": g.onboarded, "region": g.region,
+    return [{"code": g.code, "name": g.name_in(call.lang), "kind": g.kind, "onboarded": g.onboarded, "region": g.region,
              "contact": dict(g.contact)} for g in container.rules.governments.values()]
 
 
@@ -62,7 +63,7 @@ def regions(call):
     return [{"code": r.code, "name": r.name, "level": r.level, "parent": r.parent} for r in known.children(parent)]
 
 
-def _government(call, *, onboarded: bool = False) -> str | None:
+def government_query(call, *, onboarded: bool = False) -> str | None:
     """`?government=`: a code of GET /v1/governments (422 otherwise); `onboarded`: one with its
     own rules on the platform (422 `not_onboarded`)."""
     code = call.query("government")
@@ -80,7 +81,7 @@ def _government(call, *, onboarded: bool = False) -> str | None:
 @endpoint(api, auth=False)
 def jurisdictions(call):
     """Each also with `contact` {"id", "en"}: where a citizen reaches that government."""
-    return [{"code": j.code, "name": j.name, "contact": dict(j.contact)}
+    return [{"code": j.code, "name": j.name_in(call.lang), "contact": dict(j.contact)}
             for j in container.rules.jurisdictions.values()]
 
 
@@ -89,7 +90,7 @@ def jurisdictions(call):
 def rules(call):
     """The service levels in force now, or on `?at=` (a date or time, WIB without an offset: what
     was in force then, or is announced for then): the province's, or `?government=`'s own."""
-    government = _government(call, onboarded=True) or PROVINCE
+    government = government_query(call, onboarded=True) or PROVINCE
     at = parse_time(call.query("at"), "at") or container.now()
     try:
         return container.rules.service_levels(at, government)
@@ -102,7 +103,7 @@ def rules(call):
 def opd_stats(call):
     """Public and unauthenticated: one read of each OPD's day counters per computation, and
     computed at most once a minute per warm Lambda, so a burst of page loads costs one."""
-    government = _government(call)          # `?government=`: that government's OPDs only
+    government = government_query(call)          # `?government=`: that government's OPDs only
     channel = call.query("channel")         # `?channel=`: on that channel's complaints only
     if channel is not None and channel not in CHANNELS:
         raise invalid("channel", "not_allowed_value", expected=", ".join(CHANNELS))
@@ -110,12 +111,20 @@ def opd_stats(call):
     cached = _tables.get((government, channel))
     if cached is None or now - cached[1] > STATS_TTL_SECONDS:
         cached = _tables[(government, channel)] = (_league_table(government, channel), now)
-    return 200, cached[0], {"Cache-Control": f"public, max-age={STATS_TTL_SECONDS}"}
+    return 200, named_rows(cached[0], call.lang), {"Cache-Control": f"public, max-age={STATS_TTL_SECONDS}",
+                                                   "Content-Language": call.lang, "Vary": "Accept-Language"}
 
 
 STATS_TTL_SECONDS = 60
 _tables: dict[tuple[str | None, str | None], tuple[dict, float]] = {}   # per (government, channel) filter
 container.on_reset.append(_tables.clear)   # tests swap stores: forget them
+
+
+def named_rows(table: dict, lang: str) -> dict:
+    """The cached table (computed once for every language) with each row's `name` in `lang`."""
+    opds = container.rules.opds
+    return {**table, "opds": [{**row, "name": opds[row["opd"]].name_in(lang) if row["opd"] in opds else row["name"]}
+                              for row in table["opds"]]}
 
 
 def _league_table(government: str | None, channel: str | None) -> dict:

@@ -419,6 +419,28 @@ class LeagueTable(_Out):
     opds: list[OpdStats]
 
 
+class MonthStats(_Out):
+    month: str = Field(description="the WIB month, YYYY-MM")
+    complaints: int = Field(description="complaints whose first follow-up clock at the OPD started this month")
+    followup: ClockStats = Field(description="follow-up clocks that started this month: decided on time or late, "
+                                             "and the median hours to the follow-up")
+    approval: ClockStats = Field(description="approval clocks that started this month")
+    sanctions: int = Field(description="sanctions issued this month")
+
+
+class MonthlyStats(_Out):
+    government: str | None = Field(description="the `?government=` (or the `?opd=`'s government), or null: "
+                                               "every government")
+    opd: str | None = Field(description="the `?opd=` filter, or null: every OPD of the government")
+    name: str | None = Field(description="the OPD's name, else the government's, in the caller's language")
+    window_months: int
+    since: Timestamp = Field(description="00:00 WIB of the first month's first day")
+    until: str = Field(description="the last day (WIB date) of the last month: the current one, so far")
+    timezone: str
+    opd_count: int = Field(description="how many OPDs the figures add up")
+    months: list[MonthStats] = Field(description="oldest first, one per month, months without complaints too")
+
+
 class LocationOut(_Out):
     lat: float | None = None
     lon: float | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..domain.lifecycle import TRANSITIONS, Action, Party
 from ..domain.model import CHANNELS, Status
 from ..services.sanctions import KINDS, SUBJECT_TYPES
+from ..services.stats import DEFAULT_MONTHS, MAX_MONTHS
 from . import schemas as s
 from .complaints import ACTION_BODIES
 from .spec import IDEMPOTENCY_KEY, IF_MATCH, PAGING, SINCE, Param, choice_query, describe, text_query
@@ -116,6 +117,34 @@ def _reference() -> None:
              params=(government, choice_query("channel", CHANNELS, "only complaints that came in by this channel")),
              errors=(422,),
              response=s.LeagueTable, response_headers=("Cache-Control",))
+    describe("GET", "/v1/stats/opds/monthly", **public, summary="OPD figures per month",
+             ringkasan="Kinerja OPD per bulan",
+             description="The league table's figures per WIB month, for charts: complaints, on-time follow-up and "
+                         "approval rates, median hours and sanctions of each of the last `months` months (this one "
+                         "so far), added up over one government's OPDs (`government`), one OPD (`opd`) or every "
+                         "OPD. A month counts the clocks that started in it and the sanctions issued in it. Read "
+                         "from the day counters the stream keeps (one small item per OPD per day), computed at "
+                         "most once a minute (`Cache-Control: max-age=60`). 422 `months_range`, "
+                         "`unknown_government`, `not_onboarded`, `unknown_opd`, `opd_other_government`.",
+             params=(government, text_query("opd", "only this OPD's figures (a code of GET /v1/opds)", 64),
+                     Param("months", {"type": "integer", "minimum": 1, "maximum": MAX_MONTHS,
+                                      "default": DEFAULT_MONTHS},
+                           f"how many months, 1–{MAX_MONTHS} (ASCII digits), the current one included",
+                           example=DEFAULT_MONTHS)),
+             errors=(422,), response=s.MonthlyStats, response_headers=("Cache-Control",),
+             example={"government": "LAMPUNG", "opd": None, "name": "Provinsi Lampung", "window_months": 2,
+                      "since": "2026-10-01T00:00:00+07:00", "until": "2026-11-30", "timezone": "Asia/Jakarta",
+                      "opd_count": 16, "months": [
+                          {"month": "2026-10", "complaints": 0, "sanctions": 0,
+                           "followup": {"decided": 0, "on_time": 0, "late": 0, "on_time_rate": None,
+                                        "median_hours": None},
+                           "approval": {"decided": 0, "on_time": 0, "late": 0, "on_time_rate": None,
+                                        "median_hours": None}},
+                          {"month": "2026-11", "complaints": 12, "sanctions": 1,
+                           "followup": {"decided": 11, "on_time": 10, "late": 1, "on_time_rate": 0.909,
+                                        "median_hours": 3.5},
+                           "approval": {"decided": 9, "on_time": 9, "late": 0, "on_time_rate": 1.0,
+                                        "median_hours": 20.0}}]})
 
 
 def _complaints() -> None:

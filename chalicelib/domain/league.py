@@ -23,8 +23,8 @@ its time ran out, or a running one whose miss the sweep has recorded (`settled`)
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 
 from .model import CHANNELS
 from .times import local_date
@@ -142,3 +142,24 @@ def window_figures(days: Iterable[Mapping[str, int]], channel: str | None = None
     return {"complaints": total["c"], "channels": {ch: channels[ch] for ch in CHANNELS if channels[ch]},
             "followup": clock_figures(total, "f"), "approval": clock_figures(total, "a"),
             "sanctions": total["s"], "supporters": total["u"]}
+
+
+# --- the same figures per month (GET /v1/stats/opds/monthly) --------------------------------------
+def last_months(today: date, count: int) -> list[str]:
+    """The `count` months up to and including `today`'s (a WIB date), oldest first, "YYYY-MM"."""
+    index = today.year * 12 + today.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+def monthly_figures(dated_days: Iterable[tuple[str, Mapping[str, int]]], months: Sequence[str],
+                    channel: str | None = None) -> list[dict]:
+    """Per month of `months` ("YYYY-MM", in order), the window figures (window_figures) of the
+    days ("YYYY-MM-DD", WIB) that fall in it, over every (day, counters) given — several OPDs'
+    days add up, histograms too, so a month's median is the median of all its durations. A
+    month without a day has zeros and null rates; days outside `months` are ignored."""
+    by_month: dict[str, list[Mapping[str, int]]] = {m: [] for m in months}
+    for day, counters in dated_days:
+        bucket = by_month.get(day[:7])
+        if bucket is not None:
+            bucket.append(counters)
+    return [{"month": m, **window_figures(by_month[m], channel)} for m in months]

@@ -44,11 +44,13 @@ class Staff(Protocol):
 
 
 class Names(Protocol):
-    def opd(self, code: str | None) -> str: ...
+    """Names people read, a text or {"id", "en"} (the rules' English names where they have one)."""
 
-    def category(self, code: str | None) -> str: ...
+    def opd(self, code: str | None) -> Text: ...
 
-    def jurisdiction(self, code: str | None) -> tuple[str, dict]:
+    def category(self, code: str | None) -> Text: ...
+
+    def jurisdiction(self, code: str | None) -> tuple[Text, dict]:
         """(name, contact {"id": ..., "en": ...})."""
 
 

@@ -367,3 +367,17 @@ def followup_photo(complaint: Complaint, event: Event) -> str | None:
         return None
     hashes = event.data.get("photo_hashes") or {}
     return next((i for i in event.data.get("attachments") or () if i in hashes), None)
+
+
+# --- public figures per month (GET /v1/stats/opds/monthly) -----------------------------------------
+# Aggregates only, never a complaint: what anyone (no token) reads of a month of a government's or an
+# OPD's counters. Per-channel splits and supporters stay with the league table, which has them per
+# OPD; a figure added to the counters later reaches nobody here until it is named.
+PUBLIC_MONTH_FIELDS = frozenset({"month", "complaints", "followup", "approval", "sanctions"})
+PUBLIC_CLOCK_FIGURES = frozenset({"decided", "on_time", "late", "on_time_rate", "median_hours"})
+
+
+def public_month(figures: dict) -> dict:
+    """A month's figures cut to the allow-lists above."""
+    return {k: ({f: x for f, x in v.items() if f in PUBLIC_CLOCK_FIGURES} if isinstance(v, dict) else v)
+            for k, v in figures.items() if k in PUBLIC_MONTH_FIELDS}

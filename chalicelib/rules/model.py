@@ -60,18 +60,31 @@ class RuleActionFailed(RulesError):
     """An action inside the rules engine raised; durable_rules would have swallowed it."""
 
 
+class Named:
+    """A thing with a name people read: `name` in Indonesian, `name_en` in English when the rules
+    give one (rules/README.md, "Nama dalam bahasa Inggris")."""
+
+    name: str
+    name_en: str | None
+
+    def name_in(self, lang: str | None) -> str:
+        """The name in `lang` ("en"), else the Indonesian one: also when there is no English name."""
+        return self.name_en if (lang or "id").lower()[:2] == "en" and self.name_en else self.name
+
+
 @dataclass(frozen=True)
-class Unit:
+class Unit(Named):
     """A unit inside an OPD that a supervisor may dispose a complaint to (a UPT per region, a
     bidang). `code` is short, unique within its OPD; `region` the Kemendagri code of its area."""
 
     code: str
     name: str
     region: str | None = None
+    name_en: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
-class Opd:
+class Opd(Named):
     """An OPD of some government. `code` is the full code: the province's plain (`DINKES`), a
     kabupaten/kota's prefixed with its government and a dot (`BANDARLAMPUNG.DINKES`)."""
 
@@ -80,13 +93,14 @@ class Opd:
     sectors: tuple[str, ...] = ()
     government: str = PROVINCE
     units: tuple[Unit, ...] = ()
+    name_en: str | None = field(default=None, compare=False)
 
     def unit(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)
 
 
 @dataclass(frozen=True)
-class Government:
+class Government(Named):
     """The province or a kabupaten/kota (CONTRACT.md Additions, "Governments"). `onboarded`: it has
     its own OPDs, routing and clocks on the platform (rules/governments/<code>/); `inspectorate`: the
     full code of its OPD that receives reports (None when not onboarded); `contact` {"id", "en"}."""
@@ -98,6 +112,7 @@ class Government:
     onboarded: bool
     contact: dict[str, str] = field(default_factory=dict, hash=False)
     inspectorate: str | None = None
+    name_en: str | None = field(default=None, compare=False)
 
     def contact_in(self, lang: str | None) -> str:
         code = (lang or "id").lower()[:2]
@@ -105,7 +120,7 @@ class Government:
 
 
 @dataclass(frozen=True)
-class Jurisdiction:
+class Jurisdiction(Named):
     """A kabupaten/kota: a `forward` target. `contact` is {"id": ..., "en": ...}: where a citizen
     turns to (rules/routing/jurisdictions.yaml), the `jurisdiction_contact` of citizen.forwarded."""
 
@@ -114,6 +129,7 @@ class Jurisdiction:
     contact: dict[str, str] = field(default_factory=dict, hash=False)
     kind: str = "kabupaten"    # kabupaten | kota
     region: str = ""           # Kemendagri code of the kabupaten/kota ("18.71")
+    name_en: str | None = field(default=None, compare=False)
 
     def contact_in(self, lang: str | None) -> str:
         """The contact text in `lang` (`en`), else in Indonesian; "" when there is none."""
@@ -122,13 +138,14 @@ class Jurisdiction:
 
 
 @dataclass(frozen=True)
-class Category:
+class Category(Named):
     code: str
     name: str
     sector: str
     opd: str
     rule_id: str
     reference: str | None = None
+    name_en: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

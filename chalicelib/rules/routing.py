@@ -31,8 +31,9 @@ def most_specific(entries: list[dict], region: str | None) -> dict | None:
 
 
 def _opd(o: dict, government: str) -> Opd:
-    units = tuple(Unit(u["code"], u["name"], u.get("region")) for u in o.get("units") or [])
-    return Opd(o["code"], o["name"], tuple(o["sectors"]), government, units)
+    units = tuple(Unit(u["code"], u["name"], u.get("region"), name_en=u.get("name_en"))
+                  for u in o.get("units") or [])
+    return Opd(o["code"], o["name"], tuple(o["sectors"]), government, units, name_en=o.get("name_en"))
 
 
 def _basis(reference: str | None, word: str) -> str:
@@ -49,11 +50,12 @@ class RoutingTable:
         for code, g in governments.items():
             self.opds.update({o["code"]: _opd(o, code) for o in g["opds"]})
         self.jurisdictions = {j["code"]: Jurisdiction(j["code"], j["name"], dict(j.get("contact") or {}),
-                                                      j.get("kind", "kabupaten"), j.get("region", ""))
+                                                      j.get("kind", "kabupaten"), j.get("region", ""),
+                                                      name_en=j.get("name_en"))
                               for j in data["jurisdictions"]}
         self.governments = self._governments(data, governments)
         self.categories = [Category(c["code"], c["name"], c["sector"], c["opd"], c["rule_id"],
-                                    c.get("reference")) for c in data["categories"]]
+                                    c.get("reference"), name_en=c.get("name_en")) for c in data["categories"]]
         self._by_code = {c.code: c for c in self.categories}
         self._by_region = {c["code"]: c.get("by_region") or [] for c in data["categories"]}
         self._tables = {code: g["routing"] for code, g in governments.items()}
@@ -62,11 +64,12 @@ class RoutingTable:
         p = data.get("province") or {"code": PROVINCE, "name": "Provinsi Lampung", "kind": "provinsi",
                                      "region": "18", "inspectorate": "INSPEKTORAT", "contact": {}}
         result = {p["code"]: Government(p["code"], p["name"], p["kind"], p["region"], True,
-                                        dict(p.get("contact") or {}), p.get("inspectorate"))}
+                                        dict(p.get("contact") or {}), p.get("inspectorate"),
+                                        name_en=p.get("name_en"))}
         for j in self.jurisdictions.values():
             g = onboarded.get(j.code)
             result[j.code] = Government(j.code, j.name, j.kind, j.region, g is not None, dict(j.contact),
-                                        g["inspectorate"] if g else None)
+                                        g["inspectorate"] if g else None, name_en=j.name_en)
         return result
 
     def category(self, code: str) -> Category | None:

@@ -84,19 +84,24 @@ class BundleNames:
     def __init__(self, rules):
         self._rules = rules
 
-    def opd(self, code: str | None) -> str:
+    def opd(self, code: str | None) -> dict | str:
         opd = self._rules.opds.get(code or "")
-        return opd.name if opd else (code or "-")
+        return _both(opd) if opd else (code or "-")
 
-    def category(self, code: str | None) -> str:
+    def category(self, code: str | None) -> dict | str:
         category = self._rules.category(code or "")
-        return category.name if category else (code or "-")
+        return _both(category) if category else (code or "-")
 
-    def jurisdiction(self, code: str | None) -> tuple[str, dict]:
+    def jurisdiction(self, code: str | None) -> tuple[dict | str, dict]:
         j = self._rules.governments.get(code or "") or self._rules.jurisdictions.get(code or "")
         if j is None:
             return code or "-", {"id": "-", "en": "-"}
-        return j.name, dict(getattr(j, "contact", None) or {"id": "-", "en": "-"})
+        return _both(j), dict(getattr(j, "contact", None) or {"id": "-", "en": "-"})
+
+
+def _both(named) -> dict:
+    """A name in each language: the English one where the rules give it, else the Indonesian."""
+    return {"id": named.name, "en": named.name_in("en")}
 
 
 def positions(events: list[Event]) -> list[tuple[str, str | None]]:

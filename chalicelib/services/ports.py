@@ -180,6 +180,10 @@ class ClockRepository(Protocol):
         """The OPD's league-table counters of each WIB day since..until (YYYY-MM-DD, inclusive):
         what its clocks, sanctions and supports added (domain/league.py); one store read."""
 
+    def league_dated_days(self, opd: str, since: str, until: str) -> list[tuple[str, dict[str, int]]]:
+        """The same counters, each with its WIB day ("YYYY-MM-DD"): what the figures per month
+        group by; one store read (paged) of at most one small item per day."""
+
     def put_summary(self, complaint_id: str, summary: DeadlineSummary, *, rules_version: str) -> bool:
         """Store the complaint's open-clock summary (the stream handler). Ignored (False) when one
         from a longer timeline is stored. It is not a clock: flags, due and overdue_in never

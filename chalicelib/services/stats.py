@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from ..domain.league import window_figures
+from ..domain.league import last_months, monthly_figures, window_figures
 from ..domain.model import CHANNELS
+from ..domain.policy import public_month
 from ..domain.times import WIB, local_date
 from .ports import ClockRepository
 
@@ -75,3 +76,27 @@ def league_table(opds: Mapping[str, object], clocks: ClockRepository, now: datet
     """`GET /v1/stats/opds`: one read of each OPD's counters (at most `window_days` small items),
     whatever the number of complaints."""
     return opd_table(opds, clocks.league_days, now, window_days, channel)
+
+
+MAX_MONTHS = 24              # two years of days: at most ~731 small items per OPD per computation
+DEFAULT_MONTHS = 12
+
+
+def monthly_table(opds: Mapping[str, object], clocks: ClockRepository, now: datetime,
+                  months: int = DEFAULT_MONTHS) -> dict:
+    """`GET /v1/stats/opds/monthly`: the league table's figures per WIB month, over the OPDs given
+    (a government's, or one), for the `months` months up to this one (the current one so far).
+
+    One read of each OPD's day counters from the first day of the first month to the last day
+    of this one (one Query: at most one small item per day), whatever the volume — a sweep run
+    as if later this month (`lampungin sweep --at`) shows in it too; a month counts the clocks that
+    started in it (a counter's day is its clock's start), the sanctions issued in it. What a
+    month shows is the public allow-list's (domain/policy.public_month)."""
+    today = local_date(now)
+    names = last_months(today, months)
+    first = date.fromisoformat(f"{names[0]}-01")
+    last = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)   # its last day
+    days = [d for code in opds for d in clocks.league_dated_days(code, first.isoformat(), last.isoformat())]
+    return {"months": [public_month(m) for m in monthly_figures(days, names)], "window_months": months,
+            "since": datetime.combine(first, time(0), WIB).isoformat(), "until": last.isoformat(),
+            "timezone": "Asia/Jakarta", "opd_count": len(opds)}

@@ -26,7 +26,7 @@ from .check_rules import rules, unfired
 from .compiler import compile_parameters
 from .messages import Problem, Words, did_you_mean
 from .region_lookup import regions_problems
-from .schema import Ctx, check_file
+from .schema import Ctx, check_file, name_id
 from .source import OTHER_FOLDERS, SOURCE_KINDS, Sources, impossible_date, line_of, load_sources
 
 LAPSE_DAYS = 90
@@ -89,7 +89,7 @@ def routing(sources: Sources) -> list[Problem]:
     unit_ctx, province = Ctx(opd_file.rel), sources.one("routing", "jurisdictions.yaml").data["province"]
     for opd in opd_file.data["opds"]:
         check_governments.check_units(unit_ctx, sources, opd, {"region": str(province["region"]),
-                                                               "name": province["name"]})
+                                                               "name": name_id(province["name"])})
     problems += unit_ctx.problems
     ctx, rows, seen = Ctx(table_file.rel), table_file.data["categories"], dict[str, int]()
     for i, row in enumerate(rows):

@@ -16,6 +16,7 @@ from .schema import (
     boolean,
     check_duplicates,
     date_text,
+    display_name,
     iso_date,
     list_of,
     one_of,
@@ -53,8 +54,8 @@ def _region_code(ctx, value, parent, key) -> bool:       # defined below; units 
     return region_code(ctx, value, parent, key)
 
 
-UNIT = record({"code": text, "name": text}, {"region": _region_code}, where="unit")
-OPD_FILE = record({"opds": list_of(record({"code": text, "name": text, "sectors": list_of(one_of(*SECTORS))},
+UNIT = record({"code": text, "name": display_name}, {"region": _region_code}, where="unit")
+OPD_FILE = record({"opds": list_of(record({"code": text, "name": display_name, "sectors": list_of(one_of(*SECTORS))},
                                           {"units": list_of(UNIT)}, where="opd"))})
 
 
@@ -75,11 +76,11 @@ def jurisdiction(ctx, value, parent, key) -> bool:
     """A kabupaten/kota: its code, name, kind, region and `contact` {id, en} (named by its code)."""
     code = value.get("code") if isinstance(value, dict) else None
     where = f"kabupaten/kota {code}" if isinstance(code, str) else "jurisdiction"
-    return record({"code": text, "name": text, "kind": one_of("kabupaten", "kota"), "region": region_code,
+    return record({"code": text, "name": display_name, "kind": one_of("kabupaten", "kota"), "region": region_code,
                    "contact": translation}, where=where)(ctx, value, parent, key)
 
 
-PROVINCE_ENTRY = record({"code": one_of("LAMPUNG"), "name": text, "kind": one_of("provinsi"),
+PROVINCE_ENTRY = record({"code": one_of("LAMPUNG"), "name": display_name, "kind": one_of("provinsi"),
                          "region": region_code, "inspectorate": text, "contact": translation}, where="province")
 JURISDICTION_FILE = record({"province": PROVINCE_ENTRY, "jurisdictions": list_of(jurisdiction)})
 
@@ -95,7 +96,7 @@ def by_region_entry(ctx, value, parent, key) -> bool:
 
 
 CATEGORY_FILE = record({"hit_policy": one_of("unique"), "default": text,
-                        "categories": list_of(record({"code": text, "name": text,
+                        "categories": list_of(record({"code": text, "name": display_name,
                                                       "sector": one_of(*SECTORS), "opd": text},
                                                      {"reference": text, "by_region": list_of(by_region_entry)},
                                                      where="category"),

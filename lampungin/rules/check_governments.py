@@ -19,15 +19,15 @@ from .dated import compile_parameter_files
 from .durable import params_used
 from .messages import Problem
 from .region_lookup import region_known
-from .schema import Ctx, check_file, list_of, one_of, record, text
+from .schema import Ctx, check_file, display_name, list_of, name_en, name_id, one_of, record, text
 from .source import Sources, display_path, line_of
 
 LAPSE_DAYS = 90
 PARTS = ("government.yaml", "opds.yaml", "categories.yaml", "calendar", "parameters")
 UNIT = F.UNIT
-GOVERNMENT_FILE = record({"code": text, "name": text, "kind": one_of("kabupaten", "kota"),
+GOVERNMENT_FILE = record({"code": text, "name": display_name, "kind": one_of("kabupaten", "kota"),
                           "region": F.region_code, "inspectorate": text})
-OPDS_FILE = record({"opds": list_of(record({"code": text, "name": text, "sectors": list_of(one_of(*F.SECTORS))},
+OPDS_FILE = record({"opds": list_of(record({"code": text, "name": display_name, "sectors": list_of(one_of(*F.SECTORS))},
                                            {"units": list_of(UNIT)}, where="opd"))})
 ROW = record({"category": text, "opd": text}, {"unit": text, "region": F.region_code, "reference": text},
              where="category")
@@ -91,6 +91,8 @@ def _government(sources: Sources, code: str, place: dict) -> list[Problem]:
     source = sources.government_one(code, "government.yaml")
     ctx, info = Ctx(source.rel), source.data
     for key, want in (("code", code), ("name", place["name"]), ("kind", place["kind"]), ("region", place["region"])):
+        if key == "name" and (name_id(info[key]), name_en(info[key])) == (name_id(want), name_en(want)):
+            continue                        # the same name, written as a text or as {id, en}
         if info[key] != want:
             ctx.add(line_of(info, key), "government_mismatch", key=key, got=info[key], want=want)
     opds = {o["code"] for o in sources.government_one(code, "opds.yaml").data["opds"]}
@@ -132,7 +134,7 @@ def _region(ctx: Ctx, sources: Sources, line: int, region: str, place: dict) -> 
         ctx.add(line, "unknown_region", region=region)
         return False
     if not contains(place["region"], region):
-        ctx.add(line, "region_outside", region=region, name=place["name"], outer=place["region"])
+        ctx.add(line, "region_outside", region=region, name=name_id(place["name"]), outer=place["region"])
         return False
     return True
 
@@ -241,7 +243,7 @@ def _province(sources: Sources, places: dict, province_opds: set[str]) -> list[P
                 government=province["code"])
     for place in places_file.data["jurisdictions"]:
         if not contains(province["region"], place["region"]) or place["region"].count(".") != 1:
-            ctx.add(line_of(place, "region"), "region_outside", region=place["region"], name=province["name"],
+            ctx.add(line_of(place, "region"), "region_outside", region=place["region"], name=name_id(province["name"]),
                     outer=province["region"])
         elif not region_known(sources.root, place["region"]):
             ctx.add(line_of(place, "region"), "unknown_region", region=place["region"])
@@ -258,7 +260,7 @@ def _province(sources: Sources, places: dict, province_opds: set[str]) -> list[P
                 continue
             if "opd" in entry and entry["opd"] not in province_opds:
                 tctx.add(line_of(entry, "opd"), "unknown_opd", opd=entry["opd"])
-            outer = places[entry["government"]] if "government" in entry else {**province, "name": province["name"]}
+            outer = places[entry["government"]] if "government" in entry else province
             if not _region(tctx, sources, line_of(entry, "region"), entry["region"], outer):
                 continue
             _overlap(tctx, seen, row["code"], entry["region"], line)

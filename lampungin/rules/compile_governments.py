@@ -11,6 +11,7 @@ from __future__ import annotations
 from chalicelib.domain.governments import opd_code
 
 from .dated import compile_parameter_files, holiday_dates
+from .schema import bundle_names as names
 from .source import Sources
 
 
@@ -33,11 +34,11 @@ def compile_government(sources: Sources, code: str, calendar: dict) -> dict:
              "reference": r.get("reference"), "rule_id": rule_id(code, r["category"], r.get("region"))}
             for r in table["categories"]]
     return {
-        "code": code, "name": info["name"], "kind": info["kind"], "region": str(info["region"]),
+        "code": code, **names(info["name"]), "kind": info["kind"], "region": str(info["region"]),
         "inspectorate": opd_code(code, info["inspectorate"]),
-        "opds": [{"code": opd_code(code, o["code"]), "short": o["code"], "name": o["name"],
+        "opds": [{"code": opd_code(code, o["code"]), "short": o["code"], **names(o["name"]),
                   "sectors": list(o.get("sectors") or []),
-                  "units": [{"code": u["code"], "name": u["name"],
+                  "units": [{"code": u["code"], **names(u["name"]),
                              "region": str(u["region"]) if u.get("region") is not None else None}
                             for u in o.get("units") or []]}
                  for o in opds],

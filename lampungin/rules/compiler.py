@@ -18,6 +18,7 @@ from . import durable
 from .compile_governments import compile_governments
 from .dated import compile_parameter_files, holiday_dates
 from .region_lookup import compiled_regions
+from .schema import bundle_names as names
 from .source import Sources
 
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
@@ -27,7 +28,7 @@ def compile_routing(sources: Sources) -> dict:
     opds = sources.one("routing", "opds.yaml").data["opds"]
     places = sources.one("routing", "jurisdictions.yaml").data
     table = sources.one("routing", "categories.yaml").data
-    categories = [{"code": c["code"], "name": c["name"], "sector": c["sector"], "opd": c["opd"],
+    categories = [{"code": c["code"], **names(c["name"]), "sector": c["sector"], "opd": c["opd"],
                    "rule_id": f"routing/{c['code']}", "reference": c.get("reference"),
                    "by_region": [{"region": e["region"], "government": e.get("government"), "opd": e.get("opd"),
                                   "reference": e["reference"], "rule_id": f"routing/{c['code']}@{e['region']}"}
@@ -35,15 +36,15 @@ def compile_routing(sources: Sources) -> dict:
                   for c in table["categories"]]
     province = places["province"]
     return {"hit_policy": table["hit_policy"], "default": table["default"],
-            "province": {"code": province["code"], "name": province["name"], "kind": province["kind"],
+            "province": {"code": province["code"], **names(province["name"]), "kind": province["kind"],
                          "region": str(province["region"]), "inspectorate": province["inspectorate"],
                          "contact": {"id": province["contact"]["id"], "en": province["contact"]["en"]}},
-            "opds": [{"code": o["code"], "name": o["name"], "sectors": list(o.get("sectors") or []),
-                      "units": [{"code": u["code"], "name": u["name"],
+            "opds": [{"code": o["code"], **names(o["name"]), "sectors": list(o.get("sectors") or []),
+                      "units": [{"code": u["code"], **names(u["name"]),
                                  **({"region": str(u["region"])} if u.get("region") is not None else {})}
                                 for u in o.get("units") or []]}
                      for o in opds],
-            "jurisdictions": [{"code": j["code"], "name": j["name"], "kind": j["kind"], "region": str(j["region"]),
+            "jurisdictions": [{"code": j["code"], **names(j["name"]), "kind": j["kind"], "region": str(j["region"]),
                                "contact": {"id": j["contact"]["id"], "en": j["contact"]["en"]}}
                               for j in places["jurisdictions"]],
             "categories": categories}

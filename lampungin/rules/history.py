@@ -23,6 +23,7 @@ from chalicelib.rules.clock_time import MODE_NAMES
 from .check import shapes
 from .dated import parameter_leaves
 from .messages import language
+from .schema import name_id
 from .source import Sources, line_of, load_sources
 
 TEXT: dict[str, dict[str, str]] = {
@@ -128,8 +129,8 @@ def render(s: Series, today: date, heading: str, lang: str) -> list[str]:
 
 def government_name(sources: Sources, code: str) -> str:
     if code == PROVINCE:
-        return str(sources.one("routing", "jurisdictions.yaml").data["province"]["name"])
-    return str(sources.government_one(code, "government.yaml").data["name"])
+        return name_id(sources.one("routing", "jurisdictions.yaml").data["province"]["name"])
+    return name_id(sources.government_one(code, "government.yaml").data["name"])
 
 
 def history(rules_dir: Path, name: str, government: str | None = None, today: date | None = None,

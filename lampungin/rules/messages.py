@@ -22,6 +22,10 @@ MESSAGES = {
     "unknown_key": ("kunci tidak dikenal '{key}' di {where} (yang boleh: {allowed})",
                     "unknown key '{key}' in {where} (allowed: {allowed})"),
     "wrong_type": ("'{key}' harus {expected}, bukan {got!r}", "'{key}' must be {expected}, not {got!r}"),
+    "name_en_bad": ("nama bahasa Inggris 'en' harus teks yang tidak kosong, bukan {got!r} (hapus 'en' bila "
+                    "belum ada terjemahannya: nama bahasa Indonesia yang ditampilkan)",
+                    "the English name 'en' must be a non-empty text, not {got!r} (leave 'en' out while there "
+                    "is no translation: the Indonesian name is shown)"),
     "bad_value": ("'{key}' bernilai {got!r}; yang boleh: {allowed}", "'{key}' is {got!r}; allowed: {allowed}"),
     "duplicate_code": ("kode '{code}' sudah dipakai di baris {first}", "code '{code}' is already used on line {first}"),
     "routing_overlap": ("kategori '{code}' tumpang tindih dengan baris {first} (kebijakan unik: satu baris per kategori)",

@@ -135,6 +135,43 @@ def check_duplicates(ctx, node) -> bool:
 translation = record({"id": text, "en": text})
 
 
+def english_name(ctx, value, parent, key) -> bool:
+    """`en` of a name: a text that is not empty (left out while there is no translation)."""
+    if isinstance(value, str) and value.strip():
+        return True
+    ctx.add(line_of(parent, key), "name_en_bad", got=value)
+    return False
+
+
+def display_name(ctx, value, parent, key) -> bool:
+    """The name people read of an OPD, a unit, a category or a government: a text (Indonesian,
+    shown as is in every language), or `{id: text, en: text}` with the English name (`en` is
+    optional: without it the Indonesian name is shown in English too)."""
+    if isinstance(value, dict):
+        return record({"id": text}, {"en": english_name}, where=f"{key}")(ctx, value, parent, key)
+    if isinstance(value, str) and value.strip():
+        return True
+    ctx.add(line_of(parent, key), "wrong_type", key=key, got=value,
+            expected=Words("teks, atau {id: teks, en: teks}", "a text, or {id: text, en: text}"))
+    return False
+
+
+def name_id(value) -> str:
+    """The Indonesian name of a checked `name` (a text, or {id, en})."""
+    return str(value["id"]) if isinstance(value, dict) else str(value)
+
+
+def name_en(value) -> str | None:
+    """The English name of a checked `name`, or None when it has none."""
+    return str(value["en"]) if isinstance(value, dict) and value.get("en") else None
+
+
+def bundle_names(value) -> dict:
+    """A checked `name` as the bundle carries it: `name` (Indonesian) and `name_en` (English, or
+    null when none is written), so the Lambdas answer either language without the YAML."""
+    return {"name": name_id(value), "name_en": name_en(value)}
+
+
 def check_file(source, validator) -> list[Problem]:
     """Run `validator` on a parsed file (a YAML error is itself the problem)."""
     ctx = Ctx(source.rel)

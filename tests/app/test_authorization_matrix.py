@@ -94,6 +94,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/v1/regions"): anyone(),
     ("GET", "/v1/rules"): anyone(),
     ("GET", "/v1/stats/opds"): anyone(),
+    ("GET", "/v1/stats/opds/monthly"): anyone(),
     ("POST", "/v1/complaints"): roles("citizen"),
     ("GET", "/v1/complaints"): roles("citizen", "operator", "supervisor", "inspector", "admin", "city_inspector"),
     # Additions: "as before [supervisor (own OPD), inspector, admin], plus an operator (their own)"

@@ -153,3 +153,19 @@ def test_counting_after_a_write_reads_nothing(request, settings, store, monkeypa
     clocks.put(clock("ADU-9"), basis_seq=0, next_check_at=None, rules_version="v")      # older: not written
     assert made == ["UpdateItem", "GetItem"]             # read to check; nothing changed, nothing added
     assert figures(clocks) == {"c_app": 1, "f_late_app": 1}
+
+
+def test_the_dated_days_are_the_same_counters_with_their_wib_day(stores):
+    """GET /v1/stats/opds/monthly groups the counters by month: the same items as league_days,
+    each with its day (the clock's WIB start date, the sanction's issue date), in one read."""
+    clocks, sanctions, _ = stores
+    clocks.put(clock(), basis_seq=1, next_check_at=T0 + 24 * H, rules_version="v", counts_complaint=True)
+    late_night = replace(clock("ADU-2"), started_at=datetime(2026, 11, 25, 18, 30, tzinfo=timezone.utc))
+    clocks.put(late_night, basis_seq=1, next_check_at=T0, rules_version="v", counts_complaint=True)
+    sanctions.add(sanction(1))
+    dated = clocks.league_dated_days("DINKES", "2026-08-30", DAY)
+    assert [day for day, _ in dated] == ["2026-11-26", DAY]            # 01:30 WIB on the 26th
+    assert [counters for _, counters in dated] == clocks.league_days("DINKES", "2026-08-30", DAY)
+    assert {k: v for k, v in dated[1][1].items() if v} == {"c_app": 1, "s_app": 1}
+    assert clocks.league_dated_days("DINKES", "2026-11-27", "2026-11-27") == [dated[1]]
+    assert clocks.league_dated_days("DISDIK", "2026-08-30", DAY) == []

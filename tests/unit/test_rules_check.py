@@ -24,7 +24,7 @@ def test_the_shipped_rules_pass_every_check(rules):
 
 def test_invalid_yaml_names_its_line(rules):
     path = rules / "routing" / "categories.yaml"
-    edit(path, "    name: Pajak alat berat", "    name: [Pajak alat berat")
+    edit(path, "      id: Pajak alat berat", "      id: [Pajak alat berat")
     [problem] = only(static(rules), "yaml")
     assert problem.file.endswith("rules/routing/categories.yaml")
     assert problem.line >= line_of(path, "[Pajak alat berat")
@@ -108,7 +108,7 @@ def test_category_routed_to_an_opd_of_another_sector(rules):
     path = rules / "routing" / "categories.yaml"
     edit(path, "    sector: pajak\n    opd: BAPENDA\n", "    sector: pajak\n    opd: DINKES\n")
     [problem] = only(static(rules), "opd_sector")
-    assert problem.line == line_of(path, "code: pajak-kendaraan") + 3
+    assert problem.line == line_of(path, "code: pajak-kendaraan") + 5      # below its name {id, en}
     assert problem.message("en") == "OPD 'DINKES' does not handle sector 'pajak' (see opds.yaml)"
 
 
@@ -396,7 +396,7 @@ def test_a_jurisdiction_without_contact(rules):
 def test_a_contact_needs_both_languages(rules):
     path = rules / "routing" / "jurisdictions.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("      en:", text.index("code: METRO"))
+    start = text.index("      en:", text.index("contact:", text.index("code: METRO")))
     path.write_text(text[:start], encoding="utf-8")
     [problem] = only(static(rules), "missing_key")
     assert problem.params == {"key": "en", "where": "contact"}

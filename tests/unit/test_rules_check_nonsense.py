@@ -130,15 +130,15 @@ def test_a_day_that_does_not_exist_is_a_file_line_message_on_the_command_line(ca
 
 # --- broken YAML: Indonesian (or English) words and a line, never a traceback --------------------------
 @pytest.mark.parametrize("old, new, needle, id_text, en_text", [
-    ("    name: Pajak alat berat", "    name: [Pajak alat berat", "[Pajak alat berat",
+    ("      id: Pajak alat berat", "      id: [Pajak alat berat", "[Pajak alat berat",
      "daftar [ ... ] belum ditutup dengan ']'", "expected ',' or ']'"),
-    ("    name: Pajak alat berat", "    name: Pajak: alat berat", "Pajak: alat",
+    ("      id: Pajak alat berat", "      id: Pajak: alat berat", "Pajak: alat",
      "titik dua ':' tidak boleh di sini", "mapping values are not allowed here"),
-    ("    name: Pajak alat berat", "\tname: Pajak alat berat", "\tname: Pajak",
+    ("      id: Pajak alat berat", "\tid: Pajak alat berat", "\tid: Pajak",
      "ada karakter tab: indentasi YAML hanya boleh spasi", "found character '\\t' that cannot start any token"),
-    ("    name: Pajak alat berat", "    name: *pajak", "*pajak",
+    ("      id: Pajak alat berat", "      id: *pajak", "*pajak",
      "rujukan *pajak tidak punya penanda &pajak di atasnya", "found undefined alias 'pajak'"),
-    ("    name: Pajak alat berat", "    ? [Pajak]\n    : alat berat", "? [Pajak]",
+    ("      id: Pajak alat berat", "      ? [Pajak]\n      : alat berat", "? [Pajak]",
      "daftar atau pasangan tidak boleh dipakai sebagai kunci", "found unhashable key"),
 ])
 def test_broken_yaml_is_told_in_the_officers_language_at_its_line(capsys, rules, monkeypatch, old, new,

@@ -171,3 +171,48 @@ def test_a_days_histogram_is_bounded_by_the_range_of_durations_not_the_volume():
     assert duration_bucket(-5) == 0
     buckets = {duration_bucket(s) for s in range(0, 80 * 3600, 7)}       # 41,000 durations up to 80 h
     assert len(buckets) == 240 + (80 - 24) + 1
+
+
+# --- the same figures per month (GET /v1/stats/opds/monthly) ---------------------------------------
+def test_last_months_cross_the_year_oldest_first():
+    from datetime import date
+
+    from chalicelib.domain.league import last_months
+    assert last_months(date(2026, 2, 28), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert last_months(date(2026, 12, 1), 1) == ["2026-12"]
+    assert len(last_months(date(2026, 1, 31), 24)) == 24
+
+
+def test_a_months_median_and_rates_add_up_over_opds_and_days():
+    from chalicelib.domain.league import monthly_figures
+    days = [("2026-10-31", {"c_app": 1, "f_on_app": 1, "f_h10_app": 1}),                 # 1.0 h
+            ("2026-11-01", {"c_app": 2, "f_on_app": 1, "f_late_web": 1, "f_h30_app": 1, "s_app": 1}),
+            ("2026-11-30", {"c_web": 1, "f_on_web": 1, "f_h50_web": 1, "a_on_app": 1, "a_h200_app": 1}),
+            ("2026-09-30", {"c_app": 9})]                                                  # outside: ignored
+    oct_, nov = monthly_figures(days, ["2026-10", "2026-11"])
+    assert oct_["complaints"] == 1 and oct_["followup"]["median_hours"] == 1.0
+    assert nov["complaints"] == 3 and nov["sanctions"] == 1
+    assert nov["followup"] == {"decided": 3, "on_time": 2, "late": 1, "on_time_rate": 0.667, "median_hours": 4.0}
+    assert nov["approval"]["median_hours"] == 20.0 and nov["approval"]["on_time_rate"] == 1.0
+
+
+def test_the_months_read_each_opds_counters_once_whatever_the_volume_or_the_months():
+    """Like the league table: one store call per OPD per computation (one Query of at most one
+    small item per day), not the clocks, sanctions or supports of the months."""
+    from chalicelib.services.stats import monthly_table
+    for n, months in ((12, 2), (240, 12), (240, 24)):        # now: 1 December
+        repo = stored([followup(f"B{i}", "BIG", 2) for i in range(n)], sanctions={"BIG": 7})
+        repo.calls.clear()
+        opds = {code: SimpleNamespace(name=code) for code in ("BIG", "NONE", "OTHER")}
+        table = monthly_table(opds, repo, T0 + 30 * 24 * H, months)
+        assert dict(repo.calls) == {"league_dated_days": 3}
+        assert len(table["months"]) == months and table["opd_count"] == 3
+        nov = next(m for m in table["months"] if m["month"] == "2026-11")
+        assert nov["complaints"] == n and nov["sanctions"] == 7 and nov["followup"]["on_time"] == n
+
+
+def test_a_month_is_cut_to_the_public_allow_list():
+    from chalicelib.domain.policy import PUBLIC_MONTH_FIELDS, public_month
+    month = public_month({"month": "2026-11", "complaints": 1, "channels": {"app": 1}, "supporters": 3,
+                          "sanctions": 0, "followup": {"decided": 1, "secret": 2}, "approval": {}})
+    assert set(month) == PUBLIC_MONTH_FIELDS and month["followup"] == {"decided": 1}

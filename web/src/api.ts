@@ -63,6 +63,8 @@ export interface OpdStats {
   approval: ClockStats; sanctions: number; rank: number | null; enough_data: boolean;
 }
 export interface Stats { window_days: number; since: string; opds: OpdStats[] }
+export interface MonthStats { month: string; complaints: number; followup: ClockStats; approval: ClockStats; sanctions: number }
+export interface MonthlyStats { government: string | null; opd: string | null; name: string | null; window_months: number; months: MonthStats[] }
 export interface Clock { clock: string; hours: number; mode: string; description: { id: string; en: string }; reference: string }
 export interface Rules { rules_version: string; at: string; government: string; clocks: Clock[] }
 
@@ -135,5 +137,7 @@ export const api = {
   savePreferences: (p: { email?: string; phone?: string; channels: string[]; language: string }) => call<Preferences>("PUT", "/v1/me/preferences", p),
   sanctions: (kind: string) => call<Page<Sanction>>("GET", `/v1/sanctions?limit=100&kind=${encodeURIComponent(kind)}`),
   stats: (government: string) => call<Stats>("GET", `/v1/stats/opds?government=${encodeURIComponent(government)}`),
+  monthly: (government: string, opd = "", months = 12) =>
+    call<MonthlyStats>("GET", `/v1/stats/opds/monthly?government=${encodeURIComponent(government)}&months=${months}${opd ? `&opd=${encodeURIComponent(opd)}` : ""}`),
   rules: (government: string) => call<Rules>("GET", `/v1/rules?government=${encodeURIComponent(government)}`),
 };

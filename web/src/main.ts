@@ -3,6 +3,7 @@ import "./style.css";
 import { api, ApiError, Attachment, Category, Preferences, PublicComplaint, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
 import { countdown, Lang, t, wib } from "./i18n";
 import { loadConfig } from "./config";
+import { trendsSection } from "./charts";
 
 // ---------- state ----------
 let lang: Lang = localStorage.getItem("lang") === "en" ? "en" : "id";
@@ -653,6 +654,9 @@ async function board(government = "LAMPUNG"): Promise<void> {
             h("td", { class: "num" }, hours(o.followup.median_hours)),
             h("td", { class: "num" }, `${percent(o.approval.on_time_rate)} (${o.approval.on_time}/${o.approval.decided})`),
             h("td", { class: "num" }, String(o.sanctions))))))));
+    // over time: the same figures per month, of the government or one of its OPDs (charts.ts)
+    league.after(trendsSection(lang, [...stats.opds].sort((a, b) => a.opd.localeCompare(b.opd)).map(o => ({ code: o.opd, name: o.name })),
+      opd => api.monthly(government, opd), error => showError(box, error)));
     levels.replaceChildren(h("h2", { id: "levels-heading" }, T().levelsTitle),
       h("p", {}, T().rulesVersion(rules.rules_version)),
       h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "levels-heading" },

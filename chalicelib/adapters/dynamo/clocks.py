@@ -143,6 +143,10 @@ class DynamoClockRepository:
         since..until (YYYY-MM-DD, inclusive), one Query."""
         return [] if self._league is None else self._league.days(opd, since, until)
 
+    def league_dated_days(self, opd: str, since: str, until: str) -> list[tuple[str, dict[str, int]]]:
+        """services/ports.ClockRepository.league_dated_days: one Query, as league_days."""
+        return [] if self._league is None else self._league.dated_days(opd, since, until)
+
     def due(self, shard: int, until, cursor: str | None, limit: int) -> Page:
         start = None
         if cursor:

@@ -77,14 +77,19 @@ class DynamoLeague:
 
     def days(self, opd: str, since: str, until: str) -> list[dict[str, int]]:
         """The OPD's counters of the days since..until (YYYY-MM-DD, inclusive): one Query."""
+        return [counters for _day, counters in self.dated_days(opd, since, until)]
+
+    def dated_days(self, opd: str, since: str, until: str) -> list[tuple[str, dict[str, int]]]:
+        """(day, counters) of the OPD's days since..until, oldest first: one Query (paged)."""
         client = self._connection.client
         kwargs = {"TableName": self._table,
                   "KeyConditionExpression": "complaint_id = :p AND clock_key BETWEEN :a AND :b",
                   "ExpressionAttributeValues": {":p": {"S": partition(opd)}, ":a": {"S": since}, ":b": {"S": until}}}
-        out = []
+        out: list[tuple[str, dict[str, int]]] = []
         while True:
             page = client.query(**kwargs)
-            out += [{k: int(v["N"]) for k, v in item.items() if "N" in v} for item in page.get("Items", [])]
+            out += [(item["clock_key"]["S"], {k: int(v["N"]) for k, v in item.items() if "N" in v})
+                    for item in page.get("Items", [])]
             if not page.get("LastEvaluatedKey"):
                 return out
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
