@@ -32,8 +32,7 @@ CONSOLE_URL = "https://${ConsoleDistribution.DomainName}"
 # (presigned POST uploads). ${Api}, ${Auth} and ${Uploads} are origins.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
        "font-src 'self'; manifest-src 'self'; connect-src 'self' ${Api} ${Auth} ${Uploads}; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'; "
-       "upgrade-insecure-requests")
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'")
 
 
 def content_security_policy() -> dict:
