@@ -117,3 +117,13 @@ def test_the_api_accepts_the_hosted_uis_id_token_audience():
     from lampungin.deploy.app_settings import app_settings
     assert app_settings()["AUTH_AUDIENCE"] == {"Ref": "UserPoolClient"}
     assert infra.merge_template()["Resources"]["UserPoolClient"]["Properties"]["AllowedOAuthFlows"] == ["code"]
+
+
+def test_no_function_may_touch_the_console_or_its_distribution():
+    """The console's bucket and CloudFront are the deploy tool's (the deployer's credentials),
+    never a Lambda's: least privilege, as tests/deploy/test_least_privilege.py checks the rest."""
+    from lampungin.deploy import conventions, policy
+    for stage in conventions.STAGES:
+        for which in conventions.FUNCTIONS:
+            text = json.dumps(policy.lambda_policy(stage, which))
+            assert "console" not in text and "cloudfront" not in text.lower(), (stage, which)

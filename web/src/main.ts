@@ -209,7 +209,7 @@ function home(): void {
       h("li", {}, h("a", { href: "#/board", class: "button-link secondary" }, T().navBoard))));
 }
 
-let signInProblem: SignInOutcome | null = null;     // from the hosted UI's last answer, shown once
+let signInProblem: SignInOutcome | null = null;     // the hosted UI's last answer, shown until the next try
 
 async function signIn(): Promise<void> {
   if (hostedUi()) {
@@ -218,10 +218,9 @@ async function signIn(): Promise<void> {
       box.className = "alert error";
       box.textContent = T().signInProblems[signInProblem.problem] +
         (signInProblem.detail ? ` ${T().signInProblemCode(signInProblem.detail)}` : "");
-      signInProblem = null;
     }
     const go = h("button", { type: "button", id: "hosted-sign-in" }, T().hostedSignInButton);
-    go.addEventListener("click", () => { void startHostedSignIn("#/"); });
+    go.addEventListener("click", () => { signInProblem = null; void startHostedSignIn("#/"); });
     page(T().hostedSignIn, h("div", { class: "card" }, h("p", {}, T().hostedSignInNote), box, go));
     return;
   }

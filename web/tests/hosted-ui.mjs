@@ -227,6 +227,10 @@ runScenario("hosted-ui", async ({ browser, base, stack }) => {
     assert.ok(!(await alert.textContent()).includes("0800"));
     assert.equal(await session(refused), null);
     await check(refused, "hosted-04-refused-en");
+    // the switch says it again in Indonesian, one language at a time
+    await refused.getByRole("button", { name: "Bahasa Indonesia" }).click();
+    await refused.getByRole("alert").getByText("Masuk dibatalkan atau ditolak oleh halaman masuk. Kode: access_denied").waitFor();
+    assert.ok(!(await refused.getByRole("alert").textContent()).includes("Sign-in"));
     assert.deepEqual(fake.refused, []);
   } finally {
     await fake.close();
