@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint audit bundle check bench package vendor clean docs-viewer sam-translator web browser-test
+.PHONY: run test lint audit bundle check bench package vendor clean docs-viewer sam-translator web browser-test deploy-web
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-vendor.txt pyproject.toml
 	@py=$$(tools/find-python) || exit 1; \
@@ -71,10 +71,16 @@ test: bundle lint audit sam-translator web
 
 # The Lambda zip (python3.12 x86_64) with a manylinux durable_rules vendored, checked and smoke-run:
 # build/package/$(STAGE)/{deployment.zip,sam.json}. Fails loudly if the engine is missing. Builds the web
-# console's assets too (web/dist/; not in the zip, nothing deploys them yet).
+# console's assets too (web/dist/; not in the zip: `make deploy-web` deploys them).
 STAGE ?= dev
 package: bundle web
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m lampungin.deploy.package --stage $(STAGE)
+
+# The web console (web/dist/) into the stage's bucket behind CloudFront, config.json from the stack's
+# outputs, index.html and config.json invalidated (lampungin/deploy/web.py; docs/deploy.md). ARGS: e.g.
+# --stack lampungin-dev (path b) or --api-url URL.
+deploy-web: web
+	$(BIN)/python -m lampungin.deploy.web --stage $(STAGE) $(ARGS)
 
 # Only the engine into vendor/ (before a plain `chalice deploy`).
 vendor: $(STAMP)

@@ -315,6 +315,8 @@ AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
 # LambdaConfig key -> conventions.FUNCTIONS key of the app's function that serves it
 COGNITO_TRIGGERS = {"PostConfirmation": "post_confirmation", "PreTokenGeneration": "pre_token"}
 NO_VALUE = {"Ref": "AWS::NoValue"}
+OAUTH_SCOPES = ("openid", "email", "profile")      # the pool keeps no phone number
+CONSOLE_REDIRECT = "https://${ConsoleDistribution.DomainName}/"   # console.py
 
 
 def _if(condition: str | None, value: Any) -> Any:
@@ -387,7 +389,24 @@ def user_pool(triggers: dict[str, tuple[Any, str | None]]) -> dict:
                 "ReadAttributes": ["email", "email_verified", "name", "custom:opd", "custom:head",
                                    "custom:government", "custom:unit"],
                 "WriteAttributes": ["email", "name"],
+                # The web console signs in through the hosted UI (console.py): the authorization
+                # code flow with PKCE (a public client: no secret), back to the console's own URL.
+                # Its ID token is the one the API takes (aud = this client, cognito:groups,
+                # custom:opd, lampungin:mfa from the pre-token trigger), as the apps' SRP gives.
+                "AllowedOAuthFlowsUserPoolClient": True,
+                "AllowedOAuthFlows": ["code"],
+                "AllowedOAuthScopes": list(OAUTH_SCOPES),
+                "SupportedIdentityProviders": ["COGNITO"],
+                "CallbackURLs": [sub(CONSOLE_REDIRECT)],
+                "LogoutURLs": [sub(CONSOLE_REDIRECT)],
             },
+        },
+        # the hosted UI at https://lampungin-<stage>-<account>.auth.<region>.amazoncognito.com
+        # (prefixes are global per region: the account keeps it unique)
+        "UserPoolDomain": {
+            "Type": "AWS::Cognito::UserPoolDomain",
+            "Properties": {"UserPoolId": {"Ref": "UserPool"},
+                           "Domain": sub(f"{APP_NAME}-${{Stage}}-${{AWS::AccountId}}")},
         },
     }
     for precedence, role in enumerate(ROLES):

@@ -2,7 +2,8 @@
 then for prod, each with its committed config — infra stack,
 stage config from its outputs, `chalice_deploy deploy` (Chalice's own deploy, locked, with the
 stage's deployed state in its bucket and its secrets from Secrets Manager), stream settings —
-THEN the stage exists as the app declares it; a deploy from a fresh clone updates the same REST
+THEN the stage exists as the app declares it (with the web console in its bucket behind its
+distribution, `lampungin.deploy.web`); a deploy from a fresh clone updates the same REST
 API, functions and stream mapping and creates nothing new; a deploy while another holds the stage
 is refused; a redeploy keeps the settings Chalice cannot set; delete (from yet another clone) and
 teardown leave nothing behind; and the deployed API function's own code, in its deployed
@@ -29,6 +30,11 @@ Adaptations for moto (test code only, each where it is needed):
   gives the stack its ARN as the output the template declares. It skips alarms too, so the
   dashboard (which names them) is left out of moto's stack; cfn-lint and test_consistency.py
   check both.
+* moto's CloudFormation skips CloudFront (and has no response headers policies): the console's
+  distribution and its Origin Access Control are made through the CloudFront API from the
+  template's own definition (console_on_moto.py) and the stack is given their ids as the outputs
+  the template declares; the hosted UI's domain is made with the pool, and the stack is given
+  the Cognito outputs as literals, so `lampungin.deploy.web` reads them from the stack as in AWS.
 * The deploy tool runs Chalice through chalice_on_moto.py ($LAMPUNGIN_CHALICE_CLI).
 * moto's CloudFormation fails on a WAFv2 web ACL: the test makes it through the WAFv2 API from the
   template's own definition and gives the stack its ARN as the output the template declares.
@@ -50,7 +56,7 @@ import pytest
 
 from chalicelib.adapters.dynamo.tables import TABLES
 from lampungin.deploy import app_settings, chalice_deploy, conventions, release, state
-from tests.deploy import deployed
+from tests.deploy import console_on_moto, deployed
 from tests.deploy.cfn import Resolver
 from tests.deploy.test_api_settings import web_acl_from_template
 from tests.deploy.test_release import FakeTime
@@ -113,12 +119,15 @@ def secrets_from_template(session, template: dict, stage: str) -> dict:
     return outputs
 
 
-def cognito_from_template(session, template: dict, stage: str) -> dict:
-    """The user pool, client and groups of infra/stack.json through the Cognito API; returns the
+def cognito_from_template(session, template: dict, stage: str, console_domain: str) -> dict:
+    """The user pool, client, hosted UI domain and groups of infra/stack.json through the Cognito
+    API (the client's callback is the console's distribution at `console_domain`); returns the
     stack outputs they would give."""
     idp = session.client("cognito-idp")
-    resolve = Resolver({"Stage": stage, "AWS::Region": session.region_name},
-                       {"Protect": True, "HasAlarmEmail": False, "IsProd": stage == "prod"})
+    account = session.client("sts").get_caller_identity()["Account"]
+    resolve = Resolver({"Stage": stage, "AWS::Region": session.region_name, "AWS::AccountId": account},
+                       {"Protect": True, "HasAlarmEmail": False, "IsProd": stage == "prod"},
+                       {"ConsoleDistribution.DomainName": console_domain})
     res = template["Resources"]
     # what moto's CreateUserPool takes (the triggers and SES sending are Cognito's business, and
     # their conditions depend on parameters the test does not give)
@@ -133,11 +142,20 @@ def cognito_from_template(session, template: dict, stage: str) -> dict:
     client_props = resolve(res["UserPoolClient"]["Properties"])
     client_id = idp.create_user_pool_client(**client_props)["UserPoolClient"]["ClientId"]
     resolve.refs["UserPoolClient"] = client_id
+    domain = resolve(res["UserPoolDomain"]["Properties"])
+    idp.create_user_pool_domain(**domain)
+    resolve.refs["UserPoolDomain"] = domain["Domain"]
     for spec in res.values():
         if spec["Type"] == "AWS::Cognito::UserPoolGroup":
             idp.create_group(**resolve(spec["Properties"]))
     return {key: resolve(out["Value"]) for key, out in template["Outputs"].items()
-            if key in ("AuthIssuer", "AuthJwksUrl", "AuthAudience", "UserPoolId", "UserPoolClientId")}
+            if key in ("AuthIssuer", "AuthJwksUrl", "AuthAudience", "UserPoolId", "UserPoolClientId", "AuthDomain")}
+
+
+def console_bucket_name(session, template: dict, stage: str) -> str:
+    account = session.client("sts").get_caller_identity()["Account"]
+    return Resolver({"Stage": stage, "AWS::Region": session.region_name, "AWS::AccountId": account})(
+        template["Resources"]["ConsoleBucket"]["Properties"]["BucketName"])
 
 
 @pytest.fixture(scope="module", params=STAGES)
@@ -159,11 +177,18 @@ def stage(request, aws_env, tmp_path_factory):
     spec = web_acl_from_template(name)          # moto's stack cannot make it: see the module docstring
     spec.pop("_body")
     template["Outputs"]["ApiWebAclArn"]["Value"] = session.client("wafv2").create_web_acl(**spec)["Summary"]["ARN"]
+    # moto's stack skips CloudFront: see the module docstring (console_on_moto.py)
+    console = console_on_moto.distribution_from_template(
+        session, template, console_bucket_name(session, template, name), f"smoke-{name}")
+    console_on_moto.give_outputs(template, console)
+    cognito = cognito_from_template(session, template, name, console["domain"])
+    for key, value in cognito.items():          # the stack's outputs, as AWS's stack would give them
+        template["Outputs"][key]["Value"] = value
     cfn = session.client("cloudformation")
     cfn.create_stack(StackName=stack, TemplateBody=json.dumps(template),
                      Parameters=[{"ParameterKey": "Stage", "ParameterValue": name}])
     outputs, params = chalice_deploy.stack_outputs(session, stack)
-    outputs.update(cognito_from_template(session, template, name))
+    assert {k: outputs[k] for k in cognito} == cognito
 
     project = clone(tmp_path_factory, f"project-{name}")
     config = project / ".chalice" / "config.json"
@@ -181,7 +206,11 @@ def stage(request, aws_env, tmp_path_factory):
     settings = json.loads(tool(aws_env, project, "stream-settings"))
     api_settings = json.loads(tool(aws_env, project, "api-settings"))
     released = json.loads(tool(aws_env, project, "release"))["release"]
-    return {"name": name, "stack": stack, "release_run": released, "session": session, "project": project,
+    # the console (docs/deploy.md): web/dist (make web) with config.json from the stack's outputs
+    # and the API's URL from the deployed state in the stage's bucket
+    web_run = json.loads(run([sys.executable, "-m", "lampungin.deploy.web", "--stage", name], aws_env, ROOT))
+    return {"name": name, "console": console, "web_run": web_run,
+            "stack": stack, "release_run": released, "session": session, "project": project,
             "outputs": outputs,
             "deploy_log": deployed,
             "settings_run": settings, "api_settings_run": api_settings, "env": aws_env,
@@ -361,6 +390,36 @@ def state_object(session, name) -> bytes:
 def lock_item(session, name):
     return session.client("dynamodb").get_item(TableName=f"lampungin-{name}-deploy-lock",
                                                Key={"lock_id": {"S": f"chalice-deploy/{name}"}}).get("Item")
+
+
+def test_the_console_is_in_its_bucket_behind_its_distribution_with_the_stages_api_and_hosted_ui(stage):
+    session, outputs, run_ = stage["session"], stage["outputs"], stage["web_run"]
+    console_on_moto.assert_distribution(session, stage["console"], outputs["ConsoleBucketName"])
+    assert outputs["ConsoleBucketName"] == f"lampungin-{stage['name']}-console-123456789012-{session.region_name}"
+    api = chalice_deploy.deployed_rest_api(stage["name"], stage["project"])
+    assert run_["config"] == {
+        "api_base": api["rest_api_url"].rstrip("/"), "map_tiles": None,
+        "sign_in": {"kind": "cognito", "domain": outputs["AuthDomain"], "client_id": outputs["UserPoolClientId"],
+                    "redirect_uri": outputs["ConsoleUrl"] + "/", "scopes": ["openid", "email", "profile"]}}
+    s3 = session.client("s3")
+    head = s3.head_object(Bucket=outputs["ConsoleBucketName"], Key="index.html")
+    assert (head["ContentType"], head["CacheControl"]) == ("text/html; charset=utf-8", "no-cache")
+    assets = [k for k in run_["uploaded"] if k.startswith("assets/") and k.endswith(".js")]
+    assert assets
+    assert s3.head_object(Bucket=outputs["ConsoleBucketName"], Key=assets[0])["CacheControl"].endswith("immutable")
+    assert run_["uploaded"][-1] == "index.html" and run_["invalidation"]
+    # the app client sends the hosted UI back to the console, and the domain is the stage's
+    idp = session.client("cognito-idp")
+    client = idp.describe_user_pool_client(UserPoolId=outputs["UserPoolId"],
+                                           ClientId=outputs["UserPoolClientId"])["UserPoolClient"]
+    assert client["CallbackURLs"] == client["LogoutURLs"] == [outputs["ConsoleUrl"] + "/"]
+    assert client["AllowedOAuthFlows"] == ["code"] and client["AllowedOAuthFlowsUserPoolClient"]
+    prefix = outputs["AuthDomain"].removeprefix("https://").split(".")[0]
+    assert idp.describe_user_pool_domain(Domain=prefix)["DomainDescription"]["UserPoolId"] == outputs["UserPoolId"]
+    # a second run has nothing to do
+    again = json.loads(run([sys.executable, "-m", "lampungin.deploy.web", "--stage", stage["name"]],
+                           stage["env"], ROOT))
+    assert (again["uploaded"], again["invalidation"]) == ([], None)
 
 
 def test_the_deployed_state_is_kept_in_the_stages_bucket_and_the_lock_is_released(stage):

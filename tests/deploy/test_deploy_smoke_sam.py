@@ -39,8 +39,8 @@ from pathlib import Path
 import pytest
 
 from lampungin.deploy import app_settings, conventions, package
-from tests.deploy import deployed, moto_sam  # noqa: F401  (moto_sam: registers what moto lacks)
-from tests.deploy.test_deploy_smoke import clone, cognito_from_template, secrets_from_template
+from tests.deploy import console_on_moto, deployed, moto_sam  # noqa: F401  (moto_sam: registers what moto lacks)
+from tests.deploy.test_deploy_smoke import clone, cognito_from_template, console_bucket_name, secrets_from_template
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,13 +115,18 @@ def for_moto(session, template: dict, stage: str) -> tuple[dict, dict]:
             alias = res[spec["Properties"]["FunctionName"]["Ref"]]
             function = res[alias["Properties"]["FunctionName"]["Ref"]]
             spec["DependsOn"] = function.get("DependsOn", [])
-    cognito = cognito_from_template(session, template, stage)
+    console = console_on_moto.distribution_from_template(     # moto's stack skips CloudFront
+        session, template, console_bucket_name(session, template, stage), f"sam-smoke-{stage}")
+    console_on_moto.give_outputs(template, console)
+    cognito = cognito_from_template(session, template, stage, console["domain"])
     idp = session.client("cognito-idp")
     pool_arn = idp.describe_user_pool(UserPoolId=cognito["UserPoolId"])["UserPool"]["Arn"]
     triggers = res["UserPool"]["Properties"]["LambdaConfig"]
     for logical in [k for k, v in res.items() if v["Type"].startswith("AWS::Cognito::")]:
         del res[logical]
-    refs = {"UserPool": cognito["UserPoolId"], "UserPoolClient": cognito["UserPoolClientId"]}
+    refs = {"UserPool": cognito["UserPoolId"], "UserPoolClient": cognito["UserPoolClientId"],
+            "UserPoolDomain": cognito["AuthDomain"].removeprefix("https://").split(".")[0],
+            "ConsoleDistribution": console["id"]}
     secrets = secrets_from_template(session, template, stage)       # their outputs now hold the ARNs
     for name, (logical, _) in app_settings.GENERATED_SECRETS.items():
         refs[logical] = template["Outputs"][app_settings.secret_output(name)]["Value"]
@@ -132,7 +137,7 @@ def for_moto(session, template: dict, stage: str) -> tuple[dict, dict]:
         reference = f"{{{{resolve:secretsmanager:{arn}:SecretString}}}}"
         assert reference in text, name
         text = text.replace(reference, value)
-    return json.loads(text), {"cognito": cognito, "secrets": secrets, "triggers": triggers}
+    return json.loads(text), {"cognito": cognito, "secrets": secrets, "triggers": triggers, "console": console}
 
 
 def stack_name(stage: str) -> str:
@@ -172,7 +177,7 @@ def stage(request, aws_env, tmp_path_factory):
     session.client("cognito-idp").update_user_pool(UserPoolId=made["cognito"]["UserPoolId"], LambdaConfig=triggers)
     yield {"name": name, "session": session, "env": aws_env, "status": described["StackStatus"],
            "outputs": outputs, "template": template, "transformed": transformed, "sam": sam,
-           "secrets": made["secrets"], "triggers": triggers, "config": json.loads(
+           "secrets": made["secrets"], "triggers": triggers, "made": made, "config": json.loads(
                (ROOT / ".chalice" / "config.json").read_text())["stages"][name]}
     if any(s["StackName"] == stack_name(name) for s in cfn.list_stacks()["StackSummaries"]
            if s["StackStatus"] != "DELETE_COMPLETE"):
@@ -318,6 +323,24 @@ def test_the_deployed_functions_answer_a_real_request_and_process_its_stream_rec
     deployed.file_track_and_stream(session, stage["env"], stage["outputs"], conventions.table_prefix(name),
                                    api=(api_fn, f"/aws/lambda/{api_fn}"),
                                    stream=(stream_fn, f"/aws/lambda/{stream_fn}"), tmp=tmp_path)
+
+
+def test_the_console_deploys_into_the_stacks_bucket_with_the_stacks_api_and_hosted_ui(stage):
+    """Path (b): `lampungin.deploy.web --stack lampungin-<stage>` takes the API's URL from Chalice's
+    own output EndpointURL."""
+    session, outputs = stage["session"], stage["outputs"]
+    console_on_moto.assert_distribution(session, stage["made"]["console"], outputs["ConsoleBucketName"])
+    cmd = [sys.executable, "-m", "lampungin.deploy.web", "--stage", stage["name"], "--stack", stack_name(stage["name"])]
+    proc = subprocess.run(cmd, env=stage["env"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["config"]["api_base"] == outputs["EndpointURL"].rstrip("/")
+    assert result["config"]["sign_in"] == {
+        "kind": "cognito", "domain": outputs["AuthDomain"], "client_id": outputs["UserPoolClientId"],
+        "redirect_uri": outputs["ConsoleUrl"] + "/", "scopes": ["openid", "email", "profile"]}
+    assert result["uploaded"][-1] == "index.html" and result["invalidation"]
+    head = session.client("s3").head_object(Bucket=outputs["ConsoleBucketName"], Key="config.json")
+    assert (head["ContentType"], head["CacheControl"]) == ("application/json", "no-cache")
 
 
 def test_the_api_stage_has_the_stages_throttling_and_access_log(stage):

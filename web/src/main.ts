@@ -4,6 +4,7 @@ import { api, ApiError, Attachment, Category, Preferences, PublicComplaint, Comp
 import { countdown, Lang, t, wib } from "./i18n";
 import { loadConfig } from "./config";
 import { trendsSection } from "./charts";
+import { finishHostedSignIn, hostedSignOutUrl, hostedUi, SignInOutcome, startHostedSignIn } from "./signin";
 
 // ---------- state ----------
 let lang: Lang = localStorage.getItem("lang") === "en" ? "en" : "id";
@@ -167,6 +168,8 @@ function signOut(): void {
   session = null;
   sessionStorage.removeItem("session");
   setToken(null);
+  const logout = hostedSignOutUrl();          // Cognito: end the hosted UI's session too
+  if (logout) { location.assign(logout); return; }
   location.hash = "#/";
 }
 
@@ -207,7 +210,21 @@ function home(): void {
       h("li", {}, h("a", { href: "#/board", class: "button-link secondary" }, T().navBoard))));
 }
 
+let signInProblem: SignInOutcome | null = null;     // the hosted UI's last answer, shown until the next try
+
 async function signIn(): Promise<void> {
+  if (hostedUi()) {
+    const box = alertBox();
+    if (signInProblem?.problem) {
+      box.className = "alert error";
+      box.textContent = T().signInProblems[signInProblem.problem] +
+        (signInProblem.detail ? ` ${T().signInProblemCode(signInProblem.detail)}` : "");
+    }
+    const go = h("button", { type: "button", id: "hosted-sign-in" }, T().hostedSignInButton);
+    go.addEventListener("click", () => { signInProblem = null; void startHostedSignIn("#/"); });
+    page(T().hostedSignIn, h("div", { class: "card" }, h("p", {}, T().hostedSignInNote), box, go));
+    return;
+  }
   const roles: Role[] = ["citizen", "operator", "supervisor", "inspector"];
   const role = h("select", {}, ...roles.map(r => h("option", { value: r }, T().roles[r]))) as HTMLSelectElement;
   const sub = h("input", { type: "text", required: true, autocomplete: "username", value: "warga-1" }) as HTMLInputElement;
@@ -802,4 +819,16 @@ function route(): void {
   }
 }
 window.addEventListener("hashchange", route);
-void loadConfig().then(route);
+void loadConfig().then(async () => {
+  const outcome = await finishHostedSignIn();     // back from Cognito's hosted UI?
+  if (outcome?.session) {
+    session = outcome.session;
+    sessionStorage.setItem("session", JSON.stringify(session));
+    setToken(session.token);
+  }
+  if (outcome) {
+    signInProblem = outcome.session ? null : outcome;
+    history.replaceState(null, "", location.pathname + (outcome.session ? outcome.back || "#/" : "#/sign-in"));
+  }
+  route();
+});
