@@ -10,6 +10,7 @@ says why. `lampungin/deploy/web.py` uploads the assets and writes `config.json`.
 from __future__ import annotations
 
 from .conventions import APP_NAME, sub
+from .resources import STAGE_TAGS, private_bucket, tls_only_policy
 
 # CloudFront's managed cache policies (AWS-owned ids, the same in every account)
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"   # honours the object's Cache-Control, up to a year
@@ -43,41 +44,19 @@ def content_security_policy() -> dict:
 def console_hosting() -> dict:
     """The bucket, its policy, the Origin Access Control, the response headers policy and the
     distribution."""
-    tags = [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}]
+    tags = STAGE_TAGS
     return {
-        "ConsoleBucket": {
-            "Type": "AWS::S3::Bucket", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain",
-            "Properties": {
-                "BucketName": sub(f"{APP_NAME}-${{Stage}}-console-${{AWS::AccountId}}-${{AWS::Region}}"),
-                # SSE-S3: CloudFront's OAC reads SSE-KMS objects only with a key policy for it;
-                # these are public assets, encrypted at rest all the same
-                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True, "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-                "VersioningConfiguration": {"Status": "Enabled"},
-                "LifecycleConfiguration": {"Rules": [{
-                    "Id": "old-builds", "Status": "Enabled",
-                    "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]},
-                "Tags": tags,
-            },
-        },
-        "ConsoleBucketPolicy": {
-            "Type": "AWS::S3::BucketPolicy",
-            "Properties": {"Bucket": {"Ref": "ConsoleBucket"}, "PolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                    "Resource": [{"Fn::GetAtt": ["ConsoleBucket", "Arn"]}, sub("${ConsoleBucket.Arn}/*")],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, {
-                    "Sid": "ThisDistributionReads", "Effect": "Allow",
-                    "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
-                    "Resource": sub("${ConsoleBucket.Arn}/*"),
-                    "Condition": {"StringEquals": {"AWS:SourceArn": sub(
-                        "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${ConsoleDistribution}")}}}]}},
-        },
+        # SSE-S3: CloudFront's OAC reads SSE-KMS objects only with a key policy for it; these are
+        # public assets, encrypted at rest all the same
+        "ConsoleBucket": private_bucket("console", {"ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}, [
+            {"Id": "old-builds", "Status": "Enabled", "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]),
+        "ConsoleBucketPolicy": tls_only_policy("ConsoleBucket", {
+            "Sid": "ThisDistributionReads", "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
+            "Resource": sub("${ConsoleBucket.Arn}/*"),
+            "Condition": {"StringEquals": {"AWS:SourceArn": sub(
+                "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${ConsoleDistribution}")}}}),
         "ConsoleOriginAccessControl": {
             "Type": "AWS::CloudFront::OriginAccessControl",
             "Properties": {"OriginAccessControlConfig": {

@@ -58,48 +58,64 @@ def tables() -> dict:
     return {logical_table(short): table_resource(short, spec) for short, spec in TABLES.items()}
 
 
+# --- private buckets (attachments, deploy state, the web console: console.py) -------------------
+STAGE_TAGS = [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}]
+KMS_AT_REST = {"ServerSideEncryptionConfiguration": [
+    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]}
+
+
+def private_bucket(name: str, encryption: dict, lifecycle: list[dict], **more: Any) -> dict:
+    """A stage's bucket no one reaches publicly: public access blocked, objects owned by the
+    bucket, versioned, encrypted at rest (`encryption`), `lifecycle` its rules, `more` any other
+    properties."""
+    return {
+        "Type": "AWS::S3::Bucket", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "BucketName": sub(f"{APP_NAME}-${{Stage}}-{name}-${{AWS::AccountId}}-${{AWS::Region}}"),
+            "BucketEncryption": encryption,
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True, "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "LifecycleConfiguration": {"Rules": lifecycle},
+            **more,
+            "Tags": STAGE_TAGS,
+        },
+    }
+
+
+def tls_only_policy(bucket_logical: str, *statements: dict) -> dict:
+    """The bucket's policy: nothing over plain HTTP, then `statements`."""
+    return {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {"Bucket": {"Ref": bucket_logical}, "PolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": [{"Fn::GetAtt": [bucket_logical, "Arn"]}, sub(f"${{{bucket_logical}.Arn}}/*")],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, *statements]}},
+    }
+
+
 # --- the bucket, queues, topics and user pool ---------------------------------------------------
 def bucket() -> dict:
     return {
-        "AttachmentsBucket": {
-            "Type": "AWS::S3::Bucket", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain",
-            "Properties": {
-                "BucketName": sub(f"{APP_NAME}-${{Stage}}-attachments-${{AWS::AccountId}}-${{AWS::Region}}"),
-                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"},
-                     "BucketKeyEnabled": True}]},
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True, "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-                "VersioningConfiguration": {"Status": "Enabled"},
-                "LifecycleConfiguration": {"Rules": [{
-                    "Id": "tidy", "Status": "Enabled",
-                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
-                    "NoncurrentVersionExpiration": {"NoncurrentDays": 90}}, {
-                    # an upload the processor never took (its metadata unstripped) does not stay
-                    "Id": "unprocessed-uploads", "Status": "Enabled", "Prefix": "uploads/",
-                    "ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]},
-                # uploads reach the processor as EventBridge events (app.py process_upload)
-                "NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
-                # browsers POST the presigned form and GET the presigned downloads from the stage's
-                # web origins (CORS_ALLOW_ORIGIN of .chalice/config.json, as the API answers)
-                "CorsConfiguration": {"CorsRules": [{
-                    "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"], "MaxAge": 600,
-                    "AllowedOrigins": [{"Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "CorsOrigin"]}]}]},
-                "Tags": [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}],
-            },
-        },
-        "AttachmentsBucketPolicy": {
-            "Type": "AWS::S3::BucketPolicy",
-            "Properties": {"Bucket": {"Ref": "AttachmentsBucket"}, "PolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                    "Resource": [{"Fn::GetAtt": ["AttachmentsBucket", "Arn"]},
-                                 sub("${AttachmentsBucket.Arn}/*")],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}},
-        },
+        "AttachmentsBucket": private_bucket("attachments", KMS_AT_REST, [{
+            "Id": "tidy", "Status": "Enabled",
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 90}}, {
+            # an upload the processor never took (its metadata unstripped) does not stay
+            "Id": "unprocessed-uploads", "Status": "Enabled", "Prefix": "uploads/",
+            "ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}],
+            # uploads reach the processor as EventBridge events (app.py process_upload)
+            NotificationConfiguration={"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
+            # browsers POST the presigned form and GET the presigned downloads from the stage's
+            # web origins (CORS_ALLOW_ORIGIN of .chalice/config.json, as the API answers)
+            CorsConfiguration={"CorsRules": [{
+                "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"], "MaxAge": 600,
+                "AllowedOrigins": [{"Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "CorsOrigin"]}]}]}),
+        "AttachmentsBucketPolicy": tls_only_policy("AttachmentsBucket"),
     }
 
 
@@ -155,7 +171,7 @@ def api_access_logs() -> dict:
     account-level setting (AWS::ApiGateway::Account), so it is made only with the parameter
     ManageApiGatewayAccount true (the default; false for a second stage in an account that
     already has it, docs/deploy.md)."""
-    tags = [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}]
+    tags = STAGE_TAGS
     return {
         "ApiAccessLogGroup": {
             "Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain",
@@ -211,33 +227,10 @@ def deploy_state() -> dict:
     """The stage's deploy-state bucket (Chalice's `.chalice/deployed/<stage>.json`, versioned so an
     earlier state can be restored) and its deploy-lock table (one item per stage while a deploy
     runs). No Lambda policy names either: only the deploy tool's credentials reach them."""
-    tags = [{"Key": "app", "Value": APP_NAME}, {"Key": "stage", "Value": {"Ref": "Stage"}}]
     return {
-        "DeployStateBucket": {
-            "Type": "AWS::S3::Bucket", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain",
-            "Properties": {
-                "BucketName": sub(f"{APP_NAME}-${{Stage}}-deploy-state-${{AWS::AccountId}}-${{AWS::Region}}"),
-                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]},
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True, "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-                "VersioningConfiguration": {"Status": "Enabled"},
-                "LifecycleConfiguration": {"Rules": [{"Id": "old-states", "Status": "Enabled",
-                                                      "NoncurrentVersionExpiration": {"NoncurrentDays": 365}}]},
-                "Tags": tags,
-            },
-        },
-        "DeployStateBucketPolicy": {
-            "Type": "AWS::S3::BucketPolicy",
-            "Properties": {"Bucket": {"Ref": "DeployStateBucket"}, "PolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                    "Resource": [{"Fn::GetAtt": ["DeployStateBucket", "Arn"]}, sub("${DeployStateBucket.Arn}/*")],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}},
-        },
+        "DeployStateBucket": private_bucket("deploy-state", KMS_AT_REST, [
+            {"Id": "old-states", "Status": "Enabled", "NoncurrentVersionExpiration": {"NoncurrentDays": 365}}]),
+        "DeployStateBucketPolicy": tls_only_policy("DeployStateBucket"),
         "DeployLockTable": {
             "Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
             "Properties": {
@@ -246,7 +239,7 @@ def deploy_state() -> dict:
                 "AttributeDefinitions": [{"AttributeName": "lock_id", "AttributeType": "S"}],
                 "BillingMode": "PAY_PER_REQUEST",
                 "SSESpecification": {"SSEEnabled": True},
-                "Tags": tags,
+                "Tags": STAGE_TAGS,
             },
         },
     }
