@@ -3,6 +3,7 @@ import "./style.css";
 import { api, ApiError, Attachment, Category, Preferences, PublicComplaint, Complaint, Role, Session, setLanguage, setToken, TimelineEvent } from "./api";
 import { countdown, Lang, t, wib } from "./i18n";
 import { loadConfig } from "./config";
+import { locationMap, pinPicker } from "./map";
 
 // ---------- state ----------
 let lang: Lang = localStorage.getItem("lang") === "en" ? "en" : "id";
@@ -314,6 +315,7 @@ async function fileComplaint(): Promise<void> {
   const lat = h("input", { type: "number", step: "any", min: "-90", max: "90", inputmode: "decimal" }) as HTMLInputElement;
   const lon = h("input", { type: "number", step: "any", min: "-180", max: "180", inputmode: "decimal" }) as HTMLInputElement;
   const locate = h("button", { type: "button", class: "secondary-button", id: "use-my-location" }, T().useMyLocation) as HTMLButtonElement;
+  const mapHolder = h("div", { class: "map-holder" });
   const photos = photoInput("complaint-photos");
   const visible = h("input", { type: "checkbox", id: "complaint-public", "aria-describedby": "complaint-public-hint" }) as HTMLInputElement;
   const box = alertBox();
@@ -324,16 +326,18 @@ async function fileComplaint(): Promise<void> {
     field("complaint-description", T().description, description), field("complaint-address", T().address, address),
     h("fieldset", { class: "coords" }, h("legend", {}, T().coordinates),
       h("p", { class: "hint" }, T().coordinatesHint),
-      h("div", { class: "pair" }, field("complaint-lat", T().latitude, lat), field("complaint-lon", T().longitude, lon)), locate),
+      h("div", { class: "pair" }, field("complaint-lat", T().latitude, lat), field("complaint-lon", T().longitude, lon)), locate, mapHolder),
     photoField("complaint-photos", T().photos, photos),
     h("div", { class: "check" }, visible, h("label", { for: "complaint-public" }, T().makePublic)),
     h("p", { class: "hint", id: "complaint-public-hint" }, T().makePublicHint), box, submit);
   page(T().newTitle, form);
+  void pinPicker(mapHolder, lat, lon, lang);          // a map only when tiles are configured and load
   locate.addEventListener("click", () => {
     if (!navigator.geolocation) { box.className = "alert error"; box.textContent = T().noLocation; return; }
     navigator.geolocation.getCurrentPosition(pos => {
       lat.value = pos.coords.latitude.toFixed(6);
       lon.value = pos.coords.longitude.toFixed(6);
+      lon.dispatchEvent(new Event("input"));       // the map's pin follows
     }, () => { box.className = "alert error"; box.textContent = T().noLocation; }, { timeout: 10000 });
   });
   form.addEventListener("submit", async (e) => {
@@ -431,6 +435,9 @@ async function complaintPage(id: string): Promise<void> {
     try {
       const [c, events, all, files] = await Promise.all([api.complaint(id), api.timeline(id), categories(), api.attachments(id)]);
       const categoryName = all.find(x => x.code === c.category)?.name || c.category;
+      const hasPoint = c.location?.lat != null && c.location?.lon != null;
+      const where = h("div", { class: "map-holder", hidden: true });
+      if (hasPoint) void locationMap(where, c.location?.lat as number, c.location?.lon as number, lang);
       if (notice) showOk(box, notice);
       body.replaceChildren(
         h("section", { class: "card", "aria-labelledby": "complaint-title" },
@@ -441,9 +448,12 @@ async function complaintPage(id: string): Promise<void> {
             h("dt", {}, T().category), h("dd", { lang: "id" }, categoryName),
             h("dt", {}, T().opd), h("dd", {}, c.opd),
             c.location?.address ? h("dt", {}, T().place) : null, c.location?.address ? h("dd", {}, c.location.address) : null,
+            hasPoint ? h("dt", {}, T().point) : null,
+            hasPoint ? h("dd", { id: "complaint-point" }, `${c.location?.lat?.toFixed(6)}, ${c.location?.lon?.toFixed(6)}`) : null,
             h("dt", {}, T().filed), h("dd", {}, wib(c.created_at, lang)),
             h("dt", {}, T().deadline), h("dd", {}, deadlineCell(c)),
-            c.rating ? h("dt", {}, T().rating) : null, c.rating ? h("dd", {}, T().rated(c.rating.stars)) : null)),
+            c.rating ? h("dt", {}, T().rating) : null, c.rating ? h("dd", {}, T().rated(c.rating.stars)) : null),
+          where),
         ...(files.length ? [attachmentList(files)] : []),
         ...actionForms(c, render),
         h("section", { class: "card", "aria-labelledby": "timeline-heading" },
