@@ -4,6 +4,7 @@ import { api, ApiError, Attachment, Category, Preferences, PublicComplaint, Comp
 import { countdown, Lang, t, wib } from "./i18n";
 import { loadConfig } from "./config";
 import { locationMap, pinPicker } from "./map";
+import { keepFresh, updateList } from "./refresh";
 
 // ---------- state ----------
 let lang: Lang = localStorage.getItem("lang") === "en" ? "en" : "id";
@@ -391,7 +392,7 @@ function complaintTable(items: Complaint[], withClaim: boolean, refresh: () => v
           try { await api.act(c, "claim"); showOk(box, T().claimed); refresh(); } catch (error) { showError(box, error); }
         } }, T().claim)
       : null;
-    return h("li", { class: `complaint${c.overdue ? " overdue" : ""}`, "data-id": c.id },
+    return h("li", { class: `complaint${c.overdue ? " overdue" : ""}`, "data-id": c.id, "data-status": c.status, "data-sig": signature(c) },
       h("div", { class: "row" },
         h("a", { href: `#/complaints/${encodeURIComponent(c.id)}`, class: "complaint-link" }, c.title),
         statusBadge(c.status),
@@ -400,6 +401,18 @@ function complaintTable(items: Complaint[], withClaim: boolean, refresh: () => v
       h("p", { class: "meta" }, `${c.id} · ${c.opd} · ${T().assignee}: ${c.assignee || T().unassigned}`),
       h("p", { class: "meta" }, deadlineCell(c)), claim, box);
   }));
+}
+
+/** What a row shows: a row whose signature is unchanged is kept as it is when the list refreshes. */
+function signature(c: Complaint): string {
+  return JSON.stringify([c.version, c.status, c.overdue, c.assignee, c.title, c.opd, c.deadlines, c.actions, (c.flags || []).length]);
+}
+
+/** The line under a self-refreshing list (when it was last loaded) and its polite announcer. */
+function liveNotes(): { refreshed: HTMLElement; announcer: HTMLElement; loaded: () => void } {
+  const refreshed = h("p", { class: "hint refreshed" });
+  const announcer = h("p", { class: "live-note", role: "status", "aria-live": "polite", id: "list-news" });
+  return { refreshed, announcer, loaded: () => { refreshed.textContent = T().refreshedAt(wib(new Date().toISOString(), lang)); } };
 }
 
 function byUrgency(a: Complaint, b: Complaint): number {
@@ -413,17 +426,20 @@ const OPEN = ["assigned", "waiting_citizen", "followed_up"];
 
 async function listPage(title: string, intro: string | null, query: string, withClaim: boolean, roles: Role[], sort: boolean): Promise<void> {
   if (!requireRole(...roles)) return;
-  const holder = h("div", { "aria-live": "polite" }, T().loading);
+  const holder = h("div", { class: "list-holder" }, T().loading);
   const box = alertBox();
-  page(title, intro ? h("p", {}, intro) : null, box, holder);
+  const notes = liveNotes();
+  page(title, intro ? h("p", {}, intro) : null, notes.refreshed, notes.announcer, box, holder);
   const load = async () => {
     try {
       let { items } = await api.complaints(query);
       if (sort) items = items.filter(c => OPEN.includes(c.status)).sort(byUrgency);
-      holder.replaceChildren(complaintTable(items, withClaim, load));
+      notes.loaded();
+      updateList(holder, complaintTable(items, withClaim, load), notes.announcer, T());
     } catch (error) { showError(box, error); }
   };
   await load();
+  keepFresh(holder, load);
 }
 
 async function complaintPage(id: string): Promise<void> {
@@ -692,7 +708,8 @@ async function overview(): Promise<void> {
   const overdue = h("input", { type: "checkbox", ...(params.get("overdue") === "true" ? { checked: true } : {}) }) as HTMLInputElement;
   overdue.id = "overview-overdue";
   const box = alertBox();
-  const holder = h("div", { "aria-live": "polite" }, T().loading);
+  const holder = h("div", { class: "list-holder" }, T().loading);
+  const notes = liveNotes();
   const csv = h("button", { type: "button", id: "csv-export", disabled: true }, T().exportCsv) as HTMLButtonElement;
   const filters = h("form", { class: "card filters" }, field("overview-status", T().status, status),
     h("div", { class: "check" }, overdue, h("label", { for: "overview-overdue" }, T().onlyOverdue)),
@@ -704,27 +721,33 @@ async function overview(): Promise<void> {
     if (overdue.checked) q.set("overdue", "true");
     location.hash = `#/overview${q.toString() ? `?${q}` : ""}`;
   });
-  page(T().overviewTitle, h("p", {}, T().overviewText), filters, box, holder);
-  try {
-    const q = new URLSearchParams({ limit: "100" });
-    if (params.get("status")) q.set("status", params.get("status") as string);
-    if (params.get("overdue") === "true") q.set("overdue", "true");
-    const { items } = await api.complaints(`?${q}`);
-    holder.replaceChildren(complaintTable(items, false, () => undefined));
-    csv.disabled = !items.length;
-    csv.addEventListener("click", () => {
-      const head = [T().number, T().status, T().opd, T().category, T().title, T().filed, T().followupDue, T().approvalDue, T().overdue, T().assignee];
-      const rows = items.map(c => [c.id, T().statuses[c.status] || c.status, c.opd, c.category, c.title, wib(c.created_at, lang),
-        c.deadlines.followup_due ? wib(c.deadlines.followup_due, lang) : "", c.deadlines.approval_due ? wib(c.deadlines.approval_due, lang) : "",
-        c.overdue ? T().yes : T().no, c.assignee || ""]);
-      const url = URL.createObjectURL(new Blob(["\ufeff" + toCsv([head, ...rows])], { type: "text/csv;charset=utf-8" }));
-      const link = h("a", { href: url, download: `aduan-${new Date().toISOString().slice(0, 10)}.csv` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    });
-  } catch (error) { showError(box, error); }
+  page(T().overviewTitle, h("p", {}, T().overviewText), filters, notes.refreshed, notes.announcer, box, holder);
+  const q = new URLSearchParams({ limit: "100" });
+  if (params.get("status")) q.set("status", params.get("status") as string);
+  if (params.get("overdue") === "true") q.set("overdue", "true");
+  let items: Complaint[] = [];
+  const load = async () => {
+    try {
+      items = (await api.complaints(`?${q}`)).items;
+      notes.loaded();
+      updateList(holder, complaintTable(items, false, () => undefined), notes.announcer, T());
+      csv.disabled = !items.length;
+    } catch (error) { showError(box, error); }
+  };
+  await load();
+  keepFresh(holder, load);
+  csv.addEventListener("click", () => {
+    const head = [T().number, T().status, T().opd, T().category, T().title, T().filed, T().followupDue, T().approvalDue, T().overdue, T().assignee];
+    const rows = items.map(c => [c.id, T().statuses[c.status] || c.status, c.opd, c.category, c.title, wib(c.created_at, lang),
+      c.deadlines.followup_due ? wib(c.deadlines.followup_due, lang) : "", c.deadlines.approval_due ? wib(c.deadlines.approval_due, lang) : "",
+      c.overdue ? T().yes : T().no, c.assignee || ""]);
+    const url = URL.createObjectURL(new Blob(["\ufeff" + toCsv([head, ...rows])], { type: "text/csv;charset=utf-8" }));
+    const link = h("a", { href: url, download: `aduan-${new Date().toISOString().slice(0, 10)}.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
 }
 
 const KINDS = ["sanction", "warning", "report"];
