@@ -447,7 +447,18 @@ async function complaintPage(id: string): Promise<void> {
   const box = alertBox();
   const body = h("div", {}, T().loading);
   page(id, box, body);
-  const render = async (notice?: string) => {
+  const gone = (notice: string) => {
+    // the action (a transfer, a hand-over) took the complaint out of this person's sight
+    showOk(box, notice);
+    body.replaceChildren(h("p", { id: "moved-away" }, T().movedAway),
+      h("p", {}, h("a", { href: "#/queue", class: "button-link", id: "back-to-queue" }, T().backToQueue)));
+  };
+  const render = async (notice?: string, after?: Complaint) => {
+    const mine = session?.claims.opd;
+    if (notice && after && mine && (session?.claims.role === "operator" || session?.claims.role === "supervisor") && after.opd !== mine) {
+      gone(notice);
+      return;
+    }
     try {
       const [c, events, all, files] = await Promise.all([api.complaint(id), api.timeline(id), categories(), api.attachments(id)]);
       const categoryName = all.find(x => x.code === c.category)?.name || c.category;
@@ -462,7 +473,8 @@ async function complaintPage(id: string): Promise<void> {
           h("dl", {},
             h("dt", {}, T().status), h("dd", { id: "complaint-status" }, statusBadge(c.status)),
             h("dt", {}, T().category), h("dd", { lang: "id" }, categoryName),
-            h("dt", {}, T().opd), h("dd", {}, c.opd),
+            h("dt", {}, T().opd), h("dd", { id: "complaint-opd" }, c.opd),
+            c.assignee ? h("dt", {}, T().assignee) : null, c.assignee ? h("dd", { id: "complaint-assignee" }, c.assignee) : null,
             c.location?.address ? h("dt", {}, T().place) : null, c.location?.address ? h("dd", {}, c.location.address) : null,
             hasPoint ? h("dt", {}, T().point) : null,
             hasPoint ? h("dd", { id: "complaint-point" }, `${c.location?.lat?.toFixed(6)}, ${c.location?.lon?.toFixed(6)}`) : null,
@@ -474,18 +486,22 @@ async function complaintPage(id: string): Promise<void> {
         ...actionForms(c, render),
         h("section", { class: "card", "aria-labelledby": "timeline-heading" },
           h("h2", { id: "timeline-heading" }, T().timeline), timelineList(events)));
-    } catch (error) { body.replaceChildren(); showError(box, error); }
+    } catch (error) {
+      body.replaceChildren();
+      if (notice && error instanceof ApiError && error.status === 404) { gone(notice); return; }
+      showError(box, error);
+    }
   };
   await render();
 }
 
 /** Exactly the actions the API says this caller may take now (`actions`). */
-function actionForms(c: Complaint, render: (notice?: string) => Promise<void>): HTMLElement[] {
+function actionForms(c: Complaint, render: (notice?: string, after?: Complaint) => Promise<void>): HTMLElement[] {
   const forms: HTMLElement[] = [];
   const act = (form: HTMLElement, box: HTMLElement, action: string, body: () => unknown, done: string) =>
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      try { await api.act(c, action, body()); await render(done); } catch (error) { showError(box, error); }
+      try { const after = await api.act(c, action, body()); await render(done, after); } catch (error) { showError(box, error); }
     });
   if (c.actions.includes("claim")) {
     const box = alertBox();
