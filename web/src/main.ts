@@ -455,7 +455,8 @@ async function complaintPage(id: string): Promise<void> {
   };
   const render = async (notice?: string, after?: Complaint) => {
     const mine = session?.claims.opd;
-    if (notice && after && mine && (session?.claims.role === "operator" || session?.claims.role === "supervisor") && after.opd !== mine) {
+    // (only a transfer or a forward answers with a complaint of another OPD; a note answers with its event)
+    if (notice && after && typeof after.opd === "string" && mine && (session?.claims.role === "operator" || session?.claims.role === "supervisor") && after.opd !== mine) {
       gone(notice);
       return;
     }
