@@ -847,5 +847,9 @@ function route(): void {
     default: location.hash = "#/";
   }
 }
-window.addEventListener("hashchange", route);
-void loadConfig().then(route);
+// Routes only once /config.json is read: a hash change before that (a quick first click) would
+// render the page twice, the second time over what the person had begun to fill in.
+void loadConfig().then(() => {
+  window.addEventListener("hashchange", route);
+  route();
+});

@@ -178,6 +178,14 @@ export async function runScenario(name, scenario, options = {}) {
     assert.deepEqual(problems, []);
   } catch (err) {
     console.error(`${name}: FAILED\n${err.stack || err}`);
+    // what every open page showed when it failed, to look at
+    let n = 0;
+    for (const context of browser ? browser.contexts() : []) {
+      for (const p of context.pages()) {
+        const file = join(SHOTS, `FAILED-${name}-${++n}.png`);
+        await p.screenshot({ path: file, fullPage: true }).then(() => console.error(`${p.url()}: ${file}`), () => undefined);
+      }
+    }
     if (problems.length) console.error(problems.join("\n"));
     if (stack) console.error(stack.log().slice(-2000));
     process.exitCode = 1;
