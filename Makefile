@@ -40,8 +40,16 @@ web: web/dist/index.html
 browser-test: bundle web
 	cd web && npm run browser-test
 
+# The console's map tiles for `make run`: OpenStreetMap's standard tiles with their attribution,
+# unless LAMPUNGIN_MAP_TILES is set (`make run LAMPUNGIN_MAP_TILES=` turns the map off). The console
+# probes one tile first and works without the map when it does not load (offline). Only `make run`
+# sets this: `lampungin dev` alone and the tests have no tiles unless told.
+LAMPUNGIN_MAP_TILES ?= https://tile.openstreetmap.org/{z}/{x}/{y}.png
+LAMPUNGIN_MAP_ATTRIBUTION ?= &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>
+
 run: bundle web
-	$(BIN)/lampungin dev --port $(PORT) $(if $(SHADOW),--shadow $(SHADOW))
+	LAMPUNGIN_MAP_TILES='$(LAMPUNGIN_MAP_TILES)' LAMPUNGIN_MAP_ATTRIBUTION='$(LAMPUNGIN_MAP_ATTRIBUTION)' \
+	  $(BIN)/lampungin dev --port $(PORT) $(if $(SHADOW),--shadow $(SHADOW))
 
 # Lint and types over the whole tree (settings in pyproject.toml): ruff (with its S rules, the
 # security linter), then mypy.

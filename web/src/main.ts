@@ -5,6 +5,8 @@ import { countdown, Lang, t, wib } from "./i18n";
 import { loadConfig } from "./config";
 import { trendsSection } from "./charts";
 import { finishHostedSignIn, hostedSignOutUrl, hostedUi, SignInOutcome, startHostedSignIn } from "./signin";
+import { locationMap, pinPicker } from "./map";
+import { keepFresh, updateList } from "./refresh";
 
 // ---------- state ----------
 let lang: Lang = localStorage.getItem("lang") === "en" ? "en" : "id";
@@ -332,6 +334,7 @@ async function fileComplaint(): Promise<void> {
   const lat = h("input", { type: "number", step: "any", min: "-90", max: "90", inputmode: "decimal" }) as HTMLInputElement;
   const lon = h("input", { type: "number", step: "any", min: "-180", max: "180", inputmode: "decimal" }) as HTMLInputElement;
   const locate = h("button", { type: "button", class: "secondary-button", id: "use-my-location" }, T().useMyLocation) as HTMLButtonElement;
+  const mapHolder = h("div", { class: "map-holder" });
   const photos = photoInput("complaint-photos");
   const visible = h("input", { type: "checkbox", id: "complaint-public", "aria-describedby": "complaint-public-hint" }) as HTMLInputElement;
   const box = alertBox();
@@ -342,16 +345,18 @@ async function fileComplaint(): Promise<void> {
     field("complaint-description", T().description, description), field("complaint-address", T().address, address),
     h("fieldset", { class: "coords" }, h("legend", {}, T().coordinates),
       h("p", { class: "hint" }, T().coordinatesHint),
-      h("div", { class: "pair" }, field("complaint-lat", T().latitude, lat), field("complaint-lon", T().longitude, lon)), locate),
+      h("div", { class: "pair" }, field("complaint-lat", T().latitude, lat), field("complaint-lon", T().longitude, lon)), locate, mapHolder),
     photoField("complaint-photos", T().photos, photos),
     h("div", { class: "check" }, visible, h("label", { for: "complaint-public" }, T().makePublic)),
     h("p", { class: "hint", id: "complaint-public-hint" }, T().makePublicHint), box, submit);
   page(T().newTitle, form);
+  void pinPicker(mapHolder, lat, lon, lang);          // a map only when tiles are configured and load
   locate.addEventListener("click", () => {
     if (!navigator.geolocation) { box.className = "alert error"; box.textContent = T().noLocation; return; }
     navigator.geolocation.getCurrentPosition(pos => {
       lat.value = pos.coords.latitude.toFixed(6);
       lon.value = pos.coords.longitude.toFixed(6);
+      lon.dispatchEvent(new Event("input"));       // the map's pin follows
     }, () => { box.className = "alert error"; box.textContent = T().noLocation; }, { timeout: 10000 });
   });
   form.addEventListener("submit", async (e) => {
@@ -405,7 +410,7 @@ function complaintTable(items: Complaint[], withClaim: boolean, refresh: () => v
           try { await api.act(c, "claim"); showOk(box, T().claimed); refresh(); } catch (error) { showError(box, error); }
         } }, T().claim)
       : null;
-    return h("li", { class: `complaint${c.overdue ? " overdue" : ""}`, "data-id": c.id },
+    return h("li", { class: `complaint${c.overdue ? " overdue" : ""}`, "data-id": c.id, "data-status": c.status, "data-sig": signature(c) },
       h("div", { class: "row" },
         h("a", { href: `#/complaints/${encodeURIComponent(c.id)}`, class: "complaint-link" }, c.title),
         statusBadge(c.status),
@@ -414,6 +419,18 @@ function complaintTable(items: Complaint[], withClaim: boolean, refresh: () => v
       h("p", { class: "meta" }, `${c.id} · ${c.opd} · ${T().assignee}: ${c.assignee || T().unassigned}`),
       h("p", { class: "meta" }, deadlineCell(c)), claim, box);
   }));
+}
+
+/** What a row shows: a row whose signature is unchanged is kept as it is when the list refreshes. */
+function signature(c: Complaint): string {
+  return JSON.stringify([c.version, c.status, c.overdue, c.assignee, c.title, c.opd, c.deadlines, c.actions, (c.flags || []).length]);
+}
+
+/** The line under a self-refreshing list (when it was last loaded) and its polite announcer. */
+function liveNotes(): { refreshed: HTMLElement; announcer: HTMLElement; loaded: () => void } {
+  const refreshed = h("p", { class: "hint refreshed" });
+  const announcer = h("p", { class: "live-note", role: "status", "aria-live": "polite", id: "list-news" });
+  return { refreshed, announcer, loaded: () => { refreshed.textContent = T().refreshedAt(wib(new Date().toISOString(), lang)); } };
 }
 
 function byUrgency(a: Complaint, b: Complaint): number {
@@ -427,17 +444,20 @@ const OPEN = ["assigned", "waiting_citizen", "followed_up"];
 
 async function listPage(title: string, intro: string | null, query: string, withClaim: boolean, roles: Role[], sort: boolean): Promise<void> {
   if (!requireRole(...roles)) return;
-  const holder = h("div", { "aria-live": "polite" }, T().loading);
+  const holder = h("div", { class: "list-holder" }, T().loading);
   const box = alertBox();
-  page(title, intro ? h("p", {}, intro) : null, box, holder);
+  const notes = liveNotes();
+  page(title, intro ? h("p", {}, intro) : null, notes.refreshed, notes.announcer, box, holder);
   const load = async () => {
     try {
       let { items } = await api.complaints(query);
       if (sort) items = items.filter(c => OPEN.includes(c.status)).sort(byUrgency);
-      holder.replaceChildren(complaintTable(items, withClaim, load));
+      notes.loaded();
+      updateList(holder, complaintTable(items, withClaim, load), notes.announcer, T());
     } catch (error) { showError(box, error); }
   };
   await load();
+  keepFresh(holder, load);
 }
 
 async function complaintPage(id: string): Promise<void> {
@@ -445,10 +465,25 @@ async function complaintPage(id: string): Promise<void> {
   const box = alertBox();
   const body = h("div", {}, T().loading);
   page(id, box, body);
-  const render = async (notice?: string) => {
+  const gone = (notice: string) => {
+    // the action (a transfer, a hand-over) took the complaint out of this person's sight
+    showOk(box, notice);
+    body.replaceChildren(h("p", { id: "moved-away" }, T().movedAway),
+      h("p", {}, h("a", { href: "#/queue", class: "button-link", id: "back-to-queue" }, T().backToQueue)));
+  };
+  const render = async (notice?: string, after?: Complaint) => {
+    const mine = session?.claims.opd;
+    // (only a transfer or a forward answers with a complaint of another OPD; a note answers with its event)
+    if (notice && after && typeof after.opd === "string" && mine && (session?.claims.role === "operator" || session?.claims.role === "supervisor") && after.opd !== mine) {
+      gone(notice);
+      return;
+    }
     try {
       const [c, events, all, files] = await Promise.all([api.complaint(id), api.timeline(id), categories(), api.attachments(id)]);
       const categoryName = all.find(x => x.code === c.category)?.name || c.category;
+      const hasPoint = c.location?.lat != null && c.location?.lon != null;
+      const where = h("div", { class: "map-holder", hidden: true });
+      if (hasPoint) void locationMap(where, c.location?.lat as number, c.location?.lon as number, lang);
       if (notice) showOk(box, notice);
       body.replaceChildren(
         h("section", { class: "card", "aria-labelledby": "complaint-title" },
@@ -457,27 +492,35 @@ async function complaintPage(id: string): Promise<void> {
           h("dl", {},
             h("dt", {}, T().status), h("dd", { id: "complaint-status" }, statusBadge(c.status)),
             h("dt", {}, T().category), h("dd", { lang: "id" }, categoryName),
-            h("dt", {}, T().opd), h("dd", {}, c.opd),
+            h("dt", {}, T().opd), h("dd", { id: "complaint-opd" }, c.opd),
+            c.assignee ? h("dt", {}, T().assignee) : null, c.assignee ? h("dd", { id: "complaint-assignee" }, c.assignee) : null,
             c.location?.address ? h("dt", {}, T().place) : null, c.location?.address ? h("dd", {}, c.location.address) : null,
+            hasPoint ? h("dt", {}, T().point) : null,
+            hasPoint ? h("dd", { id: "complaint-point" }, `${c.location?.lat?.toFixed(6)}, ${c.location?.lon?.toFixed(6)}`) : null,
             h("dt", {}, T().filed), h("dd", {}, wib(c.created_at, lang)),
             h("dt", {}, T().deadline), h("dd", {}, deadlineCell(c)),
-            c.rating ? h("dt", {}, T().rating) : null, c.rating ? h("dd", {}, T().rated(c.rating.stars)) : null)),
+            c.rating ? h("dt", {}, T().rating) : null, c.rating ? h("dd", {}, T().rated(c.rating.stars)) : null),
+          where),
         ...(files.length ? [attachmentList(files)] : []),
         ...actionForms(c, render),
         h("section", { class: "card", "aria-labelledby": "timeline-heading" },
           h("h2", { id: "timeline-heading" }, T().timeline), timelineList(events)));
-    } catch (error) { body.replaceChildren(); showError(box, error); }
+    } catch (error) {
+      body.replaceChildren();
+      if (notice && error instanceof ApiError && error.status === 404) { gone(notice); return; }
+      showError(box, error);
+    }
   };
   await render();
 }
 
 /** Exactly the actions the API says this caller may take now (`actions`). */
-function actionForms(c: Complaint, render: (notice?: string) => Promise<void>): HTMLElement[] {
+function actionForms(c: Complaint, render: (notice?: string, after?: Complaint) => Promise<void>): HTMLElement[] {
   const forms: HTMLElement[] = [];
   const act = (form: HTMLElement, box: HTMLElement, action: string, body: () => unknown, done: string) =>
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      try { await api.act(c, action, body()); await render(done); } catch (error) { showError(box, error); }
+      try { const after = await api.act(c, action, body()); await render(done, after); } catch (error) { showError(box, error); }
     });
   if (c.actions.includes("claim")) {
     const box = alertBox();
@@ -703,7 +746,8 @@ async function overview(): Promise<void> {
   const overdue = h("input", { type: "checkbox", ...(params.get("overdue") === "true" ? { checked: true } : {}) }) as HTMLInputElement;
   overdue.id = "overview-overdue";
   const box = alertBox();
-  const holder = h("div", { "aria-live": "polite" }, T().loading);
+  const holder = h("div", { class: "list-holder" }, T().loading);
+  const notes = liveNotes();
   const csv = h("button", { type: "button", id: "csv-export", disabled: true }, T().exportCsv) as HTMLButtonElement;
   const filters = h("form", { class: "card filters" }, field("overview-status", T().status, status),
     h("div", { class: "check" }, overdue, h("label", { for: "overview-overdue" }, T().onlyOverdue)),
@@ -715,27 +759,33 @@ async function overview(): Promise<void> {
     if (overdue.checked) q.set("overdue", "true");
     location.hash = `#/overview${q.toString() ? `?${q}` : ""}`;
   });
-  page(T().overviewTitle, h("p", {}, T().overviewText), filters, box, holder);
-  try {
-    const q = new URLSearchParams({ limit: "100" });
-    if (params.get("status")) q.set("status", params.get("status") as string);
-    if (params.get("overdue") === "true") q.set("overdue", "true");
-    const { items } = await api.complaints(`?${q}`);
-    holder.replaceChildren(complaintTable(items, false, () => undefined));
-    csv.disabled = !items.length;
-    csv.addEventListener("click", () => {
-      const head = [T().number, T().status, T().opd, T().category, T().title, T().filed, T().followupDue, T().approvalDue, T().overdue, T().assignee];
-      const rows = items.map(c => [c.id, T().statuses[c.status] || c.status, c.opd, c.category, c.title, wib(c.created_at, lang),
-        c.deadlines.followup_due ? wib(c.deadlines.followup_due, lang) : "", c.deadlines.approval_due ? wib(c.deadlines.approval_due, lang) : "",
-        c.overdue ? T().yes : T().no, c.assignee || ""]);
-      const url = URL.createObjectURL(new Blob(["\ufeff" + toCsv([head, ...rows])], { type: "text/csv;charset=utf-8" }));
-      const link = h("a", { href: url, download: `aduan-${new Date().toISOString().slice(0, 10)}.csv` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    });
-  } catch (error) { showError(box, error); }
+  page(T().overviewTitle, h("p", {}, T().overviewText), filters, notes.refreshed, notes.announcer, box, holder);
+  const q = new URLSearchParams({ limit: "100" });
+  if (params.get("status")) q.set("status", params.get("status") as string);
+  if (params.get("overdue") === "true") q.set("overdue", "true");
+  let items: Complaint[] = [];
+  const load = async () => {
+    try {
+      items = (await api.complaints(`?${q}`)).items;
+      notes.loaded();
+      updateList(holder, complaintTable(items, false, () => undefined), notes.announcer, T());
+      csv.disabled = !items.length;
+    } catch (error) { showError(box, error); }
+  };
+  await load();
+  keepFresh(holder, load);
+  csv.addEventListener("click", () => {
+    const head = [T().number, T().status, T().opd, T().category, T().title, T().filed, T().followupDue, T().approvalDue, T().overdue, T().assignee];
+    const rows = items.map(c => [c.id, T().statuses[c.status] || c.status, c.opd, c.category, c.title, wib(c.created_at, lang),
+      c.deadlines.followup_due ? wib(c.deadlines.followup_due, lang) : "", c.deadlines.approval_due ? wib(c.deadlines.approval_due, lang) : "",
+      c.overdue ? T().yes : T().no, c.assignee || ""]);
+    const url = URL.createObjectURL(new Blob(["\ufeff" + toCsv([head, ...rows])], { type: "text/csv;charset=utf-8" }));
+    const link = h("a", { href: url, download: `aduan-${new Date().toISOString().slice(0, 10)}.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
 }
 
 const KINDS = ["sanction", "warning", "report"];
@@ -818,7 +868,9 @@ function route(): void {
     default: location.hash = "#/";
   }
 }
-window.addEventListener("hashchange", route);
+// Routes only once /config.json is read (and a return from Cognito's hosted UI is finished): a
+// hash change before that (a quick first click) would render the page twice, the second time
+// over what the person had begun to fill in.
 void loadConfig().then(async () => {
   const outcome = await finishHostedSignIn();     // back from Cognito's hosted UI?
   if (outcome?.session) {
@@ -830,5 +882,6 @@ void loadConfig().then(async () => {
     signInProblem = outcome.session ? null : outcome;
     history.replaceState(null, "", location.pathname + (outcome.session ? outcome.back || "#/" : "#/sign-in"));
   }
+  window.addEventListener("hashchange", route);
   route();
 });

@@ -59,11 +59,17 @@ export function freePort() {
   });
 }
 
-export async function startStack() {
+/** A `lampungin dev --store memory` of its own. `extraEnv` is added to its environment (e.g.
+ * LAMPUNGIN_MAP_TILES); map tiles are never inherited from the caller's environment, so no test
+ * reaches the internet for them. */
+export async function startStack(extraEnv = {}) {
   const home = mkdtempSync(join(tmpdir(), "lampungin-web-"));
   const port = await freePort();
   const env = { ...process.env, LAMPUNGIN_HOME: home, PYTHONPATH: ROOT };
   delete env.PORT;
+  delete env.LAMPUNGIN_MAP_TILES;
+  delete env.LAMPUNGIN_MAP_ATTRIBUTION;
+  Object.assign(env, extraEnv);
   const proc = spawn(join(ROOT, ".venv", "bin", "lampungin"), ["dev", "--store", "memory", "--port", String(port)],
     { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -92,14 +98,26 @@ export async function stopStack(stack) {
 
 export const problems = [];
 export const pagesChecked = [];
+/** What a person's `expect` option accepted instead of counting it as a problem. */
+export const expected = [];
 
-/** One browser context per person: its own sessionStorage (its own sign-in). */
+/** One browser context per person: its own sessionStorage (its own sign-in). Options go to the
+ * browser context, but for `expect(kind, url, text)`: a failed request ("requestfailed") or a
+ * console error ("console", with the URL it is about) that the scenario expects returns true and
+ * lands in `expected` instead of `problems`; `before(context)` runs before the first page loads
+ * (to set up routes). */
 export async function person(browser, base, options = {}) {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: "id-ID", timezoneId: "Asia/Jakarta", ...options });
+  const { expect, before, ...contextOptions } = options;
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: "id-ID", timezoneId: "Asia/Jakarta", ...contextOptions });
+  if (before) await before(context);
   const page = await context.newPage();
-  page.on("console", msg => { if (msg.type() === "error") problems.push(`console error on ${page.url()}: ${msg.text()}`); });
+  const report = (kind, url, line) => {
+    if (expect && expect(kind, url, line)) expected.push(line);
+    else problems.push(line);
+  };
+  page.on("console", msg => { if (msg.type() === "error") report("console", msg.location()?.url || "", `console error on ${page.url()}: ${msg.text()}`); });
   page.on("pageerror", err => problems.push(`page error on ${page.url()}: ${err.message}`));
-  page.on("requestfailed", req => problems.push(`request failed on ${page.url()}: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("requestfailed", req => report("requestfailed", req.url(), `request failed on ${page.url()}: ${req.url()} ${req.failure()?.errorText}`));
   await page.goto(`${base}/`);
   return page;
 }
@@ -146,19 +164,28 @@ export function launch() {
   });
 }
 
-/** Runs one scenario file: its own stack and browser, the summary line, exit 1 on any failure. */
-export async function runScenario(name, scenario) {
+/** Runs one scenario file: its own stack (with `options.env` added to its environment) and
+ * browser, the summary line, exit 1 on any failure. */
+export async function runScenario(name, scenario, options = {}) {
   const started = Date.now();
   mkdirSync(SHOTS, { recursive: true });
   let stack;
   let browser;
   try {
-    stack = await startStack();
+    stack = await startStack(options.env || {});
     browser = await launch();
     await scenario({ browser, base: stack.base, stack });
     assert.deepEqual(problems, []);
   } catch (err) {
     console.error(`${name}: FAILED\n${err.stack || err}`);
+    // what every open page showed when it failed, to look at
+    let n = 0;
+    for (const context of browser ? browser.contexts() : []) {
+      for (const p of context.pages()) {
+        const file = join(SHOTS, `FAILED-${name}-${++n}.png`);
+        await p.screenshot({ path: file, fullPage: true }).then(() => console.error(`${p.url()}: ${file}`), () => undefined);
+      }
+    }
     if (problems.length) console.error(problems.join("\n"));
     if (stack) console.error(stack.log().slice(-2000));
     process.exitCode = 1;
