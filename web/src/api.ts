@@ -51,7 +51,7 @@ export interface Attachment {
 export interface Upload extends Attachment { upload: { url: string; fields: Record<string, string> } }
 export interface PublicComplaint {
   id: string; status: Status; category: string; opd: string; title: string; created_at: string;
-  location: { address: string | null } | null; supporters: number; distance_m?: number | null;
+  location: { address: string | null; lat?: number | null; lon?: number | null } | null; supporters: number; distance_m?: number | null;
 }
 export interface AuditEntry { at: string; actor_role: string; actor_id: string | null; action: string; complaint_id: string | null; source_ip: string | null }
 export interface Preferences { email: string | null; phone: string | null; channels: string[]; language: "id" | "en" }

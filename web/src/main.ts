@@ -5,7 +5,7 @@ import { countdown, Lang, t, wib } from "./i18n";
 import { loadConfig } from "./config";
 import { trendsSection } from "./charts";
 import { finishHostedSignIn, hostedSignOutUrl, hostedUi, SignInOutcome, startHostedSignIn } from "./signin";
-import { locationMap, pinPicker } from "./map";
+import { locationMap, pinPicker, pointsMap } from "./map";
 import { keepFresh, updateList } from "./refresh";
 
 // ---------- state ----------
@@ -689,11 +689,14 @@ async function board(government = "LAMPUNG"): Promise<void> {
   const open = h("section", { class: "card", "aria-labelledby": "public-heading" }, h("h2", { id: "public-heading" }, T().publicTitle), T().loading);
   page(T().boardTitle, field("board-government", T().government, select), box, league, levels, open);
   api.publicComplaints().then(({ items }) => {
-    open.replaceChildren(h("h2", { id: "public-heading" }, T().publicTitle), items.length
+    const onMap = h("div", { class: "map-holder", hidden: true });
+    open.replaceChildren(h("h2", { id: "public-heading" }, T().publicTitle), onMap, items.length
       ? h("ul", { class: "public-list" }, ...items.map(c => h("li", { "data-id": c.id },
           h("a", { href: `#/track/${encodeURIComponent(c.id)}` }, c.title), " ", statusBadge(c.status),
           h("p", { class: "meta" }, `${c.id} · ${c.opd} · ${wib(c.created_at, lang)} · ${T().supporters(c.supporters)}`))))
       : h("p", { class: "empty" }, T().none));
+    void pointsMap(onMap, items.flatMap(c => c.location && c.location.lat != null && c.location.lon != null
+      ? [{ id: c.id, lat: c.location.lat, lon: c.location.lon, title: c.title, href: `#/track/${encodeURIComponent(c.id)}` }] : []), lang);
   }).catch(error => showError(box, error));
   select.addEventListener("change", () => { location.hash = `#/board/${encodeURIComponent(select.value)}`; });
   try {

@@ -1,4 +1,5 @@
-// Maps in the console: a pin picker on the filing page and a small map of a complaint's location.
+// Maps in the console: a pin picker on the filing page, a small map of a complaint's location, and
+// the public complaints on the board.
 //
 // A map is shown only when /config.json names a tile source (config().map_tiles) AND one probe
 // tile of Lampung actually loads; otherwise nothing is added and the page works as before (address
@@ -187,5 +188,46 @@ export async function locationMap(holder: HTMLElement, lat: number, lon: number,
   el.setAttribute("role", "region");
   el.setAttribute("aria-label", texts.viewLabel(fixed(lat), fixed(lon)));
   L.marker([lat, lon], { icon: pinIcon(L), keyboard: false, interactive: false }).addTo(map);
+  return true;
+}
+
+/** A public complaint on the board's map: where, what it is called, and the page it leads to. */
+export interface MapPoint { id: string; lat: number; lon: number; title: string; href: string }
+
+/** The board's map of public complaints (those with coordinates): one pin each, a keyboard stop
+ * (Tab) and a link to its tracking page (click or Enter). The list beside it stays the text
+ * alternative. Resolves to whether a map was shown (none when no complaint has a point or tiles
+ * do not load). */
+export async function pointsMap(holder: HTMLElement, points: MapPoint[], lang: Lang): Promise<boolean> {
+  const shown = points.filter(p => valid(p.lat, p.lon));
+  if (!shown.length) return false;
+  const tiles = await tilesReady();
+  if (!tiles || !holder.isConnected) return false;
+  const L = await loadLeaflet();
+  if (!holder.isConnected) return false;
+  const texts = t(lang).map;
+  const el = document.createElement("div");
+  el.className = "map map-board";
+  el.id = "public-map";
+  holder.replaceChildren(el);
+  holder.hidden = false;
+  const map = baseMap(L, el, tiles, lang, LAMPUNG_CENTRE, LAMPUNG_ZOOM);
+  el.setAttribute("role", "region");
+  el.setAttribute("aria-label", texts.boardLabel(shown.length));
+  for (const p of shown) {
+    const m = L.marker([p.lat, p.lon], { icon: pinIcon(L), keyboard: true, title: texts.boardPin(p.title) }).addTo(map);
+    const icon = m.getElement() as HTMLElement;
+    icon.dataset.id = p.id;
+    icon.setAttribute("aria-label", texts.boardPin(p.title));
+    icon.removeAttribute("title");
+    m.on("click", () => { location.hash = p.href; });
+    icon.addEventListener("keydown", (e: KeyboardEvent) => {      // a button: Enter and Space
+      if (e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+      location.hash = p.href;
+    });
+  }
+  if (shown.length > 1) map.fitBounds(L.latLngBounds(shown.map(p => [p.lat, p.lon] as [number, number])).pad(0.2), { maxZoom: 14 });
+  else map.setView([shown[0].lat, shown[0].lon], 14);
   return true;
 }

@@ -5,7 +5,8 @@
 //    the fields fill; Enter on the focused map drops it at the centre; the pin is reached with Tab
 //    and moved with the arrow keys; typed coordinates
 //    and "use my location" move it; the complaint is filed with the pin's coordinates (checked on
-//    its page and through the API) and its page shows the small map; both in English too;
+//    its page and through the API) and its page shows the small map; both in English too; the
+//    board shows a public complaint with a point as a pin (Enter opens its tracking page);
 // 2. tiles configured but unreachable (every tile request aborted): exactly one failed request,
 //    the probe tile, and nothing else; no map, Leaflet never loaded, filing works as before;
 // 3. tiles not configured (a second stack without the variable): no tile request, no map, the
@@ -122,6 +123,34 @@ runScenario("map", async ({ browser, base }) => {
   await citizen.getByText("click or tap the map to place the pin", { exact: false }).waitFor();
   await check(citizen, "map-05-new-with-map-english");
   await citizen.getByRole("button", { name: "Ganti ke Bahasa Indonesia" }).click();
+
+  // the board: public complaints with a point are pins on a map above the list; Enter on a pin
+  // opens its tracking page (a private one, like the complaint above, is never on it)
+  const neighbour = await tokenFor(base, { sub: "warga-tetangga", role: "citizen" });
+  const filedPublic = await fetch(`${base}/v1/complaints`, { method: "POST",
+    headers: { Authorization: `Bearer ${neighbour}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ category: "pajak-kendaraan", title: "Antrean Samsat mengular", visibility: "public",
+      description: "Loket pembayaran PKB hanya satu yang buka.", location: { lat: -5.3971, lon: 105.2668 } }) });
+  const pub = JSON.parse(await filedPublic.text());
+  assert.equal(filedPublic.status, 201, JSON.stringify(pub));
+  await citizen.goto(`${base}/#/board`);
+  const board = citizen.getByRole("region", { name: "Peta 1 aduan publik yang bertitik lokasi" });
+  await board.waitFor();
+  await citizen.locator("#public-map .leaflet-tile-loaded").first().waitFor();
+  const pin = citizen.locator(`#public-map .map-pin[data-id='${pub.id}']`);
+  assert.equal(await pin.getAttribute("aria-label"), "Aduan publik: Antrean Samsat mengular; buka untuk melacaknya");
+  assert.equal(await citizen.locator("#public-map .map-pin").count(), 1, "only the public complaint is a pin");
+  assert.equal(await citizen.locator(`.public-list li[data-id='${pub.id}']`).count(), 1, "the list stays beside the map");
+  await check(citizen, "map-07-board-map");
+  await citizen.getByRole("button", { name: "Switch to English" }).click();
+  await citizen.getByRole("region", { name: "Map of 1 public complaint with a location" }).waitFor();
+  await check(citizen, "map-08-board-map-english");
+  await citizen.getByRole("button", { name: "Ganti ke Bahasa Indonesia" }).click();
+  await citizen.getByRole("region", { name: "Peta 1 aduan publik yang bertitik lokasi" }).waitFor();
+  await citizen.locator(`#public-map .map-pin[data-id='${pub.id}']`).focus();
+  await citizen.keyboard.press("Enter");
+  await citizen.waitForURL(new RegExp(`#/track/${pub.id}$`));
+  await citizen.getByText("Antrean Samsat mengular").first().waitFor();
   assert.equal(expected.length, 0, "nothing failed while the tiles loaded");
 
   // 2. configured but unreachable: the probe fails (the one expected failure), no map
