@@ -6,21 +6,15 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { ROOT, check, person, runScenario } from "./harness.mjs";
+import { ROOT, check, person, runScenario, tokenFor, apiCall } from "./harness.mjs";
 
 const wibMonth = date => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta", year: "numeric", month: "2-digit" }).format(date).slice(0, 7);
 const longMonth = (date, locale) => new Intl.DateTimeFormat(locale, { timeZone: "Asia/Jakarta", month: "long", year: "numeric" }).format(date);
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 await runScenario("board", async ({ browser, base, stack }) => {
-  const tokenOf = async who => (await (await fetch(`${base}/local/sign-in`, { method: "POST", body: JSON.stringify(who) })).json()).token;
-  const call = async (token, path, body) => {
-    const r = await fetch(`${base}${path}`, { method: "POST", body: JSON.stringify(body),
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
-    const text = await r.text();
-    assert.ok(r.ok, `${path}: ${r.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const tokenOf = who => tokenFor(base, who);
+  const call = (token, path, body) => apiCall(base, token, "POST", path, body);
   const citizen = await tokenOf({ sub: "warga-1", role: "citizen" });
   const operator = await tokenOf({ sub: "operator.bapenda", role: "operator", opd: "BAPENDA" });
   const supervisor = await tokenOf({ sub: "supervisor.bapenda", role: "supervisor", opd: "BAPENDA" });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runScenario, ROOT, png, person, check, signIn } from "./harness.mjs";
+import { runScenario, ROOT, png, person, check, signIn, tokenFor, apiCall } from "./harness.mjs";
 
 runScenario("browser-test", async ({ browser, base, stack }) => {
   // anyone: the home page, and the sign-in screen of the local stack
@@ -272,14 +272,8 @@ runScenario("browser-test", async ({ browser, base, stack }) => {
   await check(operator, "20-operator-sanctions");
 
   // a third complaint: return, reopen, a staff note only staff see, reject
-  const tokenOf = async who => (await (await fetch(`${base}/local/sign-in`, { method: "POST", body: JSON.stringify(who) })).json()).token;
-  const call = async (token, path, body) => {
-    const r = await fetch(`${base}${path}`, { method: "POST", body: JSON.stringify(body),
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
-    const text = await r.text();
-    assert.ok(r.ok, `${path}: ${r.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const tokenOf = who => tokenFor(base, who);
+  const call = (token, path, body) => apiCall(base, token, "POST", path, body);
   const citizenToken = await tokenOf({ sub: "warga-1", role: "citizen" });
   const operatorToken = await tokenOf({ sub: "operator.bapenda", role: "operator", opd: "BAPENDA" });
   const third = await call(citizenToken, "/v1/complaints", { category: "pajak-kendaraan", title: "Pajak progresif salah hitung",

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
-import { runScenario, ROOT, person, check } from "./harness.mjs";
+import { runScenario, ROOT, person, check, tokenFor, apiCall } from "./harness.mjs";
 
 // the console's own texts, compiled from web/src/i18n.ts
 async function texts() {
@@ -63,12 +63,19 @@ runScenario("english", async ({ browser, base, stack }) => {
   const patterns = indonesian.map(s => [s, new RegExp(`(^|[^\\p{L}])${escape(s)}($|[^\\p{L}])`, "u")]);
 
   // data the pages may show in Indonesian: the API's names, and what this test types
-  const get = async (path, token) => (await fetch(`${base}${path}`, token ? { headers: { Authorization: `Bearer ${token}` } } : {})).json();
+  const get = async (path, token, lang = "id") => (await fetch(`${base}${path}`,
+    { headers: { "Accept-Language": lang, ...(token ? { Authorization: `Bearer ${token}` } : {}) } })).json();
   const data = new Set();
-  for (const c of await get("/v1/categories")) data.add(c.name);
-  for (const o of await get("/v1/opds")) { data.add(o.name); for (const u of o.units || []) data.add(u.name); }
-  for (const g of await get("/v1/governments")) data.add(g.name);
-  for (const j of await get("/v1/jurisdictions")) data.add(j.name);
+  // in both languages: an English name may keep an Indonesian proper noun ("BPJS Kesehatan")
+  for (const lang of ["id", "en"]) {
+    for (const c of await get("/v1/categories", null, lang)) data.add(c.name);
+    for (const o of await get("/v1/opds", null, lang)) { data.add(o.name); for (const u of o.units || []) data.add(u.name); }
+    for (const g of await get("/v1/governments", null, lang)) data.add(g.name);
+    for (const j of await get("/v1/jurisdictions", null, lang)) data.add(j.name);
+  }
+  const englishCategory = (await get("/v1/categories", null, "en")).find(c => c.code === "pajak-kendaraan").name;
+  assert.notEqual(englishCategory, (await get("/v1/categories")).find(c => c.code === "pajak-kendaraan").name,
+    "the API names categories in English");
   for (const c of (await get("/v1/rules?government=LAMPUNG")).clocks) data.add(c.reference);
   const typed = ["Lampu jalan di depan sekolah padam", "Sudah tiga minggu lampu jalan di depan SMA Negeri 2 padam.",
     "Jalan depan SMA Negeri 2, Bandar Lampung", "Lampu sudah diganti oleh petugas.", "Denda PKB ganda",
@@ -158,6 +165,8 @@ runScenario("english", async ({ browser, base, stack }) => {
   await check(citizen, "en-02b-citizen-empty-list");
   await citizen.getByRole("link", { name: "New complaint" }).click();
   await citizen.locator("#complaint-category option[value='pajak-kendaraan']").waitFor({ state: "attached" });
+  assert.equal((await citizen.locator("#complaint-category option[value='pajak-kendaraan']").textContent()).trim(),
+    englishCategory, "the category picker names categories in English");
   await noIndonesian(citizen, "new-complaint");
   await check(citizen, "en-03-new");
   await citizen.locator("#complaint-category").selectOption("pajak-kendaraan");
@@ -181,12 +190,8 @@ runScenario("english", async ({ browser, base, stack }) => {
   await check(citizen, "en-05-citizen-list");
 
   // more complaints, over the API, for the queue, the approvals and the sanctions
-  const tokenOf = async who => (await (await fetch(`${base}/local/sign-in`, { method: "POST", body: JSON.stringify(who) })).json()).token;
-  const post = async (token, path, body) => {
-    const r = await fetch(`${base}${path}`, { method: "POST", body: JSON.stringify(body), headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
-    assert.ok(r.ok, `${path}: ${r.status} ${await r.clone().text()}`);
-    return r.json();
-  };
+  const tokenOf = who => tokenFor(base, who);
+  const post = (token, path, body) => apiCall(base, token, "POST", path, body);
   const operatorToken = await tokenOf({ sub: "operator.bapenda", role: "operator", opd: "BAPENDA" });
   const tax = await post(citizenToken, "/v1/complaints", { category: "pajak-kendaraan", title: typed[4], description: typed[5], visibility: "public" });
   await post(operatorToken, `/v1/complaints/${tax.id}/claim`, {});

@@ -198,3 +198,20 @@ export async function runScenario(name, scenario, options = {}) {
       `screenshots in ${SHOTS}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }
+
+/** A token of the local stack for `who` ({sub, role, opd?, name?}): its POST /local/sign-in. */
+export async function tokenFor(base, who) {
+  const r = await fetch(`${base}/local/sign-in`, { method: "POST", body: JSON.stringify(who) });
+  const text = await r.text();
+  assert.ok(r.ok, `sign-in of ${JSON.stringify(who)}: ${r.status} ${text}`);
+  return JSON.parse(text).token;
+}
+
+/** One API request with `token` (a JSON `body` unless undefined), held to a 2xx answer; its JSON. */
+export async function apiCall(base, token, method, path, body) {
+  const r = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
+  const text = await r.text();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}

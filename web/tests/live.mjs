@@ -5,17 +5,11 @@
 // half-filled form stay; new complaints and changed statuses are announced politely (role=status)
 // in the person's language. Other people file and change complaints through the API meanwhile.
 import assert from "node:assert/strict";
-import { runScenario, person, check, signIn } from "./harness.mjs";
+import { runScenario, person, check, signIn, tokenFor, apiCall } from "./harness.mjs";
 
 runScenario("live", async ({ browser, base }) => {
-  const tokenOf = async who => (await (await fetch(`${base}/local/sign-in`, { method: "POST", body: JSON.stringify(who) })).json()).token;
-  const post = async (token, path, body) => {
-    const r = await fetch(`${base}${path}`, { method: "POST", body: JSON.stringify(body),
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
-    const text = await r.text();
-    assert.ok(r.ok, `${path}: ${r.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const tokenOf = who => tokenFor(base, who);
+  const post = (token, path, body) => apiCall(base, token, "POST", path, body);
   const citizenToken = await tokenOf({ sub: "warga-1", role: "citizen" });
   const neighbourToken = await tokenOf({ sub: "warga-2", role: "citizen" });
   const operator2Token = await tokenOf({ sub: "operator2.bapenda", role: "operator", opd: "BAPENDA" });

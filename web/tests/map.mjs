@@ -12,20 +12,13 @@
 // 3. tiles not configured (a second stack without the variable): no tile request, no map, the
 //    same form as before.
 import assert from "node:assert/strict";
-import { runScenario, startStack, stopStack, png, person, check, signIn, expected } from "./harness.mjs";
+import { runScenario, startStack, stopStack, png, person, check, signIn, expected, tokenFor, apiCall } from "./harness.mjs";
 
 const TILES = "https://tiles.lampungin.test/{z}/{x}/{y}.png";
 const TILE_HOST = "https://tiles.lampungin.test/";
 const PROBE = `${TILE_HOST}8/202/131.png`;   // zoom 8 tile of (-5.0, 105.0), the picker's first view
 
-async function tokenFor(base, who) {
-  return (await (await fetch(`${base}/local/sign-in`, { method: "POST", body: JSON.stringify(who) })).json()).token;
-}
-async function apiGet(base, token, path) {
-  const r = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
-  assert.ok(r.ok, `${path}: ${r.status}`);
-  return r.json();
-}
+const apiGet = (base, token, path) => apiCall(base, token, "GET", path);
 async function fillComplaint(page, title) {
   await page.locator("#complaint-category option[value='pajak-kendaraan']").waitFor({ state: "attached" });
   await page.getByLabel("Kategori").selectOption("pajak-kendaraan");

@@ -8,17 +8,11 @@
 // * assign (supervisor) to another operator: the assignee on the page and in the queue, the
 //   timeline entry, the other operator can follow it up and the first one can no longer claim it.
 import assert from "node:assert/strict";
-import { runScenario, person, check, signIn } from "./harness.mjs";
+import { runScenario, person, check, signIn, tokenFor, apiCall } from "./harness.mjs";
 
 runScenario("staff-actions", async ({ browser, base }) => {
-  const tokenOf = async who => (await (await fetch(`${base}/local/sign-in`, { method: "POST", body: JSON.stringify(who) })).json()).token;
-  const call = async (token, method, path, body) => {
-    const r = await fetch(`${base}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } });
-    const text = await r.text();
-    assert.ok(r.ok, `${path}: ${r.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const tokenOf = who => tokenFor(base, who);
+  const call = (token, method, path, body) => apiCall(base, token, method, path, body);
   const citizenToken = await tokenOf({ sub: "warga-1", role: "citizen" });
   const inspectorToken = await tokenOf({ sub: "inspektorat", role: "inspector" });
   const file = title => call(citizenToken, "POST", "/v1/complaints", { category: "pajak-kendaraan", title,
