@@ -50,6 +50,8 @@ export function tilesReady(): Promise<MapTiles | null> {
   return probe;
 }
 
+type MapView = { centre: [number, number]; zoom: number } | { bounds: [number, number][] };
+
 let leaflet: Promise<typeof Leaflet> | null = null;
 function loadLeaflet(): Promise<typeof Leaflet> {
   if (!leaflet) {
@@ -67,10 +69,14 @@ function forgetDetached(): void {
   }
 }
 
-function baseMap(L: typeof Leaflet, el: HTMLElement, tiles: MapTiles, lang: Lang, centre: [number, number], zoom: number): Leaflet.Map {
+/** `view`: a centre and zoom, or bounds to fit (at most zoom 14) — set before the tiles are
+ * added, so no tile of another view is asked for and then dropped. */
+function baseMap(L: typeof Leaflet, el: HTMLElement, tiles: MapTiles, lang: Lang, view: MapView): Leaflet.Map {
   forgetDetached();
   const texts = t(lang).map;
-  const map = L.map(el, { zoomControl: false, attributionControl: true }).setView(centre, zoom);
+  const map = L.map(el, { zoomControl: false, attributionControl: true });
+  if ("bounds" in view) map.fitBounds(L.latLngBounds(view.bounds).pad(0.2), { maxZoom: 14 });
+  else map.setView(view.centre, view.zoom);
   L.control.zoom({ zoomInTitle: texts.zoomIn, zoomOutTitle: texts.zoomOut }).addTo(map);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   L.tileLayer(tiles.url, { attribution: tiles.attribution || "", maxZoom: 19, subdomains: "abc" }).addTo(map);
@@ -105,7 +111,7 @@ export async function pinPicker(holder: HTMLElement, lat: HTMLInputElement, lon:
   hint.id = "complaint-map-hint";
   hint.textContent = texts.pickerHint;
   holder.replaceChildren(hint, el);
-  const map = baseMap(L, el, tiles, lang, LAMPUNG_CENTRE, LAMPUNG_ZOOM);
+  const map = baseMap(L, el, tiles, lang, { centre: LAMPUNG_CENTRE, zoom: LAMPUNG_ZOOM });
   el.setAttribute("role", "application");
   el.setAttribute("aria-label", texts.pickerLabel);
   el.setAttribute("aria-describedby", hint.id);
@@ -171,23 +177,32 @@ export async function pinPicker(holder: HTMLElement, lat: HTMLInputElement, lon:
   return true;
 }
 
+/** A map region of its own in `holder` (shown, replacing what it held) once tiles and Leaflet are
+ * there; null when they are not, or when the page moved on meanwhile. */
+async function regionMap(holder: HTMLElement, className: string, id: string, label: string, lang: Lang,
+  view: MapView): Promise<{ L: typeof Leaflet; map: Leaflet.Map } | null> {
+  const tiles = await tilesReady();
+  if (!tiles || !holder.isConnected) return null;
+  const L = await loadLeaflet();
+  if (!holder.isConnected) return null;
+  const el = document.createElement("div");
+  el.className = `map ${className}`;
+  el.id = id;
+  holder.replaceChildren(el);
+  holder.hidden = false;
+  const map = baseMap(L, el, tiles, lang, view);
+  el.setAttribute("role", "region");
+  el.setAttribute("aria-label", label);
+  return { L, map };
+}
+
 /** A small map of a complaint's location, with its pin, on the complaint's page. */
 export async function locationMap(holder: HTMLElement, lat: number, lon: number, lang: Lang): Promise<boolean> {
   if (!valid(lat, lon)) return false;
-  const tiles = await tilesReady();
-  if (!tiles || !holder.isConnected) return false;
-  const L = await loadLeaflet();
-  if (!holder.isConnected) return false;
-  const texts = t(lang).map;
-  const el = document.createElement("div");
-  el.className = "map map-small";
-  el.id = "complaint-location-map";
-  holder.replaceChildren(el);
-  holder.hidden = false;
-  const map = baseMap(L, el, tiles, lang, [lat, lon], 15);
-  el.setAttribute("role", "region");
-  el.setAttribute("aria-label", texts.viewLabel(fixed(lat), fixed(lon)));
-  L.marker([lat, lon], { icon: pinIcon(L), keyboard: false, interactive: false }).addTo(map);
+  const shown = await regionMap(holder, "map-small", "complaint-location-map",
+    t(lang).map.viewLabel(fixed(lat), fixed(lon)), lang, { centre: [lat, lon], zoom: 15 });
+  if (!shown) return false;
+  shown.L.marker([lat, lon], { icon: pinIcon(shown.L), keyboard: false, interactive: false }).addTo(shown.map);
   return true;
 }
 
@@ -201,19 +216,12 @@ export interface MapPoint { id: string; lat: number; lon: number; title: string;
 export async function pointsMap(holder: HTMLElement, points: MapPoint[], lang: Lang): Promise<boolean> {
   const shown = points.filter(p => valid(p.lat, p.lon));
   if (!shown.length) return false;
-  const tiles = await tilesReady();
-  if (!tiles || !holder.isConnected) return false;
-  const L = await loadLeaflet();
-  if (!holder.isConnected) return false;
   const texts = t(lang).map;
-  const el = document.createElement("div");
-  el.className = "map map-board";
-  el.id = "public-map";
-  holder.replaceChildren(el);
-  holder.hidden = false;
-  const map = baseMap(L, el, tiles, lang, LAMPUNG_CENTRE, LAMPUNG_ZOOM);
-  el.setAttribute("role", "region");
-  el.setAttribute("aria-label", texts.boardLabel(shown.length));
+  const view: MapView = shown.length > 1 ? { bounds: shown.map(p => [p.lat, p.lon] as [number, number]) }
+    : { centre: [shown[0].lat, shown[0].lon], zoom: 14 };
+  const made = await regionMap(holder, "map-board", "public-map", texts.boardLabel(shown.length), lang, view);
+  if (!made) return false;
+  const { L, map } = made;
   for (const p of shown) {
     const m = L.marker([p.lat, p.lon], { icon: pinIcon(L), keyboard: true, title: texts.boardPin(p.title) }).addTo(map);
     const icon = m.getElement() as HTMLElement;
@@ -227,7 +235,5 @@ export async function pointsMap(holder: HTMLElement, points: MapPoint[], lang: L
       location.hash = p.href;
     });
   }
-  if (shown.length > 1) map.fitBounds(L.latLngBounds(shown.map(p => [p.lat, p.lon] as [number, number])).pad(0.2), { maxZoom: 14 });
-  else map.setView([shown[0].lat, shown[0].lon], 14);
   return true;
 }
